@@ -1,0 +1,224 @@
+// Package augment holds the image augmentations of the SSL recipes (random
+// resized crop, flip, colour jitter, grayscale, solarize, blur) as plain Go on
+// float32 HWC images in [0, 1], and a pipeline that makes two independent views
+// per image in parallel goroutines, ahead of the trainer.
+package augment
+
+import (
+	"math"
+	"math/rand/v2"
+)
+
+// Config is an augmentation policy. Probabilities are in [0, 1]; a zero
+// probability turns a transform off.
+type Config struct {
+	// CropScale is the range of the crop's area as a fraction of the image;
+	// CropRatio the range of its aspect ratio. CropScale[1] == 0 disables cropping.
+	CropScale, CropRatio [2]float64
+	// FlipP is the probability of a horizontal flip.
+	FlipP float64
+	// JitterP is the probability of colour jitter; Brightness, Contrast and
+	// Saturation are the maximum relative changes, Hue the maximum hue shift
+	// in turns (0.1 = 36°). The four are applied in a random order.
+	JitterP, Brightness, Contrast, Saturation, Hue float64
+	// GrayP is the probability of converting to grayscale.
+	GrayP float64
+	// SolarizeP is the probability of inverting pixels above 0.5.
+	SolarizeP float64
+	// BlurP is the probability of a Gaussian blur with sigma in BlurSigma.
+	BlurP     float64
+	BlurSigma [2]float64
+}
+
+// SimCLR is the CIFAR recipe of SimCLR (and of the talk's experiments): random
+// resized crop, flip 0.5, colour jitter 0.4/0.4/0.4/0.1 with p 0.8, grayscale
+// 0.2, no blur at 32 px. The crop's smallest scale is 0.2 rather than CIFAR's
+// 0.08: at 32 px a 0.08 crop of the embedded shapes often holds no shape at all.
+func SimCLR() Config {
+	return Config{
+		CropScale: [2]float64{0.2, 1}, CropRatio: [2]float64{3.0 / 4, 4.0 / 3},
+		FlipP:   0.5,
+		JitterP: 0.8, Brightness: 0.8, Contrast: 0.8, Saturation: 0.8, Hue: 0.2,
+		GrayP:     0.2,
+		BlurSigma: [2]float64{0.1, 2},
+	}
+}
+
+// Supervised is the light policy for the supervised baseline: crop and flip.
+func Supervised() Config {
+	return Config{CropScale: [2]float64{0.5, 1}, CropRatio: [2]float64{3.0 / 4, 4.0 / 3}, FlipP: 0.5}
+}
+
+// Apply writes one augmented view of src (h x w x c bytes) into dst (h*w*3
+// float32 in [0, 1]). Grayscale sources are expanded to three channels.
+func (cfg Config) Apply(rng *rand.Rand, src []uint8, h, w, c int, dst []float32) {
+	cfg.crop(rng, src, h, w, c, dst)
+	if rng.Float64() < cfg.JitterP {
+		cfg.jitter(rng, dst)
+	}
+	if rng.Float64() < cfg.GrayP {
+		grayscale(dst)
+	}
+	if rng.Float64() < cfg.SolarizeP {
+		for i, v := range dst {
+			if v >= 0.5 {
+				dst[i] = 1 - v
+			}
+		}
+	}
+	if rng.Float64() < cfg.BlurP {
+		blur(dst, h, w, cfg.BlurSigma[0]+rng.Float64()*(cfg.BlurSigma[1]-cfg.BlurSigma[0]))
+	}
+}
+
+// crop samples a random resized crop (as torchvision's RandomResizedCrop: up to
+// ten tries, else the whole image), optionally flips it, and resamples it to
+// h x w with bilinear interpolation.
+func (cfg Config) crop(rng *rand.Rand, src []uint8, h, w, c int, dst []float32) {
+	x0, y0, cw, ch := 0.0, 0.0, float64(w), float64(h)
+	if cfg.CropScale[1] > 0 {
+		area := float64(h * w)
+		for range 10 {
+			s := cfg.CropScale[0] + rng.Float64()*(cfg.CropScale[1]-cfg.CropScale[0])
+			logR := math.Log(cfg.CropRatio[0]) + rng.Float64()*(math.Log(cfg.CropRatio[1])-math.Log(cfg.CropRatio[0]))
+			r := math.Exp(logR)
+			tw, th := math.Sqrt(area*s*r), math.Sqrt(area*s/r)
+			if tw <= float64(w) && th <= float64(h) && tw >= 1 && th >= 1 {
+				cw, ch = tw, th
+				x0 = rng.Float64() * (float64(w) - tw)
+				y0 = rng.Float64() * (float64(h) - th)
+				break
+			}
+		}
+	}
+	flip := rng.Float64() < cfg.FlipP
+	sx, sy := cw/float64(w), ch/float64(h)
+	for y := range h {
+		fy := y0 + (float64(y)+0.5)*sy - 0.5
+		fy = math.Min(math.Max(fy, 0), float64(h-1))
+		iy := min(int(fy), h-2)
+		ay := float32(fy - float64(iy))
+		for x := range w {
+			xx := x
+			if flip {
+				xx = w - 1 - x
+			}
+			fx := x0 + (float64(xx)+0.5)*sx - 0.5
+			fx = math.Min(math.Max(fx, 0), float64(w-1))
+			ix := min(int(fx), w-2)
+			ax := float32(fx - float64(ix))
+			o := (y*w + x) * 3
+			for ch := range 3 {
+				sc := min(ch, c-1)
+				p00 := float32(src[(iy*w+ix)*c+sc])
+				p01 := float32(src[(iy*w+ix+1)*c+sc])
+				p10 := float32(src[((iy+1)*w+ix)*c+sc])
+				p11 := float32(src[((iy+1)*w+ix+1)*c+sc])
+				top := p00 + (p01-p00)*ax
+				bot := p10 + (p11-p10)*ax
+				dst[o+ch] = (top + (bot-top)*ay) / 255
+			}
+		}
+	}
+}
+
+// jitter applies brightness, contrast, saturation and hue in a random order,
+// with torchvision's definitions (hue as a rotation in YIQ space).
+func (cfg Config) jitter(rng *rand.Rand, img []float32) {
+	factor := func(amount float64) float32 { return float32(1 - amount + rng.Float64()*2*amount) }
+	for _, op := range rng.Perm(4) {
+		switch op {
+		case 0:
+			if cfg.Brightness > 0 {
+				f := factor(cfg.Brightness)
+				for i, v := range img {
+					img[i] = clamp01(v * f)
+				}
+			}
+		case 1:
+			if cfg.Contrast > 0 {
+				f := factor(cfg.Contrast)
+				var mean float32
+				for i := 0; i < len(img); i += 3 {
+					mean += luma(img[i:])
+				}
+				mean /= float32(len(img) / 3)
+				for i, v := range img {
+					img[i] = clamp01((v-mean)*f + mean)
+				}
+			}
+		case 2:
+			if cfg.Saturation > 0 {
+				f := factor(cfg.Saturation)
+				for i := 0; i < len(img); i += 3 {
+					g := luma(img[i:])
+					for ch := range 3 {
+						img[i+ch] = clamp01((img[i+ch]-g)*f + g)
+					}
+				}
+			}
+		case 3:
+			if cfg.Hue > 0 {
+				hueRotate(img, (rng.Float64()*2-1)*cfg.Hue*2*math.Pi)
+			}
+		}
+	}
+}
+
+func luma(p []float32) float32 { return 0.299*p[0] + 0.587*p[1] + 0.114*p[2] }
+
+func clamp01(v float32) float32 { return min(max(v, 0), 1) }
+
+func grayscale(img []float32) {
+	for i := 0; i < len(img); i += 3 {
+		g := luma(img[i:])
+		img[i], img[i+1], img[i+2] = g, g, g
+	}
+}
+
+// hueRotate rotates the chroma of every pixel by angle radians in YIQ space.
+func hueRotate(img []float32, angle float64) {
+	cosA, sinA := float32(math.Cos(angle)), float32(math.Sin(angle))
+	for i := 0; i < len(img); i += 3 {
+		r, g, b := img[i], img[i+1], img[i+2]
+		y := 0.299*r + 0.587*g + 0.114*b
+		ci := 0.596*r - 0.274*g - 0.322*b
+		cq := 0.211*r - 0.523*g + 0.312*b
+		ci, cq = ci*cosA-cq*sinA, ci*sinA+cq*cosA
+		img[i] = clamp01(y + 0.956*ci + 0.621*cq)
+		img[i+1] = clamp01(y - 0.272*ci - 0.647*cq)
+		img[i+2] = clamp01(y - 1.106*ci + 1.703*cq)
+	}
+}
+
+// blur is a separable Gaussian blur with a 5-tap kernel, edges clamped.
+func blur(img []float32, h, w int, sigma float64) {
+	var k [5]float32
+	var sum float32
+	for i := range k {
+		d := float64(i - 2)
+		k[i] = float32(math.Exp(-d * d / (2 * sigma * sigma)))
+		sum += k[i]
+	}
+	for i := range k {
+		k[i] /= sum
+	}
+	tmp := make([]float32, len(img))
+	pass := func(from, to []float32, dx, dy int) {
+		for y := range h {
+			for x := range w {
+				for ch := range 3 {
+					var acc float32
+					for t := -2; t <= 2; t++ {
+						xx := min(max(x+t*dx, 0), w-1)
+						yy := min(max(y+t*dy, 0), h-1)
+						acc += k[t+2] * from[(yy*w+xx)*3+ch]
+					}
+					to[(y*w+x)*3+ch] = acc
+				}
+			}
+		}
+	}
+	pass(img, tmp, 1, 0)
+	pass(tmp, img, 0, 1)
+}

@@ -1,0 +1,108 @@
+package augment
+
+import (
+	"context"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/mega-ssl/mega/gomlxssl/data"
+)
+
+func TestIdentityPolicyKeepsPixels(t *testing.T) {
+	d := data.Shapes(data.ShapesOptions{Train: 4, Test: 1, Seed: 1}).Train
+	dst := make([]float32, d.ImageSize())
+	Config{}.Apply(rand.New(rand.NewPCG(1, 1)), d.Image(2), 32, 32, 3, dst)
+	for i, p := range d.Image(2) {
+		if diff := dst[i] - float32(p)/255; diff > 1e-6 || diff < -1e-6 {
+			t.Fatalf("pixel %d: %g, want %g", i, dst[i], float32(p)/255)
+		}
+	}
+}
+
+func TestFlipOnly(t *testing.T) {
+	d := data.Shapes(data.ShapesOptions{Train: 1, Test: 1, Seed: 1}).Train
+	dst := make([]float32, d.ImageSize())
+	Config{FlipP: 1}.Apply(rand.New(rand.NewPCG(1, 1)), d.Image(0), 32, 32, 3, dst)
+	src := d.Image(0)
+	for y := range 32 {
+		for x := range 32 {
+			if got, want := dst[(y*32+x)*3], float32(src[(y*32+31-x)*3])/255; got != want {
+				t.Fatalf("(%d,%d): %g, want mirrored %g", y, x, got, want)
+			}
+		}
+	}
+}
+
+func TestPipelineIsDeterministicAndOrdered(t *testing.T) {
+	d := data.Shapes(data.ShapesOptions{Train: 100, Test: 1, Seed: 1}).Train
+	collect := func(workers int) []Batch {
+		p := NewPipeline(d, SimCLR(), 16, 7, true)
+		p.Workers = workers
+		var out []Batch
+		for b := range p.Epoch(context.Background(), 3, 0) {
+			out = append(out, b)
+		}
+		return out
+	}
+	a, b := collect(1), collect(4)
+	if len(a) != 6 || len(b) != 6 {
+		t.Fatalf("got %d and %d batches, want 100/16 = 6", len(a), len(b))
+	}
+	for i := range a {
+		if a[i].Step != i || b[i].Step != i {
+			t.Fatalf("batch %d has step %d / %d", i, a[i].Step, b[i].Step)
+		}
+		for j := range a[i].V1 {
+			if a[i].V1[j] != b[i].V1[j] || a[i].V2[j] != b[i].V2[j] {
+				t.Fatalf("batch %d differs between 1 and 4 workers", i)
+			}
+			if v := a[i].V1[j]; v < 0 || v > 1 {
+				t.Fatalf("value %g outside [0, 1]", v)
+			}
+		}
+	}
+	same := 0
+	for j := range a[0].V1 {
+		if a[0].V1[j] == a[0].V2[j] {
+			same++
+		}
+	}
+	if same > len(a[0].V1)/2 {
+		t.Errorf("the two views agree on %d of %d values: they should be independent", same, len(a[0].V1))
+	}
+	// Resuming mid-epoch yields the batches it would have seen.
+	p := NewPipeline(d, SimCLR(), 16, 7, true)
+	first := <-p.Epoch(context.Background(), 3, 4)
+	if first.Step != 4 || first.V1[0] != a[4].V1[0] {
+		t.Errorf("resumed pipeline gave step %d", first.Step)
+	}
+}
+
+func TestPipelineStopsOnCancel(t *testing.T) {
+	d := data.Shapes(data.ShapesOptions{Train: 256, Test: 1, Seed: 1}).Train
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := NewPipeline(d, SimCLR(), 8, 1, true).Epoch(ctx, 0, 0)
+	<-ch
+	cancel()
+	n := 0
+	for range ch {
+		n++
+	}
+	if n > 8 {
+		t.Errorf("%d batches after cancel; the channel should close promptly", n)
+	}
+}
+
+// BenchmarkAugment measures the pipeline's throughput in augmented images
+// (views) per second, all workers together, against the trainer's need.
+func BenchmarkAugment(b *testing.B) {
+	d := data.Shapes(data.ShapesOptions{Train: 2048, Test: 1, Seed: 1}).Train
+	p := NewPipeline(d, SimCLR(), 128, 1, true)
+	views := 0
+	for i := 0; b.Loop(); i++ {
+		for batch := range p.Epoch(context.Background(), i, 0) {
+			views += 2 * len(batch.Labels)
+		}
+	}
+	b.ReportMetric(float64(views)/b.Elapsed().Seconds(), "images/s")
+}
