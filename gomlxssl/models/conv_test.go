@@ -1,0 +1,57 @@
+package models
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gomlx/compute/gobackend"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+)
+
+// TestConv2DMatchesConvolve checks the im2col convolution against the
+// backend's own convolution, values and gradients (of x and of the kernel),
+// for the kernel sizes and strides the encoders use.
+func TestConv2DMatchesConvolve(t *testing.T) {
+	backend, err := gobackend.New("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, tc := range []struct{ h, c, out, k, stride int }{
+		{8, 3, 4, 3, 1}, {8, 3, 5, 3, 2}, {7, 2, 3, 3, 2}, {6, 4, 3, 1, 1}, {9, 2, 2, 5, 1},
+	} {
+		xs := make([]float32, 2*tc.h*tc.h*tc.c)
+		ws := make([]float32, tc.k*tc.k*tc.c*tc.out)
+		for i := range xs {
+			xs[i] = float32(rng.NormFloat64())
+		}
+		for i := range ws {
+			ws[i] = float32(rng.NormFloat64())
+		}
+		x := tensors.FromFlatDataAndDimensions(xs, 2, tc.h, tc.h, tc.c)
+		w := tensors.FromFlatDataAndDimensions(ws, tc.k, tc.k, tc.c, tc.out)
+		outs := MustExecOnceN(backend, func(x, w *Node) []*Node {
+			ours := Conv2DWithKernel(x, w, tc.stride)
+			ref := Convolve(x, w).StridePerAxis(tc.stride, tc.stride).PadSame().Done()
+			// A loss that weights every output differently, so gradients are informative.
+			weights := Sin(IotaFull(x.Graph(), ours.Shape()))
+			lo, lr := ReduceAllSum(Mul(ours, weights)), ReduceAllSum(Mul(ref, weights))
+			g := Gradient(lo, x, w)
+			gr := Gradient(lr, x, w)
+			return []*Node{ours, ref, g[0], gr[0], g[1], gr[1]}
+		}, x, w)
+		if !outs[0].Shape().Equal(outs[1].Shape()) {
+			t.Fatalf("%+v: shape %s, backend %s", tc, outs[0].Shape(), outs[1].Shape())
+		}
+		for i, name := range []string{"output", "dL/dx", "dL/dw"} {
+			a, b := tensors.MustCopyFlatData[float32](outs[2*i]), tensors.MustCopyFlatData[float32](outs[2*i+1])
+			for j := range a {
+				if math.Abs(float64(a[j]-b[j])) > 1e-4*(1+math.Abs(float64(b[j]))) {
+					t.Fatalf("%+v: %s[%d] = %g, backend convolution gives %g", tc, name, j, a[j], b[j])
+				}
+			}
+		}
+	}
+}

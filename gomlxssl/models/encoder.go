@@ -1,0 +1,132 @@
+package models
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/ml/layers"
+	"github.com/gomlx/gomlx/ml/layers/activation"
+	"github.com/gomlx/gomlx/ml/model"
+)
+
+// Encoder maps a batch of images [B, H, W, C] to representations [B, Dim()].
+type Encoder interface {
+	// Name identifies the architecture in results, e.g. "convnet-32-64-128-256".
+	Name() string
+	// Dim is the size of the representation.
+	Dim() int
+	// Apply builds the encoder's graph in scope.
+	Apply(scope *model.Scope, x *Node) *Node
+}
+
+// ConvNet is the small encoder sized for the Go backend on 2 cores: one 3x3
+// convolution + batch norm + ReLU per entry of Widths (stride 1 for the first,
+// 2 for the others), then global average pooling.
+type ConvNet struct {
+	Widths []int
+}
+
+// DefaultConvNet is the benchmark encoder: 3→32 s1, 32→64 s2, 64→128 s2, 128→256 s2.
+func DefaultConvNet() ConvNet { return ConvNet{Widths: []int{32, 64, 128, 256}} }
+
+// Name implements Encoder.
+func (c ConvNet) Name() string {
+	parts := make([]string, len(c.Widths))
+	for i, w := range c.Widths {
+		parts[i] = strconv.Itoa(w)
+	}
+	return "convnet-" + strings.Join(parts, "-")
+}
+
+// Dim implements Encoder.
+func (c ConvNet) Dim() int { return c.Widths[len(c.Widths)-1] }
+
+// Apply implements Encoder.
+func (c ConvNet) Apply(scope *model.Scope, x *Node) *Node {
+	for i, width := range c.Widths {
+		s := scope.In("block%d", i)
+		stride := 2
+		if i == 0 {
+			stride = 1
+		}
+		x = activation.Relu(BatchNorm(s.In("bn"), Conv2D(s, x, width, 3, stride)))
+	}
+	return ReduceMean(x, 1, 2)
+}
+
+// ResNet18 is ResNet-18 with the CIFAR stem (3x3 convolution, stride 1, no
+// max-pool), for GPU runs of the full preset. Its representation has 512 dims.
+type ResNet18 struct{}
+
+// Name implements Encoder.
+func (ResNet18) Name() string { return "resnet18-cifar" }
+
+// Dim implements Encoder.
+func (ResNet18) Dim() int { return 512 }
+
+// Apply implements Encoder.
+func (ResNet18) Apply(scope *model.Scope, x *Node) *Node {
+	stem := scope.In("stem")
+	x = activation.Relu(BatchNorm(stem.In("bn"), Conv2D(stem, x, 64, 3, 1)))
+	for stage, width := range []int{64, 128, 256, 512} {
+		for block := range 2 {
+			stride := 1
+			if stage > 0 && block == 0 {
+				stride = 2
+			}
+			x = basicBlock(scope.In("stage%d_block%d", stage, block), x, width, stride)
+		}
+	}
+	return ReduceMean(x, 1, 2)
+}
+
+// basicBlock is ResNet's two-convolution residual block, with a 1x1 projection
+// on the shortcut when the shape changes.
+func basicBlock(scope *model.Scope, x *Node, width, stride int) *Node {
+	y := activation.Relu(BatchNorm(scope.In("bn1"), Conv2D(scope.In("c1"), x, width, 3, stride)))
+	y = BatchNorm(scope.In("bn2"), Conv2D(scope.In("c2"), y, width, 3, 1))
+	shortcut := x
+	if stride != 1 || x.Shape().Dim(3) != width {
+		if stride != 1 {
+			shortcut = Slice(x, AxisRange(), AxisRange().Stride(stride), AxisRange().Stride(stride), AxisRange())
+		}
+		shortcut = BatchNorm(scope.In("bn_sc"), Conv2D(scope.In("sc"), shortcut, width, 1, 1))
+	}
+	return activation.Relu(Add(y, shortcut))
+}
+
+// ParseEncoder reads an encoder name: "convnet" (the default widths),
+// "convnet-16-32-64-128" (explicit widths) or "resnet18".
+func ParseEncoder(name string) (Encoder, error) {
+	switch {
+	case name == "convnet":
+		return DefaultConvNet(), nil
+	case name == "resnet18" || name == "resnet18-cifar":
+		return ResNet18{}, nil
+	case strings.HasPrefix(name, "convnet-"):
+		var widths []int
+		for _, p := range strings.Split(strings.TrimPrefix(name, "convnet-"), "-") {
+			w, err := strconv.Atoi(p)
+			if err != nil || w <= 0 {
+				return nil, fmt.Errorf("encoder %q: widths must be positive integers, as in convnet-32-64-128-256", name)
+			}
+			widths = append(widths, w)
+		}
+		return ConvNet{Widths: widths}, nil
+	}
+	return nil, fmt.Errorf("unknown encoder %q: want convnet, convnet-W1-W2-..., or resnet18", name)
+}
+
+// MLPHead is a projection (or prediction) head: Dense → batch norm → ReLU → Dense.
+type MLPHead struct {
+	Hidden, Out int
+}
+
+// Apply builds the head in scope.
+func (h MLPHead) Apply(scope *model.Scope, x *Node) *Node {
+	x = layers.Dense(scope.In("fc1"), x, false, h.Hidden)
+	x = activation.Relu(BatchNorm(scope.In("bn1"), x))
+	return layers.Dense(scope.In("fc2"), x, true, h.Out)
+}
