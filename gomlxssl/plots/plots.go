@@ -1,0 +1,126 @@
+// Package plots draws the experiments' figures as SVG with gonum/plot, and
+// writes them atomically. It does not import GoMLX.
+package plots
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	imgdraw "image/draw"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/mega-ssl/mega/gomlxssl/results"
+)
+
+// Line is one named series of a line chart.
+type Line struct {
+	Name string
+	X, Y []float64
+}
+
+// HLine is a horizontal reference line (a baseline).
+type HLine struct {
+	Name  string
+	Value float64
+}
+
+// LineChart writes an SVG line chart of series with optional reference lines.
+func LineChart(path, title, xLabel, yLabel string, series []Line, refs []HLine) error {
+	p := plot.New()
+	p.Title.Text = title
+	p.X.Label.Text = xLabel
+	p.Y.Label.Text = yLabel
+	p.Add(plotter.NewGrid())
+	p.Legend.Top = true
+	p.Legend.Left = true
+	xmin, xmax := 0.0, 1.0
+	for i, s := range series {
+		pts := make(plotter.XYs, len(s.X))
+		for j := range s.X {
+			pts[j] = plotter.XY{X: s.X[j], Y: s.Y[j]}
+			if i == 0 && j == 0 {
+				xmin, xmax = s.X[j], s.X[j]
+			}
+			xmin, xmax = min(xmin, s.X[j]), max(xmax, s.X[j])
+		}
+		l, sc, err := plotter.NewLinePoints(pts)
+		if err != nil {
+			return err
+		}
+		l.Color = palette[i%len(palette)]
+		sc.Color = l.Color
+		sc.Shape = draw.CircleGlyph{}
+		sc.Radius = vg.Points(2)
+		p.Add(l, sc)
+		p.Legend.Add(s.Name, l)
+	}
+	if xmax == xmin {
+		xmax = xmin + 1
+	}
+	for i, r := range refs {
+		l, err := plotter.NewLine(plotter.XYs{{X: xmin, Y: r.Value}, {X: xmax, Y: r.Value}})
+		if err != nil {
+			return err
+		}
+		l.Color = refPalette[i%len(refPalette)]
+		l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+		p.Add(l)
+		p.Legend.Add(r.Name, l)
+	}
+	return save(p, path, 6*vg.Inch, 3.6*vg.Inch)
+}
+
+// ImageGrid writes rows of RGB images (each h*w*3 float32 in [0, 1]) as one
+// SVG figure, each image magnified for legibility.
+func ImageGrid(path, title string, rows [][][]float32, h, w int) error {
+	const zoom, gap = 3, 2
+	cols := 0
+	for _, r := range rows {
+		cols = max(cols, len(r))
+	}
+	cell := w*zoom + gap
+	img := image.NewRGBA(image.Rect(0, 0, cols*cell, len(rows)*(h*zoom+gap)))
+	imgdraw.Draw(img, img.Bounds(), image.White, image.Point{}, imgdraw.Src)
+	for ri, r := range rows {
+		for ci, px := range r {
+			for y := range h * zoom {
+				for x := range w * zoom {
+					o := ((y/zoom)*w + x/zoom) * 3
+					img.SetRGBA(ci*cell+x, ri*(h*zoom+gap)+y, color.RGBA{to8(px[o]), to8(px[o+1]), to8(px[o+2]), 255})
+				}
+			}
+		}
+	}
+	p := plot.New()
+	p.Title.Text = title
+	p.HideAxes()
+	b := img.Bounds()
+	p.Add(plotter.NewImage(img, 0, 0, float64(b.Dx()), float64(b.Dy())))
+	width := vg.Length(b.Dx()) * 0.75
+	height := vg.Length(b.Dy())*0.75 + 30
+	return save(p, path, width, height)
+}
+
+func to8(v float32) uint8 { return uint8(min(max(v, 0), 1)*255 + 0.5) }
+
+var palette = []color.Color{
+	color.RGBA{31, 119, 180, 255}, color.RGBA{214, 39, 40, 255}, color.RGBA{44, 160, 44, 255},
+	color.RGBA{148, 103, 189, 255}, color.RGBA{255, 127, 14, 255},
+}
+
+var refPalette = []color.Color{color.RGBA{127, 127, 127, 255}, color.RGBA{0, 0, 0, 255}}
+
+func save(p *plot.Plot, path string, w, h vg.Length) error {
+	c := vgsvg.New(w, h)
+	p.Draw(draw.New(c))
+	var buf bytes.Buffer
+	if _, err := c.WriteTo(&buf); err != nil {
+		return err
+	}
+	return results.WriteFile(path, buf.Bytes())
+}

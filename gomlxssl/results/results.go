@@ -1,0 +1,159 @@
+// Package results writes and reads the files an experiment leaves under
+// out/<experiment>/ — the contract the report is built on: run.json (what ran,
+// how, and what it scored), metrics.csv (one row per epoch), embeddings.csv (a
+// labelled sample of test representations for t-SNE) and SVG figures. Every
+// file is written atomically (temporary file + rename), so a reader — the
+// report watcher, or a user after Ctrl-C — never sees half a file.
+//
+// It does not import GoMLX: the report reads results with it.
+package results
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// Status values of a run.
+const (
+	StatusComplete = "complete"
+	StatusPartial  = "partial"
+	StatusFailed   = "failed"
+)
+
+// Run is out/<exp>/run.json. Accuracies are fractions in [0, 1].
+type Run struct {
+	Experiment string     `json:"experiment"`
+	Title      string     `json:"title"`
+	Status     string     `json:"status"`
+	Error      string     `json:"error,omitempty"`
+	Started    time.Time  `json:"started"`
+	Finished   time.Time  `json:"finished"`
+	DurationS  float64    `json:"duration_s"`
+	Git        Git        `json:"git"`
+	Env        Env        `json:"env"`
+	Dataset    DatasetRef `json:"dataset"`
+	// Config holds every flag of the run, by flag name.
+	Config    map[string]any `json:"config"`
+	Metrics   Metrics        `json:"metrics"`
+	Baselines Baselines      `json:"baselines"`
+	Figures   []Figure       `json:"figures"`
+	// Collapsed flags a run whose embeddings collapsed: it is not a result.
+	Collapsed bool `json:"collapsed"`
+	// Protocol says, in words, how the metrics were measured.
+	Protocol string `json:"protocol"`
+}
+
+// Git identifies the code that ran.
+type Git struct {
+	Commit string `json:"commit"`
+	Dirty  bool   `json:"dirty"`
+}
+
+// Env is where it ran.
+type Env struct {
+	Backend string `json:"backend"`
+	Go      string `json:"go"`
+	OS      string `json:"os"`
+	Arch    string `json:"arch"`
+	CPUs    int    `json:"cpus"`
+	SIMD    bool   `json:"simd"`
+}
+
+// DatasetRef describes the data of a run.
+type DatasetRef struct {
+	Name    string `json:"name"`
+	Train   int    `json:"train"`
+	Test    int    `json:"test"`
+	Image   [3]int `json:"image"`
+	Classes int    `json:"classes"`
+}
+
+// Metrics are the final evaluation of the trained encoder.
+type Metrics struct {
+	KNNTop1       float64 `json:"knn_top1"`
+	KNNK          int     `json:"knn_k"`
+	KNNT          float64 `json:"knn_t"`
+	LinearTop1    float64 `json:"linear_top1"`
+	LinearTop5    float64 `json:"linear_top5"`
+	EmbeddingStd  float64 `json:"embedding_std"`
+	EffectiveRank float64 `json:"effective_rank"`
+	// Epochs completed when these were measured.
+	Epochs int `json:"epochs"`
+	// ImagesPerS is the mean training throughput (views per second).
+	ImagesPerS float64 `json:"images_per_s"`
+}
+
+// Baseline is the evaluation of a reference encoder under the same protocol.
+type Baseline struct {
+	KNNTop1    float64 `json:"knn_top1"`
+	LinearTop1 float64 `json:"linear_top1"`
+	LinearTop5 float64 `json:"linear_top5"`
+	// Epochs the supervised encoder trained for (0 for random init).
+	Epochs int `json:"epochs"`
+}
+
+// Baselines are the floor (random init) and ceiling (supervised) of a run.
+type Baselines struct {
+	RandomInit Baseline `json:"random_init"`
+	Supervised Baseline `json:"supervised"`
+}
+
+// Figure is an SVG under the experiment's directory, with its caption.
+type Figure struct {
+	File    string `json:"file"`
+	Caption string `json:"caption"`
+}
+
+// WriteFile writes data to path atomically: a temporary file in the same
+// directory, synced, then renamed over path.
+func WriteFile(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // no-op after a successful rename
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// WriteJSON writes v as indented JSON, atomically.
+func WriteJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return WriteFile(path, append(b, '\n'))
+}
+
+// ReadRun reads a run.json.
+func ReadRun(path string) (*Run, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var r Run
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &r, nil
+}
