@@ -1,0 +1,134 @@
+package experiment
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"os"
+	"path/filepath"
+
+	"github.com/gomlx/compute"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/ml/layers"
+	"github.com/gomlx/gomlx/ml/model"
+
+	"github.com/mega-ssl/mega/gomlxssl/augment"
+	"github.com/mega-ssl/mega/gomlxssl/data"
+	"github.com/mega-ssl/mega/gomlxssl/eval"
+	"github.com/mega-ssl/mega/gomlxssl/losses"
+	"github.com/mega-ssl/mega/gomlxssl/models"
+	"github.com/mega-ssl/mega/gomlxssl/results"
+	"github.com/mega-ssl/mega/gomlxssl/train"
+)
+
+// Scores are the three accuracies of the talk's protocol on frozen features.
+type Scores struct {
+	KNNTop1, LinearTop1, LinearTop5 float64
+}
+
+// probe runs the kNN classifier and the linear probe on frozen features.
+func probe(hTrain, hTest eval.Features, classes int, o *Options) (Scores, error) {
+	knn, err := eval.KNN{K: o.KNNK, T: o.KNNT}.Accuracy(hTrain, hTest, classes)
+	if err != nil {
+		return Scores{}, err
+	}
+	lin, err := eval.Linear{MaxIterations: o.ProbeIterations}.Fit(hTrain, hTest, classes)
+	if err != nil {
+		return Scores{}, err
+	}
+	return Scores{KNNTop1: knn, LinearTop1: lin.Top1, LinearTop5: lin.Top5}, nil
+}
+
+// fingerprint hashes the pixels and labels of both splits, so that cached
+// baselines are never reused for other data (a changed generator, other files).
+func fingerprint(s data.Split) uint64 {
+	h := fnv.New64a()
+	for _, d := range []*data.Dataset{s.Train, s.Test} {
+		h.Write(d.Pixels)
+		for _, l := range d.Labels {
+			h.Write([]byte{byte(l), byte(l >> 8)})
+		}
+	}
+	return h.Sum64()
+}
+
+// encoderOnly embeds with the bare encoder, under the scope name every method
+// uses for its encoder ("encoder").
+func encoderOnly(enc models.Encoder) train.EmbedFn {
+	return func(scope *model.Scope, x *Node) (*Node, *Node) {
+		h := enc.Apply(scope.In("encoder"), x)
+		return h, h
+	}
+}
+
+// Baselines evaluates the floor and the ceiling under the same protocol as the
+// methods: the encoder at random initialisation, and the encoder trained with
+// labels (cross-entropy through a linear layer, crop + flip augmentation,
+// -supervised-epochs epochs). Both depend only on the data, the encoder, the
+// budget and the seed, so they are cached in OUT/baselines/ and shared by
+// every experiment with the same settings.
+func Baselines(ctx context.Context, be compute.Backend, enc models.Encoder, split data.Split, o *Options) (results.Baselines, error) {
+	key := fmt.Sprintf("%s-train%d-test%d-%016x-%s-seed%d-sup%d-batch%d-lr%g-k%d-t%g-probe%d", split.Train.Name, split.Train.Len(),
+		split.Test.Len(), fingerprint(split), enc.Name(), o.Seed, o.SupervisedEpochs, o.Batch, o.LR, o.KNNK, o.KNNT, o.ProbeIterations)
+	path := filepath.Join(o.Out, "baselines", sanitize(key)+".json")
+	var cached results.Baselines
+	if b, err := os.ReadFile(path); err == nil {
+		if err := json.Unmarshal(b, &cached); err == nil {
+			return cached, nil
+		}
+	}
+	classes := len(split.Train.Classes)
+	// The floor: the same architecture, untrained.
+	store := model.NewStore()
+	if err := store.SetRNGStateFromSeed(int64(o.Seed)); err != nil {
+		return cached, err
+	}
+	hTrain, _, err := train.Extract(be, store, encoderOnly(enc), split.Train, evalBatch)
+	if err != nil {
+		return cached, err
+	}
+	hTest, _, err := train.Extract(be, store, encoderOnly(enc), split.Test, evalBatch)
+	if err != nil {
+		return cached, err
+	}
+	floor, err := probe(hTrain, hTest, classes, o)
+	if err != nil {
+		return cached, err
+	}
+	fmt.Fprintf(os.Stderr, "baseline random-init %s: kNN %.1f%%, linear %.1f%%\n", enc.Name(), 100*floor.KNNTop1, 100*floor.LinearTop1)
+
+	// The ceiling: the same architecture, trained with labels.
+	pipe := augment.NewPipeline(split.Train, augment.Supervised(), o.Batch, o.Seed, false)
+	cfg := train.Config{Epochs: o.SupervisedEpochs, BatchSize: o.Batch, Optimizer: "adam", LR: o.LR, WarmupEpochs: min(1, o.SupervisedEpochs-1), Seed: o.Seed}
+	loss := func(scope *model.Scope, in []*Node) *Node {
+		h := enc.Apply(scope.In("encoder"), in[0])
+		return losses.CrossEntropy(layers.DenseWithBias(scope.In("classifier"), h, classes), in[1])
+	}
+	tr, err := train.New(be, cfg, pipe.StepsPerEpoch(), loss, "", false)
+	if err != nil {
+		return cached, err
+	}
+	h, w := split.Train.Height, split.Train.Width
+	if err := tr.Run(ctx, pipe, h, w, train.ViewAndLabels, "supervised baseline", nil); err != nil {
+		return cached, err
+	}
+	hTrain, _, err = train.Extract(be, tr.Store, encoderOnly(enc), split.Train, evalBatch)
+	if err != nil {
+		return cached, err
+	}
+	hTest, _, err = train.Extract(be, tr.Store, encoderOnly(enc), split.Test, evalBatch)
+	if err != nil {
+		return cached, err
+	}
+	ceil, err := probe(hTrain, hTest, classes, o)
+	if err != nil {
+		return cached, err
+	}
+	fmt.Fprintf(os.Stderr, "baseline supervised %s (%d epochs): kNN %.1f%%, linear %.1f%%\n", enc.Name(), o.SupervisedEpochs, 100*ceil.KNNTop1, 100*ceil.LinearTop1)
+	out := results.Baselines{
+		RandomInit: results.Baseline{KNNTop1: floor.KNNTop1, LinearTop1: floor.LinearTop1, LinearTop5: floor.LinearTop5},
+		Supervised: results.Baseline{KNNTop1: ceil.KNNTop1, LinearTop1: ceil.LinearTop1, LinearTop5: ceil.LinearTop5, Epochs: o.SupervisedEpochs},
+	}
+	return out, results.WriteJSON(path, out)
+}

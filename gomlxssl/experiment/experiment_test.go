@@ -1,0 +1,118 @@
+package experiment
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/ml/model"
+
+	"github.com/mega-ssl/mega/gomlxssl/augment"
+	"github.com/mega-ssl/mega/gomlxssl/losses"
+	"github.com/mega-ssl/mega/gomlxssl/models"
+	"github.com/mega-ssl/mega/gomlxssl/results"
+	"github.com/mega-ssl/mega/gomlxssl/train"
+)
+
+// tinySpec is a SimCLR-like method on a tiny encoder; onEmbed is called each
+// time an evaluation graph is built (twice per epoch: train and test rows).
+func tinySpec(onEmbed func()) Spec {
+	return Spec{Name: "tiny", Title: "Tiny", Augment: augment.SimCLR(), Build: func(enc models.Encoder) Method {
+		head := models.MLPHead{Hidden: 16, Out: 8}
+		embed := func(scope *model.Scope, x *Node) (*Node, *Node) {
+			h := enc.Apply(scope.In("encoder"), x)
+			return h, head.Apply(scope.In("projection"), h)
+		}
+		return Method{
+			Loss: func(scope *model.Scope, v1, v2 *Node) *Node {
+				b := v1.Shape().Dim(0)
+				_, z := embed(scope, Concatenate([]*Node{v1, v2}, 0))
+				return losses.NTXent(Slice(z, AxisRange(0, b)), Slice(z, AxisRange(b, 2*b)), 0.5)
+			},
+			Embed: func(scope *model.Scope, x *Node) (*Node, *Node) {
+				onEmbed()
+				return embed(scope, x)
+			},
+		}
+	}}
+}
+
+func tinyOptions(t *testing.T, out string, extra ...string) (*Options, *flag.FlagSet) {
+	t.Helper()
+	fs := flag.NewFlagSet("tiny", flag.ContinueOnError)
+	o := RegisterFlags(fs)
+	args := append([]string{"-preset", "quick", "-out", out, "-encoder", "convnet-4-8", "-train", "128", "-test", "64",
+		"-batch", "32", "-epochs", "3", "-supervised-epochs", "1", "-knn-k", "20", "-probe-iters", "20", "-backend", "go"}, extra...)
+	if err := fs.Parse(args); err != nil {
+		t.Fatal(err)
+	}
+	return o, fs
+}
+
+// Ctrl-C after the first epoch leaves a valid partial run.json and
+// metrics.csv; -resume continues from the checkpoint and completes the run.
+func TestInterruptThenResume(t *testing.T) {
+	out := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	builds := 0
+	spec := tinySpec(func() {
+		if builds++; builds == 2 { // the first epoch's evaluation: interrupt now
+			cancel()
+		}
+	})
+	o, fs := tinyOptions(t, out)
+	run, err := Run(ctx, spec, o, fs)
+	if !errors.Is(err, train.ErrInterrupted) {
+		t.Fatalf("want ErrInterrupted, got %v", err)
+	}
+	dir := filepath.Join(out, "tiny")
+	saved, err := results.ReadRun(filepath.Join(dir, "run.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if saved.Status != results.StatusPartial || run.Status != results.StatusPartial || saved.Metrics.Epochs != 1 {
+		t.Fatalf("after interrupt: status %q, epochs %d; want partial after 1", saved.Status, saved.Metrics.Epochs)
+	}
+	rows, err := results.ReadMetrics(filepath.Join(dir, "metrics.csv"))
+	if err != nil || len(rows) != 1 {
+		t.Fatalf("after interrupt: %d metric rows (%v), want 1", len(rows), err)
+	}
+
+	o, fs = tinyOptions(t, out, "-resume")
+	run, err = Run(context.Background(), tinySpec(func() {}), o, fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ = results.ReadMetrics(filepath.Join(dir, "metrics.csv"))
+	if run.Status != results.StatusComplete || len(rows) != 3 {
+		t.Fatalf("after resume: status %q with %d rows, want complete with 3", run.Status, len(rows))
+	}
+	for i, r := range rows {
+		if r.Epoch != i+1 || r.Step != (i+1)*4 {
+			t.Errorf("row %d: epoch %d step %d, want epoch %d step %d", i, r.Epoch, r.Step, i+1, (i+1)*4)
+		}
+	}
+	for _, f := range []string{"run.json", "metrics.csv", "embeddings.csv", "loss.svg", "knn.svg", "augmentations.svg"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("missing %s: %v", f, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "baselines")); err != nil {
+		t.Errorf("baselines not cached: %v", err)
+	}
+}
+
+func TestBadFlagsFailClearly(t *testing.T) {
+	for _, args := range [][]string{
+		{"-preset", "huge"}, {"-dataset", "imagenet"}, {"-encoder", "vgg"}, {"-backend", "abacus"}, {"-optimizer", "lion"},
+	} {
+		o, fs := tinyOptions(t, t.TempDir(), args...)
+		if _, err := Run(context.Background(), tinySpec(func() {}), o, fs); err == nil {
+			t.Errorf("%v: want an error", args)
+		}
+	}
+}

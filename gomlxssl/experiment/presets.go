@@ -1,0 +1,52 @@
+// Package experiment is the runner every literate experiment shares: the common
+// flags and presets, backend and dataset selection, the random-init and
+// supervised baselines (cached under out/baselines), training with per-epoch
+// kNN and collapse monitoring, the final linear probe, and the results
+// contract under out/<experiment>/. An experiment's main.go gives it only what
+// is specific to its method: a loss and an embedding function.
+package experiment
+
+import (
+	"fmt"
+	"slices"
+)
+
+// Preset is a named budget. Flags given explicitly override its values.
+type Preset struct {
+	Name        string
+	Description string
+	Dataset     string
+	Encoder     string
+	Train, Test int // 0: the whole split (real datasets)
+	Epochs      int
+	Batch       int
+	LR          float64
+	Warmup      int
+	// SupervisedEpochs is the budget of the supervised (ceiling) baseline.
+	SupervisedEpochs int
+	// KNNTrain caps the training rows the per-epoch kNN monitor searches.
+	KNNTrain int
+}
+
+// Presets are the budgets every experiment offers.
+var Presets = []Preset{
+	{Name: "quick", Description: "≤ 60 s on 2 cores: for tests and CI", Dataset: "shapes", Encoder: "convnet-16-32-64-128",
+		Train: 1024, Test: 500, Epochs: 3, Batch: 64, LR: 5e-3, Warmup: 0, SupervisedEpochs: 3, KNNTrain: 1024},
+	{Name: "default", Description: "≤ 10 minutes on 2 cores, the figures in the README", Dataset: "shapes", Encoder: "convnet-16-32-64-128",
+		Train: 6000, Test: 1000, Epochs: 13, Batch: 128, LR: 5e-3, Warmup: 1, SupervisedEpochs: 10, KNNTrain: 6000},
+	{Name: "full", Description: "the CIFAR-10 protocol with ResNet-18 (CIFAR stem), for a GPU (-backend xla:cuda)", Dataset: "cifar10", Encoder: "resnet18",
+		Epochs: 200, Batch: 512, LR: 1e-3, Warmup: 10, SupervisedEpochs: 100, KNNTrain: 10000},
+}
+
+// PresetByName finds a preset.
+func PresetByName(name string) (Preset, error) {
+	i := slices.IndexFunc(Presets, func(p Preset) bool { return p.Name == name })
+	if i < 0 {
+		names := make([]string, len(Presets))
+		for j, p := range Presets {
+			names[j] = p.Name
+		}
+		return Preset{}, fmt.Errorf("unknown preset %q: want one of %v", name, names)
+	}
+	return Presets[i], nil
+}

@@ -1,0 +1,494 @@
+package experiment
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/gomlx/compute"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/ml/model"
+
+	"github.com/mega-ssl/mega/gomlxssl/augment"
+	"github.com/mega-ssl/mega/gomlxssl/backend"
+	"github.com/mega-ssl/mega/gomlxssl/data"
+	"github.com/mega-ssl/mega/gomlxssl/eval"
+	"github.com/mega-ssl/mega/gomlxssl/models"
+	"github.com/mega-ssl/mega/gomlxssl/plots"
+	"github.com/mega-ssl/mega/gomlxssl/results"
+	"github.com/mega-ssl/mega/gomlxssl/train"
+)
+
+// Method is what an experiment contributes: how to train and what to evaluate.
+type Method struct {
+	// Loss builds the training loss from the two augmented views.
+	Loss func(scope *model.Scope, v1, v2 *Node) *Node
+	// Embed returns the representation h the probes read and the projection
+	// z whose collapse is monitored.
+	Embed train.EmbedFn
+}
+
+// Spec describes an experiment to the runner.
+type Spec struct {
+	Name  string // directory under -out, e.g. "simclr"
+	Title string // e.g. "SimCLR"
+	// Augment is the method's augmentation policy.
+	Augment augment.Config
+	// Build makes the method for the chosen encoder, once flags are parsed.
+	Build func(enc models.Encoder) Method
+}
+
+// Options are the flags every experiment shares.
+type Options struct {
+	Out, Backend, Preset, Dataset, DataDir, Encoder, Optimizer string
+	Seed                                                       uint64
+	Epochs, Batch, Train, Test, Warmup, SupervisedEpochs       int
+	LR, MinLR, WeightDecay                                     float64
+	KNNK                                                       int
+	KNNT                                                       float64
+	KNNTrain, ProbeIterations, Embeddings                      int
+	CropMin, Jitter, Gray, Blur                                float64
+	Resume, Download                                           bool
+	set                                                        map[string]bool
+}
+
+// RegisterFlags adds the shared flags to fs.
+func RegisterFlags(fs *flag.FlagSet) *Options {
+	o := &Options{}
+	fs.StringVar(&o.Out, "out", "out", "output directory; results go to OUT/<experiment>/")
+	fs.StringVar(&o.Backend, "backend", "", "GoMLX backend: go, go:parallelism=N, xla:cpu, xla:cuda, xla:/abs/plugin.so (default: $GOMLX_BACKEND, else XLA if a PJRT plugin is installed, else go)")
+	fs.StringVar(&o.Preset, "preset", "default", "budget: quick (≤ 60 s), default (≤ 10 min on 2 cores), full (CIFAR-10 + ResNet-18, for a GPU)")
+	fs.StringVar(&o.Dataset, "dataset", "", "shapes (embedded, generated), cifar10 (binary files in -data-dir) or folder (images in -data-dir/<class>/)")
+	fs.StringVar(&o.DataDir, "data-dir", "data", "directory of a cifar10 or folder dataset")
+	fs.BoolVar(&o.Download, "download", false, "download CIFAR-10 into -data-dir when it is missing")
+	fs.StringVar(&o.Encoder, "encoder", "", "encoder: convnet, convnet-W1-W2-..., resnet18 (preset's by default)")
+	fs.StringVar(&o.Optimizer, "optimizer", "adam", "adam or sgd")
+	fs.Uint64Var(&o.Seed, "seed", 1, "seed for data, weights and augmentation")
+	fs.IntVar(&o.Epochs, "epochs", 0, "training epochs (preset's by default)")
+	fs.IntVar(&o.Batch, "batch", 0, "batch size in images, two views each (preset's by default)")
+	fs.IntVar(&o.Train, "train", 0, "training images; shapes: generated, others: the first N (preset's by default; 0 = all)")
+	fs.IntVar(&o.Test, "test", 0, "test images, as -train")
+	fs.IntVar(&o.Warmup, "warmup", -1, "warm-up epochs (preset's by default)")
+	fs.IntVar(&o.SupervisedEpochs, "supervised-epochs", 0, "budget of the supervised baseline (preset's by default)")
+	fs.Float64Var(&o.LR, "lr", 0, "peak learning rate (preset's by default)")
+	fs.Float64Var(&o.MinLR, "min-lr", 0, "final learning rate of the cosine schedule")
+	fs.Float64Var(&o.WeightDecay, "wd", 1e-6, "Adam's decoupled weight decay during pre-training (the linear probe has none)")
+	fs.IntVar(&o.KNNK, "knn-k", 200, "kNN monitor: neighbours")
+	fs.Float64Var(&o.KNNT, "knn-t", 0.1, "kNN monitor: temperature")
+	fs.IntVar(&o.KNNTrain, "knn-train", 0, "kNN monitor: training rows searched each epoch (preset's by default)")
+	fs.IntVar(&o.ProbeIterations, "probe-iters", 300, "linear probe: L-BFGS iterations")
+	fs.IntVar(&o.Embeddings, "embeddings", 2000, "test embeddings written to embeddings.csv for t-SNE (≤ 5000)")
+	fs.Float64Var(&o.CropMin, "crop-min", -1, "augmentation: smallest crop area fraction (method's default if unset)")
+	fs.Float64Var(&o.Jitter, "jitter", -1, "augmentation: colour-distortion strength s (0.8s brightness/contrast/saturation, 0.2s hue; method's default if unset)")
+	fs.Float64Var(&o.Gray, "gray", -1, "augmentation: grayscale probability (method's default if unset)")
+	fs.Float64Var(&o.Blur, "blur", -1, "augmentation: Gaussian blur probability (method's default if unset)")
+	fs.BoolVar(&o.Resume, "resume", false, "continue from the checkpoint in OUT/<experiment>/checkpoint")
+	return o
+}
+
+// resolve fills unset flags from the preset.
+func (o *Options) resolve(fs *flag.FlagSet) (Preset, error) {
+	o.set = map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
+	p, err := PresetByName(o.Preset)
+	if err != nil {
+		return p, err
+	}
+	setS := func(v *string, d string) {
+		if *v == "" {
+			*v = d
+		}
+	}
+	setI := func(v *int, d int) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	setS(&o.Dataset, p.Dataset)
+	setS(&o.Encoder, p.Encoder)
+	setI(&o.Epochs, p.Epochs)
+	setI(&o.Batch, p.Batch)
+	if !o.set["train"] {
+		o.Train = p.Train
+	}
+	if !o.set["test"] {
+		o.Test = p.Test
+	}
+	if o.Warmup < 0 {
+		o.Warmup = p.Warmup
+	}
+	setI(&o.SupervisedEpochs, p.SupervisedEpochs)
+	setI(&o.KNNTrain, p.KNNTrain)
+	if o.LR == 0 {
+		o.LR = p.LR
+	}
+	o.Embeddings = min(max(o.Embeddings, 0), 5000)
+	return p, nil
+}
+
+// augmentation is the method's policy with any augmentation flags applied.
+func (o *Options) augmentation(cfg augment.Config) augment.Config {
+	if o.CropMin >= 0 {
+		cfg.CropScale[0] = o.CropMin
+	}
+	if o.Jitter >= 0 {
+		cfg = cfg.WithJitterStrength(o.Jitter)
+	}
+	if o.Gray >= 0 {
+		cfg.GrayP = o.Gray
+	}
+	if o.Blur >= 0 {
+		cfg.BlurP = o.Blur
+	}
+	return cfg
+}
+
+// trainConfig is the pre-training budget the options describe.
+func (o *Options) trainConfig() train.Config {
+	return train.Config{Epochs: o.Epochs, BatchSize: o.Batch, Optimizer: o.Optimizer, LR: o.LR, MinLR: o.MinLR,
+		WarmupEpochs: o.Warmup, WeightDecay: o.WeightDecay, Seed: o.Seed}
+}
+
+// LoadData returns the dataset the options name.
+func (o *Options) LoadData() (data.Split, error) {
+	var s data.Split
+	switch o.Dataset {
+	case "shapes":
+		s = data.Shapes(data.ShapesOptions{Train: o.Train, Test: o.Test, Seed: o.Seed})
+	case "cifar10":
+		var err error
+		if s, err = data.LoadCIFAR10(o.DataDir, o.Download); err != nil {
+			return s, err
+		}
+	case "folder":
+		var err error
+		if s, err = data.LoadImageFolder(o.DataDir, 32, 0.2, o.Seed); err != nil {
+			return s, err
+		}
+	default:
+		return s, fmt.Errorf("unknown dataset %q: want shapes, cifar10 or folder", o.Dataset)
+	}
+	if o.Dataset != "shapes" {
+		s.Train, s.Test = s.Train.Head(o.Train), s.Test.Head(o.Test)
+	}
+	if s.Train.Len() < o.Batch {
+		return s, fmt.Errorf("dataset %s has %d training images, fewer than one batch of %d (-batch)", s.Train.Name, s.Train.Len(), o.Batch)
+	}
+	return s, nil
+}
+
+// Main is an experiment's entry point: it parses the flags, runs, prints a
+// summary and exits — 0 on success, 130 after Ctrl-C (partial results kept,
+// -resume continues), 1 on any error.
+func Main(spec Spec) {
+	opts := RegisterFlags(flag.CommandLine)
+	flag.Usage = func() {
+		fmt.Fprintf(flag.CommandLine.Output(), "%s: trains %s, evaluates it under the linear protocol and writes OUT/%s/.\n\nUsage: go run ./experiments/%s [flags]\n\nPresets:\n",
+			spec.Name, spec.Title, spec.Name, spec.Name)
+		for _, p := range Presets {
+			fmt.Fprintf(flag.CommandLine.Output(), "  %-8s %s\n", p.Name, p.Description)
+		}
+		fmt.Fprintln(flag.CommandLine.Output(), "\nFlags:")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	if flag.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "%s: unexpected arguments %q (flags start with -; see -h)\n", spec.Name, flag.Args())
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	run, err := Run(ctx, spec, opts, flag.CommandLine)
+	if run != nil {
+		fmt.Print(Summary(run))
+	}
+	switch {
+	case errors.Is(err, train.ErrInterrupted):
+		fmt.Fprintf(os.Stderr, "%s: interrupted; partial results kept in %s; continue with -resume\n", spec.Name, filepath.Join(opts.Out, spec.Name))
+		os.Exit(130)
+	case err != nil:
+		fmt.Fprintf(os.Stderr, "%s: %v\n", spec.Name, err)
+		os.Exit(1)
+	}
+}
+
+// Run trains and evaluates one experiment and writes its results. fs holds the
+// parsed flags (recorded in run.json); the returned Run is what was written,
+// also on error.
+func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results.Run, error) {
+	started := time.Now()
+	if _, err := o.resolve(fs); err != nil {
+		return nil, err
+	}
+	enc, err := models.ParseEncoder(o.Encoder)
+	if err != nil {
+		return nil, err
+	}
+	if err := o.trainConfig().Validate(); err != nil {
+		return nil, err
+	}
+	be, info, err := backend.New(o.Backend)
+	if err != nil {
+		return nil, err
+	}
+	if w := backend.SIMDWarning(info); w != "" {
+		fmt.Fprintln(os.Stderr, w)
+	}
+	split, err := o.LoadData()
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Join(o.Out, spec.Name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	run := &results.Run{Experiment: spec.Name, Title: spec.Title, Status: results.StatusPartial, Started: started,
+		Git: gitInfo(), Env: results.Env{Backend: info.Name, Go: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH,
+			CPUs: runtime.NumCPU(), SIMD: backend.SIMD},
+		Dataset: results.DatasetRef{Name: split.Train.Name, Train: split.Train.Len(), Test: split.Test.Len(),
+			Image: [3]int{split.Train.Height, split.Train.Width, 3}, Classes: len(split.Train.Classes)},
+		Config: map[string]any{},
+		Protocol: fmt.Sprintf("frozen %s features; kNN: weighted cosine, k=%d, τ=%g, %d train → %d test images; "+
+			"linear: softmax regression, no augmentation, no regularisation, L-BFGS ≤ %d iterations, full train split",
+			enc.Name(), o.KNNK, o.KNNT, split.Train.Len(), split.Test.Len(), o.ProbeIterations),
+	}
+	fs.VisitAll(func(f *flag.Flag) { run.Config[f.Name] = f.Value.(flag.Getter).Get() })
+	for k, v := range map[string]any{"dataset": o.Dataset, "encoder": enc.Name(), "epochs": o.Epochs, "batch": o.Batch,
+		"train": split.Train.Len(), "test": split.Test.Len(), "lr": o.LR, "warmup": o.Warmup,
+		"supervised-epochs": o.SupervisedEpochs, "knn-train": o.KNNTrain} {
+		run.Config[k] = v
+	}
+	spec.Augment = o.augmentation(spec.Augment)
+	r := &runner{spec: spec, o: o, enc: enc, be: be, split: split, dir: dir, run: run}
+	err = r.execute(ctx)
+	run.Finished = time.Now()
+	run.DurationS = run.Finished.Sub(started).Seconds()
+	switch {
+	case err == nil:
+		run.Status = results.StatusComplete
+	case errors.Is(err, train.ErrInterrupted):
+		run.Status = results.StatusPartial
+	default:
+		run.Status = results.StatusFailed
+		run.Error = err.Error()
+	}
+	if werr := results.WriteJSON(filepath.Join(dir, "run.json"), run); werr != nil && err == nil {
+		err = werr
+	}
+	return run, err
+}
+
+type runner struct {
+	spec  Spec
+	o     *Options
+	enc   models.Encoder
+	be    compute.Backend
+	split data.Split
+	dir   string
+	run   *results.Run
+	rows  []results.EpochRow
+}
+
+func (r *runner) execute(ctx context.Context) error {
+	o := r.o
+	if err := r.augmentationFigure(); err != nil {
+		return err
+	}
+	base, err := Baselines(ctx, r.be, r.enc, r.split, o)
+	if err != nil {
+		return fmt.Errorf("baselines: %w", err)
+	}
+	r.run.Baselines = base
+	method := r.spec.Build(r.enc)
+	pipe := augment.NewPipeline(r.split.Train, r.spec.Augment, o.Batch, o.Seed, true)
+	cfg := o.trainConfig()
+	loss := func(scope *model.Scope, in []*Node) *Node { return method.Loss(scope, in[0], in[1]) }
+	tr, err := train.New(r.be, cfg, pipe.StepsPerEpoch(), loss, filepath.Join(r.dir, "checkpoint"), o.Resume)
+	if err != nil {
+		return err
+	}
+	if o.Resume {
+		rows, err := results.ReadMetrics(filepath.Join(r.dir, "metrics.csv"))
+		if err != nil {
+			return err
+		}
+		done := tr.GlobalStep() / tr.StepsPerEpoch()
+		for _, row := range rows {
+			if row.Epoch <= done {
+				r.rows = append(r.rows, row)
+			}
+		}
+		if tr.GlobalStep() > 0 {
+			fmt.Fprintf(os.Stderr, "%s: resuming at step %d (epoch %d of %d)\n", r.spec.Name, tr.GlobalStep(), done+1, o.Epochs)
+		}
+	}
+	knnTrain := r.split.Train.Head(o.KNNTrain)
+	h, w := r.split.Train.Height, r.split.Train.Width
+	err = tr.Run(ctx, pipe, h, w, train.TwoViews, r.spec.Name, func(st train.EpochStats) error {
+		knn, col, dim, err := r.monitor(tr, method.Embed, knnTrain)
+		if err != nil {
+			return err
+		}
+		r.rows = append(r.rows, results.EpochRow{Epoch: st.Epoch, Step: st.GlobalStep, Loss: st.Loss, KNNTop1: knn, LR: st.LR,
+			EmbeddingStd: col.Std, EffectiveRank: col.EffectiveRank, Seconds: st.Seconds, ImagesPerS: st.ImagesPerS, IdleFrac: st.IdleFrac})
+		fmt.Fprintf(os.Stderr, "%s epoch %d: kNN top-1 %.1f%%, embedding std %.3f (1/√d = %.3f), effective rank %.1f, data wait %.1f%%\n",
+			r.spec.Name, st.Epoch, 100*knn, col.Std, 1/math.Sqrt(float64(dim)), col.EffectiveRank, 100*st.IdleFrac)
+		return r.writeProgress()
+	})
+	if err != nil {
+		if errors.Is(err, train.ErrInterrupted) {
+			r.fillFromRows()
+		}
+		_ = r.writeProgress()
+		return err
+	}
+	return r.finalEval(tr, method)
+}
+
+// monitor is the per-epoch kNN monitor and collapse check on the test split.
+// It returns the kNN accuracy, the collapse figures of the projections and their dimension.
+func (r *runner) monitor(tr *train.Trainer, embed train.EmbedFn, knnTrain *data.Dataset) (float64, eval.Collapse, int, error) {
+	hTrain, _, err := train.Extract(r.be, tr.Store, embed, knnTrain, evalBatch)
+	if err != nil {
+		return 0, eval.Collapse{}, 0, err
+	}
+	hTest, zTest, err := train.Extract(r.be, tr.Store, embed, r.split.Test, evalBatch)
+	if err != nil {
+		return 0, eval.Collapse{}, 0, err
+	}
+	knn, err := eval.KNN{K: r.o.KNNK, T: r.o.KNNT}.Accuracy(hTrain, hTest, len(r.split.Train.Classes))
+	return knn, eval.CollapseOf(zTest), zTest.Dim, err
+}
+
+const evalBatch = 250
+
+// finalEval probes the trained encoder and writes the final results.
+func (r *runner) finalEval(tr *train.Trainer, m Method) error {
+	hTrain, _, err := train.Extract(r.be, tr.Store, m.Embed, r.split.Train, evalBatch)
+	if err != nil {
+		return err
+	}
+	hTest, zTest, err := train.Extract(r.be, tr.Store, m.Embed, r.split.Test, evalBatch)
+	if err != nil {
+		return err
+	}
+	scores, err := probe(hTrain, hTest, len(r.split.Train.Classes), r.o)
+	if err != nil {
+		return err
+	}
+	col := eval.CollapseOf(zTest)
+	r.run.Metrics = results.Metrics{KNNTop1: scores.KNNTop1, KNNK: r.o.KNNK, KNNT: r.o.KNNT, LinearTop1: scores.LinearTop1,
+		LinearTop5: scores.LinearTop5, EmbeddingStd: col.Std, EffectiveRank: col.EffectiveRank, Epochs: r.o.Epochs,
+		ImagesPerS: r.meanImagesPerS()}
+	r.run.Collapsed = Collapsed(col, zTest.Dim)
+	n := min(r.o.Embeddings, hTest.Len())
+	if err := results.WriteEmbeddings(filepath.Join(r.dir, "embeddings.csv"), hTest.Data[:n*hTest.Dim], hTest.Dim,
+		hTest.Labels[:n], r.split.Test.Classes); err != nil {
+		return err
+	}
+	return r.writeProgress()
+}
+
+// Collapsed flags embeddings whose spread fell below a fifth of the healthy
+// 1/√d, or whose effective rank is under 2: the run is then not a result.
+func Collapsed(c eval.Collapse, dim int) bool {
+	return c.Std*math.Sqrt(float64(dim)) < 0.2 || c.EffectiveRank < 2
+}
+
+// fillFromRows records the last monitored epoch as the metrics of a partial run.
+func (r *runner) fillFromRows() {
+	if len(r.rows) == 0 {
+		return
+	}
+	last := r.rows[len(r.rows)-1]
+	r.run.Metrics = results.Metrics{KNNTop1: last.KNNTop1, KNNK: r.o.KNNK, KNNT: r.o.KNNT, EmbeddingStd: last.EmbeddingStd,
+		EffectiveRank: last.EffectiveRank, Epochs: last.Epoch, ImagesPerS: r.meanImagesPerS()}
+}
+
+func (r *runner) meanImagesPerS() float64 {
+	var s float64
+	for _, row := range r.rows {
+		s += row.ImagesPerS
+	}
+	return s / float64(max(1, len(r.rows)))
+}
+
+// writeProgress writes metrics.csv, the figures and run.json as they stand.
+func (r *runner) writeProgress() error {
+	if err := results.WriteMetrics(filepath.Join(r.dir, "metrics.csv"), r.rows); err != nil {
+		return err
+	}
+	if len(r.rows) > 0 {
+		if err := r.curves(); err != nil {
+			return err
+		}
+	}
+	if len(r.rows) > 0 && r.run.Metrics.Epochs == 0 {
+		r.fillFromRows()
+	}
+	r.run.Finished = time.Now()
+	r.run.DurationS = r.run.Finished.Sub(r.run.Started).Seconds()
+	return results.WriteJSON(filepath.Join(r.dir, "run.json"), r.run)
+}
+
+func (r *runner) curves() error {
+	epochs, loss, knn := make([]float64, len(r.rows)), make([]float64, len(r.rows)), make([]float64, len(r.rows))
+	for i, row := range r.rows {
+		epochs[i], loss[i], knn[i] = float64(row.Epoch), row.Loss, 100*row.KNNTop1
+	}
+	if err := plots.LineChart(filepath.Join(r.dir, "loss.svg"), r.spec.Title+": training loss", "epoch", "loss",
+		[]plots.Line{{Name: r.spec.Title, X: epochs, Y: loss}}, nil); err != nil {
+		return err
+	}
+	b := r.run.Baselines
+	if err := plots.LineChart(filepath.Join(r.dir, "knn.svg"), fmt.Sprintf("%s: kNN top-1 (k=%d, τ=%g) on the test split", r.spec.Title, r.o.KNNK, r.o.KNNT),
+		"epoch", "accuracy (%)", []plots.Line{{Name: r.spec.Title, X: epochs, Y: knn}},
+		[]plots.HLine{{Name: "random init", Value: 100 * b.RandomInit.KNNTop1}, {Name: "supervised", Value: 100 * b.Supervised.KNNTop1}}); err != nil {
+		return err
+	}
+	r.run.Figures = []results.Figure{
+		{File: "augmentations.svg", Caption: "Two augmented views (rows 2 and 3) of eight training images (row 1)."},
+		{File: "loss.svg", Caption: "Training loss per epoch."},
+		{File: "knn.svg", Caption: fmt.Sprintf("kNN top-1 accuracy per epoch (weighted cosine, k=%d, τ=%g), with the random-init and supervised encoders as dashed lines.", r.o.KNNK, r.o.KNNT)},
+	}
+	return nil
+}
+
+// augmentationFigure draws eight training images and two views of each.
+func (r *runner) augmentationFigure() error {
+	d := r.split.Train
+	n := min(8, d.Len())
+	indices := make([]int, n)
+	for i := range indices {
+		indices[i] = i
+	}
+	b := augment.NewPipeline(d, r.spec.Augment, n, r.o.Seed, true).Make(0, 0, indices)
+	size := d.Height * d.Width * 3
+	rows := make([][][]float32, 3)
+	for i := range n {
+		rows[0] = append(rows[0], d.Float32(i, i+1))
+		rows[1] = append(rows[1], b.V1[i*size:(i+1)*size])
+		rows[2] = append(rows[2], b.V2[i*size:(i+1)*size])
+	}
+	return plots.ImageGrid(filepath.Join(r.dir, "augmentations.svg"), r.spec.Title+": augmented views", rows, d.Height, d.Width)
+}
+
+// gitInfo is the commit of the working tree and whether it has changes.
+func gitInfo() results.Git {
+	out, err := exec.Command("git", "rev-parse", "HEAD").Output()
+	if err != nil {
+		return results.Git{Commit: "unknown"}
+	}
+	status, _ := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output()
+	return results.Git{Commit: strings.TrimSpace(string(out)), Dirty: len(strings.TrimSpace(string(status))) > 0}
+}

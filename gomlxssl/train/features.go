@@ -1,0 +1,58 @@
+package train
+
+import (
+	"fmt"
+
+	"github.com/gomlx/compute"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
+
+	"github.com/mega-ssl/mega/gomlxssl/data"
+	"github.com/mega-ssl/mega/gomlxssl/eval"
+)
+
+// EmbedFn builds the frozen encoder's outputs for a batch of standardised
+// images: the representation h that the probes read, and the projection z on
+// which collapse is measured (z may be h itself).
+type EmbedFn func(scope *model.Scope, x *Node) (h, z *Node)
+
+// Extract runs embed (in inference mode: batch norm uses its running averages)
+// over ds in batches and returns the representations and projections.
+//
+// A new graph is compiled on every call, on purpose: the Go backend embeds the
+// variables of inference graphs as constants, so a graph compiled earlier would
+// keep answering with the weights it saw then.
+func Extract(backend compute.Backend, store *model.Store, embed EmbedFn, ds *data.Dataset, batchSize int) (h, z eval.Features, err error) {
+	exec, err := model.NewExec(backend, store, func(scope *model.Scope, x *Node) (*Node, *Node) {
+		scope.SetTraining(x.Graph(), false)
+		hh, zz := embed(scope, Standardize([]*Node{x})[0])
+		return hh, zz
+	})
+	if err != nil {
+		return h, z, err
+	}
+	defer exec.Finalize()
+	n := ds.Len()
+	h.Labels, z.Labels = ds.Labels, ds.Labels
+	for start := 0; start < n; start += batchSize {
+		end := min(start+batchSize, n)
+		if end-start < batchSize && start > 0 {
+			start = n - batchSize // keep one compiled shape: redo a few rows instead
+			end = n
+		}
+		x := tensors.FromFlatDataAndDimensions(ds.Float32(start, end), end-start, ds.Height, ds.Width, ds.Channels)
+		out, err := exec.Call(x)
+		if err != nil {
+			return h, z, fmt.Errorf("extracting features: %w", err)
+		}
+		hd, zd := tensors.MustCopyFlatData[float32](out[0]), tensors.MustCopyFlatData[float32](out[1])
+		if h.Dim == 0 {
+			h.Dim, z.Dim = len(hd)/(end-start), len(zd)/(end-start)
+			h.Data, z.Data = make([]float32, n*h.Dim), make([]float32, n*z.Dim)
+		}
+		copy(h.Data[start*h.Dim:], hd)
+		copy(z.Data[start*z.Dim:], zd)
+	}
+	return h, z, nil
+}

@@ -1,0 +1,64 @@
+package train
+
+import (
+	"testing"
+
+	"github.com/gomlx/compute/gobackend"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
+
+	"github.com/mega-ssl/mega/gomlxssl/backend"
+	"github.com/mega-ssl/mega/gomlxssl/losses"
+	"github.com/mega-ssl/mega/gomlxssl/models"
+)
+
+// benchmarkSimCLRStep times one SimCLR training step (both views through the
+// encoder and an MLP head 256→128, NT-Xent τ=0.5, Adam) at B=128 pairs, and
+// reports images (views) per second.
+func benchmarkSimCLRStep(b *testing.B, encoder string) {
+	if !backend.SIMD {
+		b.Log("built without GOEXPERIMENT=simd: expect ~20x slower matrix products")
+	}
+	be, err := gobackend.New("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	enc, err := models.ParseEncoder(encoder)
+	if err != nil {
+		b.Fatal(err)
+	}
+	const batch = 128
+	loss := func(scope *model.Scope, in []*Node) *Node {
+		x := Concatenate(in, 0)
+		z := models.MLPHead{Hidden: 256, Out: 128}.Apply(scope.In("projection"), enc.Apply(scope.In("encoder"), x))
+		return losses.NTXent(Slice(z, AxisRange(0, batch)), Slice(z, AxisRange(batch, 2*batch)), 0.5)
+	}
+	tr, err := New(be, Config{Epochs: 1, BatchSize: batch, Optimizer: "adam", LR: 1e-3}, 1<<20, loss, "", false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	view := func() *tensors.Tensor {
+		data := make([]float32, batch*32*32*3)
+		for i := range data {
+			data[i] = float32(i%251) / 251
+		}
+		return tensors.FromFlatDataAndDimensions(data, batch, 32, 32, 3)
+	}
+	if _, _, err := tr.Step(view(), view()); err != nil { // compile outside the timing
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, _, err := tr.Step(view(), view()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(2*batch*b.N)/b.Elapsed().Seconds(), "images/s")
+}
+
+// BenchmarkStepDefaultEncoder is the default presets' encoder.
+func BenchmarkStepDefaultEncoder(b *testing.B) { benchmarkSimCLRStep(b, "convnet-16-32-64-128") }
+
+// BenchmarkStepBenchmarkEncoder is the peer benchmark's encoder (conv 3→32→64→128→256),
+// comparable with ../shared/bench/torch_simclr_step.py --model small.
+func BenchmarkStepBenchmarkEncoder(b *testing.B) { benchmarkSimCLRStep(b, "convnet") }

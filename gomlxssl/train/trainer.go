@@ -1,0 +1,269 @@
+// Package train runs the training loop every experiment shares: one compiled
+// step graph (loss, gradients, optimizer, learning-rate schedule), epochs fed by
+// the augmentation pipeline, a progress line, checkpoints with resume, a clean
+// stop on Ctrl-C and a clear error on a diverging (NaN/Inf) loss.
+package train
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"time"
+
+	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/model/checkpoint"
+	"github.com/gomlx/gomlx/ml/train/optimizer"
+	"github.com/gomlx/gomlx/ml/train/optimizer/cosineschedule"
+
+	"github.com/mega-ssl/mega/gomlxssl/augment"
+)
+
+// Config is the optimisation budget and schedule of a run.
+type Config struct {
+	Epochs    int
+	BatchSize int
+	// Optimizer is "adam" or "sgd".
+	Optimizer string
+	// LR is the peak learning rate, reached after WarmupEpochs of linear
+	// warm-up and annealed to MinLR by a cosine over the remaining steps.
+	LR, MinLR    float64
+	WarmupEpochs int
+	// WeightDecay applies to Adam (decoupled, AdamW-style).
+	WeightDecay float64
+	// Seed initialises the weights and the in-graph random numbers.
+	Seed uint64
+}
+
+// Validate reports a configuration that cannot train.
+func (c Config) Validate() error {
+	switch {
+	case c.Epochs <= 0:
+		return fmt.Errorf("epochs must be > 0, got %d", c.Epochs)
+	case c.BatchSize <= 1:
+		return fmt.Errorf("batch size must be > 1, got %d", c.BatchSize)
+	case c.LR <= 0 || math.IsNaN(c.LR):
+		return fmt.Errorf("learning rate must be > 0, got %g", c.LR)
+	case c.Optimizer != "adam" && c.Optimizer != "sgd":
+		return fmt.Errorf("unknown optimizer %q: want adam or sgd", c.Optimizer)
+	}
+	return nil
+}
+
+// LossFn builds a scalar training loss from a batch's inputs: images arrive
+// standardised ([B, H, W, 3] float32), labels as int32 [B].
+type LossFn func(scope *model.Scope, inputs []*Node) *Node
+
+// ErrInterrupted is returned by Run when its context was cancelled (Ctrl-C):
+// the checkpoint holds the last completed step and -resume continues from it.
+var ErrInterrupted = errors.New("training interrupted")
+
+// ErrDiverged is wrapped by the error Run returns when the loss is NaN or Inf.
+var ErrDiverged = errors.New("loss diverged")
+
+// Trainer owns the model's variables (Store), the compiled step and the checkpoints.
+type Trainer struct {
+	Backend compute.Backend
+	Store   *model.Store
+	cfg     Config
+	loss    LossFn
+	step    *model.Exec
+	ckpt    *checkpoint.Handler
+	steps   int // steps per epoch
+}
+
+// New prepares a trainer. With a non-empty checkpointDir, resume=true loads the
+// latest checkpoint there (if any); resume=false starts afresh and replaces it.
+func New(backend compute.Backend, cfg Config, stepsPerEpoch int, loss LossFn, checkpointDir string, resume bool) (*Trainer, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if stepsPerEpoch <= 0 {
+		return nil, fmt.Errorf("no full batch of %d in the training data", cfg.BatchSize)
+	}
+	t := &Trainer{Backend: backend, Store: model.NewStore(), cfg: cfg, loss: loss, steps: stepsPerEpoch}
+	if err := t.Store.SetRNGStateFromSeed(int64(cfg.Seed)); err != nil {
+		return nil, err
+	}
+	if checkpointDir != "" {
+		if !resume {
+			if err := os.RemoveAll(checkpointDir); err != nil {
+				return nil, err
+			}
+		}
+		ckpt, err := checkpoint.Build(t.Store).Dir(checkpointDir).Keep(2).Done()
+		if err != nil {
+			return nil, fmt.Errorf("checkpoint %s: %w", checkpointDir, err)
+		}
+		t.ckpt = ckpt
+	}
+	var opt optimizer.Interface
+	if cfg.Optimizer == "sgd" {
+		opt = optimizer.StochasticGradientDescent().WithLearningRate(cfg.LR).WithDecay(false).Done()
+	} else {
+		opt = optimizer.Adam().LearningRate(cfg.LR).WeightDecay(cfg.WeightDecay).Done()
+	}
+	total := cfg.Epochs * stepsPerEpoch
+	warm := min(cfg.WarmupEpochs*stepsPerEpoch, total-1)
+	t.step = model.MustNewExec(backend, t.Store, func(scope *model.Scope, inputs []*Node) []*Node {
+		g := inputs[0].Graph()
+		scope.SetTraining(g, true)
+		loss := t.loss(scope, Standardize(inputs))
+		cosineschedule.New(scope, g, dtypes.Float32).LearningRate(cfg.LR).MinLearningRate(cfg.MinLR).
+			WarmUpSteps(warm).PeriodSteps(max(1, total-warm)).Done()
+		lr := optimizer.LearningRateVar(scope, dtypes.Float32, cfg.LR).NodeValue(g)
+		opt.UpdateGraph(scope, g, loss)
+		return []*Node{loss, lr}
+	})
+	return t, nil
+}
+
+// Standardize maps every image input (rank 4, float) from [0, 1] to about zero
+// mean and unit scale, (x - 0.5) / 0.25; other inputs pass through. Training and
+// feature extraction both use it, so models always see the same input scale.
+func Standardize(inputs []*Node) []*Node {
+	out := make([]*Node, len(inputs))
+	for i, x := range inputs {
+		if x.Rank() == 4 && x.DType().IsFloat() {
+			x = MulScalar(AddScalar(x, -0.5), 4)
+		}
+		out[i] = x
+	}
+	return out
+}
+
+// GlobalStep is the number of optimisation steps taken so far (restored on resume).
+func (t *Trainer) GlobalStep() int { return int(optimizer.GetGlobalStep(t.Store)) }
+
+// StepsPerEpoch is the number of steps in one epoch.
+func (t *Trainer) StepsPerEpoch() int { return t.steps }
+
+// Step runs one optimisation step and returns the loss and the learning rate used.
+func (t *Trainer) Step(inputs ...*tensors.Tensor) (loss, lr float64, err error) {
+	args := make([]any, len(inputs))
+	for i, x := range inputs {
+		args[i] = x
+	}
+	out, err := t.step.Call(args...)
+	if err != nil {
+		return 0, 0, err
+	}
+	loss = float64(tensors.ToScalar[float32](out[0]))
+	lr = float64(tensors.ToScalar[float32](out[1]))
+	return loss, lr, nil
+}
+
+// Save writes a checkpoint (no-op without a checkpoint directory).
+func (t *Trainer) Save() error {
+	if t.ckpt == nil {
+		return nil
+	}
+	return t.ckpt.Save()
+}
+
+// EpochStats summarises one epoch for the per-epoch callback.
+type EpochStats struct {
+	Epoch      int     // 1-based
+	GlobalStep int     // steps done at the end of the epoch
+	Loss       float64 // mean training loss over the epoch's steps
+	LR         float64 // learning rate of the last step
+	Seconds    float64 // wall time of the epoch's steps
+	ImagesPerS float64 // images (views) per second through the step
+	IdleFrac   float64 // fraction of the epoch the trainer waited for data
+}
+
+// Inputs turns a pipeline batch into the step's input tensors.
+type Inputs func(b augment.Batch, batchSize, h, w int) []*tensors.Tensor
+
+// TwoViews feeds the two augmented views (SSL methods).
+func TwoViews(b augment.Batch, batchSize, h, w int) []*tensors.Tensor {
+	return []*tensors.Tensor{
+		tensors.FromFlatDataAndDimensions(b.V1, batchSize, h, w, 3),
+		tensors.FromFlatDataAndDimensions(b.V2, batchSize, h, w, 3),
+	}
+}
+
+// ViewAndLabels feeds one view and its labels (supervised training).
+func ViewAndLabels(b augment.Batch, batchSize, h, w int) []*tensors.Tensor {
+	return []*tensors.Tensor{
+		tensors.FromFlatDataAndDimensions(b.V1, batchSize, h, w, 3),
+		tensors.FromFlatDataAndDimensions(b.Labels, batchSize),
+	}
+}
+
+// Run trains from the current global step to the end of the budget. After
+// each epoch it saves a checkpoint and calls onEpoch (which may evaluate and
+// write results). On ctx cancellation it saves and returns ErrInterrupted; on
+// a NaN/Inf loss it returns an error wrapping ErrDiverged without saving the
+// diverged weights.
+func (t *Trainer) Run(ctx context.Context, pipe *augment.Pipeline, h, w int, inputs Inputs, label string,
+	onEpoch func(EpochStats) error) error {
+	if pipe.StepsPerEpoch() != t.steps {
+		return fmt.Errorf("pipeline has %d steps per epoch, trainer %d", pipe.StepsPerEpoch(), t.steps)
+	}
+	if inputs == nil {
+		inputs = TwoViews
+	}
+	bar := newProgress(os.Stderr, label, t.cfg.Epochs, t.steps)
+	for gs := t.GlobalStep(); gs < t.cfg.Epochs*t.steps; gs = t.GlobalStep() {
+		epoch, from := gs/t.steps, gs%t.steps
+		start := time.Now()
+		var idle time.Duration
+		var sumLoss, lr float64
+		n, images := 0, 0
+		batches := pipe.Epoch(ctx, epoch, from)
+		for {
+			waitStart := time.Now()
+			b, ok := <-batches
+			idle += time.Since(waitStart)
+			if !ok {
+				break
+			}
+			in := inputs(b, t.cfg.BatchSize, h, w)
+			for _, x := range in {
+				if x.Rank() == 4 {
+					images += x.Shape().Dim(0)
+				}
+			}
+			loss, stepLR, err := t.Step(in...)
+			if err != nil {
+				return err
+			}
+			if math.IsNaN(loss) || math.IsInf(loss, 0) {
+				bar.finish()
+				return fmt.Errorf("%w at epoch %d, step %d (loss %v): lower the learning rate (-lr) or check the inputs; "+
+					"results up to the last completed epoch are kept", ErrDiverged, epoch+1, b.Step+1, loss)
+			}
+			sumLoss += loss
+			lr = stepLR
+			n++
+			bar.update(epoch, b.Step+1, sumLoss/float64(n), lr, float64(images)/time.Since(start).Seconds())
+		}
+		if ctx.Err() != nil {
+			bar.finish()
+			if err := t.Save(); err != nil {
+				return fmt.Errorf("saving checkpoint after interrupt: %w", err)
+			}
+			return ErrInterrupted
+		}
+		secs := time.Since(start).Seconds()
+		if err := t.Save(); err != nil {
+			return fmt.Errorf("saving checkpoint: %w", err)
+		}
+		bar.epochDone(epoch, sumLoss/float64(max(n, 1)), secs)
+		if onEpoch != nil {
+			stats := EpochStats{Epoch: epoch + 1, GlobalStep: t.GlobalStep(), Loss: sumLoss / float64(max(n, 1)), LR: lr,
+				Seconds: secs, ImagesPerS: float64(images) / secs, IdleFrac: idle.Seconds() / secs}
+			if err := onEpoch(stats); err != nil {
+				return err
+			}
+		}
+	}
+	bar.finish()
+	return nil
+}
