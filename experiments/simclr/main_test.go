@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/mega-ssl/mega/gomlxssl/experiment"
+	"github.com/mega-ssl/mega/gomlxssl/results"
+)
+
+// TestQuickPresetEndToEnd trains SimCLR with -preset quick and checks the
+// results contract and that it learned: its kNN accuracy beats the
+// random-init encoder's under the same protocol.
+func TestQuickPresetEndToEnd(t *testing.T) {
+	out := t.TempDir()
+	fs := flag.NewFlagSet("simclr", flag.ContinueOnError)
+	opts := experiment.RegisterFlags(fs)
+	if err := fs.Parse([]string{"-preset", "quick", "-out", out, "-backend", "go"}); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	run, err := experiment.Run(context.Background(), experiment.Spec{Name: "simclr", Title: "SimCLR", Augment: augmentation(), Build: simclr}, opts, fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("quick preset: %.0f s; kNN %.3f (random init %.3f, supervised %.3f), linear %.3f",
+		time.Since(start).Seconds(), run.Metrics.KNNTop1, run.Baselines.RandomInit.KNNTop1, run.Baselines.Supervised.KNNTop1, run.Metrics.LinearTop1)
+
+	dir := filepath.Join(out, "simclr")
+	raw, err := os.ReadFile(filepath.Join(dir, "run.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The contract's field names, as the report reads them.
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"experiment", "title", "status", "started", "finished", "duration_s", "git", "env", "dataset", "config", "metrics", "baselines", "figures"} {
+		if _, ok := doc[k]; !ok {
+			t.Errorf("run.json lacks %q", k)
+		}
+	}
+	sub := func(m map[string]any, keys ...string) {
+		for _, k := range keys {
+			if _, ok := m[k]; !ok {
+				t.Errorf("run.json lacks %q", k)
+			}
+		}
+	}
+	sub(doc["git"].(map[string]any), "commit", "dirty")
+	sub(doc["env"].(map[string]any), "backend", "go", "os", "arch", "cpus")
+	sub(doc["dataset"].(map[string]any), "name", "train", "test", "image", "classes")
+	sub(doc["metrics"].(map[string]any), "knn_top1", "knn_k", "knn_t", "linear_top1", "linear_top5", "embedding_std", "effective_rank")
+	base := doc["baselines"].(map[string]any)
+	sub(base["random_init"].(map[string]any), "knn_top1", "linear_top1")
+	sub(base["supervised"].(map[string]any), "knn_top1", "linear_top1")
+	sub(doc["config"].(map[string]any), "temperature", "preset", "seed", "epochs", "batch", "backend")
+
+	r, err := results.ReadRun(filepath.Join(dir, "run.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Status != results.StatusComplete || r.Env.Backend != "go" || r.Dataset.Name != "shapes" || r.Metrics.KNNK != 200 {
+		t.Errorf("run.json: status %q, backend %q, dataset %q, k %d", r.Status, r.Env.Backend, r.Dataset.Name, r.Metrics.KNNK)
+	}
+	for _, acc := range []float64{r.Metrics.KNNTop1, r.Metrics.LinearTop1, r.Metrics.LinearTop5, r.Baselines.RandomInit.KNNTop1} {
+		if acc < 0 || acc > 1 {
+			t.Errorf("accuracy %g outside [0, 1]", acc)
+		}
+	}
+	if r.Collapsed {
+		t.Error("the quick run is flagged collapsed")
+	}
+	if r.Metrics.KNNTop1 <= r.Baselines.RandomInit.KNNTop1 {
+		t.Errorf("SimCLR kNN %.3f does not beat the random-init encoder's %.3f", r.Metrics.KNNTop1, r.Baselines.RandomInit.KNNTop1)
+	}
+	rows, err := results.ReadMetrics(filepath.Join(dir, "metrics.csv"))
+	if err != nil || len(rows) != r.Metrics.Epochs {
+		t.Errorf("metrics.csv: %d rows (%v), want %d", len(rows), err, r.Metrics.Epochs)
+	}
+	for _, f := range r.Figures {
+		if _, err := os.Stat(filepath.Join(dir, f.File)); err != nil || f.Caption == "" {
+			t.Errorf("figure %s: %v, caption %q", f.File, err, f.Caption)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "embeddings.csv")); err != nil {
+		t.Error(err)
+	}
+}
