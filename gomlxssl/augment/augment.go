@@ -38,10 +38,18 @@ func SimCLR() Config {
 	return Config{
 		CropScale: [2]float64{0.2, 1}, CropRatio: [2]float64{3.0 / 4, 4.0 / 3},
 		FlipP:   0.5,
-		JitterP: 0.8, Brightness: 0.8, Contrast: 0.8, Saturation: 0.8, Hue: 0.2,
+		JitterP: 0.8, Brightness: 0.4, Contrast: 0.4, Saturation: 0.4, Hue: 0.1,
 		GrayP:     0.2,
 		BlurSigma: [2]float64{0.1, 2},
 	}
+}
+
+// WithJitterStrength sets the colour jitter to SimCLR's colour-distortion
+// strength s: brightness, contrast and saturation 0.8·s, hue 0.2·s (s = 0.5 is
+// the CIFAR recipe, s = 1 the ImageNet one).
+func (cfg Config) WithJitterStrength(s float64) Config {
+	cfg.Brightness, cfg.Contrast, cfg.Saturation, cfg.Hue = 0.8*s, 0.8*s, 0.8*s, 0.2*s
+	return cfg
 }
 
 // Supervised is the light policy for the supervised baseline: crop and flip.
