@@ -446,13 +446,15 @@ func (r *runner) curves() error {
 	for i, row := range r.rows {
 		epochs[i], loss[i], knn[i] = float64(row.Epoch), row.Loss, 100*row.KNNTop1
 	}
-	if err := plots.LineChart(filepath.Join(r.dir, "loss.svg"), r.spec.Title+": training loss", "epoch", "loss",
-		[]plots.Line{{Name: r.spec.Title, X: epochs, Y: loss}}, nil); err != nil {
+	if err := plots.LineChart(filepath.Join(r.dir, "loss.svg"), plots.Chart{Title: r.spec.Title + ": training loss",
+		XLabel: "epoch", YLabel: "loss", IntegerX: true}, []plots.Line{{Name: r.spec.Title, X: epochs, Y: loss}}, nil); err != nil {
 		return err
 	}
 	b := r.run.Baselines
-	if err := plots.LineChart(filepath.Join(r.dir, "knn.svg"), fmt.Sprintf("%s: kNN top-1 (k=%d, τ=%g) on the test split", r.spec.Title, r.o.KNNK, r.o.KNNT),
-		"epoch", "accuracy (%)", []plots.Line{{Name: r.spec.Title, X: epochs, Y: knn}},
+	if err := plots.LineChart(filepath.Join(r.dir, "knn.svg"), plots.Chart{
+		Title:  fmt.Sprintf("%s: kNN top-1 (k=%d, τ=%g) on the test split", r.spec.Title, r.o.KNNK, r.o.KNNT),
+		XLabel: "epoch", YLabel: "accuracy (%)", YMin: 0, YMax: 100, IntegerX: true},
+		[]plots.Line{{Name: r.spec.Title, X: epochs, Y: knn}},
 		[]plots.HLine{{Name: "random init", Value: 100 * b.RandomInit.KNNTop1}, {Name: "supervised", Value: 100 * b.Supervised.KNNTop1}}); err != nil {
 		return err
 	}

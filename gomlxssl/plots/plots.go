@@ -7,6 +7,8 @@ import (
 	"image"
 	"image/color"
 	imgdraw "image/draw"
+	"math"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -29,15 +31,36 @@ type HLine struct {
 	Value float64
 }
 
-// LineChart writes an SVG line chart of series with optional reference lines.
-func LineChart(path, title, xLabel, yLabel string, series []Line, refs []HLine) error {
+// Chart describes a line chart.
+type Chart struct {
+	Title, XLabel, YLabel string
+	// YMin and YMax fix the vertical range when YMax > YMin (e.g. 0–100 for
+	// accuracies in percent); otherwise it follows the data.
+	YMin, YMax float64
+	// IntegerX puts ticks on whole numbers only (epochs).
+	IntegerX bool
+}
+
+// LineChart writes an SVG line chart of series with optional reference lines
+// (dashed).
+func LineChart(path string, c Chart, series []Line, refs []HLine) error {
 	p := plot.New()
-	p.Title.Text = title
-	p.X.Label.Text = xLabel
-	p.Y.Label.Text = yLabel
+	p.Title.Text = c.Title
+	p.X.Label.Text = c.XLabel
+	p.Y.Label.Text = c.YLabel
 	p.Add(plotter.NewGrid())
+	// Learning curves rise from the left: the upper left, just under a
+	// ceiling line, is where they least often pass.
 	p.Legend.Top = true
 	p.Legend.Left = true
+	p.Legend.YOffs = -vg.Points(36)
+	p.Legend.XOffs = vg.Points(8)
+	if c.YMax > c.YMin {
+		p.Y.Min, p.Y.Max = c.YMin, c.YMax
+	}
+	if c.IntegerX {
+		p.X.Tick.Marker = integerTicks{}
+	}
 	xmin, xmax := 0.0, 1.0
 	for i, s := range series {
 		pts := make(plotter.XYs, len(s.X))
@@ -62,6 +85,9 @@ func LineChart(path, title, xLabel, yLabel string, series []Line, refs []HLine) 
 	if xmax == xmin {
 		xmax = xmin + 1
 	}
+	if c.IntegerX {
+		p.X.Min, p.X.Max = xmin-0.3, xmax+0.3
+	}
 	for i, r := range refs {
 		l, err := plotter.NewLine(plotter.XYs{{X: xmin, Y: r.Value}, {X: xmax, Y: r.Value}})
 		if err != nil {
@@ -73,6 +99,19 @@ func LineChart(path, title, xLabel, yLabel string, series []Line, refs []HLine) 
 		p.Legend.Add(r.Name, l)
 	}
 	return save(p, path, 6*vg.Inch, 3.6*vg.Inch)
+}
+
+// integerTicks marks whole numbers only, about ten of them.
+type integerTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (integerTicks) Ticks(lo, hi float64) []plot.Tick {
+	step := max(1, int(math.Ceil((hi-lo)/10)))
+	var ticks []plot.Tick
+	for v := int(math.Ceil(lo)); float64(v) <= hi; v += step {
+		ticks = append(ticks, plot.Tick{Value: float64(v), Label: strconv.Itoa(v)})
+	}
+	return ticks
 }
 
 // ImageGrid writes rows of RGB images (each h*w*3 float32 in [0, 1]) as one
@@ -122,5 +161,8 @@ func save(p *plot.Plot, path string, w, h vg.Length) error {
 	if _, err := c.WriteTo(&buf); err != nil {
 		return err
 	}
-	return results.WriteFile(path, buf.Bytes())
+	// vgsvg embeds images as PNG but labels them image/jpg; strict SVG
+	// renderers (librsvg) then draw nothing. PNG data starts "iVBOR" in base64.
+	out := bytes.ReplaceAll(buf.Bytes(), []byte("data:image/jpg;base64,iVBOR"), []byte("data:image/png;base64,iVBOR"))
+	return results.WriteFile(path, out)
 }

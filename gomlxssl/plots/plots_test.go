@@ -1,0 +1,49 @@
+package plots
+
+import (
+	"bytes"
+	"encoding/xml"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func wellFormed(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := xml.NewDecoder(bytes.NewReader(b))
+	for {
+		if _, err := d.Token(); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatalf("%s is not well-formed XML: %v", path, err)
+		}
+	}
+	return b
+}
+
+func TestFigures(t *testing.T) {
+	dir := t.TempDir()
+	chart := filepath.Join(dir, "c.svg")
+	if err := LineChart(chart, Chart{Title: "t", XLabel: "epoch", YLabel: "%", YMax: 100, IntegerX: true},
+		[]Line{{Name: "a", X: []float64{1, 2, 3}, Y: []float64{10, 20, 30}}}, []HLine{{Name: "floor", Value: 5}}); err != nil {
+		t.Fatal(err)
+	}
+	wellFormed(t, chart)
+	grid := filepath.Join(dir, "g.svg")
+	img := make([]float32, 4*4*3)
+	for i := range img {
+		img[i] = float32(i) / float32(len(img))
+	}
+	if err := ImageGrid(grid, "views", [][][]float32{{img, img}, {img}}, 4, 4); err != nil {
+		t.Fatal(err)
+	}
+	b := wellFormed(t, grid)
+	if !bytes.Contains(b, []byte("data:image/png;base64,")) || bytes.Contains(b, []byte("data:image/jpg")) {
+		t.Error("the grid's embedded PNG must be labelled image/png")
+	}
+}
