@@ -41,10 +41,15 @@ import (
 // The projection head is Dense → BatchNorm → ReLU → Dense, to 128 dimensions
 // as in the paper.
 var (
-	temperature = flag.Float64("temperature", 0.2, "NT-Xent temperature τ")
-	projHidden  = flag.Int("proj-hidden", 256, "hidden width of the projection head")
-	projDim     = flag.Int("proj-dim", 128, "output dimension of the projection head (z)")
+	temperature         float64
+	projHidden, projDim int
 )
+
+func knobs(fs *flag.FlagSet) {
+	fs.Float64Var(&temperature, "temperature", 0.2, "NT-Xent temperature τ")
+	fs.IntVar(&projHidden, "proj-hidden", 256, "hidden width of the projection head")
+	fs.IntVar(&projDim, "proj-dim", 128, "output dimension of the projection head (z)")
+}
 
 // ## The model and the loss
 //
@@ -59,7 +64,7 @@ var (
 // positive — the swapped, symmetric form. `losses.NTXent` is tested against a
 // float64 reference written from this formula.
 func simclr(enc models.Encoder) experiment.Method {
-	head := models.MLPHead{Hidden: *projHidden, Out: *projDim}
+	head := models.MLPHead{Hidden: projHidden, Out: projDim}
 	embed := func(scope *model.Scope, x *Node) (h, z *Node) {
 		h = enc.Apply(scope.In("encoder"), x)
 		z = head.Apply(scope.In("projection"), h)
@@ -69,7 +74,7 @@ func simclr(enc models.Encoder) experiment.Method {
 		Loss: func(scope *model.Scope, v1, v2 *Node) *Node {
 			b := v1.Shape().Dim(0)
 			_, z := embed(scope, Concatenate([]*Node{v1, v2}, 0))
-			return losses.NTXent(Slice(z, AxisRange(0, b)), Slice(z, AxisRange(b, 2*b)), *temperature)
+			return losses.NTXent(Slice(z, AxisRange(0, b)), Slice(z, AxisRange(b, 2*b)), temperature)
 		},
 		Embed: embed,
 	}
@@ -95,11 +100,8 @@ func augmentation() augment.Config {
 // classifier (k = 200, τ = 0.1) and the collapse figures after every epoch,
 // then fits the linear probe on the frozen representation h — no
 // augmentation, no regularisation — and writes `out/simclr/`.
-func main() {
-	experiment.Main(experiment.Spec{
-		Name:    "simclr",
-		Title:   "SimCLR",
-		Augment: augmentation(),
-		Build:   simclr,
-	})
+func spec() experiment.Spec {
+	return experiment.Spec{Name: "simclr", Title: "SimCLR", Flags: knobs, Augment: augmentation(), Build: simclr}
 }
+
+func main() { experiment.Main(spec()) }

@@ -19,12 +19,12 @@ import (
 func TestQuickPresetEndToEnd(t *testing.T) {
 	out := t.TempDir()
 	fs := flag.NewFlagSet("simclr", flag.ContinueOnError)
-	opts := experiment.RegisterFlags(fs)
+	opts := experiment.Flags(spec(), fs)
 	if err := fs.Parse([]string{"-preset", "quick", "-out", out, "-backend", "go"}); err != nil {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	run, err := experiment.Run(context.Background(), experiment.Spec{Name: "simclr", Title: "SimCLR", Augment: augmentation(), Build: simclr}, opts, fs)
+	run, err := experiment.Run(context.Background(), spec(), opts, fs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,7 @@ func TestQuickPresetEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Status != results.StatusComplete || r.Env.Backend != "go" || r.Dataset.Name != "shapes" || r.Metrics.KNNK != 200 {
+	if r.Status != results.StatusComplete || r.Env.Backend != "go" || r.Dataset.Name != "shapes" || r.Metrics.KNNK != 20 {
 		t.Errorf("run.json: status %q, backend %q, dataset %q, k %d", r.Status, r.Env.Backend, r.Dataset.Name, r.Metrics.KNNK)
 	}
 	for _, acc := range []float64{r.Metrics.KNNTop1, r.Metrics.LinearTop1, r.Metrics.LinearTop5, r.Baselines.RandomInit.KNNTop1} {

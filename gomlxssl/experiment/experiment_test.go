@@ -18,11 +18,13 @@ import (
 	"github.com/mega-ssl/mega/gomlxssl/train"
 )
 
+// Widths here are multiples of 16 on purpose: see models.ParseEncoder.
+
 // tinySpec is a SimCLR-like method on a tiny encoder; onEmbed is called each
 // time an evaluation graph is built (twice per epoch: train and test rows).
 func tinySpec(onEmbed func()) Spec {
 	return Spec{Name: "tiny", Title: "Tiny", Augment: augment.SimCLR(), Build: func(enc models.Encoder) Method {
-		head := models.MLPHead{Hidden: 16, Out: 8}
+		head := models.MLPHead{Hidden: 16, Out: 16}
 		embed := func(scope *model.Scope, x *Node) (*Node, *Node) {
 			h := enc.Apply(scope.In("encoder"), x)
 			return h, head.Apply(scope.In("projection"), h)
@@ -45,7 +47,7 @@ func tinyOptions(t *testing.T, out string, extra ...string) (*Options, *flag.Fla
 	t.Helper()
 	fs := flag.NewFlagSet("tiny", flag.ContinueOnError)
 	o := RegisterFlags(fs)
-	args := append([]string{"-preset", "quick", "-out", out, "-encoder", "convnet-4-8", "-train", "128", "-test", "64",
+	args := append([]string{"-preset", "quick", "-out", out, "-encoder", "convnet-16-16", "-train", "128", "-test", "64",
 		"-batch", "32", "-epochs", "3", "-supervised-epochs", "1", "-knn-k", "20", "-probe-iters", "20", "-backend", "go"}, extra...)
 	if err := fs.Parse(args); err != nil {
 		t.Fatal(err)

@@ -44,8 +44,20 @@ type Spec struct {
 	Title string // e.g. "SimCLR"
 	// Augment is the method's augmentation policy.
 	Augment augment.Config
+	// Flags registers the method's own flags (optional); run.json records
+	// them with the shared ones.
+	Flags func(fs *flag.FlagSet)
 	// Build makes the method for the chosen encoder, once flags are parsed.
 	Build func(enc models.Encoder) Method
+}
+
+// Flags registers the shared flags and the method's own on fs.
+func Flags(spec Spec, fs *flag.FlagSet) *Options {
+	o := RegisterFlags(fs)
+	if spec.Flags != nil {
+		spec.Flags(fs)
+	}
+	return o
 }
 
 // Options are the flags every experiment shares.
@@ -83,7 +95,7 @@ func RegisterFlags(fs *flag.FlagSet) *Options {
 	fs.Float64Var(&o.LR, "lr", 0, "peak learning rate (preset's by default)")
 	fs.Float64Var(&o.MinLR, "min-lr", 0, "final learning rate of the cosine schedule")
 	fs.Float64Var(&o.WeightDecay, "wd", 1e-6, "Adam's decoupled weight decay during pre-training (the linear probe has none)")
-	fs.IntVar(&o.KNNK, "knn-k", 200, "kNN monitor: neighbours")
+	fs.IntVar(&o.KNNK, "knn-k", 0, "kNN monitor: neighbours (preset's by default: 200, 20 for quick)")
 	fs.Float64Var(&o.KNNT, "knn-t", 0.1, "kNN monitor: temperature")
 	fs.IntVar(&o.KNNTrain, "knn-train", 0, "kNN monitor: training rows searched each epoch (preset's by default)")
 	fs.IntVar(&o.ProbeIterations, "probe-iters", 300, "linear probe: L-BFGS iterations")
@@ -129,6 +141,7 @@ func (o *Options) resolve(fs *flag.FlagSet) (Preset, error) {
 	}
 	setI(&o.SupervisedEpochs, p.SupervisedEpochs)
 	setI(&o.KNNTrain, p.KNNTrain)
+	setI(&o.KNNK, p.KNNK)
 	if o.LR == 0 {
 		o.LR = p.LR
 	}
@@ -191,7 +204,7 @@ func (o *Options) LoadData() (data.Split, error) {
 // summary and exits — 0 on success, 130 after Ctrl-C (partial results kept,
 // -resume continues), 1 on any error.
 func Main(spec Spec) {
-	opts := RegisterFlags(flag.CommandLine)
+	opts := Flags(spec, flag.CommandLine)
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "%s: trains %s, evaluates it under the linear protocol and writes OUT/%s/.\n\nUsage: go run ./experiments/%s [flags]\n\nPresets:\n",
 			spec.Name, spec.Title, spec.Name, spec.Name)

@@ -99,6 +99,13 @@ func basicBlock(scope *model.Scope, x *Node, width, stride int) *Node {
 
 // ParseEncoder reads an encoder name: "convnet" (the default widths),
 // "convnet-16-32-64-128" (explicit widths) or "resnet18".
+//
+// Keep widths multiples of 16 on the Go backend with GOEXPERIMENT=simd: Go
+// 1.27's archsimd.LoadFloat32x16Part loads 16 lanes and masks afterwards, so
+// GoMLX's per-channel broadcast ops (batch norm, biases) on a channel count
+// that is not a multiple of 16 read up to 60 bytes past a buffer and, rarely,
+// crash with SIGSEGV when that crosses into an unmapped page (seen with
+// convnet-4-8).
 func ParseEncoder(name string) (Encoder, error) {
 	switch {
 	case name == "convnet":
