@@ -3,10 +3,7 @@
 // folders; and writers that export any of them to those two formats.
 package data
 
-import (
-	"fmt"
-	"math/rand/v2"
-)
+import "fmt"
 
 // Dataset is a labelled set of images, stored as bytes, channels-last.
 type Dataset struct {
@@ -70,23 +67,6 @@ func (d *Dataset) Head(n int) *Dataset {
 	out.Pixels = d.Pixels[:n*d.ImageSize()]
 	out.Labels = d.Labels[:n]
 	return &out
-}
-
-// StratifiedSample returns a seeded sample of about fraction of each class
-// (at least one image per class), e.g. the 1%-labels setting.
-func (d *Dataset) StratifiedSample(fraction float64, seed uint64) *Dataset {
-	byClass := make([][]int, len(d.Classes))
-	for i, l := range d.Labels {
-		byClass[l] = append(byClass[l], i)
-	}
-	rng := rand.New(rand.NewPCG(seed, 0x5a17))
-	var picked []int
-	for _, idx := range byClass {
-		rng.Shuffle(len(idx), func(a, b int) { idx[a], idx[b] = idx[b], idx[a] })
-		n := max(1, int(float64(len(idx))*fraction+0.5))
-		picked = append(picked, idx[:min(n, len(idx))]...)
-	}
-	return d.Subset(picked)
 }
 
 // Float32 returns images [start, end) as float32 in [0, 1], HWC, for models.

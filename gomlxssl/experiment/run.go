@@ -362,6 +362,7 @@ func (r *runner) execute(ctx context.Context) error {
 		if errors.Is(err, train.ErrInterrupted) {
 			r.fillFromRows()
 		}
+		// Best effort: Run writes run.json again with the final status.
 		_ = r.writeProgress()
 		return err
 	}
