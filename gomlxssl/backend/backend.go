@@ -124,5 +124,5 @@ func SIMDWarning(info Info) string {
 		return ""
 	}
 	return "WARNING: built without GOEXPERIMENT=simd: the Go backend runs about 20x slower.\n" +
-		"         Fix: GOEXPERIMENT=simd go run ./experiments/<name>   (or: go run run.go run <name>)"
+		"         Fix: GOEXPERIMENT=simd go run ./experiments/<name>"
 }
