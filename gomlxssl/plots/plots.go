@@ -80,7 +80,9 @@ func LineChart(path string, c Chart, series []Line, refs []HLine) error {
 		sc.Shape = draw.CircleGlyph{}
 		sc.Radius = vg.Points(2)
 		p.Add(l, sc)
-		p.Legend.Add(s.Name, l)
+		if len(series)+len(refs) > 1 { // a lone curve is named by the title
+			p.Legend.Add(s.Name, l)
+		}
 	}
 	if xmax == xmin {
 		xmax = xmin + 1
