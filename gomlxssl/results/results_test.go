@@ -1,0 +1,76 @@
+package results
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestRoundTrips(t *testing.T) {
+	dir := t.TempDir()
+	run := &Run{Experiment: "x", Title: "X", Status: StatusPartial, Started: time.Unix(1700000000, 0).UTC(),
+		Metrics: Metrics{KNNTop1: 0.25, KNNK: 200, KNNT: 0.1}, Baselines: Baselines{RandomInit: Baseline{KNNTop1: 0.1}},
+		Config: map[string]any{"epochs": 3}}
+	path := filepath.Join(dir, "sub", "run.json")
+	if err := WriteJSON(path, run); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadRun(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Metrics.KNNTop1 != 0.25 || back.Baselines.RandomInit.KNNTop1 != 0.1 || !back.Started.Equal(run.Started) {
+		t.Errorf("run.json round trip: %+v", back)
+	}
+	rows := []EpochRow{{Epoch: 1, Step: 10, Loss: 4.5, KNNTop1: 0.2, LR: 1e-3}, {Epoch: 2, Step: 20, Loss: 4.1, KNNTop1: 0.3}}
+	mpath := filepath.Join(dir, "metrics.csv")
+	if err := WriteMetrics(mpath, rows); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadMetrics(mpath)
+	if err != nil || len(got) != 2 || got[1].Loss != 4.1 || got[0].LR != 1e-3 {
+		t.Errorf("metrics.csv round trip: %+v, %v", got, err)
+	}
+	b, _ := os.ReadFile(mpath)
+	// The contract's required columns come first, in order.
+	if !strings.HasPrefix(string(b), "epoch,step,loss,knn_top1,lr,embedding_std,") {
+		t.Errorf("header %q", strings.SplitN(string(b), "\n", 2)[0])
+	}
+	if rows, err := ReadMetrics(filepath.Join(dir, "missing.csv")); err != nil || rows != nil {
+		t.Errorf("missing metrics.csv: %v, %v", rows, err)
+	}
+	// Atomic writes leave no temporary files behind.
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			t.Errorf("temporary file left: %s", e.Name())
+		}
+	}
+}
+
+func TestCorruptFilesGiveErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "run.json")
+	os.WriteFile(bad, []byte("{not json"), 0o644)
+	if _, err := ReadRun(bad); err == nil || !strings.Contains(err.Error(), bad) {
+		t.Errorf("corrupt run.json: want an error naming it, got %v", err)
+	}
+	csv := filepath.Join(dir, "metrics.csv")
+	os.WriteFile(csv, []byte(strings.Join(MetricsHeader, ",")+"\n1,2,x,4,5,6,7,8,9,10\n"), 0o644)
+	if _, err := ReadMetrics(csv); err == nil || !strings.Contains(err.Error(), "loss") {
+		t.Errorf("bad number: want an error naming the column, got %v", err)
+	}
+}
+
+func TestEmbeddingsCSV(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "embeddings.csv")
+	if err := WriteEmbeddings(path, []float32{1, 2, 3, 4}, 2, []int32{0, 1}, []string{"a", "b"}); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	if want := "label,class,e0,e1\n0,a,1,2\n1,b,3,4\n"; string(b) != want {
+		t.Errorf("embeddings.csv = %q, want %q", b, want)
+	}
+}
