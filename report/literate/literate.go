@@ -1,0 +1,112 @@
+// Package literate splits a literate Go program into prose and code, the way
+// docco and Go by Example do: a block of `//` comment lines that starts in
+// column 0 is Markdown prose, and the code after it, up to the next such
+// block, is the code that prose explains. Comments indented inside code (in a
+// function body) stay in the code. The first "# Heading" of the file's prose
+// is its title.
+//
+// It reads Go source as text and imports nothing from GoMLX, so the report
+// builds in a second while an experiment trains.
+package literate
+
+import (
+	"bufio"
+	"bytes"
+	"regexp"
+	"strings"
+)
+
+// Section is a run of prose followed by the code it explains. Either may be
+// empty: a file can open with code, and prose can close it.
+type Section struct {
+	Prose string // Markdown, comment markers removed
+	Code  string // Go source, verbatim, without leading or trailing blank lines
+}
+
+// Doc is a parsed literate program.
+type Doc struct {
+	// Title is the text of the first "# " heading in the prose ("" if none);
+	// that heading line is removed from its section's prose.
+	Title    string
+	Sections []Section
+}
+
+// directive matches comment lines that are tool directives, not prose.
+var directive = regexp.MustCompile(`^//(go:|line |export |extern |nolint)`)
+
+// Parse splits src into sections.
+func Parse(src []byte) Doc {
+	var doc Doc
+	var prose, code []string
+	flush := func() {
+		if len(prose) == 0 && strings.TrimSpace(strings.Join(code, "\n")) == "" {
+			code = code[:0]
+			return
+		}
+		doc.Sections = append(doc.Sections, Section{Prose: markdown(prose), Code: trimBlank(code)})
+		prose, code = nil, nil
+	}
+	inProse := false
+	sc := bufio.NewScanner(bytes.NewReader(src))
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		isProse := strings.HasPrefix(line, "//") && !directive.MatchString(line)
+		switch {
+		case isProse && !inProse:
+			flush()
+			prose = append(prose, line)
+			inProse = true
+		case isProse:
+			prose = append(prose, line)
+		default:
+			inProse = false
+			code = append(code, line)
+		}
+	}
+	flush()
+	for i := range doc.Sections {
+		title, rest, ok := cutTitle(doc.Sections[i].Prose)
+		if ok {
+			doc.Title, doc.Sections[i].Prose = title, rest
+			break
+		}
+	}
+	return doc
+}
+
+// markdown removes the comment markers: "// text" → "text", "//" → "".
+// gofmt indents list items in doc comments (" 1. item", "  - item") and their
+// continuation lines; Markdown reads those as the same lists, so the
+// indentation is kept, except that a tab after "//" (gofmt's code blocks) is
+// turned into four spaces.
+func markdown(lines []string) string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		l = strings.TrimPrefix(l, "//")
+		switch {
+		case strings.HasPrefix(l, "\t"):
+			l = "    " + l[1:]
+		case strings.HasPrefix(l, " "):
+			l = l[1:]
+		}
+		out[i] = strings.TrimRight(l, " \t")
+	}
+	return strings.TrimSpace(strings.Join(out, "\n"))
+}
+
+func trimBlank(lines []string) string {
+	return strings.Trim(strings.Join(lines, "\n"), "\n")
+}
+
+// cutTitle finds a "# Heading" line in prose and returns it and the prose without it.
+func cutTitle(prose string) (title, rest string, ok bool) {
+	lines := strings.Split(prose, "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "# ") {
+			rest := append(append([]string{}, lines[:i]...), lines[i+1:]...)
+			return strings.TrimSpace(l[2:]), strings.TrimSpace(strings.Join(rest, "\n")), true
+		}
+	}
+	return "", prose, false
+}

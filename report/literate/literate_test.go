@@ -1,0 +1,100 @@
+package literate
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+const sample = `//go:build ignore
+
+// # A sample
+//
+// Intro prose with a list, as gofmt leaves it:
+//
+//  1. **first** item that
+//     continues here
+//  2. second
+package main
+
+import "fmt"
+
+// ## Loss
+//
+// $$\ell = -\log p$$
+func loss() {
+	// An indented comment stays in the code.
+	fmt.Println("x")
+}
+
+func main() { loss() }
+`
+
+func TestParseSample(t *testing.T) {
+	doc := Parse([]byte(sample))
+	if doc.Title != "A sample" {
+		t.Errorf("title %q", doc.Title)
+	}
+	if len(doc.Sections) != 3 {
+		for i, s := range doc.Sections {
+			t.Logf("section %d: prose %q code %q", i, s.Prose, s.Code)
+		}
+		t.Fatalf("%d sections, want 3 (directive code, intro, loss)", len(doc.Sections))
+	}
+	if doc.Sections[0].Prose != "" || doc.Sections[0].Code != "//go:build ignore" {
+		t.Errorf("a build directive is code, not prose: %+v", doc.Sections[0])
+	}
+	intro := doc.Sections[1]
+	if !strings.HasPrefix(intro.Prose, "Intro prose") || strings.Contains(intro.Prose, "# A sample") {
+		t.Errorf("intro prose %q", intro.Prose)
+	}
+	if !strings.Contains(intro.Prose, "\n 1. **first** item that\n    continues here\n 2. second") {
+		t.Errorf("list lost its shape: %q", intro.Prose)
+	}
+	if !strings.HasPrefix(intro.Code, "package main") {
+		t.Errorf("intro code %q", intro.Code)
+	}
+	last := doc.Sections[2]
+	if !strings.HasPrefix(last.Prose, "## Loss") || !strings.Contains(last.Prose, `$$\ell = -\log p$$`) {
+		t.Errorf("loss prose %q", last.Prose)
+	}
+	if !strings.Contains(last.Code, "\t// An indented comment stays in the code.") || !strings.HasSuffix(last.Code, "func main() { loss() }") {
+		t.Errorf("loss code %q", last.Code)
+	}
+}
+
+// The real SimCLR experiment parses into its talk-level parts, and nothing of
+// its code is lost: every non-prose line appears in some section's code.
+func TestParseSimCLR(t *testing.T) {
+	src, err := os.ReadFile("../../experiments/simclr/main.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := Parse(src)
+	if !strings.HasPrefix(doc.Title, "SimCLR") {
+		t.Errorf("title %q", doc.Title)
+	}
+	var headings []string
+	var code strings.Builder
+	for _, s := range doc.Sections {
+		for _, l := range strings.Split(s.Prose, "\n") {
+			if strings.HasPrefix(l, "## ") {
+				headings = append(headings, l[3:])
+			}
+		}
+		code.WriteString(s.Code + "\n")
+	}
+	for _, want := range []string{"The knobs", "The model and the loss", "Augmentation", "Running it"} {
+		if !strings.Contains(strings.Join(headings, "|"), want) {
+			t.Errorf("no section %q in %v", want, headings)
+		}
+	}
+	for _, l := range strings.Split(string(src), "\n") {
+		if strings.HasPrefix(l, "//") || strings.TrimSpace(l) == "" {
+			continue
+		}
+		if !strings.Contains(code.String(), l) {
+			t.Errorf("code line lost: %q", l)
+		}
+	}
+}
