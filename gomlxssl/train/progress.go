@@ -17,16 +17,17 @@ type progress struct {
 	tty           bool
 	last, started time.Time
 	drawn         bool
+	firstStep     int // global step when the progress began (non-zero after -resume)
 }
 
-func newProgress(w io.Writer, label string, epochs, steps int) *progress {
+func newProgress(w io.Writer, label string, epochs, steps, firstStep int) *progress {
 	tty := false
 	if f, ok := w.(*os.File); ok {
 		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
 			tty = true
 		}
 	}
-	return &progress{w: w, label: label, epochs: epochs, steps: steps, tty: tty, started: time.Now()}
+	return &progress{w: w, label: label, epochs: epochs, steps: steps, tty: tty, started: time.Now(), firstStep: firstStep}
 }
 
 func (p *progress) update(epoch, step int, loss, lr, imagesPerS float64) {
@@ -35,9 +36,10 @@ func (p *progress) update(epoch, step int, loss, lr, imagesPerS float64) {
 	}
 	p.last = time.Now()
 	const width = 24
-	done := (epoch*p.steps + step) * width / (p.epochs * p.steps)
-	bar := strings.Repeat("=", done) + strings.Repeat(" ", width-done)
-	remaining := float64((p.epochs-epoch)*p.steps-step) * float64(time.Since(p.started)) / float64(max(1, epoch*p.steps+step))
+	done := epoch*p.steps + step
+	filled := done * width / (p.epochs * p.steps)
+	bar := strings.Repeat("=", filled) + strings.Repeat(" ", width-filled)
+	remaining := float64(p.epochs*p.steps-done) * float64(time.Since(p.started)) / float64(max(1, done-p.firstStep))
 	fmt.Fprintf(p.w, "\r%s epoch %d/%d [%s] %d/%d loss %.4f lr %.2e %.0f img/s ETA %s\033[K",
 		p.label, epoch+1, p.epochs, bar, step, p.steps, loss, lr, imagesPerS, time.Duration(remaining).Round(time.Second))
 	p.drawn = true

@@ -209,7 +209,7 @@ func (t *Trainer) Run(ctx context.Context, pipe *augment.Pipeline, h, w int, inp
 	if inputs == nil {
 		inputs = TwoViews
 	}
-	bar := newProgress(os.Stderr, label, t.cfg.Epochs, t.steps)
+	bar := newProgress(os.Stderr, label, t.cfg.Epochs, t.steps, t.GlobalStep())
 	for gs := t.GlobalStep(); gs < t.cfg.Epochs*t.steps; gs = t.GlobalStep() {
 		epoch, from := gs/t.steps, gs%t.steps
 		start := time.Now()
