@@ -15,6 +15,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/mega-ssl/mega/gomlxssl/atomicfile"
 )
 
 // CIFAR-10 binary version: where it comes from and what it must hash to.
@@ -171,25 +173,8 @@ func untarBins(r io.Reader, dst string) error {
 		if err != nil {
 			return err
 		}
-		if err := writeFileAtomic(filepath.Join(dst, name), b); err != nil {
+		if err := atomicfile.Write(filepath.Join(dst, name), b); err != nil {
 			return err
 		}
 	}
-}
-
-// writeFileAtomic writes through a temporary file and a rename.
-func writeFileAtomic(path string, b []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

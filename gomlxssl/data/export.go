@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/mega-ssl/mega/gomlxssl/atomicfile"
 )
 
 // ExportCIFAR10 writes a split in CIFAR-10's binary layout into dir: the
@@ -29,14 +31,14 @@ func ExportCIFAR10(dir string, s Split) error {
 	n := s.Train.Len()
 	per := (n + len(CIFAR10TrainFiles) - 1) / len(CIFAR10TrainFiles)
 	for i, f := range CIFAR10TrainFiles {
-		if err := writeFileAtomic(filepath.Join(dir, f), cifarRecords(s.Train, min(i*per, n), min((i+1)*per, n))); err != nil {
+		if err := atomicfile.Write(filepath.Join(dir, f), cifarRecords(s.Train, min(i*per, n), min((i+1)*per, n))); err != nil {
 			return err
 		}
 	}
-	if err := writeFileAtomic(filepath.Join(dir, CIFAR10TestFile), cifarRecords(s.Test, 0, s.Test.Len())); err != nil {
+	if err := atomicfile.Write(filepath.Join(dir, CIFAR10TestFile), cifarRecords(s.Test, 0, s.Test.Len())); err != nil {
 		return err
 	}
-	return writeFileAtomic(filepath.Join(dir, "batches.meta.txt"), []byte(strings.Join(s.Train.Classes, "\n")+"\n"))
+	return atomicfile.Write(filepath.Join(dir, "batches.meta.txt"), []byte(strings.Join(s.Train.Classes, "\n")+"\n"))
 }
 
 func cifarRecords(d *Dataset, start, end int) []byte {
@@ -76,7 +78,7 @@ func ExportImageFolder(dir string, s Split) error {
 				return err
 			}
 			name := filepath.Join(dir, split, d.Classes[d.Labels[i]], fmt.Sprintf("%05d.png", i))
-			if err := writeFileAtomic(name, buf.Bytes()); err != nil {
+			if err := atomicfile.Write(name, buf.Bytes()); err != nil {
 				return err
 			}
 		}

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"sort"
 	"testing"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // clusters makes n rows per class around well-separated class centres.
@@ -123,8 +125,8 @@ func TestSoftmaxGradient(t *testing.T) {
 	for i := range p {
 		p[i] = rng.NormFloat64()
 	}
-	logits := newDense(f.Len(), c)
-	grad := newDense(d+1, c)
+	logits := mat.NewDense(f.Len(), c, nil)
+	grad := mat.NewDense(d+1, c, nil)
 	softmaxLoss(x, f.Labels, p, d, c, logits, grad)
 	g := grad.RawMatrix().Data
 	for i := range p {

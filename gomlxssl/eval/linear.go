@@ -173,5 +173,3 @@ func softmaxLoss(x *mat.Dense, labels []int32, p []float64, d, c int, logits, gr
 	}
 	return loss / float64(n)
 }
-
-func newDense(r, c int) *mat.Dense { return mat.NewDense(r, c, nil) }

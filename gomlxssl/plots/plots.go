@@ -16,7 +16,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgsvg"
 
-	"github.com/mega-ssl/mega/gomlxssl/results"
+	"github.com/mega-ssl/mega/gomlxssl/atomicfile"
 )
 
 // Line is one named series of a line chart.
@@ -166,5 +166,5 @@ func save(p *plot.Plot, path string, w, h vg.Length) error {
 	// vgsvg embeds images as PNG but labels them image/jpg; strict SVG
 	// renderers (librsvg) then draw nothing. PNG data starts "iVBOR" in base64.
 	out := bytes.ReplaceAll(buf.Bytes(), []byte("data:image/jpg;base64,iVBOR"), []byte("data:image/png;base64,iVBOR"))
-	return results.WriteFile(path, out)
+	return atomicfile.Write(path, out)
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+
+	"github.com/mega-ssl/mega/gomlxssl/atomicfile"
 )
 
 // EpochRow is one row of metrics.csv.
@@ -43,7 +45,7 @@ func WriteMetrics(path string, rows []EpochRow) error {
 	if err := w.Error(); err != nil {
 		return err
 	}
-	return WriteFile(path, buf.Bytes())
+	return atomicfile.Write(path, buf.Bytes())
 }
 
 // ReadMetrics reads metrics.csv; a missing file is no rows and no error.
@@ -98,5 +100,5 @@ func WriteEmbeddings(path string, data []float32, dim int, labels []int32, class
 		}
 		buf.WriteByte('\n')
 	}
-	return WriteFile(path, buf.Bytes())
+	return atomicfile.Write(path, buf.Bytes())
 }

@@ -2,8 +2,8 @@
 // out/<experiment>/ — the contract the report is built on: run.json (what ran,
 // how, and what it scored), metrics.csv (one row per epoch), embeddings.csv (a
 // labelled sample of test representations for t-SNE) and SVG figures. Every
-// file is written atomically (temporary file + rename), so a reader — the
-// report watcher, or a user after Ctrl-C — never sees half a file.
+// file is written atomically (package atomicfile), so a reader — the report
+// watcher, or a user after Ctrl-C — never sees half a file.
 //
 // It does not import GoMLX: the report reads results with it.
 package results
@@ -12,8 +12,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
+
+	"github.com/mega-ssl/mega/gomlxssl/atomicfile"
 )
 
 // Status values of a run.
@@ -107,42 +108,13 @@ type Figure struct {
 	Caption string `json:"caption"`
 }
 
-// WriteFile writes data to path atomically: a temporary file in the same
-// directory, synced, then renamed over path.
-func WriteFile(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // no-op after a successful rename
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
-}
-
 // WriteJSON writes v as indented JSON, atomically.
 func WriteJSON(path string, v any) error {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
 	}
-	return WriteFile(path, append(b, '\n'))
+	return atomicfile.Write(path, append(b, '\n'))
 }
 
 // ReadRun reads a run.json.
