@@ -53,6 +53,23 @@ func fingerprint(s data.Split) uint64 {
 	return h.Sum64()
 }
 
+// features are the frozen representations of both splits, and the test
+// split's projections (for the collapse figures).
+type features struct {
+	hTrain, hTest, zTest eval.Features
+}
+
+// extract embeds a training set and a test set with the weights in store.
+func extract(be compute.Backend, store *model.Store, embed train.EmbedFn, trainSet, testSet *data.Dataset) (features, error) {
+	var f features
+	var err error
+	if f.hTrain, _, err = train.Extract(be, store, embed, trainSet, evalBatch); err != nil {
+		return f, err
+	}
+	f.hTest, f.zTest, err = train.Extract(be, store, embed, testSet, evalBatch)
+	return f, err
+}
+
 // encoderOnly embeds with the bare encoder, under the scope name every method
 // uses for its encoder ("encoder").
 func encoderOnly(enc models.Encoder) train.EmbedFn {
@@ -84,15 +101,11 @@ func Baselines(ctx context.Context, be compute.Backend, enc models.Encoder, spli
 	if err := store.SetRNGStateFromSeed(int64(o.Seed)); err != nil {
 		return cached, err
 	}
-	hTrain, _, err := train.Extract(be, store, encoderOnly(enc), split.Train, evalBatch)
+	f, err := extract(be, store, encoderOnly(enc), split.Train, split.Test)
 	if err != nil {
 		return cached, err
 	}
-	hTest, _, err := train.Extract(be, store, encoderOnly(enc), split.Test, evalBatch)
-	if err != nil {
-		return cached, err
-	}
-	floor, err := probe(hTrain, hTest, classes, o)
+	floor, err := probe(f.hTrain, f.hTest, classes, o)
 	if err != nil {
 		return cached, err
 	}
@@ -113,15 +126,10 @@ func Baselines(ctx context.Context, be compute.Backend, enc models.Encoder, spli
 	if err := tr.Run(ctx, pipe, h, w, train.ViewAndLabels, "supervised baseline", nil); err != nil {
 		return cached, err
 	}
-	hTrain, _, err = train.Extract(be, tr.Store, encoderOnly(enc), split.Train, evalBatch)
-	if err != nil {
+	if f, err = extract(be, tr.Store, encoderOnly(enc), split.Train, split.Test); err != nil {
 		return cached, err
 	}
-	hTest, _, err = train.Extract(be, tr.Store, encoderOnly(enc), split.Test, evalBatch)
-	if err != nil {
-		return cached, err
-	}
-	ceil, err := probe(hTrain, hTest, classes, o)
+	ceil, err := probe(f.hTrain, f.hTest, classes, o)
 	if err != nil {
 		return cached, err
 	}

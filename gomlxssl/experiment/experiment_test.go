@@ -118,3 +118,24 @@ func TestBadFlagsFailClearly(t *testing.T) {
 		}
 	}
 }
+
+// While training runs, run.json reports the latest completed epoch (a reader
+// such as the report watcher sees progress, not the first epoch forever).
+func TestPartialRunJSONFollowsTraining(t *testing.T) {
+	out := t.TempDir()
+	builds, seen := 0, -1
+	spec := tinySpec(func() {
+		if builds++; builds == 5 { // epoch 3's evaluation: epochs 1 and 2 are written
+			if r, err := results.ReadRun(filepath.Join(out, "tiny", "run.json")); err == nil {
+				seen = r.Metrics.Epochs
+			}
+		}
+	})
+	o, fs := tinyOptions(t, out)
+	if _, err := Run(context.Background(), spec, o, fs); err != nil {
+		t.Fatal(err)
+	}
+	if seen != 2 {
+		t.Errorf("during epoch 3, run.json reported %d completed epochs, want 2", seen)
+	}
+}

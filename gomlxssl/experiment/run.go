@@ -71,7 +71,6 @@ type Options struct {
 	KNNTrain, ProbeIterations, Embeddings                      int
 	CropMin, Jitter, Gray, Blur                                float64
 	Resume, Download                                           bool
-	set                                                        map[string]bool
 }
 
 // RegisterFlags adds the shared flags to fs.
@@ -109,44 +108,40 @@ func RegisterFlags(fs *flag.FlagSet) *Options {
 }
 
 // resolve fills unset flags from the preset.
-func (o *Options) resolve(fs *flag.FlagSet) (Preset, error) {
-	o.set = map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
+func (o *Options) resolve(fs *flag.FlagSet) error {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	p, err := PresetByName(o.Preset)
 	if err != nil {
-		return p, err
+		return err
 	}
-	setS := func(v *string, d string) {
-		if *v == "" {
-			*v = d
-		}
-	}
-	setI := func(v *int, d int) {
-		if *v == 0 {
-			*v = d
-		}
-	}
-	setS(&o.Dataset, p.Dataset)
-	setS(&o.Encoder, p.Encoder)
-	setI(&o.Epochs, p.Epochs)
-	setI(&o.Batch, p.Batch)
-	if !o.set["train"] {
+	orPreset(&o.Dataset, p.Dataset)
+	orPreset(&o.Encoder, p.Encoder)
+	orPreset(&o.Epochs, p.Epochs)
+	orPreset(&o.Batch, p.Batch)
+	orPreset(&o.SupervisedEpochs, p.SupervisedEpochs)
+	orPreset(&o.KNNTrain, p.KNNTrain)
+	orPreset(&o.KNNK, p.KNNK)
+	orPreset(&o.LR, p.LR)
+	if !set["train"] { // 0 is meaningful here: the whole split
 		o.Train = p.Train
 	}
-	if !o.set["test"] {
+	if !set["test"] {
 		o.Test = p.Test
 	}
 	if o.Warmup < 0 {
 		o.Warmup = p.Warmup
 	}
-	setI(&o.SupervisedEpochs, p.SupervisedEpochs)
-	setI(&o.KNNTrain, p.KNNTrain)
-	setI(&o.KNNK, p.KNNK)
-	if o.LR == 0 {
-		o.LR = p.LR
-	}
 	o.Embeddings = min(max(o.Embeddings, 0), 5000)
-	return p, nil
+	return nil
+}
+
+// orPreset sets *v to the preset's value when the flag was left at its zero value.
+func orPreset[T comparable](v *T, preset T) {
+	var zero T
+	if *v == zero {
+		*v = preset
+	}
 }
 
 // augmentation is the method's policy with any augmentation flags applied.
@@ -240,7 +235,7 @@ func Main(spec Spec) {
 // also on error.
 func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results.Run, error) {
 	started := time.Now()
-	if _, err := o.resolve(fs); err != nil {
+	if err := o.resolve(fs); err != nil {
 		return nil, err
 	}
 	enc, err := models.ParseEncoder(o.Encoder)
@@ -310,6 +305,11 @@ type runner struct {
 	dir   string
 	run   *results.Run
 	rows  []results.EpochRow
+	// last holds the features the latest epoch's monitor extracted, and the
+	// step they were taken at: the final evaluation reuses them when they
+	// cover the whole training split.
+	last     features
+	lastStep int
 }
 
 func (r *runner) execute(ctx context.Context) error {
@@ -348,55 +348,47 @@ func (r *runner) execute(ctx context.Context) error {
 	knnTrain := r.split.Train.Head(o.KNNTrain)
 	h, w := r.split.Train.Height, r.split.Train.Width
 	err = tr.Run(ctx, pipe, h, w, train.TwoViews, r.spec.Name, func(st train.EpochStats) error {
-		knn, col, dim, err := r.monitor(tr, method.Embed, knnTrain)
+		f, err := extract(r.be, tr.Store, method.Embed, knnTrain, r.split.Test)
 		if err != nil {
 			return err
 		}
+		r.last, r.lastStep = f, st.GlobalStep
+		knn, err := eval.KNN{K: o.KNNK, T: o.KNNT}.Accuracy(f.hTrain, f.hTest, len(r.split.Train.Classes))
+		if err != nil {
+			return err
+		}
+		col := eval.CollapseOf(f.zTest)
 		r.rows = append(r.rows, results.EpochRow{Epoch: st.Epoch, Step: st.GlobalStep, Loss: st.Loss, KNNTop1: knn, LR: st.LR,
 			EmbeddingStd: col.Std, EffectiveRank: col.EffectiveRank, Seconds: st.Seconds, ImagesPerS: st.ImagesPerS, IdleFrac: st.IdleFrac})
 		fmt.Fprintf(os.Stderr, "%s epoch %d: kNN top-1 %.1f%%, embedding std %.3f (1/√d = %.3f), effective rank %.1f, data wait %.1f%%\n",
-			r.spec.Name, st.Epoch, 100*knn, col.Std, 1/math.Sqrt(float64(dim)), col.EffectiveRank, 100*st.IdleFrac)
+			r.spec.Name, st.Epoch, 100*knn, col.Std, 1/math.Sqrt(float64(f.zTest.Dim)), col.EffectiveRank, 100*st.IdleFrac)
+		r.fillFromRows()
 		return r.writeProgress()
 	})
 	if err != nil {
-		if errors.Is(err, train.ErrInterrupted) {
-			r.fillFromRows()
-		}
-		// Best effort: Run writes run.json again with the final status.
+		// Keep what the completed epochs measured (also after a resume that
+		// was interrupted before its first epoch ended). Best effort: Run
+		// writes run.json again with the final status.
+		r.fillFromRows()
 		_ = r.writeProgress()
 		return err
 	}
 	return r.finalEval(tr, method)
 }
 
-// monitor is the per-epoch kNN monitor and collapse check on the test split.
-// It returns the kNN accuracy, the collapse figures of the projections and their dimension.
-func (r *runner) monitor(tr *train.Trainer, embed train.EmbedFn, knnTrain *data.Dataset) (float64, eval.Collapse, int, error) {
-	hTrain, _, err := train.Extract(r.be, tr.Store, embed, knnTrain, evalBatch)
-	if err != nil {
-		return 0, eval.Collapse{}, 0, err
-	}
-	hTest, zTest, err := train.Extract(r.be, tr.Store, embed, r.split.Test, evalBatch)
-	if err != nil {
-		return 0, eval.Collapse{}, 0, err
-	}
-	knn, err := eval.KNN{K: r.o.KNNK, T: r.o.KNNT}.Accuracy(hTrain, hTest, len(r.split.Train.Classes))
-	return knn, eval.CollapseOf(zTest), zTest.Dim, err
-}
-
 const evalBatch = 250
 
 // finalEval probes the trained encoder and writes the final results.
 func (r *runner) finalEval(tr *train.Trainer, m Method) error {
-	hTrain, _, err := train.Extract(r.be, tr.Store, m.Embed, r.split.Train, evalBatch)
-	if err != nil {
-		return err
+	f := r.last
+	if r.lastStep != tr.GlobalStep() || f.hTrain.Len() != r.split.Train.Len() {
+		var err error
+		if f, err = extract(r.be, tr.Store, m.Embed, r.split.Train, r.split.Test); err != nil {
+			return err
+		}
 	}
-	hTest, zTest, err := train.Extract(r.be, tr.Store, m.Embed, r.split.Test, evalBatch)
-	if err != nil {
-		return err
-	}
-	scores, err := probe(hTrain, hTest, len(r.split.Train.Classes), r.o)
+	hTest, zTest := f.hTest, f.zTest
+	scores, err := probe(f.hTrain, hTest, len(r.split.Train.Classes), r.o)
 	if err != nil {
 		return err
 	}
@@ -446,9 +438,6 @@ func (r *runner) writeProgress() error {
 		if err := r.curves(); err != nil {
 			return err
 		}
-	}
-	if len(r.rows) > 0 && r.run.Metrics.Epochs == 0 {
-		r.fillFromRows()
 	}
 	r.run.Finished = time.Now()
 	r.run.DurationS = r.run.Finished.Sub(r.run.Started).Seconds()
