@@ -12,6 +12,8 @@ import (
 type Batch struct {
 	// Epoch and Step (within the epoch) locate the batch.
 	Epoch, Step int
+	// Height and Width of every view (3 channels).
+	Height, Width int
 	// V1 and V2 are the two views, B*H*W*3 each; V2 is nil for single-view pipelines.
 	V1, V2 []float32
 	// Labels of the B images (used only by supervised baselines).
@@ -101,7 +103,8 @@ func (p *Pipeline) Make(epoch, step int, indices []int) Batch {
 	d := p.data
 	n := d.Height * d.Width * 3
 	rng := rand.New(rand.NewPCG(p.seed^0x9e3779b97f4a7c15, uint64(epoch)<<32|uint64(step)))
-	b := Batch{Epoch: epoch, Step: step, V1: make([]float32, len(indices)*n), Labels: make([]int32, len(indices))}
+	b := Batch{Epoch: epoch, Step: step, Height: d.Height, Width: d.Width,
+		V1: make([]float32, len(indices)*n), Labels: make([]int32, len(indices))}
 	if p.twoViews {
 		b.V2 = make([]float32, len(indices)*n)
 	}

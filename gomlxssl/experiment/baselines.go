@@ -122,8 +122,7 @@ func Baselines(ctx context.Context, be compute.Backend, enc models.Encoder, spli
 	if err != nil {
 		return cached, err
 	}
-	h, w := split.Train.Height, split.Train.Width
-	if err := tr.Run(ctx, pipe, h, w, train.ViewAndLabels, "supervised baseline", nil); err != nil {
+	if err := tr.Run(ctx, pipe, train.ViewAndLabels, "supervised baseline", nil); err != nil {
 		return cached, err
 	}
 	if f, err = extract(be, tr.Store, encoderOnly(enc), split.Train, split.Test); err != nil {

@@ -346,8 +346,7 @@ func (r *runner) execute(ctx context.Context) error {
 		}
 	}
 	knnTrain := r.split.Train.Head(o.KNNTrain)
-	h, w := r.split.Train.Height, r.split.Train.Width
-	err = tr.Run(ctx, pipe, h, w, train.TwoViews, r.spec.Name, func(st train.EpochStats) error {
+	err = tr.Run(ctx, pipe, train.TwoViews, r.spec.Name, func(st train.EpochStats) error {
 		f, err := extract(r.be, tr.Store, method.Embed, knnTrain, r.split.Test)
 		if err != nil {
 			return err

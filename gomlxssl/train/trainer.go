@@ -178,22 +178,20 @@ type EpochStats struct {
 }
 
 // Inputs turns a pipeline batch into the step's input tensors.
-type Inputs func(b augment.Batch, batchSize, h, w int) []*tensors.Tensor
+type Inputs func(b augment.Batch) []*tensors.Tensor
 
 // TwoViews feeds the two augmented views (SSL methods).
-func TwoViews(b augment.Batch, batchSize, h, w int) []*tensors.Tensor {
-	return []*tensors.Tensor{
-		tensors.FromFlatDataAndDimensions(b.V1, batchSize, h, w, 3),
-		tensors.FromFlatDataAndDimensions(b.V2, batchSize, h, w, 3),
-	}
+func TwoViews(b augment.Batch) []*tensors.Tensor {
+	return []*tensors.Tensor{viewTensor(b, b.V1), viewTensor(b, b.V2)}
 }
 
 // ViewAndLabels feeds one view and its labels (supervised training).
-func ViewAndLabels(b augment.Batch, batchSize, h, w int) []*tensors.Tensor {
-	return []*tensors.Tensor{
-		tensors.FromFlatDataAndDimensions(b.V1, batchSize, h, w, 3),
-		tensors.FromFlatDataAndDimensions(b.Labels, batchSize),
-	}
+func ViewAndLabels(b augment.Batch) []*tensors.Tensor {
+	return []*tensors.Tensor{viewTensor(b, b.V1), tensors.FromFlatDataAndDimensions(b.Labels, len(b.Labels))}
+}
+
+func viewTensor(b augment.Batch, view []float32) *tensors.Tensor {
+	return tensors.FromFlatDataAndDimensions(view, len(b.Labels), b.Height, b.Width, 3)
 }
 
 // Run trains from the current global step to the end of the budget. After
@@ -201,8 +199,7 @@ func ViewAndLabels(b augment.Batch, batchSize, h, w int) []*tensors.Tensor {
 // write results). On ctx cancellation it saves and returns ErrInterrupted; on
 // a NaN/Inf loss it returns an error wrapping ErrDiverged without saving the
 // diverged weights.
-func (t *Trainer) Run(ctx context.Context, pipe *augment.Pipeline, h, w int, inputs Inputs, label string,
-	onEpoch func(EpochStats) error) error {
+func (t *Trainer) Run(ctx context.Context, pipe *augment.Pipeline, inputs Inputs, label string, onEpoch func(EpochStats) error) error {
 	if pipe.StepsPerEpoch() != t.steps {
 		return fmt.Errorf("pipeline has %d steps per epoch, trainer %d", pipe.StepsPerEpoch(), t.steps)
 	}
@@ -224,7 +221,7 @@ func (t *Trainer) Run(ctx context.Context, pipe *augment.Pipeline, h, w int, inp
 			if !ok {
 				break
 			}
-			in := inputs(b, t.cfg.BatchSize, h, w)
+			in := inputs(b)
 			for _, x := range in {
 				if x.Rank() == 4 {
 					images += x.Shape().Dim(0)

@@ -30,7 +30,7 @@ func TestDivergedLossStops(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = tr.Run(context.Background(), pipe, 32, 32, TwoViews, "nan", nil)
+	err = tr.Run(context.Background(), pipe, TwoViews, "nan", nil)
 	if !errors.Is(err, ErrDiverged) {
 		t.Fatalf("want ErrDiverged, got %v", err)
 	}
