@@ -93,13 +93,12 @@ func mix(a, b rgb, t float64) rgb {
 
 // renderer holds per-goroutine scratch buffers.
 type renderer struct {
-	size    int       // output side in pixels
-	sub     int       // supersampled side (2x)
-	mask    []bool    // shape coverage on the supersampled grid
-	dist    []float64 // chamfer distance to the outside, in subpixels
-	bg      []rgb     // background per output pixel
-	noise   [5][5]float64
-	polygon []([2]float64)
+	size  int           // output side in pixels
+	sub   int           // supersampled side (2x)
+	mask  []bool        // shape coverage on the supersampled grid
+	dist  []float64     // chamfer distance to the outside, in subpixels
+	bg    []rgb         // background per output pixel
+	noise [5][5]float64 // value-noise texture grid
 }
 
 func newRenderer(size int) *renderer {

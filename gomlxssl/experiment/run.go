@@ -189,6 +189,11 @@ func (o *Options) LoadData() (data.Split, error) {
 	if o.Dataset != "shapes" {
 		s.Train, s.Test = s.Train.Head(o.Train), s.Test.Head(o.Test)
 	}
+	for _, d := range []*data.Dataset{s.Train, s.Test} {
+		if err := d.Validate(); err != nil {
+			return s, err
+		}
+	}
 	if s.Train.Len() < o.Batch {
 		return s, fmt.Errorf("dataset %s has %d training images, fewer than one batch of %d (-batch)", s.Train.Name, s.Train.Len(), o.Batch)
 	}
