@@ -1,0 +1,50 @@
+package markdown
+
+import (
+	"bytes"
+	"html/template"
+	"regexp"
+	"strings"
+
+	"github.com/alecthomas/chroma/v2"
+	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
+	"github.com/alecthomas/chroma/v2/lexers"
+	"github.com/alecthomas/chroma/v2/styles"
+)
+
+var formatter = chromahtml.New(chromahtml.WithClasses(true), chromahtml.TabWidth(4))
+
+// Highlight renders code in the language lang ("go", "sh"…; unknown or empty
+// is plain text) as a <pre class="chroma"> with CSS classes; CSS styles them.
+func Highlight(code, lang string) (template.HTML, error) {
+	lexer := lexers.Get(lang)
+	if lexer == nil {
+		lexer = lexers.Fallback
+	}
+	it, err := chroma.Coalesce(lexer).Tokenise(nil, code)
+	if err != nil {
+		return "", err
+	}
+	var buf bytes.Buffer
+	if err := formatter.Format(&buf, styles.Get("github"), it); err != nil {
+		return "", err
+	}
+	return template.HTML(buf.String()), nil
+}
+
+var selector = regexp.MustCompile(`(?m)^(/\*.*?\*/ )?(\.chroma|\.bg)`)
+
+// CSS is the highlighting style sheet: GitHub's colours, and GitHub Dark's
+// under darkSelector (a selector for the page root in dark mode, such as
+// `:root[data-theme="dark"]`).
+func CSS(darkSelectors ...string) string {
+	var light, dark bytes.Buffer
+	_ = formatter.WriteCSS(&light, styles.Get("github"))
+	_ = formatter.WriteCSS(&dark, styles.Get("github-dark"))
+	var b strings.Builder
+	b.WriteString(light.String())
+	for _, sel := range darkSelectors {
+		b.WriteString(selector.ReplaceAllString(dark.String(), "$1"+sel+" $2"))
+	}
+	return b.String()
+}
