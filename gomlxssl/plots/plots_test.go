@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -45,5 +46,28 @@ func TestFigures(t *testing.T) {
 	b := wellFormed(t, grid)
 	if !bytes.Contains(b, []byte("data:image/png;base64,")) || bytes.Contains(b, []byte("data:image/jpg")) {
 		t.Error("the grid's embedded PNG must be labelled image/png")
+	}
+}
+
+func TestScatterGrid(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "grid.svg")
+	panels := []Panel{
+		{Title: "SimCLR", XY: []float64{0, 0, 1, 1, 2, 0}, Labels: []int{0, 1, 1}},
+		{Title: "MoCo", XY: []float64{0, 1, 1, 0, 2, 2}, Labels: []int{1, 0, 2}},
+	}
+	if err := ScatterGrid(path, panels, []string{"circle", "square", "star"}, 3); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<svg", "SimCLR", "MoCo", "circle", "square", "star"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("grid lacks %q", want)
+		}
+	}
+	if err := ScatterGrid(path, nil, nil, 3); err == nil {
+		t.Error("no panels: no error")
 	}
 }

@@ -48,3 +48,9 @@ func CSS(darkSelectors ...string) string {
 	}
 	return b.String()
 }
+
+// DarkCSS is only the dark rules, under selector (for a media query).
+func DarkCSS(selector string) string {
+	full, light := CSS(selector), CSS()
+	return strings.TrimPrefix(full, light)
+}

@@ -1,0 +1,97 @@
+package site
+
+import (
+	"fmt"
+
+	"github.com/mega-ssl/mega/gomlxssl/results"
+)
+
+// comparisonView is the table of every method with results, under the
+// protocol each run recorded.
+type comparisonView struct {
+	Columns   []string
+	Rows      []comparisonRow
+	Baselines []comparisonRow
+	Protocols []string
+}
+
+type comparisonRow struct {
+	Name, Anchor, Note string
+	Cells              []comparisonCell
+}
+
+type comparisonCell struct {
+	Text string
+	Best bool
+}
+
+// comparison builds the table over exps (in page order) with their anchors.
+func comparison(exps []*Experiment, anchors map[string]string) *comparisonView {
+	c := &comparisonView{Columns: []string{"kNN top-1", "linear top-1", "linear top-5", "effective rank", "data", "epochs", "batch", "backend"}}
+	type scored struct {
+		row      comparisonRow
+		values   []float64 // the first four columns, for best-marking; NaN-free
+		eligible bool
+	}
+	var rows []scored
+	seenBaseline := map[string]bool{}
+	seenProtocol := map[string]bool{}
+	for _, e := range exps {
+		r := e.Run
+		if r == nil || r.Status == results.StatusFailed {
+			continue
+		}
+		data := fmt.Sprintf("%s %d/%d", r.Dataset.Name, r.Dataset.Train, r.Dataset.Test)
+		backend := r.Env.Backend
+		m := r.Metrics
+		row := comparisonRow{Name: r.Title, Anchor: anchors[e.Name], Cells: []comparisonCell{
+			{Text: pct(m.KNNTop1)}, {Text: pct(m.LinearTop1)}, {Text: pct(m.LinearTop5)}, {Text: num(m.EffectiveRank, 1)},
+			{Text: data}, {Text: fmt.Sprint(m.Epochs)}, {Text: configString(r, "batch")}, {Text: backend},
+		}}
+		switch {
+		case r.Collapsed:
+			row.Note = "collapsed: not a result"
+		case r.Status == results.StatusPartial:
+			row.Note = fmt.Sprintf("partial: %d of %s epochs", m.Epochs, configString(r, "epochs"))
+		}
+		rows = append(rows, scored{row: row, values: []float64{m.KNNTop1, m.LinearTop1, m.LinearTop5, m.EffectiveRank}, eligible: !r.Collapsed})
+		enc := configString(r, "encoder")
+		key := fmt.Sprintf("%s|%s|%+v", data, enc, r.Baselines)
+		if !seenBaseline[key] {
+			seenBaseline[key] = true
+			bl := r.Baselines
+			for _, b := range []struct {
+				name string
+				v    results.Baseline
+			}{{"random-init " + enc, bl.RandomInit}, {fmt.Sprintf("supervised %s (%d epochs)", enc, bl.Supervised.Epochs), bl.Supervised}} {
+				c.Baselines = append(c.Baselines, comparisonRow{Name: b.name, Cells: []comparisonCell{
+					{Text: pct(b.v.KNNTop1)}, {Text: pct(b.v.LinearTop1)}, {Text: pct(b.v.LinearTop5)}, {Text: "—"},
+					{Text: data}, {Text: fmt.Sprint(b.v.Epochs)}, {Text: configString(r, "batch")}, {Text: backend},
+				}})
+			}
+		}
+		if r.Protocol != "" && !seenProtocol[r.Protocol] {
+			seenProtocol[r.Protocol] = true
+			c.Protocols = append(c.Protocols, r.Protocol)
+		}
+	}
+	for col := range 4 {
+		best, at := -1.0, -1
+		for i, s := range rows {
+			if s.eligible && s.values[col] > best {
+				best, at = s.values[col], i
+			}
+		}
+		if at >= 0 && len(rows) > 1 {
+			for i, s := range rows {
+				if s.eligible && s.values[col] == best {
+					rows[i].row.Cells[col].Best = true
+				}
+			}
+		}
+	}
+	for _, s := range rows {
+		c.Rows = append(c.Rows, s.row)
+	}
+	return c
+}

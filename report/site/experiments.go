@@ -1,0 +1,235 @@
+package site
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/mega-ssl/mega/gomlxssl/results"
+	"github.com/mega-ssl/mega/report/literate"
+	"github.com/mega-ssl/mega/report/markdown"
+)
+
+// Experiment is one experiments/<name>/main.go and what its last run left
+// under the output directory.
+type Experiment struct {
+	Name   string
+	Source string // path of main.go
+	Dir    string // OUT/<name>
+	Run    *results.Run
+	// RunErr says why run.json could not be read (nil when it simply does not exist yet).
+	RunErr error
+}
+
+// Status is "not run", or the run's status ("complete", "partial",
+// "failed"), with "collapsed" for a run whose embeddings collapsed.
+func (e *Experiment) Status() string {
+	switch {
+	case e.RunErr != nil:
+		return "unreadable"
+	case e.Run == nil:
+		return "not run"
+	case e.Run.Collapsed:
+		return e.Run.Status + ", collapsed"
+	}
+	return e.Run.Status
+}
+
+// Experiments lists experiments/*/main.go under root, sorted by name, with
+// the results of each under out.
+func Experiments(root, out string) ([]*Experiment, error) {
+	mains, err := filepath.Glob(filepath.Join(root, "experiments", "*", "main.go"))
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(mains)
+	var exps []*Experiment
+	for _, m := range mains {
+		name := filepath.Base(filepath.Dir(m))
+		e := &Experiment{Name: name, Source: m, Dir: filepath.Join(out, name)}
+		e.Run, e.RunErr = results.ReadRun(filepath.Join(e.Dir, "run.json"))
+		if errors.Is(e.RunErr, fs.ErrNotExist) {
+			e.Run, e.RunErr = nil, nil
+		}
+		exps = append(exps, e)
+	}
+	return exps, nil
+}
+
+// experimentView is what the "experiment" template shows.
+type experimentView struct {
+	Name, Title, Status string
+	Heading             markdown.Heading
+	ResultsID           string
+	Command, Quick      string
+	Sections            []literateView
+	HasRun              bool
+	Meta                []keyValue
+	Protocol            string
+	Metrics             []metricRow
+	Figures             []figureView
+	Warnings            []string
+}
+
+type literateView struct {
+	Prose template.HTML
+	Code  template.HTML
+	Lines int
+}
+
+type keyValue struct{ Key, Value string }
+
+type metricRow struct {
+	Name  string
+	Cells []string
+	Ours  bool
+}
+
+type figureView struct {
+	ID      string
+	Number  int
+	URI     template.URL
+	Caption string
+	Alt     string
+}
+
+// command is how to run an experiment so that its results land in out.
+func command(name, out string, extra ...string) string {
+	args := []string{"go", "run", "./experiments/" + name}
+	if filepath.Clean(out) != "out" {
+		args = append(args, "-out", out)
+	}
+	return strings.Join(append(args, extra...), " ")
+}
+
+func (b *builder) experimentView(e *Experiment) (*experimentView, error) {
+	src, err := os.ReadFile(e.Source)
+	if err != nil {
+		return nil, err
+	}
+	doc := literate.Parse(src)
+	title := doc.Title
+	if title == "" {
+		title = e.Name
+	}
+	v := &experimentView{Name: e.Name, Title: title, Status: e.Status(),
+		Command: command(e.Name, b.outArg), Quick: command(e.Name, b.outArg, "-preset", "quick")}
+	v.Heading = b.page.Heading(3, title)
+	rel, _ := filepath.Rel(b.cfg.Root, e.Source)
+	for i, s := range doc.Sections {
+		prose, err := b.page.Render([]byte(s.Prose), markdown.Options{Shift: 2, Dir: filepath.Dir(e.Source), Name: fmt.Sprintf("%s-%d", e.Name, i)})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", filepath.ToSlash(rel), err)
+		}
+		lv := literateView{Prose: prose}
+		if s.Code != "" {
+			if lv.Code, err = markdown.Highlight(s.Code, "go"); err != nil {
+				return nil, err
+			}
+			lv.Lines = strings.Count(s.Code, "\n") + 1
+		}
+		v.Sections = append(v.Sections, lv)
+	}
+	v.ResultsID = b.page.ID(e.Name + "-results")
+	switch {
+	case e.RunErr != nil:
+		v.Warnings = append(v.Warnings, fmt.Sprintf("could not read %s: %v", filepath.Join(e.Dir, "run.json"), e.RunErr))
+	case e.Run != nil:
+		b.fillRun(v, e)
+	}
+	for _, w := range v.Warnings {
+		b.warn(e.Name + ": " + w)
+	}
+	return v, nil
+}
+
+func (b *builder) fillRun(v *experimentView, e *Experiment) {
+	r := e.Run
+	v.HasRun = true
+	commit := short(r.Git.Commit)
+	if r.Git.Dirty {
+		commit += " (with uncommitted changes)"
+	}
+	backend := r.Env.Backend
+	if r.Env.SIMD {
+		backend += ", SIMD"
+	}
+	backend += fmt.Sprintf(", %d CPUs, %s", r.Env.CPUs, r.Env.Go)
+	ds := r.Dataset
+	v.Meta = []keyValue{
+		{"status", v.Status},
+		{"dataset", fmt.Sprintf("%s: %d train / %d test images, %d×%d×%d, %d classes", ds.Name, ds.Train, ds.Test, ds.Image[0], ds.Image[1], ds.Image[2], ds.Classes)},
+		{"encoder", configString(r, "encoder")},
+		{"epochs", fmt.Sprintf("%d of %s", r.Metrics.Epochs, configString(r, "epochs"))},
+		{"batch", configString(r, "batch")},
+		{"seed", configString(r, "seed")},
+		{"backend", backend},
+		{"duration", duration(r.DurationS)},
+		{"finished", r.Finished.UTC().Format("2006-01-02 15:04 UTC")},
+		{"commit", commit},
+	}
+	if r.Error != "" {
+		v.Meta = append(v.Meta, keyValue{"error", r.Error})
+	}
+	v.Protocol = r.Protocol
+	m, bl := r.Metrics, r.Baselines
+	v.Metrics = []metricRow{
+		{Name: r.Title, Ours: true, Cells: []string{pct(m.KNNTop1), pct(m.LinearTop1), pct(m.LinearTop5), num(m.EmbeddingStd, 3), num(m.EffectiveRank, 1)}},
+		{Name: "random-init encoder", Cells: []string{pct(bl.RandomInit.KNNTop1), pct(bl.RandomInit.LinearTop1), pct(bl.RandomInit.LinearTop5), "—", "—"}},
+		{Name: fmt.Sprintf("supervised encoder (%d epochs)", bl.Supervised.Epochs), Cells: []string{pct(bl.Supervised.KNNTop1), pct(bl.Supervised.LinearTop1), pct(bl.Supervised.LinearTop5), "—", "—"}},
+	}
+	for _, f := range r.Figures {
+		fv, err := b.figure(e.Dir, f.File, f.Caption)
+		if err != nil {
+			v.Warnings = append(v.Warnings, err.Error())
+			continue
+		}
+		v.Figures = append(v.Figures, fv)
+	}
+}
+
+// figure inlines an image file of an experiment as a numbered figure.
+func (b *builder) figure(dir, file, caption string) (figureView, error) {
+	uri, err := markdown.DataURI(dir, file)
+	if err != nil {
+		return figureView{}, fmt.Errorf("figure %s: %w", filepath.Join(dir, file), err)
+	}
+	id, n := b.page.Figure()
+	return figureView{ID: id, Number: n, URI: template.URL(uri), Caption: caption, Alt: caption}, nil
+}
+
+func configString(r *results.Run, key string) string {
+	v, ok := r.Config[key]
+	if !ok {
+		return "—"
+	}
+	if f, ok := v.(float64); ok && f == float64(int64(f)) {
+		return fmt.Sprint(int64(f))
+	}
+	return fmt.Sprint(v)
+}
+
+func short(commit string) string {
+	if commit == "" {
+		return "unknown"
+	}
+	return commit[:min(len(commit), 7)]
+}
+
+func pct(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) }
+
+func num(f float64, prec int) string { return fmt.Sprintf("%.*f", prec, f) }
+
+func duration(s float64) string {
+	d := time.Duration(s * float64(time.Second)).Round(time.Second)
+	if d >= time.Minute {
+		return fmt.Sprintf("%d min %02d s", int(d.Minutes()), int(d.Seconds())%60)
+	}
+	return d.String()
+}

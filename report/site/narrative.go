@@ -1,0 +1,105 @@
+package site
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+)
+
+// A narrative file is Markdown for one section of the talk, read in the
+// order of its file name (01-preliminary.md, 02-pretext.md…). Lines that
+// are only a directive place generated blocks in the flow:
+//
+//	@experiment simclr   an experiment's section (narrative, code, results)
+//	@comparison          the table of every method with results
+//	@tsne                the t-SNE grid of every method with embeddings
+//
+// An experiment named there whose source does not exist yet is left out.
+type narrative struct {
+	file  string
+	parts []narrativePart
+}
+
+// narrativePart is either Markdown or a directive.
+type narrativePart struct {
+	markdown  string
+	directive string // "experiment", "comparison", "tsne"
+	arg       string
+	line      int
+}
+
+// readNarratives reads every narrative/*.md of the templates, in name order.
+func readNarratives(tfs fs.FS) ([]narrative, error) {
+	names, err := fs.Glob(tfs, "narrative/*.md")
+	if err != nil {
+		return nil, err
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("templates: no narrative/*.md files")
+	}
+	sort.Strings(names)
+	var out []narrative
+	for _, name := range names {
+		b, err := fs.ReadFile(tfs, name)
+		if err != nil {
+			return nil, err
+		}
+		n, err := parseNarrative(path.Join("templates", name), b)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func parseNarrative(file string, src []byte) (narrative, error) {
+	n := narrative{file: file}
+	var md []string
+	flush := func() {
+		if s := strings.TrimSpace(strings.Join(md, "\n")); s != "" {
+			n.parts = append(n.parts, narrativePart{markdown: s + "\n"})
+		}
+		md = nil
+	}
+	sc := bufio.NewScanner(bytes.NewReader(src))
+	lineNo := 0
+	inFence := false
+	for sc.Scan() {
+		lineNo++
+		line := sc.Text()
+		if strings.HasPrefix(strings.TrimSpace(line), "```") {
+			inFence = !inFence
+		}
+		if inFence || !strings.HasPrefix(line, "@") {
+			md = append(md, line)
+			continue
+		}
+		fields := strings.Fields(line[1:])
+		if len(fields) == 0 {
+			return n, fmt.Errorf("%s:%d: empty directive", file, lineNo)
+		}
+		p := narrativePart{directive: fields[0], line: lineNo}
+		switch fields[0] {
+		case "experiment":
+			if len(fields) != 2 {
+				return n, fmt.Errorf("%s:%d: want \"@experiment NAME\"", file, lineNo)
+			}
+			p.arg = fields[1]
+		case "comparison", "tsne":
+			if len(fields) != 1 {
+				return n, fmt.Errorf("%s:%d: @%s takes no argument", file, lineNo, fields[0])
+			}
+		default:
+			return n, fmt.Errorf("%s:%d: unknown directive @%s (want @experiment NAME, @comparison or @tsne)", file, lineNo, fields[0])
+		}
+		flush()
+		n.parts = append(n.parts, p)
+	}
+	flush()
+	return n, sc.Err()
+}

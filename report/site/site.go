@@ -1,0 +1,282 @@
+// Package site builds the report: one self-contained HTML page, out/index.html,
+// that retells the talk in its order. The talk-level narrative comes from
+// templates/narrative/*.md, each experiment's section from its literate
+// experiments/<name>/main.go and the results it left under out/<name>/, and
+// the page from templates/page.html, style.css and script.js.
+//
+// It reads files and never imports GoMLX, so the report builds in well under
+// a second, even while an experiment trains.
+package site
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/mega-ssl/mega/gomlxssl/atomicfile"
+	"github.com/mega-ssl/mega/report/markdown"
+	"github.com/mega-ssl/mega/templates"
+)
+
+// Config says where the report reads from and writes to.
+type Config struct {
+	// Root is the repository root: experiments/ and templates/ are read from
+	// it. Default ".".
+	Root string
+	// Out is the results directory, also where index.html goes. Default "out".
+	Out string
+	// Templates overrides where the page template, assets and narrative come
+	// from. Default: Root/templates when it exists (so edits show up without
+	// recompiling), else the copy embedded in the binary.
+	Templates fs.FS
+	// Log receives progress lines and warnings (nil: discarded).
+	Log io.Writer
+}
+
+// Report says what a build did.
+type Report struct {
+	Path        string // the page written
+	Bytes       int
+	Elapsed     time.Duration
+	Experiments int // experiments on the page
+	WithResults int
+	Warnings    []string
+}
+
+// Build writes OUT/index.html atomically. A Markdown or template error fails
+// the build (and leaves the previous page in place); a missing or unreadable
+// result is a warning shown in the page.
+func Build(cfg Config) (*Report, error) {
+	start := time.Now()
+	if cfg.Root == "" {
+		cfg.Root = "."
+	}
+	if cfg.Out == "" {
+		cfg.Out = filepath.Join(cfg.Root, "out")
+	}
+	if cfg.Templates == nil {
+		cfg.Templates = TemplatesFS(cfg.Root)
+	}
+	b := &builder{cfg: cfg, page: markdown.NewPage(), outArg: cfg.Out, report: &Report{}}
+	if rel, err := filepath.Rel(cfg.Root, cfg.Out); err == nil && !strings.HasPrefix(rel, "..") {
+		b.outArg = rel
+	}
+	html, err := b.build()
+	if err != nil {
+		return nil, err
+	}
+	b.report.Path = filepath.Join(cfg.Out, "index.html")
+	b.report.Bytes = len(html)
+	if err := atomicfile.Write(b.report.Path, html); err != nil {
+		return nil, err
+	}
+	b.report.Elapsed = time.Since(start)
+	return b.report, nil
+}
+
+// TemplatesFS is root/templates on disk when it exists, else the embedded copy.
+func TemplatesFS(root string) fs.FS {
+	dir := filepath.Join(root, "templates")
+	if st, err := os.Stat(filepath.Join(dir, "page.html")); err == nil && !st.IsDir() {
+		return os.DirFS(dir)
+	}
+	return templates.FS
+}
+
+type builder struct {
+	cfg    Config
+	page   *markdown.Page
+	outArg string
+	report *Report
+}
+
+func (b *builder) warn(msg string) {
+	b.report.Warnings = append(b.report.Warnings, msg)
+	b.logf("warning: %s", msg)
+}
+
+func (b *builder) logf(format string, args ...any) {
+	if b.cfg.Log != nil {
+		fmt.Fprintf(b.cfg.Log, "report: "+format+"\n", args...)
+	}
+}
+
+// pageData is what templates/page.html renders.
+type pageData struct {
+	Title, Subtitle, Generated string
+	TOC                        []markdown.Heading
+	Sections                   []sectionView
+	CSS                        template.CSS
+	JS                         template.JS
+	Counts                     string
+}
+
+type sectionView struct{ Parts []partView }
+
+// partView is one block of a section: rendered Markdown, an experiment, the
+// comparison table, or the t-SNE grid.
+type partView struct {
+	HTML       template.HTML
+	Experiment *experimentView
+	Comparison *comparisonView
+	TSNE       *tsneView
+}
+
+type tsneView struct {
+	Figure  *figureView
+	Missing string // why there is no grid
+}
+
+func (b *builder) build() ([]byte, error) {
+	tfs := b.cfg.Templates
+	narratives, err := readNarratives(tfs)
+	if err != nil {
+		return nil, err
+	}
+	exps, err := Experiments(b.cfg.Root, b.cfg.Out)
+	if err != nil {
+		return nil, err
+	}
+	byName := map[string]*Experiment{}
+	for _, e := range exps {
+		byName[e.Name] = e
+	}
+	var (
+		data     pageData
+		placed   []*Experiment
+		anchors  = map[string]string{}
+		titles   = map[string]string{}
+		compares []*partView
+		tsnes    []*partView
+	)
+	addExperiment := func(sec *sectionView, e *Experiment) error {
+		v, err := b.experimentView(e)
+		if err != nil {
+			return err
+		}
+		placed = append(placed, e)
+		anchors[e.Name], titles[e.Name] = v.Heading.ID, v.Title
+		sec.Parts = append(sec.Parts, partView{Experiment: v})
+		return nil
+	}
+	for _, n := range narratives {
+		var sec sectionView
+		for i, p := range n.parts {
+			switch p.directive {
+			case "":
+				html, err := b.page.Render([]byte(p.markdown), markdown.Options{Shift: 1, Dir: filepath.Join(b.cfg.Root, "templates", "narrative"), Name: fmt.Sprintf("%s-%d", n.file, i)})
+				if err != nil {
+					return nil, err
+				}
+				sec.Parts = append(sec.Parts, partView{HTML: html})
+			case "experiment":
+				e, ok := byName[p.arg]
+				if !ok {
+					continue // not written yet
+				}
+				if anchors[e.Name] != "" {
+					return nil, fmt.Errorf("%s:%d: experiment %s is placed twice", n.file, p.line, e.Name)
+				}
+				if err := addExperiment(&sec, e); err != nil {
+					return nil, err
+				}
+			case "comparison":
+				sec.Parts = append(sec.Parts, partView{Comparison: &comparisonView{}})
+			case "tsne":
+				id, num := b.page.Figure()
+				sec.Parts = append(sec.Parts, partView{TSNE: &tsneView{Figure: &figureView{ID: id, Number: num}}})
+			}
+		}
+		data.Sections = append(data.Sections, sec)
+	}
+	// Experiments no narrative places still get a section.
+	var others sectionView
+	for _, e := range exps {
+		if anchors[e.Name] == "" {
+			if len(others.Parts) == 0 {
+				h := b.page.Heading(2, "Other experiments")
+				others.Parts = append(others.Parts, partView{HTML: template.HTML(fmt.Sprintf(`<h2 id="%s"><span class="secno">%s</span> Other experiments</h2>`, h.ID, h.Number))})
+			}
+			if err := addExperiment(&others, e); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if len(others.Parts) > 0 {
+		data.Sections = append(data.Sections, others)
+	}
+	// The comparison and the t-SNE grid cover every placed experiment, so
+	// they are filled once the page order is known.
+	for si := range data.Sections {
+		for pi := range data.Sections[si].Parts {
+			p := &data.Sections[si].Parts[pi]
+			if p.Comparison != nil {
+				compares = append(compares, p)
+			}
+			if p.TSNE != nil {
+				tsnes = append(tsnes, p)
+			}
+		}
+	}
+	for _, p := range compares {
+		p.Comparison = comparison(placed, anchors)
+	}
+	if len(tsnes) > 0 {
+		path, panels, err := b.tsneGrid(placed, titles)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range tsnes {
+			if panels == 0 {
+				p.TSNE = &tsneView{Missing: "No experiment has written embeddings yet."}
+				continue
+			}
+			uri, err := markdown.DataURI(filepath.Dir(path), filepath.Base(path))
+			if err != nil {
+				return nil, err
+			}
+			f := p.TSNE.Figure
+			f.URI = template.URL(uri)
+			f.Caption = fmt.Sprintf("t-SNE of the test-set representations h of each method (%d panels), coloured by class. Perplexity %g, %d iterations, seed %d, Barnes-Hut θ = 0.5, computed in Go from each run's embeddings.csv.",
+				panels, TSNEConfig.Perplexity, TSNEConfig.Iterations, TSNEConfig.Seed)
+			f.Alt = "t-SNE grid of the methods' representations"
+		}
+	}
+	for _, e := range placed {
+		if e.Run != nil {
+			b.report.WithResults++
+		}
+	}
+	b.report.Experiments = len(placed)
+	data.TOC = b.page.TOC()
+	data.Title = "Make Embeddings Great Again"
+	data.Subtitle = "Self-supervised learning, retold as running Go code"
+	data.Generated = time.Now().UTC().Format("2006-01-02 15:04 UTC")
+	data.Counts = fmt.Sprintf("%d experiments, %d with results", b.report.Experiments, b.report.WithResults)
+	css, err := fs.ReadFile(tfs, "style.css")
+	if err != nil {
+		return nil, err
+	}
+	js, err := fs.ReadFile(tfs, "script.js")
+	if err != nil {
+		return nil, err
+	}
+	data.CSS = template.CSS(string(css) + "\n" + markdown.CSS(`:root[data-theme="dark"]`) +
+		"\n@media (prefers-color-scheme: dark) {\n" + markdown.DarkCSS(`:root:not([data-theme="light"])`) + "}\n")
+	data.JS = template.JS(js)
+	t, err := template.New("page.html").ParseFS(tfs, "page.html")
+	if err != nil {
+		return nil, fmt.Errorf("templates: %w", err)
+	}
+	var out bytes.Buffer
+	if err := t.Execute(&out, data); err != nil {
+		return nil, fmt.Errorf("templates: %w", err)
+	}
+	return out.Bytes(), nil
+}

@@ -1,0 +1,421 @@
+package site
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/net/html"
+
+	"github.com/mega-ssl/mega/gomlxssl/results"
+)
+
+// repoRoot is the repository root, two levels up from this package.
+const repoRoot = "../.."
+
+// fixture makes a repository root with the real templates and SimCLR's real
+// literate source, a sample experiment that has not been run, and an output
+// directory with SimCLR results (run.json, a figure, embeddings).
+func fixture(t testing.TB) (root, out string) {
+	t.Helper()
+	root = t.TempDir()
+	out = filepath.Join(root, "out")
+	copyFile(t, filepath.Join(repoRoot, "experiments/simclr/main.go"), filepath.Join(root, "experiments/simclr/main.go"))
+	copyFile(t, "testdata/rotation.go.txt", filepath.Join(root, "experiments/rotation/main.go"))
+	entries, err := os.ReadDir(filepath.Join(repoRoot, "templates/narrative"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		copyFile(t, filepath.Join(repoRoot, "templates/narrative", e.Name()), filepath.Join(root, "templates/narrative", e.Name()))
+	}
+	for _, f := range []string{"page.html", "style.css", "script.js"} {
+		copyFile(t, filepath.Join(repoRoot, "templates", f), filepath.Join(root, "templates", f))
+	}
+	WriteSampleResults(t, out, "simclr", "SimCLR")
+	return root, out
+}
+
+// WriteSampleResults writes a complete run of experiment name under out:
+// run.json, one SVG figure and 60 embeddings in three classes.
+func WriteSampleResults(t testing.TB, out, name, title string) {
+	t.Helper()
+	dir := filepath.Join(out, name)
+	svg := `<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20" fill="teal"/></svg>`
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "knn.svg"), []byte(svg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := results.Run{
+		Experiment: name, Title: title, Status: results.StatusComplete,
+		Started: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC), Finished: time.Date(2026, 11, 26, 10, 8, 11, 0, time.UTC),
+		DurationS: 491, Git: results.Git{Commit: "601543d805d1e52ecdba9f1963c893c6bb5b28f1"},
+		Env:     results.Env{Backend: "go", Go: "go1.27.3-X:simd", OS: "linux", Arch: "amd64", CPUs: 2, SIMD: true},
+		Dataset: results.DatasetRef{Name: "shapes", Train: 6000, Test: 1000, Image: [3]int{32, 32, 3}, Classes: 10},
+		Config:  map[string]any{"encoder": "convnet-16-32-64-128", "epochs": 13.0, "batch": 128.0, "seed": 1.0},
+		Metrics: results.Metrics{KNNTop1: 0.284, KNNK: 200, KNNT: 0.1, LinearTop1: 0.482, LinearTop5: 0.916, EmbeddingStd: 0.0867, EffectiveRank: 46.9, Epochs: 13},
+		Baselines: results.Baselines{
+			RandomInit: results.Baseline{KNNTop1: 0.121, LinearTop1: 0.171, LinearTop5: 0.603},
+			Supervised: results.Baseline{KNNTop1: 0.878, LinearTop1: 0.912, LinearTop5: 1, Epochs: 10},
+		},
+		Figures:  []results.Figure{{File: "knn.svg", Caption: "kNN top-1 per epoch"}},
+		Protocol: "frozen encoder features; kNN: weighted cosine, k=200, τ=0.1",
+	}
+	if err := results.WriteJSON(filepath.Join(dir, "run.json"), run); err != nil {
+		t.Fatal(err)
+	}
+	var emb []float32
+	var labels []int32
+	for i := range 60 {
+		c := i % 3
+		for j := range 8 {
+			v := float32(math.Sin(float64(i*8+j))) * 0.3
+			if j == c {
+				v += 3
+			}
+			emb = append(emb, v)
+		}
+		labels = append(labels, int32(c))
+	}
+	if err := results.WriteEmbeddings(filepath.Join(dir, "embeddings.csv"), emb, 8, labels, []string{"circle", "square", "star"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func copyFile(t testing.TB, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// page is a parsed report.
+type page struct {
+	doc *html.Node
+	raw string
+}
+
+func parsePage(t *testing.T, path string) page {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := html.Parse(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return page{doc: doc, raw: string(b)}
+}
+
+func (p page) all(match func(*html.Node) bool) []*html.Node {
+	var out []*html.Node
+	for n := range p.doc.Descendants() {
+		if n.Type == html.ElementNode && match(n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func tag(name string) func(*html.Node) bool {
+	return func(n *html.Node) bool { return n.Data == name }
+}
+
+func attr(n *html.Node, key string) (string, bool) {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val, true
+		}
+	}
+	return "", false
+}
+
+func text(n *html.Node) string {
+	var b strings.Builder
+	for d := range n.Descendants() {
+		if d.Type == html.TextNode {
+			b.WriteString(d.Data)
+		}
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// TalkOrder is the talk's outline (../shared/deck.md), which the page's
+// sections must follow.
+var TalkOrder = []string{"Preliminary", "Handcrafted pretext tasks", "Generative methods", "Contrastive learning", "Experiments", "Future directions"}
+
+func TestReportStructure(t *testing.T) {
+	root, out := fixture(t)
+	rep, err := Build(Config{Root: root, Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Experiments != 2 || rep.WithResults != 1 || len(rep.Warnings) != 0 {
+		t.Errorf("report: %+v", rep)
+	}
+	p := parsePage(t, rep.Path)
+
+	// Sections in the talk's order.
+	var h2 []string
+	for _, h := range p.all(tag("h2")) {
+		h2 = append(h2, strings.TrimLeft(text(h), "0123456789. "))
+	}
+	if strings.Join(h2, "|") != strings.Join(TalkOrder, "|") {
+		t.Errorf("sections %q, want the talk's order %q", h2, TalkOrder)
+	}
+
+	// Unique ids.
+	ids := map[string]bool{}
+	for _, n := range p.all(func(n *html.Node) bool { _, ok := attr(n, "id"); return ok }) {
+		id, _ := attr(n, "id")
+		if ids[id] {
+			t.Errorf("duplicate id %q", id)
+		}
+		ids[id] = true
+	}
+
+	// TOC entries match headings, in order.
+	headings := map[string]string{}
+	var headingOrder []string
+	for _, h := range p.all(func(n *html.Node) bool { return n.Data == "h2" || n.Data == "h3" }) {
+		id, _ := attr(h, "id")
+		headings[id] = text(h)
+		headingOrder = append(headingOrder, id)
+	}
+	toc := p.all(func(n *html.Node) bool {
+		href, _ := attr(n, "href")
+		return n.Data == "a" && n.Parent != nil && strings.HasPrefix(n.Parent.Data, "li") && strings.HasPrefix(href, "#") && isIn(n, "nav")
+	})
+	if len(toc) != len(headingOrder) {
+		t.Errorf("TOC has %d entries, page has %d h2/h3 headings", len(toc), len(headingOrder))
+	}
+	for i, a := range toc {
+		href, _ := attr(a, "href")
+		id := href[1:]
+		h, ok := headings[id]
+		if !ok {
+			t.Errorf("TOC entry %q points at no heading", href)
+			continue
+		}
+		if !strings.HasPrefix(h, text(a)) {
+			t.Errorf("TOC entry %q reads %q, heading reads %q", href, text(a), h)
+		}
+		if i < len(headingOrder) && headingOrder[i] != id {
+			t.Errorf("TOC entry %d is %q, heading %d is %q", i, id, i, headingOrder[i])
+		}
+	}
+
+	// Self-contained: every src is a data: URI that decodes, every href an
+	// anchor on the page; no <link>, no external script.
+	for _, n := range p.all(func(*html.Node) bool { return true }) {
+		if src, ok := attr(n, "src"); ok {
+			m := regexp.MustCompile(`^data:image/[a-z+]+;base64,(.+)$`).FindStringSubmatch(src)
+			if m == nil {
+				t.Errorf("<%s src=%.60q> is not an inlined image", n.Data, src)
+			} else if b, err := base64.StdEncoding.DecodeString(m[1]); err != nil || len(b) == 0 {
+				t.Errorf("<%s> data URI does not decode: %v", n.Data, err)
+			}
+		}
+		if href, ok := attr(n, "href"); ok {
+			if !strings.HasPrefix(href, "#") {
+				t.Errorf("<%s href=%q> leaves the page", n.Data, href)
+			} else if !ids[href[1:]] {
+				t.Errorf("<%s href=%q> points at no element", n.Data, href)
+			}
+		}
+		if n.Data == "link" {
+			t.Errorf("<link> in a self-contained page")
+		}
+	}
+	if strings.Contains(p.raw, "raw HTML omitted") {
+		t.Error("the page contains \"raw HTML omitted\"")
+	}
+
+	// Figures: numbered 1, 2, … in order, each with an image and a caption.
+	figs := p.all(tag("figure"))
+	if len(figs) < 2 {
+		t.Errorf("%d figures, want SimCLR's and the t-SNE grid", len(figs))
+	}
+	for i, f := range figs {
+		var img, cap *html.Node
+		for d := range f.Descendants() {
+			switch d.Data {
+			case "img":
+				img = d
+			case "figcaption":
+				cap = d
+			}
+		}
+		if img == nil || cap == nil || !strings.HasPrefix(text(cap), fmt.Sprintf("Figure %d.", i+1)) {
+			t.Errorf("figure %d: img %v, caption %q", i+1, img != nil, text(cap))
+		}
+	}
+
+	// Math is MathML; the narrative's formulas all converted.
+	if maths := p.all(tag("math")); len(maths) < 8 {
+		t.Errorf("%d <math> elements, want the narrative's formulas", len(maths))
+	}
+	if strings.Contains(p.raw, "merror") || strings.Contains(p.raw, "$$") {
+		t.Error("math left unconverted")
+	}
+
+	// SimCLR's results, the comparison and the published numbers.
+	for _, want := range []string{
+		"28.4%", "48.2%", "91.6%", "random-init encoder", "supervised encoder (10 epochs)",
+		"601543d", "shapes: 6000 train / 1000 test images", "kNN top-1 per epoch",
+		"Published numbers (not ours)", "Method (published)", "81.54", "92.94",
+		"Not run yet. Run it with go run ./experiments/rotation",
+		"Run it again: go run ./experiments/simclr",
+	} {
+		if !strings.Contains(text(p.doc), want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	compare := p.all(func(n *html.Node) bool { c, _ := attr(n, "class"); return n.Data == "table" && c == "compare" })
+	if len(compare) != 1 || !strings.Contains(text(compare[0]), "SimCLR") || !strings.Contains(text(compare[0]), "random-init convnet-16-32-64-128") {
+		t.Errorf("comparison table missing or without SimCLR and its baselines")
+	}
+	if d := p.all(func(n *html.Node) bool { c, _ := attr(n, "class"); return n.Data == "details" && c == "code" }); len(d) == 0 {
+		t.Error("no folded code")
+	} else if _, open := attr(d[0], "open"); open {
+		t.Error("code is not folded by default")
+	}
+}
+
+func isIn(n *html.Node, tag string) bool {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if p.Type == html.ElementNode && p.Data == tag {
+			return true
+		}
+	}
+	return false
+}
+
+// TestBuildIsFast: with the t-SNE layout cached, a build takes well under a
+// second.
+func TestBuildIsFast(t *testing.T) {
+	root, out := fixture(t)
+	if _, err := Build(Config{Root: root, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Build(Config{Root: root, Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Elapsed > time.Second {
+		t.Errorf("build took %v, want < 1 s", rep.Elapsed)
+	}
+	t.Logf("build: %v, %d KB", rep.Elapsed, rep.Bytes/1024)
+}
+
+// Bad results are warnings on the page, not a failed build; bad narrative
+// or templates fail it and keep the previous page.
+func TestBadInput(t *testing.T) {
+	root, out := fixture(t)
+	if err := os.WriteFile(filepath.Join(out, "simclr", "run.json"), []byte("{not json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Build(Config{Root: root, Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Warnings) == 0 || !strings.Contains(rep.Warnings[0], "run.json") {
+		t.Errorf("warnings %q, want one about run.json", rep.Warnings)
+	}
+	good, _ := os.ReadFile(rep.Path)
+	if !strings.Contains(string(good), "could not read") {
+		t.Error("the page does not show the unreadable run.json")
+	}
+
+	WriteSampleResults(t, out, "simclr", "SimCLR")
+	if err := os.Remove(filepath.Join(out, "simclr", "knn.svg")); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err = Build(Config{Root: root, Out: out}); err != nil || len(rep.Warnings) == 0 || !strings.Contains(rep.Warnings[0], "knn.svg") {
+		t.Errorf("missing figure: err %v, warnings %q", err, rep.Warnings)
+	}
+	good, _ = os.ReadFile(rep.Path)
+
+	for file, edit := range map[string]func(string) string{
+		"templates/narrative/04-contrastive.md": func(s string) string { return s + "\n$\\nosuchcommand$\n" },
+		"templates/narrative/02-pretext.md":     func(s string) string { return s + "\n@nosuchdirective\n" },
+		"templates/page.html":                   func(s string) string { return s + "{{.NoSuchField" },
+	} {
+		path := filepath.Join(root, file)
+		orig, _ := os.ReadFile(path)
+		if err := os.WriteFile(path, []byte(edit(string(orig))), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Build(Config{Root: root, Out: out})
+		if err == nil {
+			t.Errorf("%s broken: no error", file)
+		} else if !strings.Contains(err.Error(), filepath.Base(file)) && !strings.Contains(err.Error(), "templates") {
+			t.Errorf("%s broken: error %q does not say where", file, err)
+		}
+		if now, _ := os.ReadFile(rep.Path); !bytes.Equal(now, good) {
+			t.Errorf("%s broken: the previous page was overwritten", file)
+		}
+		if err := os.WriteFile(path, orig, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// The published numbers on the page are the ones ../shared/deck.md holds.
+func TestPublishedNumbersMatchDeck(t *testing.T) {
+	deck, err := os.ReadFile(filepath.Join(repoRoot, "..", "shared", "deck.md"))
+	if err != nil {
+		t.Skipf("../shared/deck.md not beside the checkout: %v", err)
+	}
+	narr, err := os.ReadFile(filepath.Join(repoRoot, "templates/narrative/05-experiments.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The talk's table: every row of the deck's table is on the page verbatim.
+	for _, line := range strings.Split(string(deck), "\n") {
+		for _, m := range []string{"| Naive memory bank", "| MoCo |", "| SimCLR |", "| SwAV |", "| Supervised |"} {
+			if strings.HasPrefix(line, m) && !strings.Contains(string(narr), line) {
+				t.Errorf("deck row %q not on the page", line)
+			}
+		}
+	}
+	// solo-learn and lightly: each "Name number" pair of the deck appears in
+	// the narrative's table (lightly's fractions as percentages).
+	pair := regexp.MustCompile(`([A-Z][A-Za-z0-9+ ]+?) (0?\.\d+|\d+\.\d+)`)
+	for _, line := range strings.Split(string(deck), "\n") {
+		lightly := strings.Contains(line, "lightly, kNN")
+		if !strings.Contains(line, "solo-learn, 1000 epochs") && !lightly {
+			continue
+		}
+		_, list, _ := strings.Cut(line, ": ")
+		for _, m := range pair.FindAllStringSubmatch(list, -1) {
+			name, val := strings.TrimSpace(m[1]), m[2]
+			if lightly {
+				var f float64
+				fmt.Sscan(val, &f)
+				val = fmt.Sprintf("%.1f", 100*f)
+			}
+			row := regexp.MustCompile(`(?m)^\| ` + regexp.QuoteMeta(name) + ` \|.*\b` + regexp.QuoteMeta(val) + `\b`)
+			if !row.Match(narr) {
+				t.Errorf("published %s %s not in the narrative's table", name, val)
+			}
+		}
+	}
+}

@@ -1,0 +1,144 @@
+package site
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/mega-ssl/mega/gomlxssl/atomicfile"
+	"github.com/mega-ssl/mega/gomlxssl/plots"
+	"github.com/mega-ssl/mega/gomlxssl/tsne"
+)
+
+// TSNEConfig is how the report lays out embeddings: perplexity 30 (the
+// talk used 200 for MoCo on 10,000 CIFAR images; 30 suits the 1,000-point
+// samples here), 1,000 iterations, seed 1.
+var TSNEConfig = tsne.Config{Perplexity: 30, Iterations: 1000, Seed: 1}
+
+// embeddings is a parsed embeddings.csv.
+type embeddings struct {
+	x       []float64
+	n, dim  int
+	labels  []int
+	classes []string
+	sum     string // SHA-256 of the file, the cache key
+}
+
+func readEmbeddings(path string) (*embeddings, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(recs) < 5 || len(recs[0]) < 3 || recs[0][0] != "label" || recs[0][1] != "class" {
+		return nil, fmt.Errorf("%s: want a header label,class,e0,… and at least 4 rows", path)
+	}
+	h := sha256.Sum256(b)
+	e := &embeddings{dim: len(recs[0]) - 2, sum: hex.EncodeToString(h[:8])}
+	for i, rec := range recs[1:] {
+		if len(rec) != e.dim+2 {
+			return nil, fmt.Errorf("%s: line %d has %d fields, want %d", path, i+2, len(rec), e.dim+2)
+		}
+		l, err := strconv.Atoi(rec[0])
+		if err != nil || l < 0 || l > 1000 {
+			return nil, fmt.Errorf("%s: line %d: bad label %q", path, i+2, rec[0])
+		}
+		for len(e.classes) <= l {
+			e.classes = append(e.classes, "")
+		}
+		e.classes[l] = rec[1]
+		e.labels = append(e.labels, l)
+		for _, s := range rec[2:] {
+			v, err := strconv.ParseFloat(s, 64)
+			if err != nil {
+				return nil, fmt.Errorf("%s: line %d: %w", path, i+2, err)
+			}
+			e.x = append(e.x, v)
+		}
+	}
+	e.n = len(e.labels)
+	return e, nil
+}
+
+// layout returns the t-SNE layout of e, from the cache under cacheDir when
+// the same file was laid out before with the same settings.
+func layout(e *embeddings, cacheDir string, cfg tsne.Config) ([]float64, bool, error) {
+	key := fmt.Sprintf("%s-p%g-i%d-s%d", e.sum, cfg.Perplexity, cfg.Iterations, cfg.Seed)
+	path := filepath.Join(cacheDir, "tsne-"+key+".csv")
+	if b, err := os.ReadFile(path); err == nil {
+		fields := strings.Fields(string(b))
+		if len(fields) == 2*e.n {
+			y := make([]float64, 2*e.n)
+			ok := true
+			for i, f := range fields {
+				if y[i], err = strconv.ParseFloat(f, 64); err != nil {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				return y, true, nil
+			}
+		}
+	}
+	y, err := tsne.Embed(e.x, e.n, e.dim, cfg)
+	if err != nil {
+		return nil, false, err
+	}
+	var buf bytes.Buffer
+	for i := range e.n {
+		fmt.Fprintf(&buf, "%g %g\n", y[2*i], y[2*i+1])
+	}
+	return y, false, atomicfile.Write(path, buf.Bytes())
+}
+
+// tsneGrid lays out every experiment's embeddings and draws one panel each
+// into OUT/.cache/tsne-grid.svg. It returns the panel count.
+func (b *builder) tsneGrid(exps []*Experiment, titles map[string]string) (string, int, error) {
+	cache := filepath.Join(b.cfg.Out, ".cache")
+	var panels []plots.Panel
+	var classes []string
+	n := 0
+	for _, e := range exps {
+		path := filepath.Join(e.Dir, "embeddings.csv")
+		if _, err := os.Stat(path); err != nil || e.Run == nil || e.Run.Collapsed {
+			continue
+		}
+		emb, err := readEmbeddings(path)
+		if err != nil {
+			b.warn(err.Error())
+			continue
+		}
+		y, cached, err := layout(emb, cache, TSNEConfig)
+		if err != nil {
+			b.warn(fmt.Sprintf("%s: t-SNE: %v", e.Name, err))
+			continue
+		}
+		if !cached {
+			b.logf("t-SNE of %s (%d points) computed", e.Name, emb.n)
+		}
+		n = emb.n
+		if len(emb.classes) > len(classes) {
+			classes = emb.classes
+		}
+		panels = append(panels, plots.Panel{Title: titles[e.Name], XY: y, Labels: emb.labels})
+	}
+	if len(panels) == 0 {
+		return "", 0, nil
+	}
+	path := filepath.Join(cache, "tsne-grid.svg")
+	if err := plots.ScatterGrid(path, panels, classes, 3); err != nil {
+		return "", 0, err
+	}
+	_ = n
+	return path, len(panels), nil
+}

@@ -1,0 +1,19 @@
+// Command run.go drives the project from the repository root:
+//
+//	go run run.go report          build out/index.html from the experiments' results
+//	go run run.go watch [-serve]  rebuild on every change (and serve with live reload)
+//	go run run.go serve           watch -serve
+//	go run run.go run NAME...     run experiments, then build the report
+//	go run run.go list            experiments and whether each has results
+//
+// Every verb takes -out DIR (default out). The work is done by package
+// report/cli; this file only hands it the command line.
+package main
+
+import (
+	"os"
+
+	"github.com/mega-ssl/mega/report/cli"
+)
+
+func main() { os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr)) }

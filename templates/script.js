@@ -1,0 +1,71 @@
+// MEGA report: theme toggle, the current section in the table of contents,
+// copy buttons, and open code blocks when printing. No network, no libraries.
+(function () {
+  "use strict";
+  var root = document.documentElement;
+
+  // Light/dark: follows prefers-color-scheme until the reader picks one.
+  var toggle = document.getElementById("theme-toggle");
+  function effectiveTheme() {
+    if (root.dataset.theme) return root.dataset.theme;
+    return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
+  }
+  if (toggle) {
+    toggle.addEventListener("click", function () {
+      var next = effectiveTheme() === "dark" ? "light" : "dark";
+      root.dataset.theme = next;
+      try { localStorage.setItem("mega-theme", next); } catch (e) { /* file:// in some browsers */ }
+    });
+  }
+
+  // Highlight the section being read.
+  var links = {};
+  document.querySelectorAll("#toc a[href^='#']").forEach(function (a) {
+    links[decodeURIComponent(a.getAttribute("href").slice(1))] = a;
+  });
+  var headings = Array.prototype.filter.call(document.querySelectorAll("main h2[id], main h3[id]"), function (h) {
+    return links[h.id];
+  });
+  var current = null;
+  function update() {
+    var best = headings[0];
+    for (var i = 0; i < headings.length; i++) {
+      if (headings[i].getBoundingClientRect().top <= 120) best = headings[i]; else break;
+    }
+    if (!best || best === current) return;
+    if (current && links[current.id]) links[current.id].classList.remove("current");
+    current = best;
+    links[best.id].classList.add("current");
+  }
+  if (headings.length) {
+    window.addEventListener("scroll", update, { passive: true });
+    window.addEventListener("resize", update);
+    update();
+  }
+
+  // Copy buttons on code.
+  if (navigator.clipboard) {
+    document.querySelectorAll("pre.chroma").forEach(function (pre) {
+      var text = pre.textContent;
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "copy";
+      b.textContent = "copy";
+      b.addEventListener("click", function () {
+        navigator.clipboard.writeText(text).then(function () {
+          b.textContent = "copied";
+          setTimeout(function () { b.textContent = "copy"; }, 1200);
+        }, function () { b.textContent = "failed"; });
+      });
+      pre.appendChild(b);
+    });
+  }
+
+  // Print every code block, not only the open ones.
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details").forEach(function (d) { d.dataset.wasOpen = d.open; d.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    document.querySelectorAll("details").forEach(function (d) { d.open = d.dataset.wasOpen === "true"; });
+  });
+})();
