@@ -200,11 +200,17 @@ func (c *command) runExperiments(args []string) error {
 		}
 	}
 	var flagArgs []string
-	for _, a := range args {
-		if strings.HasPrefix(a, "-") || (len(flagArgs) > 0 && !strings.Contains(flagArgs[len(flagArgs)-1], "=") && flagArgs[len(flagArgs)-1] == "-out") {
-			flagArgs = append(flagArgs, a)
-		} else {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if !strings.HasPrefix(a, "-") {
 			names = append(names, a)
+			continue
+		}
+		flagArgs = append(flagArgs, a)
+		// -out DIR and -root DIR take the next argument as their value.
+		if name := strings.TrimLeft(a, "-"); (name == "out" || name == "root") && i+1 < len(args) {
+			i++
+			flagArgs = append(flagArgs, args[i])
 		}
 	}
 	if err := c.parse(fs, flagArgs); err != nil {

@@ -157,6 +157,9 @@ func Handler(dir string, h *Hub) (http.Handler, error) {
 	files := http.FileServerFS(root.FS())
 	mux := http.NewServeMux()
 	mux.Handle(EventsPath, h)
+	// The page has no icon; answer the browser's automatic request with
+	// "no content" rather than a 404 in the console.
+	mux.HandleFunc("/favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
 		if strings.HasSuffix(p, "/") {

@@ -73,9 +73,12 @@ func (p *Page) Render(src []byte, o Options) (template.HTML, error) {
 }
 
 // Heading numbers and records a heading that a template writes itself (an
-// experiment's title), with a fresh unique id.
-func (p *Page) Heading(level int, text string) Heading {
-	return p.outline.heading(level, p.outline.ids.Unique(Slug(text)), text)
+// experiment's title), with a unique id made from idBase ("" : from text).
+func (p *Page) Heading(level int, idBase, text string) Heading {
+	if idBase == "" {
+		idBase = text
+	}
+	return p.outline.heading(level, p.outline.ids.Unique(Slug(idBase)), text)
 }
 
 // ID reserves a unique id derived from text.

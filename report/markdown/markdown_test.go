@@ -59,7 +59,7 @@ func TestRenderStructure(t *testing.T) {
 			t.Errorf("second document lacks %s\n%s", want, b)
 		}
 	}
-	h := p.Heading(3, "SimCLR")
+	h := p.Heading(3, "", "SimCLR")
 	if h.ID != "simclr" || h.Number != "2.2" {
 		t.Errorf("template heading %+v", h)
 	}

@@ -120,7 +120,7 @@ func (b *builder) experimentView(e *Experiment) (*experimentView, error) {
 	}
 	v := &experimentView{Name: e.Name, Title: title, Status: e.Status(),
 		Command: command(e.Name, b.outArg), Quick: command(e.Name, b.outArg, "-preset", "quick")}
-	v.Heading = b.page.Heading(3, title)
+	v.Heading = b.page.Heading(3, e.Name, title)
 	rel, _ := filepath.Rel(b.cfg.Root, e.Source)
 	for i, s := range doc.Sections {
 		prose, err := b.page.Render([]byte(s.Prose), markdown.Options{Shift: 2, Dir: filepath.Dir(e.Source), Name: fmt.Sprintf("%s-%d", e.Name, i)})

@@ -200,7 +200,7 @@ func (b *builder) build() ([]byte, error) {
 	for _, e := range exps {
 		if anchors[e.Name] == "" {
 			if len(others.Parts) == 0 {
-				h := b.page.Heading(2, "Other experiments")
+				h := b.page.Heading(2, "", "Other experiments")
 				others.Parts = append(others.Parts, partView{HTML: template.HTML(fmt.Sprintf(`<h2 id="%s"><span class="secno">%s</span> Other experiments</h2>`, h.ID, h.Number))})
 			}
 			if err := addExperiment(&others, e); err != nil {

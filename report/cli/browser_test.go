@@ -1,0 +1,225 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+)
+
+// chromiumPath is where Debian's chromium package puts the browser
+// (.ci/run installs it).
+const chromiumPath = "/usr/bin/chromium"
+
+// browser starts headless Chromium for the test, with every network request
+// that is not to the loopback interface sent to a dead proxy: a page that
+// needed the network would log errors.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Skipf("browser test skipped: Chromium is not installed at %s (apt-get install -y chromium)", chromiumPath)
+	}
+	opts := append([]chromedp.ExecAllocatorOption{}, chromedp.DefaultExecAllocatorOptions[:]...)
+	opts = append(opts,
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("proxy-server", "http://127.0.0.1:9"),
+		chromedp.WindowSize(1280, 900),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	if err := chromedp.Do(ctx); err != nil { // start the browser
+		t.Fatalf("starting Chromium: %v", err)
+	}
+	return ctx
+}
+
+// consoleErrors collects the page's console errors and uncaught exceptions.
+type consoleErrors struct {
+	mu   sync.Mutex
+	msgs []string
+}
+
+func watchConsole(ctx context.Context) *consoleErrors {
+	c := &consoleErrors{}
+	go func() {
+		for m, err := range chromedp.Console(ctx) {
+			if err != nil {
+				return
+			}
+			if m.Type == chromedp.ConsoleError || m.IsException() {
+				c.mu.Lock()
+				c.msgs = append(c.msgs, m.String())
+				c.mu.Unlock()
+			}
+		}
+	}()
+	return c
+}
+
+func (c *consoleErrors) take() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	m := c.msgs
+	c.msgs = nil
+	return m
+}
+
+func eval[T any](t *testing.T, ctx context.Context, js string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		t.Fatalf("%s: %v", js, err)
+	}
+	return v
+}
+
+// poll evaluates js until it is true, across page reloads (an evaluation
+// that a reload interrupts is retried), and returns how long that took.
+func poll(t *testing.T, ctx context.Context, what, js string, timeout time.Duration) time.Duration {
+	t.Helper()
+	start := time.Now()
+	for {
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("(() => { try { return !!("+js+"); } catch (e) { return false; } })()"))
+		if err == nil && v {
+			return time.Since(start)
+		}
+		if time.Since(start) > timeout {
+			t.Fatalf("%s: not within %v (last error: %v)", what, timeout, err)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+}
+
+// TestBrowser loads the served report in headless Chromium: no console
+// errors, MathML rendered, dark mode follows the system and the toggle, live
+// reload after a source change (keeping the scroll position), the error
+// overlay for a broken template and its recovery, and the page from file://
+// with the network off. It saves screenshots; with MEGA_SCREENSHOTS=DIR they
+// go to DIR (the README's docs/ images are made so).
+func TestBrowser(t *testing.T) {
+	ctx := browser(t)
+	root, out, addr := server(t)
+	console := watchConsole(ctx)
+	base := "http://" + addr + "/"
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base), chromedp.WaitVisible(chromedp.CSS("#toc"))); err != nil {
+		t.Fatal(err)
+	}
+	poll(t, ctx, "live-reload connection", `window.megaLiveReload !== undefined`, 5*time.Second)
+
+	// Math: native MathML with real layout — a fraction's numerator sits above
+	// its denominator.
+	if n := eval[int](t, ctx, `document.querySelectorAll("math").length`); n < 8 {
+		t.Errorf("%d math elements", n)
+	}
+	frac := eval[bool](t, ctx, `(() => { const f = document.querySelector("math[display=block] mfrac");
+		const [a, b] = [f.children[0].getBoundingClientRect(), f.children[1].getBoundingClientRect()];
+		return a.height > 0 && b.height > 0 && a.bottom <= b.top + 1; })()`)
+	if !frac {
+		t.Error("MathML fraction not laid out (numerator not above denominator)")
+	}
+
+	// Dark mode: follows prefers-color-scheme, then the toggle wins.
+	bg := `getComputedStyle(document.body).backgroundColor`
+	scheme := func(v string) {
+		if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: v}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	scheme("dark")
+	if got := eval[string](t, ctx, bg); got != "rgb(13, 17, 23)" {
+		t.Errorf("system dark: background %s", got)
+	}
+	scheme("light")
+	if got := eval[string](t, ctx, bg); got != "rgb(255, 255, 255)" {
+		t.Errorf("system light: background %s", got)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#theme-toggle"))); err != nil {
+		t.Fatal(err)
+	}
+	if got, theme := eval[string](t, ctx, bg), eval[string](t, ctx, `document.documentElement.dataset.theme`); got != "rgb(13, 17, 23)" || theme != "dark" {
+		t.Errorf("after the toggle: background %s, data-theme %q", got, theme)
+	}
+	shot(t, ctx, "report-dark.png", `document.getElementById("simclr").scrollIntoView()`)
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#theme-toggle"))); err != nil {
+		t.Fatal(err)
+	}
+	shot(t, ctx, "report.png", `window.scrollTo(0, 0)`)
+	shot(t, ctx, "report-results.png", `document.getElementById("simclr-results").scrollIntoView()`)
+
+	// Live reload: saving the experiment's source updates the open page and
+	// keeps the reader where they were.
+	eval[bool](t, ctx, `(document.getElementById("simclr").scrollIntoView(), true)`)
+	before := eval[float64](t, ctx, `window.scrollY`)
+	edit(t, filepath.Join(root, "experiments/simclr/main.go"), func(s string) string {
+		return strings.Replace(s, "is the talk's \"successful", "is — live reload marker — the talk's \"successful", 1)
+	})
+	took := poll(t, ctx, "live reload", `document.body.innerText.includes("live reload marker")`, 5*time.Second)
+	t.Logf("saved main.go → page updated in %v", took)
+	if took > 2*time.Second {
+		t.Errorf("live reload took %v, want < 2 s (the acceptance asks for < 1 s by hand)", took)
+	}
+	poll(t, ctx, "scroll restored", fmt.Sprintf(`Math.abs(window.scrollY - %f) < 60`, before), 2*time.Second)
+
+	// A broken template: the overlay shows the error over the last good
+	// page, and clears when the template is fixed.
+	restore := edit(t, filepath.Join(root, "templates/page.html"), func(s string) string { return s + "{{.NoSuchField" })
+	poll(t, ctx, "error overlay", `(() => { const o = document.getElementById("mega-overlay"); return !!o && o.innerText.includes("page.html"); })()`, 5*time.Second)
+	if !eval[bool](t, ctx, `document.body.innerText.includes("live reload marker")`) {
+		t.Error("the last good page is gone under the overlay")
+	}
+	shot(t, ctx, "report-overlay.png", "")
+	restore()
+	poll(t, ctx, "overlay cleared", `!document.getElementById("mega-overlay") && window.megaLiveReload && window.megaLiveReload.ok`, 5*time.Second)
+	if errs := console.take(); len(errs) > 0 {
+		t.Errorf("console errors on the served page:\n%s", strings.Join(errs, "\n"))
+	}
+
+	// From file://, with no server and no network.
+	if err := chromedp.Do(ctx, chromedp.Navigate("file://"+filepath.Join(out, "index.html")), chromedp.WaitVisible(chromedp.CSS("#toc"))); err != nil {
+		t.Fatal(err)
+	}
+	loaded := eval[bool](t, ctx, `Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)`)
+	if !loaded || eval[int](t, ctx, `document.querySelectorAll("math").length`) < 8 {
+		t.Errorf("file:// page: images loaded %v", loaded)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if errs := console.take(); len(errs) > 0 {
+		t.Errorf("console errors from file://:\n%s", strings.Join(errs, "\n"))
+	}
+}
+
+// shot runs js (to scroll) and saves a screenshot of the viewport.
+func shot(t *testing.T, ctx context.Context, name, js string) {
+	t.Helper()
+	if js != "" {
+		eval[bool](t, ctx, "("+js+", true)")
+	}
+	time.Sleep(150 * time.Millisecond)
+	b, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := png.DecodeConfig(bytes.NewReader(b))
+	if err != nil || cfg.Width < 1000 || cfg.Height < 800 {
+		t.Fatalf("screenshot %s: %v, %dx%d", name, err, cfg.Width, cfg.Height)
+	}
+	dir := os.Getenv("MEGA_SCREENSHOTS")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

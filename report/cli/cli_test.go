@@ -1,0 +1,241 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mega-ssl/mega/report/livereload"
+	"github.com/mega-ssl/mega/report/sitetest"
+)
+
+const repoRoot = "../.."
+
+func runVerb(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var o, e bytes.Buffer
+	code = run(context.Background(), args, &command{stdout: &o, stderr: &e})
+	return code, o.String(), e.String()
+}
+
+func TestUsage(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		code int
+	}{{nil, 2}, {[]string{"-h"}, 0}, {[]string{"help"}, 0}, {[]string{"nosuchverb"}, 2}} {
+		code, out, errOut := runVerb(t, c.args...)
+		all := out + errOut
+		if code != c.code {
+			t.Errorf("%q: exit %d, want %d", c.args, code, c.code)
+		}
+		for _, v := range []string{"report", "watch", "serve", "run NAME", "list", "-out DIR"} {
+			if !strings.Contains(all, v) {
+				t.Errorf("%q: usage lacks %q:\n%s", c.args, v, all)
+			}
+		}
+	}
+	if code, _, errOut := runVerb(t, "report", "-nosuchflag"); code != 2 || !strings.Contains(errOut, "nosuchflag") {
+		t.Errorf("unknown flag: exit %d, %q", code, errOut)
+	}
+	if code, _, errOut := runVerb(t, "report", "-root", t.TempDir()); code != 1 || !strings.Contains(errOut, "repository root") {
+		t.Errorf("outside the repository: exit %d, %q", code, errOut)
+	}
+}
+
+func TestReportAndList(t *testing.T) {
+	root, out := sitetest.Fixture(t, repoRoot)
+	code, stdout, stderr := runVerb(t, "report", "-root", root, "-out", out)
+	if code != 0 || !strings.Contains(stdout, "index.html") || !strings.Contains(stdout, "2 experiments, 1 with results") {
+		t.Fatalf("report: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, _ = runVerb(t, "list", "-root", root, "-out", out)
+	if code != 0 {
+		t.Fatalf("list: exit %d", code)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[1], "rotation") || !strings.Contains(lines[1], "not run") ||
+		!strings.HasPrefix(lines[2], "simclr") || !strings.Contains(lines[2], "complete") || !strings.Contains(lines[2], "28.4%") {
+		t.Errorf("list:\n%s", stdout)
+	}
+	if code, _, stderr := runVerb(t, "run", "-root", root, "-out", out, "nosuch"); code != 1 || !strings.Contains(stderr, `no experiment "nosuch"`) || !strings.Contains(stderr, "simclr") {
+		t.Errorf("run nosuch: exit %d, %q", code, stderr)
+	}
+}
+
+// server runs `watch -serve -port 0` on a fixture until the test ends.
+func server(t *testing.T) (root, out, addr string) {
+	t.Helper()
+	root, out = sitetest.Fixture(t, repoRoot)
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan int, 1)
+	var o, e syncBuffer
+	go func() {
+		done <- run(ctx, []string{"serve", "-root", root, "-out", out, "-port", "0"}, &command{stdout: &o, stderr: &e, ready: func(a string) { ready <- a }})
+	}()
+	select {
+	case addr = <-ready:
+	case code := <-done:
+		t.Fatalf("serve exited %d: %s", code, e.String())
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not start")
+	}
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case code := <-done:
+			if code != 0 {
+				t.Errorf("serve exited %d: %s", code, e.String())
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("serve did not stop")
+		}
+	})
+	return root, out, addr
+}
+
+type syncBuffer struct {
+	mu  chanMutex
+	buf bytes.Buffer
+}
+
+type chanMutex chan struct{}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.lock()
+	defer b.unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.lock()
+	defer b.unlock()
+	return b.buf.String()
+}
+
+func (b *syncBuffer) lock() {
+	if b.mu == nil {
+		b.mu = make(chanMutex, 1)
+	}
+	b.mu <- struct{}{}
+}
+func (b *syncBuffer) unlock() { <-b.mu }
+
+// events subscribes to the live-reload stream.
+func events(t *testing.T, addr string) <-chan livereload.State {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	req, _ := http.NewRequestWithContext(ctx, "GET", "http://"+addr+livereload.EventsPath, nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := make(chan livereload.State, 16)
+	go func() {
+		defer resp.Body.Close()
+		sc := bufio.NewScanner(resp.Body)
+		for sc.Scan() {
+			if data, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
+				var s livereload.State
+				if json.Unmarshal([]byte(data), &s) == nil {
+					ch <- s
+				}
+			}
+		}
+	}()
+	return ch
+}
+
+func waitState(t *testing.T, ch <-chan livereload.State, what string, ok func(livereload.State) bool) (livereload.State, time.Duration) {
+	t.Helper()
+	start := time.Now()
+	timeout := time.After(5 * time.Second)
+	for {
+		select {
+		case s := <-ch:
+			if ok(s) {
+				return s, time.Since(start)
+			}
+		case <-timeout:
+			t.Fatalf("%s: no such build event in 5 s", what)
+		}
+	}
+}
+
+func edit(t *testing.T, path string, f func(string) string) (restore func()) {
+	t.Helper()
+	orig, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(f(string(orig))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return func() {
+		if err := os.WriteFile(path, orig, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func get(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
+}
+
+// TestWatchServe: saving an experiment's source rebuilds the page in under
+// 2 s and tells the page; a broken template reports the error and keeps the
+// last good page; fixing it recovers; a new result is picked up.
+func TestWatchServe(t *testing.T) {
+	root, out, addr := server(t)
+	ch := events(t, addr)
+	first, _ := waitState(t, ch, "initial build", func(s livereload.State) bool { return s.OK })
+
+	edit(t, filepath.Join(root, "experiments/simclr/main.go"), func(s string) string {
+		return strings.Replace(s, "is the talk's \"successful", "is — watch marker — the talk's \"successful", 1)
+	})
+	s, took := waitState(t, ch, "rebuild after a source change", func(s livereload.State) bool { return s.OK && s.Good > first.Good })
+	t.Logf("source change → build %d in %v", s.Build, took)
+	if took > 2*time.Second {
+		t.Errorf("rebuild took %v, want < 2 s", took)
+	}
+	if page := get(t, "http://"+addr+"/"); !strings.Contains(page, "watch marker") || !strings.Contains(page, "EventSource") {
+		t.Error("the served page lacks the change or the live-reload script")
+	}
+
+	restore := edit(t, filepath.Join(root, "templates/page.html"), func(s string) string { return s + "{{.NoSuchField" })
+	bad, _ := waitState(t, ch, "failed build", func(s livereload.State) bool { return !s.OK })
+	if !strings.Contains(bad.Error, "page.html") || bad.Good != s.Good {
+		t.Errorf("failed build state %+v", bad)
+	}
+	if page := get(t, "http://"+addr+"/"); !strings.Contains(page, "watch marker") {
+		t.Error("after a failed build the last good page is not served")
+	}
+	restore()
+	waitState(t, ch, "recovery", func(x livereload.State) bool { return x.OK && x.Good > bad.Build })
+
+	sitetest.WriteSampleResults(t, out, "rotation", "RotNet")
+	waitState(t, ch, "new results", func(x livereload.State) bool { return x.OK })
+	deadline := time.Now().Add(3 * time.Second)
+	for !strings.Contains(get(t, "http://"+addr+"/"), "Run it again: <code>go run ./experiments/rotation") {
+		if time.Now().After(deadline) {
+			t.Fatal("the rotation results written during watch never reached the page")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}

@@ -1,0 +1,99 @@
+// Package sitetest builds test fixtures for the report: a repository root
+// with the real templates and literate sources, and sample results. Tests of
+// the report's packages share it; nothing else imports it.
+package sitetest
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/mega-ssl/mega/gomlxssl/results"
+)
+
+// Fixture makes a repository root with the real templates and SimCLR's real
+// literate source, a sample experiment that has not been run, and an output
+// directory with SimCLR results (run.json, a figure, embeddings).
+func Fixture(t testing.TB, repoRoot string) (root, out string) {
+	t.Helper()
+	root = t.TempDir()
+	out = filepath.Join(root, "out")
+	copyFile(t, filepath.Join(repoRoot, "experiments/simclr/main.go"), filepath.Join(root, "experiments/simclr/main.go"))
+	copyFile(t, filepath.Join(repoRoot, "report/sitetest/testdata/rotation.go.txt"), filepath.Join(root, "experiments/rotation/main.go"))
+	entries, err := os.ReadDir(filepath.Join(repoRoot, "templates/narrative"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		copyFile(t, filepath.Join(repoRoot, "templates/narrative", e.Name()), filepath.Join(root, "templates/narrative", e.Name()))
+	}
+	for _, f := range []string{"page.html", "style.css", "script.js"} {
+		copyFile(t, filepath.Join(repoRoot, "templates", f), filepath.Join(root, "templates", f))
+	}
+	WriteSampleResults(t, out, "simclr", "SimCLR")
+	return root, out
+}
+
+// WriteSampleResults writes a complete run of experiment name under out:
+// run.json, one SVG figure and 60 embeddings in three classes.
+func WriteSampleResults(t testing.TB, out, name, title string) {
+	t.Helper()
+	dir := filepath.Join(out, name)
+	svg := `<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20" fill="teal"/></svg>`
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "knn.svg"), []byte(svg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := results.Run{
+		Experiment: name, Title: title, Status: results.StatusComplete,
+		Started: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC), Finished: time.Date(2026, 11, 26, 10, 8, 11, 0, time.UTC),
+		DurationS: 491, Git: results.Git{Commit: "601543d805d1e52ecdba9f1963c893c6bb5b28f1"},
+		Env:     results.Env{Backend: "go", Go: "go1.27.3-X:simd", OS: "linux", Arch: "amd64", CPUs: 2, SIMD: true},
+		Dataset: results.DatasetRef{Name: "shapes", Train: 6000, Test: 1000, Image: [3]int{32, 32, 3}, Classes: 10},
+		Config:  map[string]any{"encoder": "convnet-16-32-64-128", "epochs": 13.0, "batch": 128.0, "seed": 1.0},
+		Metrics: results.Metrics{KNNTop1: 0.284, KNNK: 200, KNNT: 0.1, LinearTop1: 0.482, LinearTop5: 0.916, EmbeddingStd: 0.0867, EffectiveRank: 46.9, Epochs: 13},
+		Baselines: results.Baselines{
+			RandomInit: results.Baseline{KNNTop1: 0.121, LinearTop1: 0.171, LinearTop5: 0.603},
+			Supervised: results.Baseline{KNNTop1: 0.878, LinearTop1: 0.912, LinearTop5: 1, Epochs: 10},
+		},
+		Figures:  []results.Figure{{File: "knn.svg", Caption: "kNN top-1 per epoch"}},
+		Protocol: "frozen encoder features; kNN: weighted cosine, k=200, τ=0.1",
+	}
+	if err := results.WriteJSON(filepath.Join(dir, "run.json"), run); err != nil {
+		t.Fatal(err)
+	}
+	var emb []float32
+	var labels []int32
+	for i := range 60 {
+		c := i % 3
+		for j := range 8 {
+			v := float32(math.Sin(float64(i*8+j))) * 0.3
+			if j == c {
+				v += 3
+			}
+			emb = append(emb, v)
+		}
+		labels = append(labels, int32(c))
+	}
+	if err := results.WriteEmbeddings(filepath.Join(dir, "embeddings.csv"), emb, 8, labels, []string{"circle", "square", "star"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func copyFile(t testing.TB, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
