@@ -4,13 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/mega-ssl/mega/gomlxssl/experiment"
 	"github.com/mega-ssl/mega/gomlxssl/results"
+	"github.com/mega-ssl/mega/report/site"
 )
 
 // TestQuickPresetEndToEnd trains SimCLR with -preset quick and checks the
@@ -91,5 +94,27 @@ func TestQuickPresetEndToEnd(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "embeddings.csv")); err != nil {
 		t.Error(err)
+	}
+
+	// The report reads what the run wrote: SimCLR's section shows its
+	// numbers and figures, and a rebuild (t-SNE cached) takes well under 1 s.
+	if _, err := site.Build(site.Config{Root: "../..", Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := site.Build(site.Config{Root: "../..", Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := os.ReadFile(rep.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Elapsed > time.Second || rep.WithResults != 1 || len(rep.Warnings) > 0 {
+		t.Errorf("report: %v, %d with results, warnings %q", rep.Elapsed, rep.WithResults, rep.Warnings)
+	}
+	for _, want := range []string{fmt.Sprintf("%.1f%%", 100*r.Metrics.KNNTop1), fmt.Sprintf("%.1f%%", 100*r.Metrics.LinearTop1), "Figure 3.", `class="compare"`} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("report lacks %q", want)
+		}
 	}
 }

@@ -110,7 +110,24 @@ func poll(t *testing.T, ctx context.Context, what, js string, timeout time.Durat
 // go to DIR (the README's docs/ images are made so).
 func TestBrowser(t *testing.T) {
 	ctx := browser(t)
-	root, out, addr := server(t)
+	shots := os.Getenv("MEGA_SCREENSHOTS")
+	root, out, addr := server(t, func(_, out string) {
+		// Screenshots for the README show real results when there are some.
+		real := filepath.Join(repoRoot, "out", "simclr")
+		if _, err := os.Stat(filepath.Join(real, "run.json")); shots == "" || err != nil {
+			return
+		}
+		files, _ := filepath.Glob(filepath.Join(real, "*.*"))
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(out, "simclr", filepath.Base(f)), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
 	console := watchConsole(ctx)
 	base := "http://" + addr + "/"
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base), chromedp.WaitVisible(chromedp.CSS("#toc"))); err != nil {
@@ -157,6 +174,8 @@ func TestBrowser(t *testing.T) {
 	}
 	shot(t, ctx, "report.png", `window.scrollTo(0, 0)`)
 	shot(t, ctx, "report-results.png", `document.getElementById("simclr-results").scrollIntoView()`)
+	shot(t, ctx, "report-comparison.png", `document.getElementById("our-comparison").scrollIntoView()`)
+	shot(t, ctx, "report-tsne.png", `document.getElementById("what-the-representations-look-like").scrollIntoView()`)
 
 	// Live reload: saving the experiment's source updates the open page and
 	// keeps the reader where they were.
@@ -200,6 +219,9 @@ func TestBrowser(t *testing.T) {
 	}
 }
 
+// docsShots are the screenshots the README shows (docs/).
+var docsShots = map[string]bool{"report.png": true, "report-results.png": true, "report-dark.png": true}
+
 // shot runs js (to scroll) and saves a screenshot of the viewport.
 func shot(t *testing.T, ctx context.Context, name, js string) {
 	t.Helper()
@@ -216,7 +238,7 @@ func shot(t *testing.T, ctx context.Context, name, js string) {
 		t.Fatalf("screenshot %s: %v, %dx%d", name, err, cfg.Width, cfg.Height)
 	}
 	dir := os.Getenv("MEGA_SCREENSHOTS")
-	if dir == "" {
+	if dir == "" || !docsShots[name] {
 		dir = t.TempDir()
 	}
 	if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {

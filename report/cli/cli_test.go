@@ -70,10 +70,14 @@ func TestReportAndList(t *testing.T) {
 	}
 }
 
-// server runs `watch -serve -port 0` on a fixture until the test ends.
-func server(t *testing.T) (root, out, addr string) {
+// server runs `watch -serve -port 0` on a fixture until the test ends;
+// prepare, if not nil, adjusts the fixture first.
+func server(t *testing.T, prepare func(root, out string)) (root, out, addr string) {
 	t.Helper()
 	root, out = sitetest.Fixture(t, repoRoot)
+	if prepare != nil {
+		prepare(root, out)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan int, 1)
@@ -202,7 +206,7 @@ func get(t *testing.T, url string) string {
 // 2 s and tells the page; a broken template reports the error and keeps the
 // last good page; fixing it recovers; a new result is picked up.
 func TestWatchServe(t *testing.T) {
-	root, out, addr := server(t)
+	root, out, addr := server(t, nil)
 	ch := events(t, addr)
 	first, _ := waitState(t, ch, "initial build", func(s livereload.State) bool { return s.OK })
 

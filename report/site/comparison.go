@@ -21,13 +21,13 @@ type comparisonRow struct {
 }
 
 type comparisonCell struct {
-	Text string
-	Best bool
+	Text       string
+	Best, Wrap bool
 }
 
 // comparison builds the table over exps (in page order) with their anchors.
 func comparison(exps []*Experiment, anchors map[string]string) *comparisonView {
-	c := &comparisonView{Columns: []string{"kNN top-1", "linear top-1", "linear top-5", "effective rank", "data", "epochs", "batch", "backend"}}
+	c := &comparisonView{Columns: []string{"kNN top-1", "linear top-1", "linear top-5", "effective rank", "run"}}
 	type scored struct {
 		row      comparisonRow
 		values   []float64 // the first four columns, for best-marking; NaN-free
@@ -42,11 +42,13 @@ func comparison(exps []*Experiment, anchors map[string]string) *comparisonView {
 			continue
 		}
 		data := fmt.Sprintf("%s %d/%d", r.Dataset.Name, r.Dataset.Train, r.Dataset.Test)
-		backend := r.Env.Backend
+		runText := func(epochs int) string {
+			return fmt.Sprintf("%s, %d epochs, batch %s, seed %s, %s backend", data, epochs, configString(r, "batch"), configString(r, "seed"), r.Env.Backend)
+		}
 		m := r.Metrics
 		row := comparisonRow{Name: r.Title, Anchor: anchors[e.Name], Cells: []comparisonCell{
 			{Text: pct(m.KNNTop1)}, {Text: pct(m.LinearTop1)}, {Text: pct(m.LinearTop5)}, {Text: num(m.EffectiveRank, 1)},
-			{Text: data}, {Text: fmt.Sprint(m.Epochs)}, {Text: configString(r, "batch")}, {Text: backend},
+			{Text: runText(m.Epochs), Wrap: true},
 		}}
 		switch {
 		case r.Collapsed:
@@ -66,7 +68,7 @@ func comparison(exps []*Experiment, anchors map[string]string) *comparisonView {
 			}{{"random-init " + enc, bl.RandomInit}, {fmt.Sprintf("supervised %s (%d epochs)", enc, bl.Supervised.Epochs), bl.Supervised}} {
 				c.Baselines = append(c.Baselines, comparisonRow{Name: b.name, Cells: []comparisonCell{
 					{Text: pct(b.v.KNNTop1)}, {Text: pct(b.v.LinearTop1)}, {Text: pct(b.v.LinearTop5)}, {Text: "—"},
-					{Text: data}, {Text: fmt.Sprint(b.v.Epochs)}, {Text: configString(r, "batch")}, {Text: backend},
+					{Text: runText(b.v.Epochs), Wrap: true},
 				}})
 			}
 		}

@@ -162,6 +162,9 @@ func (b *builder) build() ([]byte, error) {
 		}
 		placed = append(placed, e)
 		anchors[e.Name], titles[e.Name] = v.Heading.ID, v.Title
+		if e.Run != nil && e.Run.Title != "" {
+			titles[e.Name] = e.Run.Title // the short name, for panels
+		}
 		sec.Parts = append(sec.Parts, partView{Experiment: v})
 		return nil
 	}
@@ -243,8 +246,8 @@ func (b *builder) build() ([]byte, error) {
 			}
 			f := p.TSNE.Figure
 			f.URI = template.URL(uri)
-			f.Caption = fmt.Sprintf("t-SNE of the test-set representations h of each method (%d panels), coloured by class. Perplexity %g, %d iterations, seed %d, Barnes-Hut θ = 0.5, computed in Go from each run's embeddings.csv.",
-				panels, TSNEConfig.Perplexity, TSNEConfig.Iterations, TSNEConfig.Seed)
+			f.Caption = fmt.Sprintf("t-SNE of the test-set representations h of %s, coloured by class. Perplexity %g, %d iterations, seed %d, Barnes-Hut θ = 0.5, computed in Go from each run's embeddings.csv.",
+				plural(panels, "method", "methods"), TSNEConfig.Perplexity, TSNEConfig.Iterations, TSNEConfig.Seed)
 			f.Alt = "t-SNE grid of the methods' representations"
 		}
 	}
@@ -279,4 +282,11 @@ func (b *builder) build() ([]byte, error) {
 		return nil, fmt.Errorf("templates: %w", err)
 	}
 	return out.Bytes(), nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

@@ -335,3 +335,29 @@ func TestPublishedNumbersMatchDeck(t *testing.T) {
 		}
 	}
 }
+
+// An experiment that no narrative places still gets a section, after the
+// talk's, so nothing written is lost from the page.
+func TestUnplacedExperiment(t *testing.T) {
+	root, out := fixture(t)
+	copyTo := filepath.Join(root, "experiments", "zebra", "main.go")
+	if err := os.MkdirAll(filepath.Dir(copyTo), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(copyTo, []byte("// # Zebra\n//\n// Stripes.\npackage main\n\nfunc main() {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Build(Config{Root: root, Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := parsePage(t, rep.Path)
+	h2 := p.all(tag("h2"))
+	last := text(h2[len(h2)-1])
+	if len(h2) != len(TalkOrder)+1 || !strings.HasSuffix(last, "Other experiments") {
+		t.Errorf("last section %q of %d, want \"Other experiments\" after the talk's", last, len(h2))
+	}
+	if !strings.Contains(text(p.doc), "Stripes.") || !strings.Contains(text(p.doc), "go run ./experiments/zebra") {
+		t.Error("the unplaced experiment's narrative or command is missing")
+	}
+}
