@@ -159,6 +159,11 @@ var refPalette = []color.Color{color.RGBA{127, 127, 127, 255}, color.RGBA{0, 0, 
 func save(p *plot.Plot, path string, w, h vg.Length) error {
 	c := vgsvg.New(w, h)
 	p.Draw(draw.New(c))
+	return writeSVG(c, path)
+}
+
+// writeSVG writes a drawn canvas to path, atomically.
+func writeSVG(c *vgsvg.Canvas, path string) error {
 	var buf bytes.Buffer
 	if _, err := c.WriteTo(&buf); err != nil {
 		return err

@@ -1,7 +1,6 @@
 package plots
 
 import (
-	"bytes"
 	"fmt"
 	"image/color"
 
@@ -10,8 +9,6 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgsvg"
-
-	"github.com/mega-ssl/mega/gomlxssl/atomicfile"
 )
 
 // Panel is one scatter plot of a grid: 2-D points coloured by class.
@@ -90,9 +87,5 @@ func ScatterGrid(path string, panels []Panel, classes []string, cols int) error 
 			}
 		}
 	}
-	var buf bytes.Buffer
-	if _, err := c.WriteTo(&buf); err != nil {
-		return err
-	}
-	return atomicfile.Write(path, buf.Bytes())
+	return writeSVG(c, path)
 }

@@ -102,12 +102,11 @@ func layout(e *embeddings, cacheDir string, cfg tsne.Config) ([]float64, bool, e
 }
 
 // tsneGrid lays out every experiment's embeddings and draws one panel each
-// into OUT/.cache/tsne-grid.svg. It returns the panel count.
+// into OUT/.cache/tsne-grid.svg. It returns the file and the panel count.
 func (b *builder) tsneGrid(exps []*Experiment, titles map[string]string) (string, int, error) {
 	cache := filepath.Join(b.cfg.Out, ".cache")
 	var panels []plots.Panel
 	var classes []string
-	n := 0
 	for _, e := range exps {
 		path := filepath.Join(e.Dir, "embeddings.csv")
 		if _, err := os.Stat(path); err != nil || e.Run == nil || e.Run.Collapsed {
@@ -126,7 +125,6 @@ func (b *builder) tsneGrid(exps []*Experiment, titles map[string]string) (string
 		if !cached {
 			b.logf("t-SNE of %s (%d points) computed", e.Name, emb.n)
 		}
-		n = emb.n
 		if len(emb.classes) > len(classes) {
 			classes = emb.classes
 		}
@@ -139,6 +137,5 @@ func (b *builder) tsneGrid(exps []*Experiment, titles map[string]string) (string
 	if err := plots.ScatterGrid(path, panels, classes, 3); err != nil {
 		return "", 0, err
 	}
-	_ = n
 	return path, len(panels), nil
 }
