@@ -18,6 +18,10 @@
     });
   }
 
+  // On a phone the contents start folded, so the text comes first.
+  var tocDetails = document.querySelector("#toc details");
+  if (tocDetails && window.matchMedia && window.matchMedia("(max-width: 900px)").matches) tocDetails.open = false;
+
   // Highlight the section being read.
   var links = {};
   document.querySelectorAll("#toc a[href^='#']").forEach(function (a) {

@@ -141,7 +141,7 @@ func (c *command) build() error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "wrote %s (%d KB) in %.2f s: %d experiments, %d with results",
+	fmt.Fprintf(c.stdout, "wrote %s (%d KB) in %.2f s: %d experiment(s), %d with results",
 		rep.Path, rep.Bytes/1024, rep.Elapsed.Seconds(), rep.Experiments, rep.WithResults)
 	if n := len(rep.Warnings); n > 0 {
 		fmt.Fprintf(c.stdout, ", %d warnings", n)

@@ -53,7 +53,7 @@ func TestUsage(t *testing.T) {
 func TestReportAndList(t *testing.T) {
 	root, out := sitetest.Fixture(t, repoRoot)
 	code, stdout, stderr := runVerb(t, "report", "-root", root, "-out", out)
-	if code != 0 || !strings.Contains(stdout, "index.html") || !strings.Contains(stdout, "2 experiments, 1 with results") {
+	if code != 0 || !strings.Contains(stdout, "index.html") || !strings.Contains(stdout, "2 experiment(s), 1 with results") {
 		t.Fatalf("report: exit %d\n%s%s", code, stdout, stderr)
 	}
 	code, stdout, _ = runVerb(t, "list", "-root", root, "-out", out)

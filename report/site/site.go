@@ -261,7 +261,7 @@ func (b *builder) build() ([]byte, error) {
 	data.Title = "Make Embeddings Great Again"
 	data.Subtitle = "Self-supervised learning, retold as running Go code"
 	data.Generated = time.Now().UTC().Format("2006-01-02 15:04 UTC")
-	data.Counts = fmt.Sprintf("%d experiments, %d with results", b.report.Experiments, b.report.WithResults)
+	data.Counts = fmt.Sprintf("%s, %d with results", plural(b.report.Experiments, "experiment", "experiments"), b.report.WithResults)
 	css, err := fs.ReadFile(tfs, "style.css")
 	if err != nil {
 		return nil, err
