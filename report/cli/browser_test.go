@@ -76,7 +76,7 @@ func (c *consoleErrors) take() []string {
 	return m
 }
 
-func eval[T any](t *testing.T, ctx context.Context, js string) T {
+func evalJS[T any](t *testing.T, ctx context.Context, js string) T {
 	t.Helper()
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
 	if err != nil {
@@ -137,10 +137,10 @@ func TestBrowser(t *testing.T) {
 
 	// Math: native MathML with real layout — a fraction's numerator sits above
 	// its denominator.
-	if n := eval[int](t, ctx, `document.querySelectorAll("math").length`); n < 8 {
+	if n := evalJS[int](t, ctx, `document.querySelectorAll("math").length`); n < 8 {
 		t.Errorf("%d math elements", n)
 	}
-	frac := eval[bool](t, ctx, `(() => { const f = document.querySelector("math[display=block] mfrac");
+	frac := evalJS[bool](t, ctx, `(() => { const f = document.querySelector("math[display=block] mfrac");
 		const [a, b] = [f.children[0].getBoundingClientRect(), f.children[1].getBoundingClientRect()];
 		return a.height > 0 && b.height > 0 && a.bottom <= b.top + 1; })()`)
 	if !frac {
@@ -155,17 +155,17 @@ func TestBrowser(t *testing.T) {
 		}
 	}
 	scheme("dark")
-	if got := eval[string](t, ctx, bg); got != "rgb(13, 17, 23)" {
+	if got := evalJS[string](t, ctx, bg); got != "rgb(13, 17, 23)" {
 		t.Errorf("system dark: background %s", got)
 	}
 	scheme("light")
-	if got := eval[string](t, ctx, bg); got != "rgb(255, 255, 255)" {
+	if got := evalJS[string](t, ctx, bg); got != "rgb(255, 255, 255)" {
 		t.Errorf("system light: background %s", got)
 	}
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#theme-toggle"))); err != nil {
 		t.Fatal(err)
 	}
-	if got, theme := eval[string](t, ctx, bg), eval[string](t, ctx, `document.documentElement.dataset.theme`); got != "rgb(13, 17, 23)" || theme != "dark" {
+	if got, theme := evalJS[string](t, ctx, bg), evalJS[string](t, ctx, `document.documentElement.dataset.theme`); got != "rgb(13, 17, 23)" || theme != "dark" {
 		t.Errorf("after the toggle: background %s, data-theme %q", got, theme)
 	}
 	shot(t, ctx, "report-dark.png", `document.getElementById("simclr").scrollIntoView()`)
@@ -179,8 +179,8 @@ func TestBrowser(t *testing.T) {
 
 	// Live reload: saving the experiment's source updates the open page and
 	// keeps the reader where they were.
-	eval[bool](t, ctx, `(document.getElementById("simclr").scrollIntoView(), true)`)
-	before := eval[float64](t, ctx, `window.scrollY`)
+	evalJS[bool](t, ctx, `(document.getElementById("simclr").scrollIntoView(), true)`)
+	before := evalJS[float64](t, ctx, `window.scrollY`)
 	edit(t, filepath.Join(root, "experiments/simclr/main.go"), func(s string) string {
 		return strings.Replace(s, "is the talk's \"successful", "is — live reload marker — the talk's \"successful", 1)
 	})
@@ -195,7 +195,7 @@ func TestBrowser(t *testing.T) {
 	// page, and clears when the template is fixed.
 	restore := edit(t, filepath.Join(root, "templates/page.html"), func(s string) string { return s + "{{.NoSuchField" })
 	poll(t, ctx, "error overlay", `(() => { const o = document.getElementById("mega-overlay"); return !!o && o.innerText.includes("page.html"); })()`, 5*time.Second)
-	if !eval[bool](t, ctx, `document.body.innerText.includes("live reload marker")`) {
+	if !evalJS[bool](t, ctx, `document.body.innerText.includes("live reload marker")`) {
 		t.Error("the last good page is gone under the overlay")
 	}
 	shot(t, ctx, "report-overlay.png", "")
@@ -209,8 +209,8 @@ func TestBrowser(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Navigate("file://"+filepath.Join(out, "index.html")), chromedp.WaitVisible(chromedp.CSS("#toc"))); err != nil {
 		t.Fatal(err)
 	}
-	loaded := eval[bool](t, ctx, `Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)`)
-	if !loaded || eval[int](t, ctx, `document.querySelectorAll("math").length`) < 8 {
+	loaded := evalJS[bool](t, ctx, `Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)`)
+	if !loaded || evalJS[int](t, ctx, `document.querySelectorAll("math").length`) < 8 {
 		t.Errorf("file:// page: images loaded %v", loaded)
 	}
 	time.Sleep(300 * time.Millisecond)
@@ -226,7 +226,7 @@ var docsShots = map[string]bool{"report.png": true, "report-results.png": true, 
 func shot(t *testing.T, ctx context.Context, name, js string) {
 	t.Helper()
 	if js != "" {
-		eval[bool](t, ctx, "("+js+", true)")
+		evalJS[bool](t, ctx, "("+js+", true)")
 	}
 	time.Sleep(150 * time.Millisecond)
 	b, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())

@@ -40,6 +40,7 @@ func init() {
 		{"serve", "[-port N]", "watch -serve: rebuild, serve OUT on 127.0.0.1 and reload open pages", (*command).serve},
 		{"run", "NAME...|all [-- FLAGS]", "run experiments (FLAGS go to each, e.g. -- -preset quick), then build the report", (*command).runExperiments},
 		{"list", "", "list the experiments and whether each has results", (*command).list},
+		{"bench", "[-quick] [-no-step] [-no-peers]", "measure throughput (training step, augmentation, kNN, linear probe, t-SNE, report build) beside PyTorch and scikit-learn; writes OUT/bench.json", (*command).bench},
 	}
 }
 

@@ -243,3 +243,46 @@ func TestWatchServe(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// The bench verb, at its quick sizes and without the training step and the
+// peers (both need minutes): bench.json holds every figure with a command to
+// reproduce it, and the report shows the table.
+func TestBenchQuick(t *testing.T) {
+	root, out := sitetest.Fixture(t, repoRoot)
+	code, stdout, stderr := runVerb(t, "bench", "-root", root, "-out", out, "-quick", "-no-step", "-no-peers")
+	if code != 0 {
+		t.Fatalf("bench: exit %d\n%s%s", code, stdout, stderr)
+	}
+	raw, err := os.ReadFile(filepath.Join(out, "bench.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Machine struct{ Cores int }
+		Results []struct {
+			Name, Unit, Command string
+			Value               float64
+		}
+	}
+	if err := json.Unmarshal(raw, &rep); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"augmentation", "kNN", "linear probe", "t-SNE", "report build"}
+	if rep.Machine.Cores == 0 || len(rep.Results) != len(want) {
+		t.Fatalf("bench.json: %s", raw)
+	}
+	for i, r := range rep.Results {
+		if !strings.Contains(r.Name, want[i]) || r.Value <= 0 || r.Unit == "" || r.Command == "" {
+			t.Errorf("result %d: %+v, want %q with a value, unit and command", i, r, want[i])
+		}
+	}
+	for _, col := range []string{"WHAT", "OURS", "PEER", "RATIO", "t-SNE"} {
+		if !strings.Contains(stdout, col) {
+			t.Errorf("the printed table lacks %q:\n%s", col, stdout)
+		}
+	}
+	page, _ := os.ReadFile(filepath.Join(out, "index.html"))
+	if !strings.Contains(string(page), `<table class="bench">`) || !strings.Contains(string(page), "report build") {
+		t.Error("the report does not show the bench table")
+	}
+}

@@ -17,6 +17,7 @@ import (
 //	@experiment simclr   an experiment's section (narrative, code, results)
 //	@comparison          the table of every method with results
 //	@tsne                the t-SNE grid of every method with embeddings
+//	@bench               the throughput table of OUT/bench.json (run.go bench)
 //
 // An experiment named there whose source does not exist yet is left out.
 type narrative struct {
@@ -27,7 +28,7 @@ type narrative struct {
 // narrativePart is either Markdown or a directive.
 type narrativePart struct {
 	markdown  string
-	directive string // "experiment", "comparison", "tsne"
+	directive string // "experiment", "comparison", "tsne", "bench"
 	arg       string
 	line      int
 }
@@ -90,12 +91,12 @@ func parseNarrative(file string, src []byte) (narrative, error) {
 				return n, fmt.Errorf("%s:%d: want \"@experiment NAME\"", file, lineNo)
 			}
 			p.arg = fields[1]
-		case "comparison", "tsne":
+		case "comparison", "tsne", "bench":
 			if len(fields) != 1 {
 				return n, fmt.Errorf("%s:%d: @%s takes no argument", file, lineNo, fields[0])
 			}
 		default:
-			return n, fmt.Errorf("%s:%d: unknown directive @%s (want @experiment NAME, @comparison or @tsne)", file, lineNo, fields[0])
+			return n, fmt.Errorf("%s:%d: unknown directive @%s (want @experiment NAME, @comparison, @tsne or @bench)", file, lineNo, fields[0])
 		}
 		flush()
 		n.parts = append(n.parts, p)

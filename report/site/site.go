@@ -126,6 +126,7 @@ type partView struct {
 	Experiment *experimentView
 	Comparison *comparisonView
 	TSNE       *tsneView
+	Bench      *benchView
 }
 
 type tsneView struct {
@@ -191,6 +192,8 @@ func (b *builder) build() ([]byte, error) {
 				}
 			case "comparison":
 				sec.Parts = append(sec.Parts, partView{Comparison: &comparisonView{}})
+			case "bench":
+				sec.Parts = append(sec.Parts, partView{Bench: b.benchView()})
 			case "tsne":
 				id, num := b.page.Figure()
 				sec.Parts = append(sec.Parts, partView{TSNE: &tsneView{Figure: &figureView{ID: id, Number: num}}})
