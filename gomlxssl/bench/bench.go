@@ -80,24 +80,32 @@ func Augmentation(images int) float64 {
 	return float64(views) / time.Since(start).Seconds()
 }
 
-// Clusters returns n labelled points of dimension dim in classes Gaussian
-// clusters whose spread makes neighbours of different classes common (like
-// real embeddings, unlike toy blobs), deterministically from seed.
-func Clusters(n, dim, classes int, spread float64, seed uint64) eval.Features {
+// Clusters returns labelled points of dimension dim in classes Gaussian
+// clusters (centres drawn from N(0, 1) per coordinate, points spread around
+// them), deterministically from seed, split into sets of the given sizes
+// that share the centres (a training and a test set). With spread 3 in 128
+// dimensions, a point's noise is twice the distance between centres, so
+// neighbours of another class are common, as in real embeddings, unlike
+// well-separated toy blobs.
+func Clusters(dim, classes int, spread float64, seed uint64, sizes ...int) []eval.Features {
 	rng := rand.New(rand.NewPCG(seed, 7))
 	centres := make([]float64, classes*dim)
 	for i := range centres {
 		centres[i] = rng.NormFloat64()
 	}
-	f := eval.Features{Dim: dim, Data: make([]float32, 0, n*dim), Labels: make([]int32, 0, n)}
-	for i := range n {
-		c := i % classes
-		f.Labels = append(f.Labels, int32(c))
-		for j := range dim {
-			f.Data = append(f.Data, float32(centres[c*dim+j]+spread*rng.NormFloat64()))
+	var out []eval.Features
+	for _, n := range sizes {
+		f := eval.Features{Dim: dim, Data: make([]float32, 0, n*dim), Labels: make([]int32, 0, n)}
+		for i := range n {
+			c := i % classes
+			f.Labels = append(f.Labels, int32(c))
+			for j := range dim {
+				f.Data = append(f.Data, float32(centres[c*dim+j]+spread*rng.NormFloat64()))
+			}
 		}
+		out = append(out, f)
 	}
-	return f
+	return out
 }
 
 // KNN times the kNN monitor (k = 200, τ = 0.1) of test against train and

@@ -1,8 +1,8 @@
 // Package tsne embeds high-dimensional representations in the plane with
 // t-SNE (van der Maaten & Hinton 2008), using the Barnes-Hut approximation
 // of van der Maaten (2014): input similarities over the 3·perplexity nearest
-// neighbours only, and the repulsive forces summed over a quadtree (gonum's
-// spatial/barneshut), so that 10,000 points take seconds, not hours.
+// neighbours only (found with gonum's BLAS), and the repulsive forces summed
+// over a quadtree (quadtree.go), so that 10,000 points take seconds, not hours.
 //
 // gonum has no t-SNE, and no maintained Go package does; the optimiser here
 // follows the paper and scikit-learn's defaults (early exaggeration 12 for 250
@@ -23,8 +23,6 @@ import (
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
-	"gonum.org/v1/gonum/spatial/barneshut"
-	"gonum.org/v1/gonum/spatial/r2"
 )
 
 // Config holds t-SNE's settings; zero fields take the defaults.
@@ -143,9 +141,17 @@ func affinities(x []float64, n, d int, cfg Config) sparseP {
 // distances d, with β found by bisection so that the perplexity 2^H matches.
 func conditional(d, p []float64, perplexity float64) {
 	target := math.Log(perplexity)
+	// Distances relative to the nearest keep exp() in range; starting β at
+	// the inverse of their mean saves most of the bisection's steps.
+	d0, mean := d[0], 0.0
+	for _, dj := range d {
+		mean += dj - d0
+	}
+	mean /= float64(len(d))
 	beta, lo, hi := 1.0, 0.0, math.Inf(1)
-	// Distances relative to the nearest keep exp() in range.
-	d0 := d[0]
+	if mean > 0 {
+		beta = 1 / mean
+	}
 	for range 200 {
 		sum, sumDP := 0.0, 0.0
 		for j, dj := range d {
@@ -195,35 +201,76 @@ func neighbours(x []float64, n, d, k, workers int) ([]int, []float64) {
 		rows := blas64.General{Rows: hi - lo, Cols: d, Stride: d, Data: x[lo*d : hi*d]}
 		dots := blas64.General{Rows: hi - lo, Cols: n, Stride: n, Data: make([]float64, (hi-lo)*n)}
 		blas64.Gemm(blas.NoTrans, blas.Trans, 1, rows, all, 0, dots)
-		idx := make([]int, n)
-		dd := make([]float64, n)
+		h := make(nearest, 0, k)
 		for r := range hi - lo {
 			i := lo + r
+			h = h[:0]
 			for j := range n {
-				idx[j] = j
-				dd[j] = math.Max(norms[i]+norms[j]-2*dots.Data[r*n+j], 0)
-			}
-			dd[i] = math.Inf(1)
-			sort.Slice(idx, func(a, b int) bool {
-				if dd[idx[a]] != dd[idx[b]] {
-					return dd[idx[a]] < dd[idx[b]]
+				if j == i {
+					continue
 				}
-				return idx[a] < idx[b]
-			})
-			for m := range k {
-				nbr[i*k+m] = idx[m]
-				dist[i*k+m] = dd[idx[m]]
+				d := math.Max(norms[i]+norms[j]-2*dots.Data[r*n+j], 0)
+				h.offer(candidate{d, j}, k)
+			}
+			sort.Slice(h, func(a, b int) bool { return h[a].less(h[b]) })
+			for m, c := range h {
+				nbr[i*k+m] = c.j
+				dist[i*k+m] = c.d
 			}
 		}
 	})
 	return nbr, dist
 }
 
-// point is a particle of the layout for gonum's Barnes-Hut plane.
-type point struct{ r2.Vec }
+// candidate is a neighbour under consideration.
+type candidate struct {
+	d float64
+	j int
+}
 
-func (p *point) Coord2() r2.Vec { return p.Vec }
-func (p *point) Mass() float64  { return 1 }
+// less orders by distance, then index (so ties are broken the same way
+// every run).
+func (c candidate) less(o candidate) bool { return c.d < o.d || c.d == o.d && c.j < o.j }
+
+// nearest is a max-heap of the k nearest candidates seen so far: selecting
+// k of n costs O(n log k), where sorting all n distances cost a fifth of
+// the whole t-SNE of 10,000 points.
+type nearest []candidate
+
+func (h *nearest) offer(c candidate, k int) {
+	s := *h
+	if len(s) < k {
+		s = append(s, c)
+		for i := len(s) - 1; i > 0; { // sift up
+			p := (i - 1) / 2
+			if !s[p].less(s[i]) {
+				break
+			}
+			s[p], s[i] = s[i], s[p]
+			i = p
+		}
+		*h = s
+		return
+	}
+	if !c.less(s[0]) {
+		return
+	}
+	s[0] = c
+	for i := 0; ; { // sift down
+		l, r, m := 2*i+1, 2*i+2, i
+		if l < len(s) && s[m].less(s[l]) {
+			m = l
+		}
+		if r < len(s) && s[m].less(s[r]) {
+			m = r
+		}
+		if m == i {
+			break
+		}
+		s[m], s[i] = s[i], s[m]
+		i = m
+	}
+}
 
 // optimise runs gradient descent on KL(P‖Q) and returns the layout.
 func optimise(p sparseP, n int, cfg Config) []float64 {
@@ -274,58 +321,42 @@ func optimise(p sparseP, n int, cfg Config) []float64 {
 // quadtree.
 type gradient struct {
 	cfg    Config
-	pts    []point
-	parts  []barneshut.Particle2
 	rep    []float64 // per point: Σ_j qz_ij² (y_i − y_j), unnormalised
 	zParts []float64 // per point: Σ_j qz_ij
 }
 
 func newGradient(n int, cfg Config) *gradient {
-	g := &gradient{cfg: cfg, pts: make([]point, n), parts: make([]barneshut.Particle2, n),
-		rep: make([]float64, 2*n), zParts: make([]float64, n)}
-	for i := range g.pts {
-		g.parts[i] = &g.pts[i]
-	}
-	return g
+	return &gradient{cfg: cfg, rep: make([]float64, 2*n), zParts: make([]float64, n)}
 }
 
 // compute writes into grad the gradient 4·[exag·Σ_j p_ij qz_ij (y_i−y_j) −
 // Σ_j qz_ij² (y_i−y_j) / Z], with qz_ij = 1/(1+‖y_i−y_j‖²) and Z = Σ_{k≠l} qz_kl.
 func (g *gradient) compute(p sparseP, y []float64, exag float64, grad []float64) {
-	n := len(g.pts)
-	for i := range g.pts {
-		g.pts[i].Vec = r2.Vec{X: y[2*i], Y: y[2*i+1]}
-	}
-	var plane *barneshut.Plane
+	n := len(g.zParts)
 	if g.cfg.Theta > 0 {
-		var err error
-		if plane, err = barneshut.NewPlane(g.parts); err != nil {
-			plane = nil // degenerate layout: fall back to exact sums
-		}
+		tree := newQuadtree(y, n)
+		parallelChunks(n, g.cfg.Workers, func(lo, hi int) {
+			var stack []int32
+			for i := lo; i < hi; i++ {
+				g.rep[2*i], g.rep[2*i+1], g.zParts[i], stack = tree.repulsion(i, g.cfg.Theta, stack)
+			}
+		})
+	} else {
+		parallel(n, g.cfg.Workers, func(i int) {
+			var fx, fy, z float64
+			for j := range n {
+				if j == i {
+					continue
+				}
+				dx, dy := y[2*i]-y[2*j], y[2*i+1]-y[2*j+1]
+				q := 1 / (1 + dx*dx + dy*dy)
+				z += q
+				fx += q * q * dx
+				fy += q * q * dy
+			}
+			g.rep[2*i], g.rep[2*i+1], g.zParts[i] = fx, fy, z
+		})
 	}
-	parallel(n, g.cfg.Workers, func(i int) {
-		self := g.parts[i]
-		z := 0.0
-		force := func(_, p2 barneshut.Particle2, _, m2 float64, v r2.Vec) r2.Vec {
-			if p2 == self {
-				return r2.Vec{}
-			}
-			// v points from y_i to the other mass; y_i − y_j = −v.
-			qz := 1 / (1 + v.X*v.X + v.Y*v.Y)
-			z += m2 * qz
-			return r2.Scale(-m2*qz*qz, v)
-		}
-		var f r2.Vec
-		if plane != nil {
-			f = plane.ForceOn(self, g.cfg.Theta, force)
-		} else {
-			for j := range g.parts {
-				pj := g.parts[j]
-				f = r2.Add(f, force(self, pj, 1, 1, r2.Sub(pj.Coord2(), self.Coord2())))
-			}
-		}
-		g.rep[2*i], g.rep[2*i+1], g.zParts[i] = f.X, f.Y, z
-	})
 	z := 0.0
 	for _, v := range g.zParts {
 		z += v
@@ -346,10 +377,17 @@ func (g *gradient) compute(p sparseP, y []float64, exag float64, grad []float64)
 
 // parallel runs f(0…n−1) on workers goroutines, in contiguous chunks.
 func parallel(n, workers int, f func(i int)) {
-	if workers <= 1 {
-		for i := range n {
+	parallelChunks(n, workers, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
 			f(i)
 		}
+	})
+}
+
+// parallelChunks runs f on contiguous chunks of 0…n−1, one per worker.
+func parallelChunks(n, workers int, f func(lo, hi int)) {
+	if workers <= 1 {
+		f(0, n)
 		return
 	}
 	var wg sync.WaitGroup
@@ -362,9 +400,7 @@ func parallel(n, workers int, f func(i int)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := lo; i < hi; i++ {
-				f(i)
-			}
+			f(lo, hi)
 		}()
 	}
 	wg.Wait()

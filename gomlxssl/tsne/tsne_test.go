@@ -180,3 +180,12 @@ func BenchmarkEmbed2000(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkEmbed10000(b *testing.B) {
+	x, _ := clusters(10, 1000, 128, 1)
+	for b.Loop() {
+		if _, err := Embed(x, 10000, 128, Config{Seed: 1}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -97,17 +97,15 @@ func (c *command) bench(args []string) error {
 	add(aug)
 
 	// 3. Evaluation.
-	train := bench.Clusters(sizes.knnTrain, 128, 10, 3, 1)
-	test := bench.Clusters(sizes.knnTest, 128, 10, 3, 2)
-	secs, acc, err := bench.KNN(train, test, 10)
+	sets := bench.Clusters(128, 10, 3, 1, sizes.knnTrain, sizes.knnTest)
+	secs, acc, err := bench.KNN(sets[0], sets[1], 10)
 	if err != nil {
 		return err
 	}
 	add(bench.Result{Name: fmt.Sprintf("kNN monitor, %d train × %d test × 128 dims, k = 200", sizes.knnTrain, sizes.knnTest),
-		Value: secs, Unit: "s", Detail: fmt.Sprintf("top-1 %.1f%% on the synthetic clusters", 100*acc), Command: "go test -run '^$' -bench KNN ./gomlxssl/eval"})
-	ptrain := bench.Clusters(sizes.probeTrain, 128, 10, 3, 3)
-	ptest := bench.Clusters(sizes.probeTest, 128, 10, 3, 4)
-	secs, acc, err = bench.Linear(ptrain, ptest, 10)
+		Value: secs, Unit: "s", Detail: fmt.Sprintf("top-1 %.1f%% on the synthetic clusters", 100*acc), Command: "go run run.go bench"})
+	sets = bench.Clusters(128, 10, 3, 2, sizes.probeTrain, sizes.probeTest)
+	secs, acc, err = bench.Linear(sets[0], sets[1], 10)
 	if err != nil {
 		return err
 	}
@@ -115,7 +113,7 @@ func (c *command) bench(args []string) error {
 		Value: secs, Unit: "s", Detail: fmt.Sprintf("top-1 %.1f%%", 100*acc), Command: "go run run.go bench"})
 
 	// 4. t-SNE, and scikit-learn's on the same points.
-	pts := bench.Clusters(sizes.tsne, 128, 10, 3, 5)
+	pts := bench.Clusters(128, 10, 3, 3, sizes.tsne)[0]
 	secs, _, agree, err := bench.TSNE(pts)
 	if err != nil {
 		return err
