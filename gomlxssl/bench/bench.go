@@ -9,6 +9,8 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/mega-ssl/mega/gomlxssl/augment"
@@ -52,6 +54,23 @@ type Result struct {
 	Detail string `json:"detail,omitempty"`
 	// Command reproduces Value.
 	Command string `json:"command"`
+}
+
+// Format writes v with four significant digits and thousands separators
+// ("53,350", "562.9", "0.02678").
+func Format(v float64) string {
+	if math.Abs(v) < 10000 {
+		return strconv.FormatFloat(v, 'g', 4, 64)
+	}
+	digits := strconv.FormatFloat(math.Round(v), 'f', 0, 64)
+	var b strings.Builder
+	for i, r := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // SetPeer records a peer's figure and the speed ratio.

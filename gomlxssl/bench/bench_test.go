@@ -50,3 +50,11 @@ func TestRatio(t *testing.T) {
 		t.Errorf("time ratio %v", s.Ratio)
 	}
 }
+
+func TestFormat(t *testing.T) {
+	for v, want := range map[float64]string{53350.4: "53,350", 562.94: "562.9", 0.026784: "0.02678", 1234567: "1,234,567", 9999: "9999"} {
+		if got := Format(v); got != want {
+			t.Errorf("Format(%v) = %q, want %q", v, got, want)
+		}
+	}
+}

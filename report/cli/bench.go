@@ -55,7 +55,7 @@ func (c *command) bench(args []string) error {
 	rep := bench.Report{Date: time.Now().UTC(), Machine: machine(c.root)}
 	add := func(r bench.Result) {
 		rep.Results = append(rep.Results, r)
-		fmt.Fprintf(c.stderr, "run.go bench: %s: %.4g %s\n", r.Name, r.Value, r.Unit)
+		fmt.Fprintf(c.stderr, "run.go bench: %s: %s %s\n", r.Name, bench.Format(r.Value), r.Unit)
 	}
 	note := func(format string, a ...any) {
 		rep.Notes = append(rep.Notes, fmt.Sprintf(format, a...))
@@ -161,10 +161,10 @@ func printBench(c *command, rep bench.Report) {
 	for _, r := range rep.Results {
 		peer, ratio := "—", "—"
 		if r.Peer != "" {
-			peer = fmt.Sprintf("%.4g %s", r.PeerValue, r.Unit)
+			peer = bench.Format(r.PeerValue) + " " + r.Unit
 			ratio = fmt.Sprintf("%.2fx", r.Ratio)
 		}
-		fmt.Fprintf(tw, "%s\t%.4g %s\t%s\t%s\t%s\n", r.Name, r.Value, r.Unit, peer, ratio, r.Detail)
+		fmt.Fprintf(tw, "%s\t%s %s\t%s\t%s\t%s\n", r.Name, bench.Format(r.Value), r.Unit, peer, ratio, r.Detail)
 	}
 	tw.Flush()
 }

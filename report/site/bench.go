@@ -46,9 +46,9 @@ func (b *builder) benchView() *benchView {
 		Notes:   rep.Notes,
 	}
 	for _, r := range rep.Results {
-		row := benchRow{Name: r.Name, Detail: r.Detail, Ours: fmt.Sprintf("%.4g %s", r.Value, r.Unit), Peer: "—", Ratio: "—"}
+		row := benchRow{Name: r.Name, Detail: r.Detail, Ours: bench.Format(r.Value) + " " + r.Unit, Peer: "—", Ratio: "—"}
 		if r.Peer != "" {
-			row.Peer = fmt.Sprintf("%.4g %s (%s)", r.PeerValue, r.Unit, r.Peer)
+			row.Peer = fmt.Sprintf("%s %s (%s)", bench.Format(r.PeerValue), r.Unit, r.Peer)
 			row.Ratio = fmt.Sprintf("%.2fx", r.Ratio)
 		}
 		v.Rows = append(v.Rows, row)
