@@ -275,6 +275,9 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 			"linear: softmax regression, no augmentation, no regularisation, L-BFGS ≤ %d iterations, full train split",
 			enc.Name(), o.KNNK, o.KNNT, split.Train.Len(), split.Test.Len(), o.ProbeIterations),
 	}
+	// The method is built before the flags are recorded, so that a method
+	// that resolves a flag's value (an "automatic" setting) records it.
+	method := spec.Build(enc)
 	fs.VisitAll(func(f *flag.Flag) { run.Config[f.Name] = f.Value.(flag.Getter).Get() })
 	for k, v := range map[string]any{"dataset": o.Dataset, "encoder": enc.Name(), "epochs": o.Epochs, "batch": o.Batch,
 		"train": split.Train.Len(), "test": split.Test.Len(), "lr": o.LR, "warmup": o.Warmup,
@@ -282,7 +285,7 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 		run.Config[k] = v
 	}
 	spec.Augment = o.augmentation(spec.Augment)
-	r := &runner{spec: spec, o: o, enc: enc, be: be, split: split, dir: dir, run: run}
+	r := &runner{spec: spec, method: method, o: o, enc: enc, be: be, split: split, dir: dir, run: run}
 	err = r.execute(ctx)
 	run.Finished = time.Now()
 	run.DurationS = run.Finished.Sub(started).Seconds()
@@ -302,14 +305,15 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 }
 
 type runner struct {
-	spec  Spec
-	o     *Options
-	enc   models.Encoder
-	be    compute.Backend
-	split data.Split
-	dir   string
-	run   *results.Run
-	rows  []results.EpochRow
+	spec   Spec
+	method Method
+	o      *Options
+	enc    models.Encoder
+	be     compute.Backend
+	split  data.Split
+	dir    string
+	run    *results.Run
+	rows   []results.EpochRow
 	// last holds the features the latest epoch's monitor extracted, and the
 	// step they were taken at: the final evaluation reuses them when they
 	// cover the whole training split.
@@ -327,7 +331,7 @@ func (r *runner) execute(ctx context.Context) error {
 		return fmt.Errorf("baselines: %w", err)
 	}
 	r.run.Baselines = base
-	method := r.spec.Build(r.enc)
+	method := r.method
 	pipe := augment.NewPipeline(r.split.Train, r.spec.Augment, o.Batch, o.Seed, true)
 	cfg := o.trainConfig()
 	loss := func(scope *model.Scope, in []*Node) *Node { return method.Loss(scope, in[0], in[1]) }

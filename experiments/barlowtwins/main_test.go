@@ -1,0 +1,14 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/mega-ssl/mega/gomlxssl/experiment/experimenttest"
+)
+
+func TestQuickPresetEndToEnd(t *testing.T) {
+	r := experimenttest.QuickRun(t, spec())
+	if got, ok := r.Config["lambda"].(float64); !ok || got != 0.0051 {
+		t.Errorf("run.json records λ = %v, want 0.0051", r.Config["lambda"])
+	}
+}
