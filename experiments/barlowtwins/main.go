@@ -23,7 +23,6 @@ import (
 	"flag"
 
 	. "github.com/gomlx/gomlx/core/graph"
-	"github.com/gomlx/gomlx/ml/model"
 
 	"github.com/mega-ssl/mega/gomlxssl/augment"
 	"github.com/mega-ssl/mega/gomlxssl/experiment"
@@ -57,7 +56,8 @@ func knobs(fs *flag.FlagSet) {
 
 // ## The model and the loss
 //
-// Both views go through the encoder and the projector as one batch. Each of
+// Both views go through the encoder and the projector as one batch
+// (`experiment.JointEmbedding`). Each of
 // the D dimensions of the projections is standardised over the batch, and C
 // is the D × D cross-correlation matrix between the two views:
 //
@@ -68,31 +68,17 @@ func knobs(fs *flag.FlagSet) {
 // dimension).
 func barlowTwins(enc models.Encoder) experiment.Method {
 	head := models.MLPHead{Hidden: projHidden, Out: projDim}
-	embed := func(scope *model.Scope, x *Node) (h, z *Node) {
-		h = enc.Apply(scope.In("encoder"), x)
-		return h, head.Apply(scope.In("projector"), h)
-	}
-	return experiment.Method{
-		Loss: func(scope *model.Scope, v1, v2 *Node) *Node {
-			b := v1.Shape().Dim(0)
-			_, z := embed(scope, Concatenate([]*Node{v1, v2}, 0))
-			return losses.BarlowTwins(Slice(z, AxisRange(0, b)), Slice(z, AxisRange(b, 2*b)), lambda)
-		},
-		Embed: embed,
-	}
+	return experiment.JointEmbedding(enc, head, "projector", func(z1, z2 *Node) *Node {
+		return losses.BarlowTwins(z1, z2, lambda)
+	})
 }
 
 // ## Augmentation
 //
-// The same views as SimCLR's here (random resized crop keeping 40–100% of
-// the image, flip, colour jitter, grayscale), so that the comparison is about
-// the objective. The paper adds solarisation to the second view, which the
-// shared augmentation does not offer yet.
-func augmentation() augment.Config {
-	cfg := augment.SimCLR()
-	cfg.CropScale[0] = 0.4
-	return cfg
-}
+// SimCLR's views (`augment.SimCLRShapes`), so that the comparison is about the
+// objective. The paper adds solarisation to the second view, which the shared
+// augmentation does not offer yet.
+func augmentation() augment.Config { return augment.SimCLRShapes() }
 
 // ## Running it
 //

@@ -21,7 +21,6 @@ import (
 	"flag"
 
 	. "github.com/gomlx/gomlx/core/graph"
-	"github.com/gomlx/gomlx/ml/model"
 
 	"github.com/mega-ssl/mega/gomlxssl/augment"
 	"github.com/mega-ssl/mega/gomlxssl/experiment"
@@ -59,28 +58,16 @@ func knobs(fs *flag.FlagSet) {
 // checks beside a float64 reference of the formula.
 func hardNeg(enc models.Encoder) experiment.Method {
 	head := models.MLPHead{Hidden: projHidden, Out: projDim}
-	embed := func(scope *model.Scope, x *Node) (h, z *Node) {
-		h = enc.Apply(scope.In("encoder"), x)
-		return h, head.Apply(scope.In("projection"), h)
-	}
-	return experiment.Method{
-		Loss: func(scope *model.Scope, v1, v2 *Node) *Node {
-			b := v1.Shape().Dim(0)
-			_, z := embed(scope, Concatenate([]*Node{v1, v2}, 0))
-			return losses.HardNegative(Slice(z, AxisRange(0, b)), Slice(z, AxisRange(b, 2*b)), temperature, beta, tauPlus)
-		},
-		Embed: embed,
-	}
+	return experiment.JointEmbedding(enc, head, "projection", func(z1, z2 *Node) *Node {
+		return losses.HardNegative(z1, z2, temperature, beta, tauPlus)
+	})
 }
 
 // ## Augmentation and running it
 //
-// SimCLR's augmentation; the shared runner writes `out/hardneg/`.
-func augmentation() augment.Config {
-	cfg := augment.SimCLR()
-	cfg.CropScale[0] = 0.4
-	return cfg
-}
+// SimCLR's augmentation (`augment.SimCLRShapes`); the shared runner writes
+// `out/hardneg/`.
+func augmentation() augment.Config { return augment.SimCLRShapes() }
 
 func spec() experiment.Spec {
 	return experiment.Spec{Name: "hardneg", Title: "Hard negatives", Flags: knobs, Augment: augmentation(), Build: hardNeg}

@@ -42,21 +42,7 @@ func ntxentReference(z1, z2 [][]float64, tau float64) float64 {
 
 func ntxentGraph(t *testing.T, z1, z2 [][]float64, tau float64) float64 {
 	t.Helper()
-	backend, err := gobackend.New("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	flat := func(rows [][]float64) *tensors.Tensor {
-		out := make([]float32, 0, len(rows)*len(rows[0]))
-		for _, r := range rows {
-			for _, v := range r {
-				out = append(out, float32(v))
-			}
-		}
-		return tensors.FromFlatDataAndDimensions(out, len(rows), len(rows[0]))
-	}
-	out := MustExecOnce(backend, func(a, b *Node) *Node { return NTXent(a, b, tau) }, flat(z1), flat(z2))
-	return float64(tensors.ToScalar[float32](out))
+	return runLoss(t, func(a, b *Node) *Node { return NTXent(a, b, tau) }, z1, z2)
 }
 
 func randomRows(rng *rand.Rand, n, d int) [][]float64 {

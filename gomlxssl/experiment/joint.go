@@ -1,0 +1,29 @@
+package experiment
+
+import (
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/ml/model"
+
+	"github.com/mega-ssl/mega/gomlxssl/models"
+)
+
+// JointEmbedding is the Method of every two-view objective whose views share
+// one network — SimCLR, Barlow Twins, VICReg, hard negatives: the encoder
+// (scope "encoder") gives the representation h, the head (scope headScope)
+// the projection z, and both views go through them as one batch of 2B images,
+// so that the batch-norm statistics are shared by the two views and one
+// matrix product serves both. loss receives the two views' projections.
+func JointEmbedding(enc models.Encoder, head models.MLPHead, headScope string, loss func(z1, z2 *Node) *Node) Method {
+	embed := func(scope *model.Scope, x *Node) (h, z *Node) {
+		h = enc.Apply(scope.In("encoder"), x)
+		return h, head.Apply(scope.In("%s", headScope), h)
+	}
+	return Method{
+		Loss: func(scope *model.Scope, v1, v2 *Node) *Node {
+			b := v1.Shape().Dim(0)
+			_, z := embed(scope, Concatenate([]*Node{v1, v2}, 0))
+			return loss(Slice(z, AxisRange(0, b)), Slice(z, AxisRange(b, 2*b)))
+		},
+		Embed: embed,
+	}
+}
