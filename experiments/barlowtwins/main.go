@@ -12,6 +12,10 @@
 //     information: the cross-correlation between two different dimensions
 //     should be 0.
 //
+// Measured at the default preset (13 epochs, seed 1): kNN 16.2% and linear
+// 29.1% against the random-init encoder's 12.1% and 17.1% — it learns, but
+// trails SimCLR (28.4%, 48.2%) at this budget.
+//
 // The name comes from Horace Barlow's 1961 hypothesis that sensory processing
 // recodes redundant inputs into a factorial code. Collapse — every image
 // mapped to one point — is impossible here without paying for it: a constant
@@ -57,9 +61,9 @@ func knobs(fs *flag.FlagSet) {
 // ## The model and the loss
 //
 // Both views go through the encoder and the projector as one batch
-// (`experiment.JointEmbedding`). Each of
-// the D dimensions of the projections is standardised over the batch, and C
-// is the D × D cross-correlation matrix between the two views:
+// (`experiment.JointEmbedding`). Each of the D dimensions of the projections
+// is standardised over the batch, and C is the D × D cross-correlation matrix
+// between the two views:
 //
 // $$\mathcal{L}_{BT} = \sum_i (1 - \mathcal{C}_{ii})^2 + \lambda \sum_i \sum_{j \ne i} \mathcal{C}_{ij}^2$$
 //

@@ -15,6 +15,9 @@
 //
 // Run it beside SimCLR with the same budget to see the difference, and with
 // `-beta 0` for the debiased loss alone (`-out out/debiased` keeps both).
+// Measured at the default preset (13 epochs, seed 1): kNN 27.3% and linear
+// 47.7% against SimCLR's 28.4% and 48.2% — no gain at this budget, with a
+// less collapsed projection (effective rank 77 against 47).
 package main
 
 import (

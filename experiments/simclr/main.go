@@ -54,8 +54,8 @@ func knobs(fs *flag.FlagSet) {
 //
 // Both views go through the encoder f(·) and the head g(·) *as one batch* of
 // 2B images (`experiment.JointEmbedding`): the batch-norm statistics are then
-// shared by the two views, and one matrix product serves both. The NT-Xent loss of an anchor i with
-// positive j is
+// shared by the two views, and one matrix product serves both. The NT-Xent
+// loss of an anchor i with positive j is
 //
 // $$\ell_{i,j} = -\log \frac{\exp(\mathrm{sim}(z_i, z_j)/\tau)}{\sum_{k \ne i} \exp(\mathrm{sim}(z_i, z_k)/\tau)}$$
 //
