@@ -1,0 +1,48 @@
+package models
+
+import (
+	"math"
+	"testing"
+
+	"github.com/gomlx/compute/gobackend"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/train/optimizer"
+)
+
+// UpdateTarget copies the online weights at step 0, then tracks them as an
+// exponential moving average; the target's own weights are not trainable.
+func TestUpdateTarget(t *testing.T) {
+	be, err := gobackend.New("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := model.NewStore()
+	online := store.RootScope().In("online").VariableWithValue("w", []float32{1, 2})
+	target := store.RootScope().In("target").VariableWithValue("w", []float32{-5, 7})
+	store.RootScope().In("target").VariableWithValue("count", []float32{0}).SetTrainable(false)
+	var tracked int
+	step := model.MustNewExec(be, store, func(scope *model.Scope, newOnline *Node) *Node {
+		g := newOnline.Graph()
+		scope.SetTraining(g, true) // an eval graph would freeze the variables as constants
+		tracked = UpdateTarget(scope, g, "online", "target", 0.9)
+		online.SetNodeValue(newOnline) // the "optimiser" moves the online weights
+		gs := optimizer.GetGlobalStepVar(scope)
+		gs.SetNodeValue(AddScalar(gs.NodeValue(g), 1))
+		return target.NodeValue(g)
+	})
+	get := func() []float32 { return tensors.MustCopyFlatData[float32](target.MustValue()) }
+	step.MustExec(tensors.FromValue([]float32{3, 4}))
+	if got := get(); got[0] != 1 || got[1] != 2 {
+		t.Errorf("after step 0 the target is %v, want the online weights [1 2]", got)
+	}
+	step.MustExec(tensors.FromValue([]float32{3, 4}))
+	// target = 0.9·[1 2] + 0.1·[3 4] = [1.2 2.2]
+	if got := get(); math.Abs(float64(got[0])-1.2) > 1e-6 || math.Abs(float64(got[1])-2.2) > 1e-6 {
+		t.Errorf("after step 1 the target is %v, want [1.2 2.2]", got)
+	}
+	if tracked != 1 || target.Trainable {
+		t.Errorf("tracked %d variables (want 1, not the one without an online twin); target trainable %v", tracked, target.Trainable)
+	}
+}
