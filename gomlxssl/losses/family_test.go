@@ -304,3 +304,60 @@ func TestSimSiamMatchesReference(t *testing.T) {
 		t.Errorf("SimSiam with p1 ∥ z2, p2 ∥ z1 = %g, want −1", got)
 	}
 }
+
+// mocoReference is MoCo's eq. (1) in float64 with cosine similarities.
+func mocoReference(q, k, queue [][]float64, tau float64) float64 {
+	cos := func(a, c []float64) float64 {
+		var dot, na, nc float64
+		for i := range a {
+			dot += a[i] * c[i]
+			na += a[i] * a[i]
+			nc += c[i] * c[i]
+		}
+		return dot / (math.Sqrt(na) * math.Sqrt(nc))
+	}
+	total := 0.0
+	for b := range q {
+		pos := math.Exp(cos(q[b], k[b]) / tau)
+		denom := pos
+		for _, n := range queue {
+			denom += math.Exp(cos(q[b], n) / tau)
+		}
+		total += -math.Log(pos / denom)
+	}
+	return total / float64(len(q))
+}
+
+func TestMoCoMatchesReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 1))
+	backend, err := gobackend.New("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	flat := func(rows [][]float64) *tensors.Tensor {
+		out := make([]float32, 0, len(rows)*len(rows[0]))
+		for _, r := range rows {
+			for _, v := range r {
+				out = append(out, float32(v))
+			}
+		}
+		return tensors.FromFlatDataAndDimensions(out, len(rows), len(rows[0]))
+	}
+	for _, tc := range []struct {
+		b, d, k int
+		tau     float64
+	}{{2, 4, 3, 0.2}, {16, 32, 64, 0.1}, {8, 128, 256, 0.07}} {
+		q, k := rounded(randomRows(rng, tc.b, tc.d)), rounded(randomRows(rng, tc.b, tc.d))
+		queue := rounded(randomRows(rng, tc.k, tc.d))
+		out := MustExecOnce(backend, func(q, k, queue *Node) *Node { return MoCo(q, k, queue, tc.tau) }, flat(q), flat(k), flat(queue))
+		checkClose(t, "MoCo", float64(tensors.ToScalar[float32](out)), mocoReference(q, k, queue, tc.tau))
+	}
+	// Hand-checked: keys equal to the queries (cosine 1), τ = 0.2.
+	q := [][]float64{{1, 0}, {0, 1}}
+	queue := [][]float64{{-1, 0}, {0, -1}, {-1, 0}}
+	out := MustExecOnce(backend, func(q, k, queue *Node) *Node { return MoCo(q, k, queue, 0.2) }, flat(q), flat(q), flat(queue))
+	// Row 0 sees negatives at cosines −1, 0, −1; row 1 at 0, −1, 0.
+	row0 := -math.Log(math.Exp(5) / (math.Exp(5) + 2*math.Exp(-5) + 1))
+	row1 := -math.Log(math.Exp(5) / (math.Exp(5) + math.Exp(-5) + 2))
+	checkClose(t, "MoCo hand-checked", float64(tensors.ToScalar[float32](out)), (row0+row1)/2)
+}

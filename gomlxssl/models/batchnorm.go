@@ -1,6 +1,8 @@
 package models
 
 import (
+	"fmt"
+
 	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/ml/model"
@@ -40,6 +42,9 @@ func BatchNorm(scope *model.Scope, x *Node) *Node {
 		count *= x.Shape().Dim(i)
 	}
 	var mean, variance *Node
+	if groups := bnGroups(scope); scope.IsTraining(g) && groups > 1 {
+		return splitBatchNorm(x, groups, scale, offset, runMean, runVar, count)
+	}
 	if scope.IsTraining(g) {
 		mean = ReduceMean(x, axes...)
 		variance = ReduceMean(Square(Sub(x, ExpandLeftToRank(mean, x.Rank()))), axes...)
@@ -53,4 +58,59 @@ func BatchNorm(scope *model.Scope, x *Node) *Node {
 	inv := Reciprocal(Sqrt(AddScalar(variance, bnEpsilon))) // Rsqrt has no gradient in GoMLX v0.28
 	y := Mul(Sub(x, ExpandLeftToRank(mean, x.Rank())), ExpandLeftToRank(Mul(inv, scale), x.Rank()))
 	return Add(y, ExpandLeftToRank(offset, x.Rank()))
+}
+
+// BNGroupsParam is the scope parameter that splits batch norm's training
+// statistics into groups of the batch (split-BN): set it on a scope with
+// scope.SetParam(models.BNGroupsParam, 8) and every BatchNorm below computes
+// its mean and variance per group of batch/8 consecutive samples, as if each
+// group sat on its own device. MoCo uses it so that a query and its positive
+// key never share batch statistics (the single-device stand-in for
+// shuffle-BN across GPUs).
+const BNGroupsParam = "bn_groups"
+
+func bnGroups(scope *model.Scope) int {
+	v, ok := scope.GetParam(BNGroupsParam)
+	if !ok {
+		return 1
+	}
+	n, ok := v.(int)
+	if !ok || n < 1 {
+		panic(fmt.Sprintf("models: scope parameter %q must be a positive int, got %#v", BNGroupsParam, v))
+	}
+	return n
+}
+
+// splitBatchNorm normalises each of groups consecutive slices of the batch
+// with its own statistics; the running averages follow the mean of the
+// groups' statistics.
+func splitBatchNorm(x *Node, groups int, scale, offset *Node, runMean, runVar *model.Variable, count int) *Node {
+	g := x.Graph()
+	n := x.Shape().Dim(0)
+	if n%groups != 0 {
+		panic(fmt.Sprintf("models: batch %d does not split into %d batch-norm groups", n, groups))
+	}
+	dims := append([]int{groups, n / groups}, x.Shape().Dimensions[1:]...)
+	xg := Reshape(x, dims...) // [G, N/G, ..., C]
+	axes := make([]int, 0, xg.Rank()-2)
+	for i := 1; i < xg.Rank()-1; i++ {
+		axes = append(axes, i)
+	}
+	keep := func(v *Node) *Node { // [G, C] → [G, 1, …, 1, C]
+		for range xg.Rank() - 2 {
+			v = InsertAxes(v, 1)
+		}
+		return v
+	}
+	mean := ReduceMean(xg, axes...)
+	centred := Sub(xg, keep(mean))
+	variance := ReduceMean(Square(centred), axes...)
+	perGroup := count / groups
+	unbiased := MulScalar(StopGradient(ReduceMean(variance, 0)), float64(perGroup)/float64(max(perGroup-1, 1)))
+	runMean.SetNodeValue(Add(MulScalar(runMean.NodeValue(g), 1-bnMomentum), MulScalar(StopGradient(ReduceMean(mean, 0)), bnMomentum)))
+	runVar.SetNodeValue(Add(MulScalar(runVar.NodeValue(g), 1-bnMomentum), MulScalar(unbiased, bnMomentum)))
+	inv := Reciprocal(Sqrt(AddScalar(variance, bnEpsilon)))
+	y := Mul(centred, keep(Mul(inv, InsertAxes(scale, 0))))
+	y = Add(y, ExpandLeftToRank(offset, xg.Rank()))
+	return Reshape(y, x.Shape().Dimensions...)
 }

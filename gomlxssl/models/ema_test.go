@@ -46,3 +46,37 @@ func TestUpdateTarget(t *testing.T) {
 		t.Errorf("tracked %d variables (want 1, not the one without an online twin); target trainable %v", tracked, target.Trainable)
 	}
 }
+
+// The queue replaces its oldest rows, wrapping around.
+func TestKeyQueue(t *testing.T) {
+	be, err := gobackend.New("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := model.NewStore()
+	exec := model.MustNewExec(be, store, func(scope *model.Scope, keys *Node) *Node {
+		scope.SetTraining(keys.Graph(), true)
+		queue, enqueue := KeyQueue(scope.In("moco"), keys.Graph(), 4, 2)
+		enqueue(keys)
+		return queue
+	})
+	step := func(a, b float32) []float32 {
+		return tensors.MustCopyFlatData[float32](exec.MustExec(tensors.FromFlatDataAndDimensions([]float32{a, a, b, b}, 2, 2))[0])
+	}
+	step(1, 2)
+	step(3, 4)
+	got := step(5, 6) // returns the queue before this step's keys
+	want := []float32{1, 1, 2, 2, 3, 3, 4, 4}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("queue after two steps %v, want %v", got, want)
+		}
+	}
+	got = step(7, 8) // the third step's keys replaced the oldest
+	want = []float32{5, 5, 6, 6, 3, 3, 4, 4}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("queue after wrapping %v, want %v", got, want)
+		}
+	}
+}
