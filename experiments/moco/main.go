@@ -8,6 +8,12 @@
 // comparable while the network learns, they are made by a *momentum key
 // encoder*, a slowly moving average of the query encoder. MoCo v2 adds
 // SimCLR's MLP head and stronger augmentation.
+//
+// Measured at the default preset (13 epochs, seed 1): kNN 18.4% and linear
+// 34.2% against the random-init encoder's 12.1% and 17.1% (SimCLR: 28.4%,
+// 48.2%) — at this budget the queue's slowly refreshed keys and the third
+// forward pass of the key encoder buy no more than SimCLR's in-batch
+// negatives.
 package main
 
 import (
