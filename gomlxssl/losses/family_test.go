@@ -10,6 +10,28 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 )
 
+// cosine is the cosine similarity of two vectors, in float64.
+func cosine(a, c []float64) float64 {
+	var dot, na, nc float64
+	for i := range a {
+		dot += a[i] * c[i]
+		na += a[i] * a[i]
+		nc += c[i] * c[i]
+	}
+	return dot / (math.Sqrt(na) * math.Sqrt(nc))
+}
+
+// toTensor is rows as a float32 tensor [len(rows), len(rows[0])].
+func toTensor(rows [][]float64) *tensors.Tensor {
+	out := make([]float32, 0, len(rows)*len(rows[0]))
+	for _, r := range rows {
+		for _, v := range r {
+			out = append(out, float32(v))
+		}
+	}
+	return tensors.FromFlatDataAndDimensions(out, len(rows), len(rows[0]))
+}
+
 // The float64 references below are written from each paper's formula, with
 // plain loops, independently of the graph code.
 
@@ -114,15 +136,7 @@ func vicregReference(z1, z2 [][]float64, w VICRegWeights) float64 {
 func hardNegReference(z1, z2 [][]float64, tau, beta, tauPlus float64) float64 {
 	z := append(append([][]float64{}, z1...), z2...)
 	n, b := len(z), len(z1)
-	cos := func(a, c []float64) float64 {
-		var dot, na, nc float64
-		for i := range a {
-			dot += a[i] * c[i]
-			na += a[i] * a[i]
-			nc += c[i] * c[i]
-		}
-		return dot / (math.Sqrt(na) * math.Sqrt(nc))
-	}
+	cos := cosine
 	N := float64(n - 2)
 	total := 0.0
 	for i := range n {
@@ -150,15 +164,7 @@ func runLoss(t *testing.T, f func(a, b *Node) *Node, z1, z2 [][]float64) float64
 	if err != nil {
 		t.Fatal(err)
 	}
-	flat := func(rows [][]float64) *tensors.Tensor {
-		out := make([]float32, 0, len(rows)*len(rows[0]))
-		for _, r := range rows {
-			for _, v := range r {
-				out = append(out, float32(v))
-			}
-		}
-		return tensors.FromFlatDataAndDimensions(out, len(rows), len(rows[0]))
-	}
+	flat := toTensor
 	return float64(tensors.ToScalar[float32](MustExecOnce(backend, f, flat(z1), flat(z2))))
 }
 
@@ -251,15 +257,7 @@ func TestHardNegativeMatchesReference(t *testing.T) {
 
 // simsiamReference: ½(−mean cos(p1_b, z2_b)) + ½(−mean cos(p2_b, z1_b)).
 func simsiamReference(p1, p2, z1, z2 [][]float64) float64 {
-	cos := func(a, c []float64) float64 {
-		var dot, na, nc float64
-		for i := range a {
-			dot += a[i] * c[i]
-			na += a[i] * a[i]
-			nc += c[i] * c[i]
-		}
-		return dot / (math.Sqrt(na) * math.Sqrt(nc))
-	}
+	cos := cosine
 	var s1, s2 float64
 	for b := range p1 {
 		s1 += cos(p1[b], z2[b])
@@ -275,15 +273,7 @@ func TestSimSiamMatchesReference(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	flat := func(rows [][]float64) *tensors.Tensor {
-		out := make([]float32, 0, len(rows)*len(rows[0]))
-		for _, r := range rows {
-			for _, v := range r {
-				out = append(out, float32(v))
-			}
-		}
-		return tensors.FromFlatDataAndDimensions(out, len(rows), len(rows[0]))
-	}
+	flat := toTensor
 	for _, tc := range []struct{ b, d int }{{2, 3}, {16, 32}, {64, 128}} {
 		p1, p2 := rounded(randomRows(rng, tc.b, tc.d)), rounded(randomRows(rng, tc.b, tc.d))
 		z1, z2 := rounded(randomRows(rng, tc.b, tc.d)), rounded(randomRows(rng, tc.b, tc.d))
@@ -307,15 +297,7 @@ func TestSimSiamMatchesReference(t *testing.T) {
 
 // mocoReference is MoCo's eq. (1) in float64 with cosine similarities.
 func mocoReference(q, k, queue [][]float64, tau float64) float64 {
-	cos := func(a, c []float64) float64 {
-		var dot, na, nc float64
-		for i := range a {
-			dot += a[i] * c[i]
-			na += a[i] * a[i]
-			nc += c[i] * c[i]
-		}
-		return dot / (math.Sqrt(na) * math.Sqrt(nc))
-	}
+	cos := cosine
 	total := 0.0
 	for b := range q {
 		pos := math.Exp(cos(q[b], k[b]) / tau)
@@ -334,15 +316,7 @@ func TestMoCoMatchesReference(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	flat := func(rows [][]float64) *tensors.Tensor {
-		out := make([]float32, 0, len(rows)*len(rows[0]))
-		for _, r := range rows {
-			for _, v := range r {
-				out = append(out, float32(v))
-			}
-		}
-		return tensors.FromFlatDataAndDimensions(out, len(rows), len(rows[0]))
-	}
+	flat := toTensor
 	for _, tc := range []struct {
 		b, d, k int
 		tau     float64

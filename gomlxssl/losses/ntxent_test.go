@@ -17,15 +17,7 @@ import (
 func ntxentReference(z1, z2 [][]float64, tau float64) float64 {
 	z := append(append([][]float64{}, z1...), z2...)
 	n, b := len(z), len(z1)
-	cos := func(a, c []float64) float64 {
-		var dot, na, nc float64
-		for i := range a {
-			dot += a[i] * c[i]
-			na += a[i] * a[i]
-			nc += c[i] * c[i]
-		}
-		return dot / (math.Sqrt(na) * math.Sqrt(nc))
-	}
+	cos := cosine
 	var total float64
 	for i := range n {
 		pos := (i + b) % n
