@@ -18,6 +18,7 @@ package main
 
 import (
 	"flag"
+	"fmt"
 
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
@@ -125,7 +126,19 @@ func moco(enc models.Encoder) experiment.Method {
 func augmentation() augment.Config { return augment.SimCLRShapes() }
 
 func spec() experiment.Spec {
-	return experiment.Spec{Name: "moco", Title: "MoCo v2", Flags: knobs, Augment: augmentation(), Build: moco}
+	return experiment.Spec{Name: "moco", Title: "MoCo v2", Flags: knobs, Augment: augmentation(), Build: moco, Check: checkQueue}
+}
+
+// checkQueue refuses a queue that the step's 2B keys do not tile, or that is
+// larger than the training set (it would hold the same image twice).
+func checkQueue(trainSize, batch int) error {
+	switch {
+	case queueSize <= 0 || queueSize%(2*batch) != 0:
+		return fmt.Errorf("-queue %d must be a positive multiple of 2 × -batch (%d)", queueSize, 2*batch)
+	case queueSize > trainSize:
+		return fmt.Errorf("-queue %d is larger than the training set (%d images)", queueSize, trainSize)
+	}
+	return nil
 }
 
 func main() { experiment.Main(spec()) }

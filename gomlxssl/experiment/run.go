@@ -49,6 +49,10 @@ type Spec struct {
 	Flags func(fs *flag.FlagSet)
 	// Build makes the method for the chosen encoder, once flags are parsed.
 	Build func(enc models.Encoder) Method
+	// Check, if set, validates the method's flags against the data and the
+	// batch before anything trains (MoCo: the queue must tile by the batch's
+	// keys and not exceed the training set), with an error that says which flag.
+	Check func(trainSize, batch int) error
 }
 
 // Flags registers the shared flags and the method's own on fs.
@@ -260,6 +264,11 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 	split, err := o.LoadData()
 	if err != nil {
 		return nil, err
+	}
+	if spec.Check != nil {
+		if err := spec.Check(split.Train.Len(), o.Batch); err != nil {
+			return nil, err
+		}
 	}
 	dir := filepath.Join(o.Out, spec.Name)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
