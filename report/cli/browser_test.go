@@ -111,11 +111,29 @@ func poll(t *testing.T, ctx context.Context, what, js string, timeout time.Durat
 func TestBrowser(t *testing.T) {
 	ctx := browser(t)
 	shots := os.Getenv("MEGA_SCREENSHOTS")
-	root, out, addr := server(t, func(_, out string) {
-		// Screenshots for the README show real results when there are some.
+	root, out, addr := server(t, func(root, out string) {
+		// Screenshots for the README show the repository's experiments and
+		// real results when there are some, not the fixture's sample.
 		real := filepath.Join(repoRoot, "out", "simclr")
 		if _, err := os.Stat(filepath.Join(real, "run.json")); shots == "" || err != nil {
 			return
+		}
+		if err := os.RemoveAll(filepath.Join(root, "experiments", "rotation")); err != nil {
+			t.Fatal(err)
+		}
+		mains, _ := filepath.Glob(filepath.Join(repoRoot, "experiments", "*", "main.go"))
+		for _, m := range mains {
+			b, err := os.ReadFile(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dst := filepath.Join(root, "experiments", filepath.Base(filepath.Dir(m)), "main.go")
+			if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(dst, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
 		}
 		files, _ := filepath.Glob(filepath.Join(real, "*.*"))
 		for _, f := range files {
