@@ -63,10 +63,7 @@ func knobs(fs *flag.FlagSet) {
 func byol(enc models.Encoder) experiment.Method {
 	projector := models.MLPHead{Hidden: projHidden, Out: projDim}
 	predictor := models.MLPHead{Hidden: predHidden, Out: projDim}
-	network := func(scope *model.Scope, x *Node) (h, z *Node) {
-		h = enc.Apply(scope.In("encoder"), x)
-		return h, projector.Apply(scope.In("projector"), h)
-	}
+	network := experiment.Network(enc, projector, "projector")
 	return experiment.Method{
 		Loss: func(scope *model.Scope, v1, v2 *Node) *Node {
 			b := v1.Shape().Dim(0)

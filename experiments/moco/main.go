@@ -89,10 +89,7 @@ func interleave(n, groups int) (perm, inverse *tensors.Tensor) {
 // queue (`models.KeyQueue`).
 func moco(enc models.Encoder) experiment.Method {
 	head := models.MLPHead{Hidden: projHidden, Out: projDim}
-	network := func(scope *model.Scope, x *Node) (h, z *Node) {
-		h = enc.Apply(scope.In("encoder"), x)
-		return h, head.Apply(scope.In("projection"), h)
-	}
+	network := experiment.Network(enc, head, "projection")
 	return experiment.Method{
 		Loss: func(scope *model.Scope, v1, v2 *Node) *Node {
 			g := v1.Graph()

@@ -56,11 +56,10 @@ func knobs(fs *flag.FlagSet) {
 func simsiam(enc models.Encoder) experiment.Method {
 	projector := models.MLPHead{Hidden: projHidden, Out: projDim}
 	predictor := models.MLPHead{Hidden: predHidden, Out: projDim}
+	network := experiment.Network(enc, projector, "projector")
 	embed := func(scope *model.Scope, x *Node) (h, z *Node) {
-		h = enc.Apply(scope.In("encoder"), x)
-		// The projector ends with batch norm, as the paper's.
-		z = models.BatchNorm(scope.In("projector_bn"), projector.Apply(scope.In("projector"), h))
-		return h, z
+		h, z = network(scope, x)
+		return h, models.BatchNorm(scope.In("projector_bn"), z) // the projector ends with batch norm, as the paper's
 	}
 	return experiment.Method{
 		Loss: func(scope *model.Scope, v1, v2 *Node) *Node {

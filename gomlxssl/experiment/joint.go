@@ -5,6 +5,7 @@ import (
 	"github.com/gomlx/gomlx/ml/model"
 
 	"github.com/mega-ssl/mega/gomlxssl/models"
+	"github.com/mega-ssl/mega/gomlxssl/train"
 )
 
 // JointEmbedding is the Method of every two-view objective whose views share
@@ -14,10 +15,7 @@ import (
 // so that the batch-norm statistics are shared by the two views and one
 // matrix product serves both. loss receives the two views' projections.
 func JointEmbedding(enc models.Encoder, head models.MLPHead, headScope string, loss func(z1, z2 *Node) *Node) Method {
-	embed := func(scope *model.Scope, x *Node) (h, z *Node) {
-		h = enc.Apply(scope.In("encoder"), x)
-		return h, head.Apply(scope.In("%s", headScope), h)
-	}
+	embed := Network(enc, head, headScope)
 	return Method{
 		Loss: func(scope *model.Scope, v1, v2 *Node) *Node {
 			b := v1.Shape().Dim(0)
@@ -25,5 +23,16 @@ func JointEmbedding(enc models.Encoder, head models.MLPHead, headScope string, l
 			return loss(Slice(z, AxisRange(0, b)), Slice(z, AxisRange(b, 2*b)))
 		},
 		Embed: embed,
+	}
+}
+
+// Network is the encoder (scope "encoder") followed by head (scope
+// headScope): it returns the representation h the probes read and the
+// projection z. Momentum methods apply it twice, under an online and a
+// target scope.
+func Network(enc models.Encoder, head models.MLPHead, headScope string) train.EmbedFn {
+	return func(scope *model.Scope, x *Node) (h, z *Node) {
+		h = enc.Apply(scope.In("encoder"), x)
+		return h, head.Apply(scope.In("%s", headScope), h)
 	}
 }
