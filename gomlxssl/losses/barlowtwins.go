@@ -28,7 +28,7 @@ func BarlowTwins(z1, z2 *Node, lambda float64) *Node {
 		return Div(centred, std)
 	}
 	c := DivScalar(MatMul(Transpose(standardise(z1), 0, 1), standardise(z2)), float64(b)) // [D, D]
-	eye := Equal(Iota(z1.Graph(), shapesOf(nil, d, d), 0), Iota(z1.Graph(), shapesOf(nil, d, d), 1))
+	eye := diagonal(z1.Graph(), d)
 	zeros := ZerosLike(c)
 	onDiag := ReduceAllSum(Square(Where(eye, OneMinus(c), zeros)))
 	offDiag := ReduceAllSum(Square(Where(eye, zeros, c)))

@@ -25,15 +25,9 @@ func HardNegative(z1, z2 *Node, temperature, beta, tauPlus float64) *Node {
 	if !z1.Shape().Equal(z2.Shape()) || z1.Rank() != 2 {
 		panic(fmt.Sprintf("losses.HardNegative: want two [B, D] views of one shape, got %s and %s", z1.Shape(), z2.Shape()))
 	}
-	g := z1.Graph()
-	b := z1.Shape().Dim(0)
-	n := 2 * b
-	z := L2NormalizeWithEpsilon(Concatenate([]*Node{z1, z2}, 0), 1e-12, -1) // [2B, D]
-	logits := DivScalar(MatMul(z, Transpose(z, 0, 1)), temperature)         // s/τ, [2B, 2B]
-	rows := Iota(g, shapesOf(g, n, n), 0)
-	cols := Iota(g, shapesOf(g, n, n), 1)
-	positive := Equal(cols, ModScalar(AddScalar(rows, b), n))
-	negative := LogicalNot(LogicalOr(positive, Equal(rows, cols)))
+	n := 2 * z1.Shape().Dim(0)
+	logits, positive, self := viewPairs(z1, z2, temperature) // s/τ, [2B, 2B]
+	negative := LogicalNot(LogicalOr(positive, self))
 	zeros := ZerosLike(logits)
 	posLogit := ReduceSum(Where(positive, logits, zeros), -1) // s⁺/τ per anchor
 	numNeg := float64(n - 2)

@@ -22,19 +22,9 @@ func NTXent(z1, z2 *Node, temperature float64) *Node {
 	if !z1.Shape().Equal(z2.Shape()) || z1.Rank() != 2 {
 		panic(fmt.Sprintf("losses.NTXent: want two [B, D] views of one shape, got %s and %s", z1.Shape(), z2.Shape()))
 	}
-	g := z1.Graph()
-	b := z1.Shape().Dim(0)
-	z := L2NormalizeWithEpsilon(Concatenate([]*Node{z1, z2}, 0), 1e-12, -1) // [2B, D]
-	logits := DivScalar(MatMul(z, Transpose(z, 0, 1)), temperature)         // [2B, 2B]
-
-	n := 2 * b
-	rows := Iota(g, shapesOf(g, n, n), 0)
-	cols := Iota(g, shapesOf(g, n, n), 1)
+	logits, positive, self := viewPairs(z1, z2, temperature)
 	// An anchor is never its own negative: mask the diagonal out of the softmax.
-	self := Equal(rows, cols)
-	logits = Where(self, BroadcastToShape(Scalar(g, logits.DType(), -1e9), logits.Shape()), logits)
-	// The positive of row i is row (i + B) mod 2B.
-	positive := Equal(cols, ModScalar(AddScalar(rows, b), n))
+	logits = Where(self, BroadcastToShape(Scalar(z1.Graph(), logits.DType(), -1e9), logits.Shape()), logits)
 	logProb := LogSoftmax(logits, -1)
 	picked := ReduceSum(Where(positive, logProb, ZerosLike(logProb)), -1)
 	return Neg(ReduceAllMean(picked))

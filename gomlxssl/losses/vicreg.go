@@ -30,7 +30,7 @@ func VICReg(z1, z2 *Node, w VICRegWeights) *Node {
 	}
 	b, d := z1.Shape().Dim(0), z1.Shape().Dim(1)
 	inv := ReduceAllMean(Square(Sub(z1, z2)))
-	eye := Equal(Iota(z1.Graph(), shapesOf(nil, d, d), 0), Iota(z1.Graph(), shapesOf(nil, d, d), 1))
+	eye := diagonal(z1.Graph(), d)
 	variance, covariance := ScalarZero(z1.Graph(), z1.DType()), ScalarZero(z1.Graph(), z1.DType())
 	for _, z := range []*Node{z1, z2} {
 		centred := Sub(z, InsertAxes(ReduceMean(z, 0), 0))
