@@ -66,15 +66,15 @@ func byol(enc models.Encoder) experiment.Method {
 	network := experiment.Network(enc, projector, "projector")
 	return experiment.Method{
 		Loss: func(scope *model.Scope, v1, v2 *Node) *Node {
-			b := v1.Shape().Dim(0)
-			x := Concatenate([]*Node{v1, v2}, 0)
+			x := experiment.BothViews(v1, v2)
 			online := scope.In("online")
 			_, z := network(online, x)
 			p := predictor.Apply(online.In("predictor"), z)
 			_, zt := network(scope.In("target"), x)
 			models.UpdateTarget(scope, x.Graph(), "online", "target", momentum)
-			first, second := AxisRange(0, b), AxisRange(b, 2*b)
-			return losses.SimSiam(Slice(p, first), Slice(p, second), Slice(zt, first), Slice(zt, second))
+			p1, p2 := experiment.SplitViews(p)
+			z1, z2 := experiment.SplitViews(zt)
+			return losses.SimSiam(p1, p2, z1, z2)
 		},
 		// The probes read the online encoder.
 		Embed: func(scope *model.Scope, x *Node) (h, z *Node) { return network(scope.In("online"), x) },

@@ -93,21 +93,19 @@ func moco(enc models.Encoder) experiment.Method {
 	return experiment.Method{
 		Loss: func(scope *model.Scope, v1, v2 *Node) *Node {
 			g := v1.Graph()
-			b := v1.Shape().Dim(0)
-			x := Concatenate([]*Node{v1, v2}, 0)
+			x := experiment.BothViews(v1, v2)
 			query, key := scope.In("online"), scope.In("target")
 			query.SetParam(models.BNGroupsParam, bnGroups)
 			key.SetParam(models.BNGroupsParam, bnGroups)
 			_, q := network(query, x)
-			perm, inverse := interleave(2*b, bnGroups)
+			perm, inverse := interleave(x.Shape().Dim(0), bnGroups)
 			_, kShuffled := network(key, Gather(x, ConstTensor(g, perm), false))
 			k := Gather(kShuffled, ConstTensor(g, inverse), false)
 			models.UpdateTarget(scope, g, "online", "target", momentum)
 			queue, enqueue := models.KeyQueue(scope.In("moco"), g, queueSize, projDim)
-			first, second := AxisRange(0, b), AxisRange(b, 2*b)
-			loss := MulScalar(Add(
-				losses.MoCo(Slice(q, first), Slice(k, second), queue, temperature),
-				losses.MoCo(Slice(q, second), Slice(k, first), queue, temperature)), 0.5)
+			q1, q2 := experiment.SplitViews(q)
+			k1, k2 := experiment.SplitViews(k)
+			loss := MulScalar(Add(losses.MoCo(q1, k2, queue, temperature), losses.MoCo(q2, k1, queue, temperature)), 0.5)
 			enqueue(k)
 			return loss
 		},

@@ -63,11 +63,10 @@ func simsiam(enc models.Encoder) experiment.Method {
 	}
 	return experiment.Method{
 		Loss: func(scope *model.Scope, v1, v2 *Node) *Node {
-			b := v1.Shape().Dim(0)
-			_, z := embed(scope, Concatenate([]*Node{v1, v2}, 0))
-			p := predictor.Apply(scope.In("predictor"), z)
-			first, second := AxisRange(0, b), AxisRange(b, 2*b)
-			return losses.SimSiam(Slice(p, first), Slice(p, second), Slice(z, first), Slice(z, second))
+			_, z := embed(scope, experiment.BothViews(v1, v2))
+			p1, p2 := experiment.SplitViews(predictor.Apply(scope.In("predictor"), z))
+			z1, z2 := experiment.SplitViews(z)
+			return losses.SimSiam(p1, p2, z1, z2)
 		},
 		Embed: embed,
 	}

@@ -18,9 +18,8 @@ func JointEmbedding(enc models.Encoder, head models.MLPHead, headScope string, l
 	embed := Network(enc, head, headScope)
 	return Method{
 		Loss: func(scope *model.Scope, v1, v2 *Node) *Node {
-			b := v1.Shape().Dim(0)
-			_, z := embed(scope, Concatenate([]*Node{v1, v2}, 0))
-			return loss(Slice(z, AxisRange(0, b)), Slice(z, AxisRange(b, 2*b)))
+			_, z := embed(scope, BothViews(v1, v2))
+			return loss(SplitViews(z))
 		},
 		Embed: embed,
 	}
@@ -35,4 +34,14 @@ func Network(enc models.Encoder, head models.MLPHead, headScope string) train.Em
 		h = enc.Apply(scope.In("encoder"), x)
 		return h, head.Apply(scope.In("%s", headScope), h)
 	}
+}
+
+// BothViews stacks the two views' batches [B, …] into one [2B, …], view 1
+// first, so that one pass of a network serves both.
+func BothViews(v1, v2 *Node) *Node { return Concatenate([]*Node{v1, v2}, 0) }
+
+// SplitViews is the inverse of BothViews: the two halves of x [2B, …].
+func SplitViews(x *Node) (first, second *Node) {
+	b := x.Shape().Dim(0) / 2
+	return Slice(x, AxisRange(0, b)), Slice(x, AxisRange(b, 2*b))
 }
