@@ -7,7 +7,7 @@ import (
 )
 
 func TestQuickPresetEndToEnd(t *testing.T) {
-	r := experimenttest.QuickRun(t, spec())
+	r, _ := experimenttest.QuickRun(t, spec())
 	if got, ok := r.Config["lambda"].(float64); !ok || got != 0.0051 {
 		t.Errorf("run.json records λ = %v, want 0.0051", r.Config["lambda"])
 	}

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,28 +9,18 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mega-ssl/mega/gomlxssl/experiment"
+	"github.com/mega-ssl/mega/gomlxssl/experiment/experimenttest"
 	"github.com/mega-ssl/mega/gomlxssl/results"
 	"github.com/mega-ssl/mega/report/site"
 )
 
-// TestQuickPresetEndToEnd trains SimCLR with -preset quick and checks the
-// results contract and that it learned: its kNN accuracy beats the
-// random-init encoder's under the same protocol.
+// TestQuickPresetEndToEnd trains SimCLR with -preset quick: on top of what
+// every experiment's quick run must deliver (experimenttest.QuickRun), it
+// checks the results contract's field names and that SimCLR's kNN accuracy
+// beats the random-init encoder's, then builds the report on the output.
 func TestQuickPresetEndToEnd(t *testing.T) {
-	out := t.TempDir()
-	fs := flag.NewFlagSet("simclr", flag.ContinueOnError)
-	opts := experiment.Flags(spec(), fs)
-	if err := fs.Parse([]string{"-preset", "quick", "-out", out, "-backend", "go"}); err != nil {
-		t.Fatal(err)
-	}
-	start := time.Now()
-	run, err := experiment.Run(context.Background(), spec(), opts, fs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("quick preset: %.0f s; kNN %.3f (random init %.3f, supervised %.3f), linear %.3f",
-		time.Since(start).Seconds(), run.Metrics.KNNTop1, run.Baselines.RandomInit.KNNTop1, run.Baselines.Supervised.KNNTop1, run.Metrics.LinearTop1)
+	run, out := experimenttest.QuickRun(t, spec())
+	t.Logf("supervised baseline kNN %.3f", run.Baselines.Supervised.KNNTop1)
 
 	dir := filepath.Join(out, "simclr")
 	raw, err := os.ReadFile(filepath.Join(dir, "run.json"))
@@ -65,10 +53,7 @@ func TestQuickPresetEndToEnd(t *testing.T) {
 	sub(base["supervised"].(map[string]any), "knn_top1", "linear_top1")
 	sub(doc["config"].(map[string]any), "temperature", "preset", "seed", "epochs", "batch", "backend")
 
-	r, err := results.ReadRun(filepath.Join(dir, "run.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := run
 	if r.Status != results.StatusComplete || r.Env.Backend != "go" || r.Dataset.Name != "shapes" || r.Metrics.KNNK != 20 {
 		t.Errorf("run.json: status %q, backend %q, dataset %q, k %d", r.Status, r.Env.Backend, r.Dataset.Name, r.Metrics.KNNK)
 	}
@@ -77,23 +62,12 @@ func TestQuickPresetEndToEnd(t *testing.T) {
 			t.Errorf("accuracy %g outside [0, 1]", acc)
 		}
 	}
-	if r.Collapsed {
-		t.Error("the quick run is flagged collapsed")
-	}
 	if r.Metrics.KNNTop1 <= r.Baselines.RandomInit.KNNTop1 {
 		t.Errorf("SimCLR kNN %.3f does not beat the random-init encoder's %.3f", r.Metrics.KNNTop1, r.Baselines.RandomInit.KNNTop1)
 	}
 	rows, err := results.ReadMetrics(filepath.Join(dir, "metrics.csv"))
 	if err != nil || len(rows) != r.Metrics.Epochs {
 		t.Errorf("metrics.csv: %d rows (%v), want %d", len(rows), err, r.Metrics.Epochs)
-	}
-	for _, f := range r.Figures {
-		if _, err := os.Stat(filepath.Join(dir, f.File)); err != nil || f.Caption == "" {
-			t.Errorf("figure %s: %v, caption %q", f.File, err, f.Caption)
-		}
-	}
-	if _, err := os.Stat(filepath.Join(dir, "embeddings.csv")); err != nil {
-		t.Error(err)
 	}
 
 	// The report reads what the run wrote: SimCLR's section shows its

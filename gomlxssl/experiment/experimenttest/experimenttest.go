@@ -19,8 +19,8 @@ import (
 )
 
 // QuickRun trains spec with -preset quick (plus extra flags) into a
-// temporary directory and returns its run.json.
-func QuickRun(t *testing.T, spec experiment.Spec, extra ...string) *results.Run {
+// temporary output directory and returns its run.json and that directory.
+func QuickRun(t *testing.T, spec experiment.Spec, extra ...string) (*results.Run, string) {
 	t.Helper()
 	out := t.TempDir()
 	fs := flag.NewFlagSet(spec.Name, flag.ContinueOnError)
@@ -54,5 +54,5 @@ func QuickRun(t *testing.T, spec experiment.Spec, extra ...string) *results.Run 
 			t.Errorf("%s: %v, caption %q", f.File, err, f.Caption)
 		}
 	}
-	return r
+	return r, out
 }
