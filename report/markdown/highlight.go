@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
@@ -34,23 +35,31 @@ func Highlight(code, lang string) (template.HTML, error) {
 
 var selector = regexp.MustCompile(`(?m)^(/\*.*?\*/ )?(\.chroma|\.bg)`)
 
+// The two style sheets chroma writes, once: they never change.
+var (
+	lightCSS = sync.OnceValue(func() string { return styleCSS("github") })
+	darkCSS  = sync.OnceValue(func() string { return styleCSS("github-dark") })
+)
+
+func styleCSS(name string) string {
+	var b bytes.Buffer
+	_ = formatter.WriteCSS(&b, styles.Get(name))
+	return b.String()
+}
+
 // CSS is the highlighting style sheet: GitHub's colours, and GitHub Dark's
-// under darkSelector (a selector for the page root in dark mode, such as
-// `:root[data-theme="dark"]`).
+// under each of darkSelectors (a selector for the page root in dark mode,
+// such as `:root[data-theme="dark"]`).
 func CSS(darkSelectors ...string) string {
-	var light, dark bytes.Buffer
-	_ = formatter.WriteCSS(&light, styles.Get("github"))
-	_ = formatter.WriteCSS(&dark, styles.Get("github-dark"))
 	var b strings.Builder
-	b.WriteString(light.String())
+	b.WriteString(lightCSS())
 	for _, sel := range darkSelectors {
-		b.WriteString(selector.ReplaceAllString(dark.String(), "$1"+sel+" $2"))
+		b.WriteString(DarkCSS(sel))
 	}
 	return b.String()
 }
 
 // DarkCSS is only the dark rules, under selector (for a media query).
-func DarkCSS(selector string) string {
-	full, light := CSS(selector), CSS()
-	return strings.TrimPrefix(full, light)
+func DarkCSS(sel string) string {
+	return selector.ReplaceAllString(darkCSS(), "$1"+sel+" $2")
 }
