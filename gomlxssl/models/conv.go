@@ -47,9 +47,25 @@ func Conv2D(scope *model.Scope, x *Node, outChannels, kernel, stride int) *Node 
 // On the Go backend it is im2col: one Gather reads, for every output position,
 // the k*k input pixels its kernel covers (rows of C channels of the padded,
 // flattened input) into a patch matrix [B*H'*W', k*k*C] that one MatMul
-// multiplies by the kernel. The gradients are written out (see convGrads) in
-// the layouts the backend's matrix kernels read directly. On XLA the backend's
-// own convolution is used: there it is the fast path.
+// multiplies by the kernel. On XLA the backend's own convolution is used:
+// there it is the fast path.
+//
+// Its gradients are written out in the layouts the backend's matrix kernels
+// read directly. GoMLX's gradient of MatMul(cols, w) computes dw as colsᵀ·dY, contracting
+// the patch matrix's first axis; the Go backend's matrix kernels want the
+// left operand's contracted axis last, so it transposed the whole patch
+// matrix every step (a third of the step's time). Here dw is (dYᵀ·cols)ᵀ, which
+// transposes only dY, K/O ≈ 4.5 times smaller for a 3x3 convolution. And the
+// input's gradient goes through one ScatterSum with the Gather's indices,
+// without the identity transposes and copies GoMLX's generic gradients add.
+//
+// How: x and w enter through identities with custom gradients, and the
+// product's output through one that records dY. Reverse-mode autodiff visits
+// the output first; the identities' gradient functions then build their
+// gradients from dY and ignore the gradient autodiff derived for them, which
+// the backend never computes because nothing uses it (its executable prunes
+// unused nodes). TestConv2DMatchesConvolve checks both gradients against the
+// backend's own convolution.
 func Conv2DWithKernel(x, w *Node, stride int) *Node {
 	k := w.Shape().Dim(0)
 	inChannels, outChannels := w.Shape().Dim(2), w.Shape().Dim(3)
@@ -74,21 +90,14 @@ func Conv2DWithKernel(x, w *Node, stride int) *Node {
 	}
 	patches := func(x *Node) *Node {
 		if idx == nil {
-			return padColumns(Reshape(x, batch*height*width, inChannels), kkPadded)
+			return zeroPadAxis(Reshape(x, batch*height*width, inChannels), 1, kkPadded)
 		}
 		if pad > 0 {
 			x = padSpatial(x, pad)
 		}
 		rows := Reshape(x, batch*hp*wp, inChannels)
 		cols := Reshape(Gather(rows, idx, true), batch*outH*outW, kk) // (dy, dx, c) order, like w
-		return padColumns(cols, kkPadded)
-	}
-	kernel := func(w *Node) *Node {
-		w2 := Reshape(w, kk, outChannels)
-		if kkPadded > kk {
-			w2 = Pad(w2, ScalarZero(w.Graph(), w.DType()), compute.PadAxis{End: kkPadded - kk}, compute.PadAxis{})
-		}
-		return w2
+		return zeroPadAxis(cols, 1, kkPadded)
 	}
 
 	var dY, cols, w2 *Node // dY: the gradient of the output, [B*H'*W', out]
@@ -99,10 +108,7 @@ func Conv2DWithKernel(x, w *Node, stride int) *Node {
 	}
 	xg := IdentityWithCustomGradient(x, func(_, _ *Node) *Node {
 		need()
-		dCols := DotGeneral(dY, []int{1}, nil, w2, []int{1}, nil) // [B*H'*W', kkPadded]
-		if kkPadded > kk {
-			dCols = Slice(dCols, AxisRange(), AxisRange(0, kk))
-		}
+		dCols := trimAxis(DotGeneral(dY, []int{1}, nil, w2, []int{1}, nil), 1, kk) // [B*H'*W', kk]
 		if idx == nil {
 			return Reshape(dCols, x.Shape().Dimensions...)
 		}
@@ -120,14 +126,11 @@ func Conv2DWithKernel(x, w *Node, stride int) *Node {
 		// packing, at memory speed; the backend's Transpose op ran at 0.6
 		// GB/s on these tall, thin matrices. The product by the identity
 		// costs 2·out²·B·H'·W' flops, about 5 ms per layer here.
-		dYt := DotGeneral(Identity2D(dY.Graph(), dY.DType(), outChannels), []int{1}, nil, dY, []int{1}, nil)
+		dYt := DotGeneral(identity(dY.Graph(), dY.DType(), outChannels), []int{1}, nil, dY, []int{1}, nil)
 		dW := Transpose(DotGeneral(dYt, []int{1}, nil, cols, []int{0}, nil), 0, 1)
-		if kkPadded > kk {
-			dW = Slice(dW, AxisRange(0, kk), AxisRange())
-		}
-		return Reshape(dW, w.Shape().Dimensions...)
+		return Reshape(trimAxis(dW, 0, kk), w.Shape().Dimensions...)
 	})
-	cols, w2 = patches(xg), kernel(wg)
+	cols, w2 = patches(xg), zeroPadAxis(Reshape(wg, kk, outChannels), 0, kkPadded)
 	y := IdentityWithCustomGradient(MatMul(cols, w2), func(_, v *Node) *Node {
 		dY = v
 		return v
@@ -135,30 +138,28 @@ func Conv2DWithKernel(x, w *Node, stride int) *Node {
 	return Reshape(y, batch, outH, outW, outChannels)
 }
 
-// convGrads: why Conv2DWithKernel writes its own gradients.
-//
-// GoMLX's gradient of MatMul(cols, w) computes dw as colsᵀ·dY, contracting
-// the patch matrix's first axis; the Go backend's matrix kernels want the
-// left operand's contracted axis last, so it transposed the whole patch
-// matrix every step (a third of the step's time). Here dw is (dYᵀ·cols)ᵀ, which
-// transposes only dY, K/O ≈ 4.5 times smaller for a 3x3 convolution. And the
-// input's gradient goes through one ScatterSum with the Gather's indices,
-// without the identity transposes and copies GoMLX's generic gradients add.
-//
-// How: x and w enter through identities with custom gradients, and the
-// product's output through one that records dY. Reverse-mode autodiff visits
-// the output first; the identities' gradient functions then build their
-// gradients from dY and ignore the gradient autodiff derived for them, which
-// the backend never computes because nothing uses it (its executable prunes
-// unused nodes). TestConv2DMatchesConvolve checks both gradients against the
-// backend's own convolution.
-
-// padColumns appends zero columns to m [N, K] up to width.
-func padColumns(m *Node, width int) *Node {
-	if k := m.Shape().Dim(1); width > k {
-		return Pad(m, ScalarZero(m.Graph(), m.DType()), compute.PadAxis{}, compute.PadAxis{End: width - k})
+// zeroPadAxis appends zeros to axis of the matrix m up to size.
+func zeroPadAxis(m *Node, axis, size int) *Node {
+	n := m.Shape().Dim(axis)
+	if size <= n {
+		return m
 	}
-	return m
+	pads := make([]compute.PadAxis, m.Rank())
+	pads[axis].End = size - n
+	return Pad(m, ScalarZero(m.Graph(), m.DType()), pads...)
+}
+
+// trimAxis keeps the first size entries of axis of m (undoing zeroPadAxis).
+func trimAxis(m *Node, axis, size int) *Node {
+	if m.Shape().Dim(axis) <= size {
+		return m
+	}
+	ranges := make([]SliceAxisSpec, m.Rank())
+	for i := range ranges {
+		ranges[i] = AxisRange()
+	}
+	ranges[axis] = AxisRange(0, size)
+	return Slice(m, ranges...)
 }
 
 // im2colIndices returns, for every output position (b, y, x) and kernel tap
@@ -195,7 +196,7 @@ func shapeOf(x *Node, dims ...int) shapes.Shape {
 	return shapes.Make(x.DType(), dims...)
 }
 
-// Identity2D is the n×n identity matrix.
-func Identity2D(g *Graph, dtype dtypes.DType, n int) *Node {
+// identity is the n×n identity matrix.
+func identity(g *Graph, dtype dtypes.DType, n int) *Node {
 	return ConvertDType(Equal(Iota(g, shapes.Make(dtypes.Int32, n, n), 0), Iota(g, shapes.Make(dtypes.Int32, n, n), 1)), dtype)
 }
