@@ -1,0 +1,54 @@
+package models
+
+import (
+	"math"
+	"testing"
+
+	"github.com/gomlx/compute/gobackend"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
+)
+
+// A new entry takes the embedding (normalised); a seen one moves towards the
+// embedding with momentum and is renormalised; other entries stay.
+func TestMemoryBank(t *testing.T) {
+	be, err := gobackend.New("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := model.NewStore()
+	exec := model.MustNewExec(be, store, func(scope *model.Scope, idx, emb *Node) (*Node, *Node) {
+		scope.SetTraining(idx.Graph(), true)
+		bank := NewMemoryBank(scope.In("bank"), idx.Graph(), 4, 2)
+		bank.Update(idx, emb, 0.5)
+		return bank.Entries, bank.Seen
+	})
+	step := func(idx []int32, emb []float32) {
+		exec.MustExec(tensors.FromValue(idx), tensors.FromFlatDataAndDimensions(emb, len(idx), 2))
+	}
+	entry := func(i int) []float32 {
+		v := store.GetVariable("/bank/bank")
+		return tensors.MustCopyFlatData[float32](v.MustValue())[2*i : 2*i+2]
+	}
+	step([]int32{2, 0}, []float32{3, 4, 0, -2}) // both new: normalised embeddings
+	initial3 := append([]float32(nil), entry(3)...)
+	want := map[int][]float32{2: {0.6, 0.8}, 0: {0, -1}}
+	for i, w := range want {
+		if e := entry(i); math.Abs(float64(e[0]-w[0])) > 1e-6 || math.Abs(float64(e[1]-w[1])) > 1e-6 {
+			t.Errorf("new entry %d = %v, want %v", i, e, w)
+		}
+	}
+	step([]int32{2, 1}, []float32{1, 0, 5, 0}) // 2 seen: ½[0.6 0.8] + ½[1 0] = [0.8 0.4], normalised
+	n := math.Hypot(0.8, 0.4)
+	if e := entry(2); math.Abs(float64(e[0])-0.8/n) > 1e-6 || math.Abs(float64(e[1])-0.4/n) > 1e-6 {
+		t.Errorf("seen entry 2 = %v, want [%.4f %.4f]", e, 0.8/n, 0.4/n)
+	}
+	if e := entry(3); e[0] != initial3[0] || e[1] != initial3[1] {
+		t.Errorf("entry 3 was never written but changed: %v → %v", initial3, e)
+	}
+	seen := tensors.MustCopyFlatData[float32](store.GetVariable("/bank/seen").MustValue())
+	if seen[0] != 1 || seen[1] != 1 || seen[2] != 1 || seen[3] != 0 {
+		t.Errorf("seen flags %v, want [1 1 1 0]", seen)
+	}
+}
