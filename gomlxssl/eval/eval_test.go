@@ -3,6 +3,7 @@ package eval
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"testing"
 
@@ -178,4 +179,38 @@ func BenchmarkKNN(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(test.Len()*b.N)/b.Elapsed().Seconds(), "queries/s")
+}
+
+// The labelled subset takes the same fraction of every class, rows intact,
+// and the same rows for the same seed.
+func TestFraction(t *testing.T) {
+	f := Features{Dim: 2}
+	for i := range 850 {
+		class := int32(i % 4) // 200 rows each
+		if i >= 800 {
+			class = 4 // a small class of 50 rows: 1% rounds up to one row
+		}
+		f.Labels = append(f.Labels, class)
+		f.Data = append(f.Data, float32(i), float32(-i))
+	}
+	s := f.Fraction(0.01, 7)
+	count := map[int32]int{}
+	for i, l := range s.Labels {
+		count[l]++
+		row := int(s.Data[2*i])
+		if s.Data[2*i+1] != -float32(row) || f.Labels[row] != l {
+			t.Fatalf("row %d of the subset is not a row of the set with its label", i)
+		}
+	}
+	for c, want := range []int{2, 2, 2, 2, 1} {
+		if count[int32(c)] != want {
+			t.Errorf("class %d: %d rows, want %d", c, count[int32(c)], want)
+		}
+	}
+	if again := f.Fraction(0.01, 7); !slices.Equal(again.Data, s.Data) {
+		t.Error("the same seed drew another subset")
+	}
+	if other := f.Fraction(0.01, 8); slices.Equal(other.Data, s.Data) {
+		t.Error("another seed drew the same subset")
+	}
 }
