@@ -65,13 +65,13 @@ func byol(enc models.Encoder) experiment.Method {
 	predictor := models.MLPHead{Hidden: predHidden, Out: projDim}
 	network := experiment.Network(enc, projector, "projector")
 	return experiment.Method{
-		Loss: func(scope *model.Scope, v1, v2 *Node) *Node {
-			x := experiment.BothViews(v1, v2)
+		Loss: func(scope *model.Scope, b experiment.Batch) *Node {
+			x := experiment.BothViews(b.V1, b.V2)
 			online := scope.In("online")
 			_, z := network(online, x)
 			p := predictor.Apply(online.In("predictor"), z)
 			_, zt := network(scope.In("target"), x)
-			models.UpdateTarget(scope, x.Graph(), "online", "target", momentum)
+			models.UpdateTarget(scope, x.Graph(), "online", "target", models.CosineMomentum(b.Step, b.TotalSteps, momentum))
 			p1, p2 := experiment.SplitViews(p)
 			z1, z2 := experiment.SplitViews(zt)
 			return losses.SimSiam(p1, p2, z1, z2)

@@ -83,7 +83,7 @@ func interleave(n, groups int) (perm, inverse *tensors.Tensor) {
 //
 // $$\mathcal{L}_q = -\log \frac{\exp(q^\top k_+/\tau)}{\exp(q^\top k_+/\tau) + \sum_{i=1}^{K} \exp(q^\top k_i/\tau)}$$
 //
-// (`losses.MoCo`, tested against a float64 reference). After the step, the key
+// (`losses.InfoNCE`, tested against a float64 reference). After the step, the key
 // encoder moves towards the query encoder, $\xi \leftarrow m\,\xi + (1-m)\,\theta$
 // (`models.UpdateTarget`), and this step's keys replace the oldest in the
 // queue (`models.KeyQueue`).
@@ -91,9 +91,9 @@ func moco(enc models.Encoder) experiment.Method {
 	head := models.MLPHead{Hidden: projHidden, Out: projDim}
 	network := experiment.Network(enc, head, "projection")
 	return experiment.Method{
-		Loss: func(scope *model.Scope, v1, v2 *Node) *Node {
-			g := v1.Graph()
-			x := experiment.BothViews(v1, v2)
+		Loss: func(scope *model.Scope, b experiment.Batch) *Node {
+			g := b.V1.Graph()
+			x := experiment.BothViews(b.V1, b.V2)
 			query, key := scope.In("online"), scope.In("target")
 			query.SetParam(models.BNGroupsParam, bnGroups)
 			key.SetParam(models.BNGroupsParam, bnGroups)
@@ -101,11 +101,11 @@ func moco(enc models.Encoder) experiment.Method {
 			perm, inverse := interleave(x.Shape().Dim(0), bnGroups)
 			_, kShuffled := network(key, Gather(x, ConstTensor(g, perm), false))
 			k := Gather(kShuffled, ConstTensor(g, inverse), false)
-			models.UpdateTarget(scope, g, "online", "target", momentum)
+			models.UpdateTarget(scope, g, "online", "target", Const(g, float32(momentum)))
 			queue, enqueue := models.KeyQueue(scope.In("moco"), g, queueSize, projDim)
 			q1, q2 := experiment.SplitViews(q)
 			k1, k2 := experiment.SplitViews(k)
-			loss := MulScalar(Add(losses.MoCo(q1, k2, queue, temperature), losses.MoCo(q2, k1, queue, temperature)), 0.5)
+			loss := MulScalar(Add(losses.InfoNCE(q1, k2, queue, temperature, nil), losses.InfoNCE(q2, k1, queue, temperature, nil)), 0.5)
 			enqueue(k)
 			return loss
 		},

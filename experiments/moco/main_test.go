@@ -21,3 +21,9 @@ func TestQueueIsChecked(t *testing.T) {
 		}
 	}
 }
+
+// The queue and the key encoder are saved with the checkpoints: a resumed run
+// continues as if it had not stopped.
+func TestResumeKeepsQueue(t *testing.T) {
+	experimenttest.ResumeMatches(t, spec(), []string{"/moco/queue", "/moco/queue_ptr"}, "-queue", "128")
+}

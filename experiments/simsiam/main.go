@@ -62,8 +62,8 @@ func simsiam(enc models.Encoder) experiment.Method {
 		return h, models.BatchNorm(scope.In("projector_bn"), z) // the projector ends with batch norm, as the paper's
 	}
 	return experiment.Method{
-		Loss: func(scope *model.Scope, v1, v2 *Node) *Node {
-			_, z := embed(scope, experiment.BothViews(v1, v2))
+		Loss: func(scope *model.Scope, b experiment.Batch) *Node {
+			_, z := embed(scope, experiment.BothViews(b.V1, b.V2))
 			p1, p2 := experiment.SplitViews(predictor.Apply(scope.In("predictor"), z))
 			z1, z2 := experiment.SplitViews(z)
 			return losses.SimSiam(p1, p2, z1, z2)

@@ -16,8 +16,12 @@ type Batch struct {
 	Height, Width int
 	// V1 and V2 are the two views, B*H*W*3 each; V2 is nil for single-view pipelines.
 	V1, V2 []float32
-	// Labels of the B images (used only by supervised baselines).
+	// Labels of the B images (used by supervised baselines, and by methods
+	// that declare they pre-train with labels).
 	Labels []int32
+	// Indices are the B images' positions in the dataset (a memory bank
+	// keeps one entry per image).
+	Indices []int32
 }
 
 // Pipeline makes batches of augmented views of a dataset. Each batch depends
@@ -104,12 +108,12 @@ func (p *Pipeline) Make(epoch, step int, indices []int) Batch {
 	n := d.Height * d.Width * 3
 	rng := rand.New(rand.NewPCG(p.seed^0x9e3779b97f4a7c15, uint64(epoch)<<32|uint64(step)))
 	b := Batch{Epoch: epoch, Step: step, Height: d.Height, Width: d.Width,
-		V1: make([]float32, len(indices)*n), Labels: make([]int32, len(indices))}
+		V1: make([]float32, len(indices)*n), Labels: make([]int32, len(indices)), Indices: make([]int32, len(indices))}
 	if p.twoViews {
 		b.V2 = make([]float32, len(indices)*n)
 	}
 	for k, i := range indices {
-		b.Labels[k] = d.Labels[i]
+		b.Labels[k], b.Indices[k] = d.Labels[i], int32(i)
 		src := d.Image(i)
 		p.cfg.Apply(rng, src, d.Height, d.Width, d.Channels, b.V1[k*n:(k+1)*n])
 		if p.twoViews {

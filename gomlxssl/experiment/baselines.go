@@ -22,22 +22,46 @@ import (
 	"github.com/mega-ssl/mega/gomlxssl/train"
 )
 
-// Scores are the three accuracies of the talk's protocol on frozen features.
+// Scores are the accuracies of the talk's protocol on frozen features: with
+// every training label, and with 1% of them (the semi-supervised columns).
 type Scores struct {
 	KNNTop1, LinearTop1, LinearTop5 float64
+	KNNTop1OnePct, LinearTop1OnePct float64
+	OnePctLabels                    int
 }
 
-// probe runs the kNN classifier and the linear probe on frozen features.
+func (s Scores) baseline(epochs int) results.Baseline {
+	return results.Baseline{KNNTop1: s.KNNTop1, LinearTop1: s.LinearTop1, LinearTop5: s.LinearTop5,
+		KNNTop1OnePct: s.KNNTop1OnePct, LinearTop1OnePct: s.LinearTop1OnePct, Epochs: epochs}
+}
+
+// onePct is the fraction of labels of the semi-supervised setting.
+const onePct = 0.01
+
+// probe runs the kNN classifier and the linear probe on frozen features,
+// fitted on the whole training split and on 1% of its labels.
 func probe(hTrain, hTest eval.Features, classes int, o *Options) (Scores, error) {
-	knn, err := eval.KNN{K: o.KNNK, T: o.KNNT}.Accuracy(hTrain, hTest, classes)
-	if err != nil {
-		return Scores{}, err
+	knn := eval.KNN{K: o.KNNK, T: o.KNNT}
+	linear := eval.Linear{MaxIterations: o.ProbeIterations}
+	few := hTrain.Fraction(onePct, o.Seed)
+	s := Scores{OnePctLabels: few.Len()}
+	var err error
+	if s.KNNTop1, err = knn.Accuracy(hTrain, hTest, classes); err != nil {
+		return s, err
 	}
-	lin, err := eval.Linear{MaxIterations: o.ProbeIterations}.Fit(hTrain, hTest, classes)
-	if err != nil {
-		return Scores{}, err
+	if s.KNNTop1OnePct, err = knn.Accuracy(few, hTest, classes); err != nil {
+		return s, err
 	}
-	return Scores{KNNTop1: knn, LinearTop1: lin.Top1, LinearTop5: lin.Top5}, nil
+	full, err := linear.Fit(hTrain, hTest, classes)
+	if err != nil {
+		return s, err
+	}
+	part, err := linear.Fit(few, hTest, classes)
+	if err != nil {
+		return s, err
+	}
+	s.LinearTop1, s.LinearTop5, s.LinearTop1OnePct = full.Top1, full.Top5, part.Top1
+	return s, nil
 }
 
 // fingerprint hashes the pixels and labels of both splits, so that cached
@@ -86,7 +110,7 @@ func encoderOnly(enc models.Encoder) train.EmbedFn {
 // budget and the seed, so they are cached in OUT/baselines/ and shared by
 // every experiment with the same settings.
 func Baselines(ctx context.Context, be compute.Backend, enc models.Encoder, split data.Split, o *Options) (results.Baselines, error) {
-	key := fmt.Sprintf("%s-train%d-test%d-%016x-%s-seed%d-sup%d-batch%d-lr%g-k%d-t%g-probe%d", split.Train.Name, split.Train.Len(),
+	key := fmt.Sprintf("v2-%s-train%d-test%d-%016x-%s-seed%d-sup%d-batch%d-lr%g-k%d-t%g-probe%d", split.Train.Name, split.Train.Len(),
 		split.Test.Len(), fingerprint(split), enc.Name(), o.Seed, o.SupervisedEpochs, o.Batch, o.LR, o.KNNK, o.KNNT, o.ProbeIterations)
 	path := filepath.Join(o.Out, "baselines", sanitize(key)+".json")
 	var cached results.Baselines
@@ -134,8 +158,8 @@ func Baselines(ctx context.Context, be compute.Backend, enc models.Encoder, spli
 	}
 	fmt.Fprintf(os.Stderr, "baseline supervised %s (%d epochs): kNN %.1f%%, linear %.1f%%\n", enc.Name(), o.SupervisedEpochs, 100*ceil.KNNTop1, 100*ceil.LinearTop1)
 	out := results.Baselines{
-		RandomInit: results.Baseline{KNNTop1: floor.KNNTop1, LinearTop1: floor.LinearTop1, LinearTop5: floor.LinearTop5},
-		Supervised: results.Baseline{KNNTop1: ceil.KNNTop1, LinearTop1: ceil.LinearTop1, LinearTop5: ceil.LinearTop5, Epochs: o.SupervisedEpochs},
+		RandomInit: floor.baseline(0),
+		Supervised: ceil.baseline(o.SupervisedEpochs),
 	}
 	return out, results.WriteJSON(path, out)
 }

@@ -30,9 +30,9 @@ func tinySpec(onEmbed func()) Spec {
 			return h, head.Apply(scope.In("projection"), h)
 		}
 		return Method{
-			Loss: func(scope *model.Scope, v1, v2 *Node) *Node {
-				b := v1.Shape().Dim(0)
-				_, z := embed(scope, Concatenate([]*Node{v1, v2}, 0))
+			Loss: func(scope *model.Scope, in Batch) *Node {
+				b := in.V1.Shape().Dim(0)
+				_, z := embed(scope, Concatenate([]*Node{in.V1, in.V2}, 0))
 				return losses.NTXent(Slice(z, AxisRange(0, b)), Slice(z, AxisRange(b, 2*b)), 0.5)
 			},
 			Embed: func(scope *model.Scope, x *Node) (*Node, *Node) {

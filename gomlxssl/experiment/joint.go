@@ -17,8 +17,8 @@ import (
 func JointEmbedding(enc models.Encoder, head models.MLPHead, headScope string, loss func(z1, z2 *Node) *Node) Method {
 	embed := Network(enc, head, headScope)
 	return Method{
-		Loss: func(scope *model.Scope, v1, v2 *Node) *Node {
-			_, z := embed(scope, BothViews(v1, v2))
+		Loss: func(scope *model.Scope, b Batch) *Node {
+			_, z := embed(scope, BothViews(b.V1, b.V2))
 			return loss(SplitViews(z))
 		},
 		Embed: embed,

@@ -18,6 +18,7 @@ import (
 	"github.com/gomlx/compute"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/train/optimizer"
 
 	"github.com/mega-ssl/mega/gomlxssl/augment"
 	"github.com/mega-ssl/mega/gomlxssl/backend"
@@ -31,11 +32,39 @@ import (
 
 // Method is what an experiment contributes: how to train and what to evaluate.
 type Method struct {
-	// Loss builds the training loss from the two augmented views.
-	Loss func(scope *model.Scope, v1, v2 *Node) *Node
+	// Loss builds the training loss of one step.
+	Loss func(scope *model.Scope, b Batch) *Node
 	// Embed returns the representation h the probes read and the projection
 	// z whose collapse is monitored.
 	Embed train.EmbedFn
+	// PeakLRScopes name scopes whose variables keep the peak learning rate
+	// while the rest follow the schedule (SimSiam's predictor).
+	PeakLRScopes []string
+	// Labels, when set, hands the training labels to the loss
+	// (Batch.Label): the pre-training is then supervised, and run.json and
+	// the report say so.
+	Labels bool
+}
+
+// Batch is what a method's loss sees of one training step.
+type Batch struct {
+	// V1 and V2 are the two augmented views of B images [B, H, W, 3],
+	// standardised.
+	V1, V2 *Node
+	// Index [B] int32 holds each image's position in the training set (a
+	// memory bank keeps one entry per image).
+	Index *Node
+	// Label [B] int32 holds the images' labels when the method asks for
+	// them (Method.Labels); it is nil otherwise, so a self-supervised method cannot
+	// read them by mistake.
+	Label *Node
+	// Step is the global step before this update (a scalar); StepsPerEpoch
+	// and TotalSteps are the budget, for schedules (BYOL's momentum, SwAV's
+	// frozen prototypes).
+	Step                      *Node
+	StepsPerEpoch, TotalSteps int
+	// TrainSize is the number of training images (Index is below it).
+	TrainSize int
 }
 
 // Spec describes an experiment to the runner.
@@ -53,6 +82,24 @@ type Spec struct {
 	// batch before anything trains (MoCo: the queue must tile by the batch's
 	// keys and not exceed the training set), with an error that says which flag.
 	Check func(trainSize, batch int) error
+	// Variant, if set, names the run the parsed flags describe when it is
+	// not the experiment's main run (Siamese pairs made from views rather
+	// than labels, hard negatives with β = 0): an empty name is the main run;
+	// another one sends the results to OUT/<experiment>-<name>/ with its
+	// title, and the report shows them beside the main run.
+	Variant func() (name, title string)
+}
+
+// Dir is where the results of the run the parsed flags describe go, and the
+// variant's name and title ("" for the main run).
+func (s Spec) Dir(out string) (dir, variant, title string) {
+	if s.Variant != nil {
+		variant, title = s.Variant()
+	}
+	if variant == "" {
+		return filepath.Join(out, s.Name), "", s.Title
+	}
+	return filepath.Join(out, s.Name+"-"+variant), variant, title
 }
 
 // Flags registers the shared flags and the method's own on fs.
@@ -270,24 +317,31 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 			return nil, err
 		}
 	}
-	dir := filepath.Join(o.Out, spec.Name)
+	dir, variant, title := spec.Dir(o.Out)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	run := &results.Run{Experiment: spec.Name, Title: spec.Title, Status: results.StatusPartial, Started: started,
+	run := &results.Run{Experiment: spec.Name, Variant: variant, Title: title, Status: results.StatusPartial, Started: started,
 		Git: gitInfo(), Env: results.Env{Backend: info.Name, Go: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH,
 			CPUs: runtime.NumCPU(), SIMD: backend.SIMD},
 		Dataset: results.DatasetRef{Name: split.Train.Name, Train: split.Train.Len(), Test: split.Test.Len(),
 			Image: [3]int{split.Train.Height, split.Train.Width, 3}, Classes: len(split.Train.Classes)},
 		Config: map[string]any{},
 		Protocol: fmt.Sprintf("frozen %s features; kNN: weighted cosine, k=%d, τ=%g, %d train → %d test images; "+
-			"linear: softmax regression, no augmentation, no regularisation, L-BFGS ≤ %d iterations, full train split",
-			enc.Name(), o.KNNK, o.KNNT, split.Train.Len(), split.Test.Len(), o.ProbeIterations),
+			"linear: softmax regression, no augmentation, no regularisation, L-BFGS ≤ %d iterations, full train split; "+
+			"1%% labels: the same kNN (k at most the labelled count) and linear probe fitted on 1%% of each class's training images (seed %d)",
+			enc.Name(), o.KNNK, o.KNNT, split.Train.Len(), split.Test.Len(), o.ProbeIterations, o.Seed),
 	}
 	// The method is built before the flags are recorded, so that a method
 	// that resolves a flag's value (an "automatic" setting) records it.
 	method := spec.Build(enc)
+	run.Labels = method.Labels
 	fs.VisitAll(func(f *flag.Flag) { run.Config[f.Name] = f.Value.(flag.Getter).Get() })
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name != "out" && f.Name != "resume" {
+			run.Args = append(run.Args, "-"+f.Name+"="+f.Value.String())
+		}
+	})
 	for k, v := range map[string]any{"dataset": o.Dataset, "encoder": enc.Name(), "epochs": o.Epochs, "batch": o.Batch,
 		"train": split.Train.Len(), "test": split.Test.Len(), "lr": o.LR, "warmup": o.Warmup,
 		"supervised-epochs": o.SupervisedEpochs, "knn-train": o.KNNTrain} {
@@ -343,8 +397,21 @@ func (r *runner) execute(ctx context.Context) error {
 	method := r.method
 	pipe := augment.NewPipeline(r.split.Train, r.spec.Augment, o.Batch, o.Seed, true)
 	cfg := o.trainConfig()
-	loss := func(scope *model.Scope, in []*Node) *Node { return method.Loss(scope, in[0], in[1]) }
-	tr, err := train.New(r.be, cfg, pipe.StepsPerEpoch(), loss, filepath.Join(r.dir, "checkpoint"), o.Resume)
+	cfg.PeakLRScopes = method.PeakLRScopes
+	steps := pipe.StepsPerEpoch()
+	loss := func(scope *model.Scope, in []*Node) *Node {
+		b := Batch{V1: in[0], V2: in[1], Index: in[2], StepsPerEpoch: steps, TotalSteps: steps * o.Epochs, TrainSize: r.split.Train.Len(),
+			Step: optimizer.GetGlobalStepVar(scope).NodeValue(in[0].Graph())}
+		if method.Labels {
+			b.Label = in[3]
+		}
+		return method.Loss(scope, b)
+	}
+	inputs := train.TwoViews
+	if method.Labels {
+		inputs = train.TwoViewsAndLabels
+	}
+	tr, err := train.New(r.be, cfg, steps, loss, filepath.Join(r.dir, "checkpoint"), o.Resume)
 	if err != nil {
 		return err
 	}
@@ -364,7 +431,7 @@ func (r *runner) execute(ctx context.Context) error {
 		}
 	}
 	knnTrain := r.split.Train.Head(o.KNNTrain)
-	err = tr.Run(ctx, pipe, train.TwoViews, r.spec.Name, func(st train.EpochStats) error {
+	err = tr.Run(ctx, pipe, inputs, r.spec.Name, func(st train.EpochStats) error {
 		f, err := extract(r.be, tr.Store, method.Embed, knnTrain, r.split.Test)
 		if err != nil {
 			return err
@@ -411,7 +478,8 @@ func (r *runner) finalEval(tr *train.Trainer, m Method) error {
 	}
 	col := eval.CollapseOf(zTest)
 	r.run.Metrics = results.Metrics{KNNTop1: scores.KNNTop1, KNNK: r.o.KNNK, KNNT: r.o.KNNT, LinearTop1: scores.LinearTop1,
-		LinearTop5: scores.LinearTop5, EmbeddingStd: col.Std, EffectiveRank: col.EffectiveRank, Epochs: r.o.Epochs,
+		LinearTop5: scores.LinearTop5, KNNTop1OnePct: scores.KNNTop1OnePct, LinearTop1OnePct: scores.LinearTop1OnePct,
+		OnePctLabels: scores.OnePctLabels, EmbeddingStd: col.Std, EffectiveRank: col.EffectiveRank, Epochs: r.o.Epochs,
 		ImagesPerS: r.meanImagesPerS()}
 	r.run.Collapsed = Collapsed(col, zTest.Dim)
 	n := min(r.o.Embeddings, hTest.Len())

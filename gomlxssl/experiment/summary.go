@@ -3,6 +3,7 @@ package experiment
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/mega-ssl/mega/gomlxssl/results"
 )
@@ -24,16 +25,32 @@ func Summary(r *results.Run) string {
 	fmt.Fprintf(&b, "\n%s — %s (%s, %.0f s)\n", r.Title, r.Status, r.Env.Backend, r.DurationS)
 	fmt.Fprintf(&b, "data: %s, %d train / %d test, %v; encoder %v; %d epochs, batch %v, seed %v\n",
 		r.Dataset.Name, r.Dataset.Train, r.Dataset.Test, r.Dataset.Image, r.Config["encoder"], r.Metrics.Epochs, r.Config["batch"], r.Config["seed"])
-	fmt.Fprintf(&b, "%-22s %8s %8s %8s\n", "", "kNN", "linear", "top-5")
-	fmt.Fprintf(&b, "%-22s %8s %8s %8s\n", "random-init encoder", pct(r.Baselines.RandomInit.KNNTop1), pct(r.Baselines.RandomInit.LinearTop1), pct(r.Baselines.RandomInit.LinearTop5))
-	lin, top5 := "     —", "     —"
-	if r.Status == results.StatusComplete {
-		lin, top5 = pct(r.Metrics.LinearTop1), pct(r.Metrics.LinearTop5)
+	if r.Labels {
+		b.WriteString("pre-trained with labels: a supervised run, not self-supervised\n")
 	}
-	fmt.Fprintf(&b, "%-22s %8s %8s %8s\n", r.Title, pct(r.Metrics.KNNTop1), lin, top5)
-	fmt.Fprintf(&b, "%-22s %8s %8s %8s\n", "supervised encoder", pct(r.Baselines.Supervised.KNNTop1), pct(r.Baselines.Supervised.LinearTop1), pct(r.Baselines.Supervised.LinearTop5))
-	fmt.Fprintf(&b, "embedding std %.3f, effective rank %.1f%s; %.0f images/s\n", r.Metrics.EmbeddingStd, r.Metrics.EffectiveRank,
-		map[bool]string{true: " — COLLAPSED", false: ""}[r.Collapsed], r.Metrics.ImagesPerS)
+	m := r.Metrics
+	complete := r.Status == results.StatusComplete
+	width := max(len("random-init encoder"), utf8.RuneCountInString(r.Title))
+	row := func(name string, cells ...string) {
+		fmt.Fprintf(&b, "%-*s", width, name)
+		for _, c := range cells {
+			fmt.Fprintf(&b, " %9s", c)
+		}
+		b.WriteString("\n")
+	}
+	row("", "kNN", "linear", "top-5", "1% kNN", "1% linear")
+	baseline := func(name string, v results.Baseline) {
+		row(name, pct(v.KNNTop1), pct(v.LinearTop1), pct(v.LinearTop5), pct(v.KNNTop1OnePct), pct(v.LinearTop1OnePct))
+	}
+	baseline("random-init encoder", r.Baselines.RandomInit)
+	if complete {
+		row(r.Title, pct(m.KNNTop1), pct(m.LinearTop1), pct(m.LinearTop5), pct(m.KNNTop1OnePct), pct(m.LinearTop1OnePct))
+	} else {
+		row(r.Title, pct(m.KNNTop1), "—", "—", "—", "—")
+	}
+	baseline("supervised encoder", r.Baselines.Supervised)
+	fmt.Fprintf(&b, "embedding std %.3f, effective rank %.1f%s; %.0f images/s\n", m.EmbeddingStd, m.EffectiveRank,
+		map[bool]string{true: " — COLLAPSED", false: ""}[r.Collapsed], m.ImagesPerS)
 	fmt.Fprintf(&b, "protocol: %s\n", r.Protocol)
 	if r.Error != "" {
 		fmt.Fprintf(&b, "error: %s\n", r.Error)

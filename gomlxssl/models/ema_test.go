@@ -26,7 +26,7 @@ func TestUpdateTarget(t *testing.T) {
 	step := model.MustNewExec(be, store, func(scope *model.Scope, newOnline *Node) *Node {
 		g := newOnline.Graph()
 		scope.SetTraining(g, true) // an eval graph would freeze the variables as constants
-		tracked = UpdateTarget(scope, g, "online", "target", 0.9)
+		tracked = UpdateTarget(scope, g, "online", "target", Const(g, float32(0.9)))
 		online.SetNodeValue(newOnline) // the "optimiser" moves the online weights
 		gs := optimizer.GetGlobalStepVar(scope)
 		gs.SetNodeValue(AddScalar(gs.NodeValue(g), 1))
@@ -77,6 +77,23 @@ func TestKeyQueue(t *testing.T) {
 	for i := range want {
 		if got[i] != want[i] {
 			t.Fatalf("queue after wrapping %v, want %v", got, want)
+		}
+	}
+}
+
+// The cosine schedule starts at its base, passes the midpoint halfway and
+// ends at 1 (and stays there past the budget).
+func TestCosineMomentum(t *testing.T) {
+	be, err := gobackend.New("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := MustNewExec(be, func(step *Node) *Node { return CosineMomentum(step, 100, 0.99) })
+	for _, tc := range []struct{ step, want float64 }{{0, 0.99}, {50, 0.995}, {100, 1}, {150, 1},
+		{25, 1 - 0.01*(math.Cos(math.Pi/4)+1)/2}} {
+		got := float64(tensors.ToScalar[float32](m.MustExec(int64(tc.step))[0]))
+		if math.Abs(got-tc.want) > 1e-6 {
+			t.Errorf("step %g: momentum %.7f, want %.7f", tc.step, got, tc.want)
 		}
 	}
 }

@@ -26,21 +26,30 @@ const (
 
 // Run is out/<exp>/run.json. Accuracies are fractions in [0, 1].
 type Run struct {
-	Experiment string     `json:"experiment"`
-	Title      string     `json:"title"`
-	Status     string     `json:"status"`
-	Error      string     `json:"error,omitempty"`
-	Started    time.Time  `json:"started"`
-	Finished   time.Time  `json:"finished"`
-	DurationS  float64    `json:"duration_s"`
-	Git        Git        `json:"git"`
-	Env        Env        `json:"env"`
-	Dataset    DatasetRef `json:"dataset"`
+	Experiment string `json:"experiment"`
+	// Variant names a run that is not the experiment's main one (its
+	// results are in OUT/<experiment>-<variant>/); empty for the main run.
+	Variant string `json:"variant,omitempty"`
+	Title   string `json:"title"`
+	// Labels says the pre-training itself used the labels (a supervised
+	// Siamese network): the run is then not self-supervised.
+	Labels    bool       `json:"pretrained_with_labels,omitempty"`
+	Status    string     `json:"status"`
+	Error     string     `json:"error,omitempty"`
+	Started   time.Time  `json:"started"`
+	Finished  time.Time  `json:"finished"`
+	DurationS float64    `json:"duration_s"`
+	Git       Git        `json:"git"`
+	Env       Env        `json:"env"`
+	Dataset   DatasetRef `json:"dataset"`
 	// Config holds every flag of the run, by flag name.
-	Config    map[string]any `json:"config"`
-	Metrics   Metrics        `json:"metrics"`
-	Baselines Baselines      `json:"baselines"`
-	Figures   []Figure       `json:"figures"`
+	Config map[string]any `json:"config"`
+	// Args are the flags given on the command line, but -out and -resume:
+	// appended to "go run ./experiments/<experiment>", they run it again.
+	Args      []string  `json:"args,omitempty"`
+	Metrics   Metrics   `json:"metrics"`
+	Baselines Baselines `json:"baselines"`
+	Figures   []Figure  `json:"figures"`
 	// Collapsed flags a run whose embeddings collapsed: it is not a result.
 	Collapsed bool `json:"collapsed"`
 	// Protocol says, in words, how the metrics were measured.
@@ -74,13 +83,18 @@ type DatasetRef struct {
 
 // Metrics are the final evaluation of the trained encoder.
 type Metrics struct {
-	KNNTop1       float64 `json:"knn_top1"`
-	KNNK          int     `json:"knn_k"`
-	KNNT          float64 `json:"knn_t"`
-	LinearTop1    float64 `json:"linear_top1"`
-	LinearTop5    float64 `json:"linear_top5"`
-	EmbeddingStd  float64 `json:"embedding_std"`
-	EffectiveRank float64 `json:"effective_rank"`
+	KNNTop1    float64 `json:"knn_top1"`
+	KNNK       int     `json:"knn_k"`
+	KNNT       float64 `json:"knn_t"`
+	LinearTop1 float64 `json:"linear_top1"`
+	LinearTop5 float64 `json:"linear_top5"`
+	// The semi-supervised setting: the kNN and the linear probe fitted on
+	// 1% of the training labels (OnePctLabels images, 1% of each class).
+	KNNTop1OnePct    float64 `json:"knn_top1_1pct"`
+	LinearTop1OnePct float64 `json:"linear_top1_1pct"`
+	OnePctLabels     int     `json:"labels_1pct"`
+	EmbeddingStd     float64 `json:"embedding_std"`
+	EffectiveRank    float64 `json:"effective_rank"`
 	// Epochs completed when these were measured.
 	Epochs int `json:"epochs"`
 	// ImagesPerS is the mean training throughput (views per second).
@@ -92,6 +106,9 @@ type Baseline struct {
 	KNNTop1    float64 `json:"knn_top1"`
 	LinearTop1 float64 `json:"linear_top1"`
 	LinearTop5 float64 `json:"linear_top5"`
+	// The 1%-labels setting, as in Metrics.
+	KNNTop1OnePct    float64 `json:"knn_top1_1pct"`
+	LinearTop1OnePct float64 `json:"linear_top1_1pct"`
 	// Epochs the supervised encoder trained for (0 for random init).
 	Epochs int `json:"epochs"`
 }

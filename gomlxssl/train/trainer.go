@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/gomlx/compute"
@@ -38,6 +39,11 @@ type Config struct {
 	WeightDecay float64
 	// Seed initialises the weights and the in-graph random numbers.
 	Seed uint64
+	// PeakLRScopes name scopes (absolute paths, such as "/predictor") whose
+	// variables keep the peak learning rate LR for the whole run, warm-up
+	// included, while the rest follow the schedule: SimSiam trains its
+	// predictor so.
+	PeakLRScopes []string
 }
 
 // Validate reports a configuration that cannot train.
@@ -117,10 +123,55 @@ func New(backend compute.Backend, cfg Config, stepsPerEpoch int, loss LossFn, ch
 		cosineschedule.New(scope, g, dtypes.Float32).LearningRate(cfg.LR).MinLearningRate(cfg.MinLR).
 			WarmUpSteps(warm).PeriodSteps(max(1, total-warm)).Done()
 		lr := optimizer.LearningRateVar(scope, dtypes.Float32, cfg.LR).NodeValue(g)
+		keep := peakLRVariables(scope, g, cfg.PeakLRScopes)
 		opt.UpdateGraph(scope, g, loss)
+		keep.rescale(g, lr, cfg.LR)
 		return []*Node{loss, lr}
 	})
 	return t, nil
+}
+
+// peakLR holds the values, before the optimizer's update, of the variables
+// that keep the peak learning rate.
+type peakLR struct {
+	vars   []*model.Variable
+	before []*Node
+}
+
+func peakLRVariables(scope *model.Scope, g *Graph, scopes []string) peakLR {
+	var p peakLR
+	if len(scopes) == 0 {
+		return p
+	}
+	for v := range scope.Store().IterVariables() {
+		if !v.Trainable || !v.InUseByGraph(g) {
+			continue
+		}
+		for _, s := range scopes {
+			if prefix := "/" + strings.Trim(s, "/") + "/"; strings.HasPrefix(v.Path(), prefix) {
+				p.vars = append(p.vars, v)
+				p.before = append(p.before, v.NodeValue(g))
+				break
+			}
+		}
+	}
+	return p
+}
+
+// rescale stretches each kept variable's update by peak/lr. Both optimizers'
+// steps (Adam's, with its decoupled weight decay, and SGD's) are linear in
+// the learning rate, so this is exactly the update at the peak rate. At a
+// zero learning rate (the first warm-up step) the update is skipped.
+func (p peakLR) rescale(g *Graph, lr *Node, peak float64) {
+	if len(p.vars) == 0 {
+		return
+	}
+	positive := GreaterThan(lr, ScalarZero(g, lr.DType()))
+	factor := Where(positive, Div(Scalar(g, lr.DType(), peak), Where(positive, lr, OnesLike(lr))), ZerosLike(lr))
+	for i, v := range p.vars {
+		after := v.NodeValue(g)
+		v.SetNodeValue(Add(p.before[i], Mul(Sub(after, p.before[i]), ConvertDType(factor, after.DType()))))
+	}
 }
 
 // Standardize maps every image input (rank 4, float) from [0, 1] to about zero
@@ -180,9 +231,16 @@ type EpochStats struct {
 // Inputs turns a pipeline batch into the step's input tensors.
 type Inputs func(b augment.Batch) []*tensors.Tensor
 
-// TwoViews feeds the two augmented views (SSL methods).
+// TwoViews feeds the two augmented views and the images' indices in the
+// training set (SSL methods).
 func TwoViews(b augment.Batch) []*tensors.Tensor {
-	return []*tensors.Tensor{viewTensor(b, b.V1), viewTensor(b, b.V2)}
+	return []*tensors.Tensor{viewTensor(b, b.V1), viewTensor(b, b.V2), tensors.FromFlatDataAndDimensions(b.Indices, len(b.Indices))}
+}
+
+// TwoViewsAndLabels feeds what TwoViews does and the labels (methods that
+// pre-train with labels, such as a supervised Siamese network).
+func TwoViewsAndLabels(b augment.Batch) []*tensors.Tensor {
+	return append(TwoViews(b), tensors.FromFlatDataAndDimensions(b.Labels, len(b.Labels)))
 }
 
 // ViewAndLabels feeds one view and its labels (supervised training).

@@ -8,18 +8,28 @@ package experimenttest
 
 import (
 	"context"
+	"errors"
 	"flag"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/model/checkpoint"
+
 	"github.com/mega-ssl/mega/gomlxssl/experiment"
+	"github.com/mega-ssl/mega/gomlxssl/models"
 	"github.com/mega-ssl/mega/gomlxssl/results"
+	"github.com/mega-ssl/mega/gomlxssl/train"
 )
 
 // QuickRun trains spec with -preset quick (plus extra flags) into a
-// temporary output directory and returns its run.json and that directory.
+// temporary output directory and returns its run.json and that directory
+// (the run's results are in spec.Dir of it).
 func QuickRun(t *testing.T, spec experiment.Spec, extra ...string) (*results.Run, string) {
 	t.Helper()
 	out := t.TempDir()
@@ -32,7 +42,7 @@ func QuickRun(t *testing.T, spec experiment.Spec, extra ...string) (*results.Run
 	if _, err := experiment.Run(context.Background(), spec, opts, fs); err != nil {
 		t.Fatal(err)
 	}
-	dir := filepath.Join(out, spec.Name)
+	dir, _, _ := spec.Dir(out)
 	r, err := results.ReadRun(filepath.Join(dir, "run.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -55,4 +65,94 @@ func QuickRun(t *testing.T, spec experiment.Spec, extra ...string) (*results.Run
 		}
 	}
 	return r, out
+}
+
+// ResumeMatches checks that an interrupted run of spec resumes where it
+// stopped: a tiny run (2 epochs) interrupted after its first epoch and
+// resumed with -resume must train its second epoch to the same mean loss as
+// the same run left alone. state names variables (absolute paths, such as
+// MoCo's "/moco/queue") that the method updates outside the gradient and
+// that the checkpoint must therefore carry: each must be in it, and, as the
+// check that the comparison can fail, a resume from a copy of the checkpoint
+// with them reset to zero must train a different second epoch. extra flags
+// are added to the tiny run's.
+func ResumeMatches(t *testing.T, spec experiment.Spec, state []string, extra ...string) {
+	t.Helper()
+	tiny := append([]string{"-preset", "quick", "-backend", "go", "-encoder", "convnet-16-16", "-train", "256", "-test", "64",
+		"-batch", "32", "-epochs", "2", "-supervised-epochs", "1", "-knn-k", "20", "-probe-iters", "20", "-embeddings", "50"}, extra...)
+	run := func(out string, interrupt bool, more ...string) float64 {
+		t.Helper()
+		fs := flag.NewFlagSet(spec.Name, flag.ContinueOnError)
+		opts := experiment.Flags(spec, fs)
+		if err := fs.Parse(append(append([]string{"-out", out}, tiny...), more...)); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		s := spec
+		if interrupt { // stop as the first epoch's evaluation starts: its checkpoint is saved
+			build := spec.Build
+			s.Build = func(enc models.Encoder) experiment.Method {
+				m := build(enc)
+				embed := m.Embed
+				m.Embed = func(scope *model.Scope, x *Node) (*Node, *Node) {
+					cancel()
+					return embed(scope, x)
+				}
+				return m
+			}
+		}
+		_, err := experiment.Run(ctx, s, opts, fs)
+		if interrupt {
+			if !errors.Is(err, train.ErrInterrupted) {
+				t.Fatalf("interrupted run: want ErrInterrupted, got %v", err)
+			}
+			return 0
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir, _, _ := spec.Dir(out)
+		rows, err := results.ReadMetrics(filepath.Join(dir, "metrics.csv"))
+		if err != nil || len(rows) != 2 {
+			t.Fatalf("metrics.csv: %d rows (%v), want 2", len(rows), err)
+		}
+		return rows[1].Loss
+	}
+	same := func(a, b float64) bool { return math.Abs(a-b) <= 1e-5*math.Max(1, math.Abs(b)) }
+
+	alone := run(t.TempDir(), false)
+	out := t.TempDir()
+	run(out, true)
+	// The control: the same checkpoint, with the state reset.
+	lost := t.TempDir()
+	if err := os.CopyFS(lost, os.DirFS(out)); err != nil {
+		t.Fatal(err)
+	}
+	dir, _, _ := spec.Dir(lost)
+	store := model.NewStore()
+	h, err := checkpoint.Build(store).Dir(filepath.Join(dir, "checkpoint")).Immediate().Done()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range state {
+		v := store.GetVariable(path)
+		if v == nil {
+			t.Fatalf("the checkpoint lacks %s", path)
+		}
+		v.MustSetValue(tensors.FromShape(v.Shape()))
+	}
+	if err := h.Save(); err != nil {
+		t.Fatal(err)
+	}
+
+	resumed, reset := run(out, false, "-resume"), run(lost, false, "-resume")
+	t.Logf("%s: epoch 2 loss %.7f left alone, %.7f after interrupt and resume, %.7f resumed with %v reset",
+		spec.Name, alone, resumed, reset, state)
+	if !same(resumed, alone) {
+		t.Errorf("%s: the resumed run's second epoch has loss %.7f, the uninterrupted one's %.7f", spec.Name, resumed, alone)
+	}
+	if same(reset, alone) {
+		t.Errorf("%s: resetting %v in the checkpoint changed nothing: the check cannot tell a lost state", spec.Name, state)
+	}
 }
