@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -38,7 +39,7 @@ func init() {
 		{"report", "", "build OUT/index.html from the experiments and their results", (*command).report},
 		{"watch", "[-serve] [-port N]", "rebuild the report on every change; with -serve, serve it with live reload", (*command).watch},
 		{"serve", "[-port N]", "watch -serve: rebuild, serve OUT on 127.0.0.1 and reload open pages", (*command).serve},
-		{"run", "NAME...|all [-- FLAGS]", "run experiments (FLAGS go to each, e.g. -- -preset quick), then build the report", (*command).runExperiments},
+		{"run", "NAME...|all|compare [-- FLAGS]", "run experiments (FLAGS go to each, e.g. -- -preset quick), then build the report; compare: the talk's four contrastive methods", (*command).runExperiments},
 		{"list", "", "list the experiments and whether each has results", (*command).list},
 		{"bench", "[-quick] [-no-step] [-no-peers]", "measure throughput (training step, augmentation, kNN, linear probe, t-SNE, report build) beside PyTorch and scikit-learn; writes OUT/bench.json", (*command).bench},
 	}
@@ -162,28 +163,57 @@ func (c *command) report(args []string) error {
 	return c.build()
 }
 
+// groups are the names run accepts for several experiments at once.
+var groups = map[string][]string{
+	// The talk's first experiment: four contrastive methods with the same
+	// augmentation, encoder and budget (the README gives its time).
+	"compare": {"membank", "moco", "simclr", "swav"},
+}
+
 func (c *command) list(args []string) error {
 	fs := c.flags("list")
 	if err := c.parse(fs, args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	return c.printList(nil)
+}
+
+// printList prints each experiment (only those named, when names is not
+// empty) and each of its variants, with its status and accuracies.
+func (c *command) printList(names []string) error {
 	exps, err := site.Experiments(c.root, c.out)
 	if err != nil {
 		return err
 	}
 	tw := tabwriter.NewWriter(c.stdout, 2, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "EXPERIMENT\tSTATUS\tkNN\tLINEAR\tEPOCHS\tFINISHED\tCOMMAND")
+	fmt.Fprintln(tw, "EXPERIMENT\tSTATUS\tkNN\tLINEAR\t1% kNN\t1% LINEAR\tEPOCHS\tFINISHED\tCOMMAND")
 	for _, e := range exps {
-		knn, lin, ep, fin := "—", "—", "—", "—"
-		if r := e.Run; r != nil {
-			knn = fmt.Sprintf("%.1f%%", 100*r.Metrics.KNNTop1)
-			lin = fmt.Sprintf("%.1f%%", 100*r.Metrics.LinearTop1)
-			ep = fmt.Sprint(r.Metrics.Epochs)
-			fin = r.Finished.Local().Format("2006-01-02 15:04")
+		if len(names) > 0 && !slices.Contains(names, e.Name) {
+			continue
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\tgo run ./experiments/%s\n", e.Name, e.Status(), knn, lin, ep, fin, e.Name)
-		if e.RunErr != nil {
-			fmt.Fprintf(tw, "\t(%v)\n", e.RunErr)
+		for _, run := range append([]*site.Experiment{e}, e.Variants...) {
+			knn, lin, knn1, lin1, ep, fin := "—", "—", "—", "—", "—", "—"
+			cmd := "go run ./experiments/" + e.Name
+			if r := run.Run; r != nil {
+				knn = fmt.Sprintf("%.1f%%", 100*r.Metrics.KNNTop1)
+				lin = fmt.Sprintf("%.1f%%", 100*r.Metrics.LinearTop1)
+				if r.Metrics.OnePctLabels > 0 {
+					knn1 = fmt.Sprintf("%.1f%%", 100*r.Metrics.KNNTop1OnePct)
+					lin1 = fmt.Sprintf("%.1f%%", 100*r.Metrics.LinearTop1OnePct)
+				}
+				ep = fmt.Sprint(r.Metrics.Epochs)
+				fin = r.Finished.Local().Format("2006-01-02 15:04")
+				if r.Variant != "" {
+					cmd = strings.Join(append([]string{cmd}, r.Args...), " ")
+				}
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", run.Name, run.Status(), knn, lin, knn1, lin1, ep, fin, cmd)
+			if run.RunErr != nil {
+				fmt.Fprintf(tw, "\t(%v)\n", run.RunErr)
+			}
 		}
 	}
 	return tw.Flush()
@@ -227,11 +257,16 @@ func (c *command) runExperiments(args []string) error {
 		known[e.Name] = true
 		all = append(all, e.Name)
 	}
-	if len(names) == 1 && names[0] == "all" {
+	var group []string
+	groupName := ""
+	switch {
+	case len(names) == 1 && names[0] == "all":
 		names = all
-	}
-	if len(names) == 0 {
-		return fmt.Errorf("name the experiments to run (or all): %s", strings.Join(all, ", "))
+	case len(names) == 1 && groups[names[0]] != nil:
+		groupName, group = names[0], groups[names[0]]
+		names = group
+	case len(names) == 0:
+		return fmt.Errorf("name the experiments to run (or all, or compare): %s", strings.Join(all, ", "))
 	}
 	sort.Strings(all)
 	for _, n := range names {
@@ -239,6 +274,7 @@ func (c *command) runExperiments(args []string) error {
 			return fmt.Errorf("no experiment %q (experiments: %s)", n, strings.Join(all, ", "))
 		}
 	}
+	start := time.Now()
 	for _, n := range names {
 		cmdArgs := append([]string{"run", "./experiments/" + n, "-out", c.out}, rest...)
 		fmt.Fprintf(c.stderr, "run.go run: go %s\n", strings.Join(cmdArgs, " "))
@@ -256,6 +292,12 @@ func (c *command) runExperiments(args []string) error {
 			}
 			_ = c.build()
 			return fmt.Errorf("experiment %s: %w (report rebuilt with what there is)", n, err)
+		}
+	}
+	if group != nil {
+		fmt.Fprintf(c.stdout, "\n%s: %d experiments in %s\n", groupName, len(group), time.Since(start).Round(time.Second))
+		if err := c.printList(group); err != nil {
+			return err
 		}
 	}
 	return c.build()

@@ -25,18 +25,25 @@ type comparisonCell struct {
 	Best, Wrap bool
 }
 
-// comparison builds the table over exps (in page order) with their anchors.
-func comparison(exps []*Experiment, anchors map[string]string) *comparisonView {
-	c := &comparisonView{Columns: []string{"kNN top-1", "linear top-1", "linear top-5", "effective rank", "run"}}
+// comparisonColumns are the table's columns; the first numeric ones are
+// compared for the best mark.
+var comparisonColumns = []string{"kNN top-1", "linear top-1", "linear top-5", "1% labels: kNN", "1% labels: linear", "effective rank", "run"}
+
+const numericColumns = 6
+
+// comparison builds the table over the runs (in page order, variants after
+// their experiment) with their anchors.
+func comparison(runs []*Experiment, anchors map[string]string) *comparisonView {
+	c := &comparisonView{Columns: comparisonColumns}
 	type scored struct {
 		row      comparisonRow
-		values   []float64 // the first four columns, for best-marking; NaN-free
+		values   []float64 // the numeric columns, for best-marking; NaN-free
 		eligible bool
 	}
 	var rows []scored
 	seenBaseline := map[string]bool{}
 	seenProtocol := map[string]bool{}
-	for _, e := range exps {
+	for _, e := range runs {
 		r := e.Run
 		if r == nil || r.Status == results.StatusFailed {
 			continue
@@ -46,8 +53,16 @@ func comparison(exps []*Experiment, anchors map[string]string) *comparisonView {
 			return fmt.Sprintf("%s, %d epochs, batch %s, seed %s, %s backend", data, epochs, configString(r, "batch"), configString(r, "seed"), r.Env.Backend)
 		}
 		m := r.Metrics
+		few := m.OnePctLabels > 0 // runs from before the 1%-labels setting have none
+		onePct := func(v float64) comparisonCell {
+			if !few {
+				return comparisonCell{Text: "—"}
+			}
+			return comparisonCell{Text: pct(v)}
+		}
 		row := comparisonRow{Name: r.Title, Anchor: anchors[e.Name], Cells: []comparisonCell{
-			{Text: pct(m.KNNTop1)}, {Text: pct(m.LinearTop1)}, {Text: pct(m.LinearTop5)}, {Text: num(m.EffectiveRank, 1)},
+			{Text: pct(m.KNNTop1)}, {Text: pct(m.LinearTop1)}, {Text: pct(m.LinearTop5)},
+			onePct(m.KNNTop1OnePct), onePct(m.LinearTop1OnePct), {Text: num(m.EffectiveRank, 1)},
 			{Text: runText(m.Epochs), Wrap: true},
 		}}
 		switch {
@@ -55,8 +70,16 @@ func comparison(exps []*Experiment, anchors map[string]string) *comparisonView {
 			row.Note = "collapsed: not a result"
 		case r.Status == results.StatusPartial:
 			row.Note = fmt.Sprintf("partial: %d of %s epochs", m.Epochs, configString(r, "epochs"))
+		case r.Labels:
+			row.Note = "pre-trained with labels"
 		}
-		rows = append(rows, scored{row: row, values: []float64{m.KNNTop1, m.LinearTop1, m.LinearTop5, m.EffectiveRank}, eligible: !r.Collapsed})
+		values := []float64{m.KNNTop1, m.LinearTop1, m.LinearTop5, m.KNNTop1OnePct, m.LinearTop1OnePct, m.EffectiveRank}
+		if !few {
+			values[3], values[4] = -1, -1
+		}
+		// A collapsed run is not a result, and a run that saw labels is not
+		// self-supervised: neither takes a best mark.
+		rows = append(rows, scored{row: row, values: values, eligible: !r.Collapsed && !r.Labels})
 		enc := configString(r, "encoder")
 		key := fmt.Sprintf("%s|%s|%+v", data, enc, r.Baselines)
 		if !seenBaseline[key] {
@@ -67,7 +90,8 @@ func comparison(exps []*Experiment, anchors map[string]string) *comparisonView {
 				v    results.Baseline
 			}{{"random-init " + enc, bl.RandomInit}, {fmt.Sprintf("supervised %s (%d epochs)", enc, bl.Supervised.Epochs), bl.Supervised}} {
 				c.Baselines = append(c.Baselines, comparisonRow{Name: b.name, Cells: []comparisonCell{
-					{Text: pct(b.v.KNNTop1)}, {Text: pct(b.v.LinearTop1)}, {Text: pct(b.v.LinearTop5)}, {Text: "—"},
+					{Text: pct(b.v.KNNTop1)}, {Text: pct(b.v.LinearTop1)}, {Text: pct(b.v.LinearTop5)},
+					onePct(b.v.KNNTop1OnePct), onePct(b.v.LinearTop1OnePct), {Text: "—"},
 					{Text: runText(b.v.Epochs), Wrap: true},
 				}})
 			}
@@ -77,7 +101,7 @@ func comparison(exps []*Experiment, anchors map[string]string) *comparisonView {
 			c.Protocols = append(c.Protocols, r.Protocol)
 		}
 	}
-	for col := range 4 {
+	for col := range numericColumns {
 		best, at := -1.0, -1
 		for i, s := range rows {
 			if s.eligible && s.values[col] > best {

@@ -19,12 +19,29 @@ import (
 // Experiment is one experiments/<name>/main.go and what its last run left
 // under the output directory.
 type Experiment struct {
-	Name   string
+	Name   string // the experiment's name; <name>-<variant> for a variant
 	Source string // path of main.go
 	Dir    string // OUT/<name>
 	Run    *results.Run
 	// RunErr says why run.json could not be read (nil when it simply does not exist yet).
 	RunErr error
+	// Variants are the experiment's other runs, under OUT/<name>-<variant>/
+	// (Siamese pairs from views, hard negatives with β = 0), in name order.
+	Variants []*Experiment
+}
+
+// Runs are the experiment's main run and its variants that have results.
+func (e *Experiment) Runs() []*Experiment {
+	var out []*Experiment
+	if e.Run != nil {
+		out = append(out, e)
+	}
+	for _, v := range e.Variants {
+		if v.Run != nil {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // Status is "not run", or the run's status ("complete", "partial",
@@ -57,9 +74,33 @@ func Experiments(root, out string) ([]*Experiment, error) {
 		if errors.Is(e.RunErr, fs.ErrNotExist) {
 			e.Run, e.RunErr = nil, nil
 		}
+		if e.Variants, err = variants(e, out); err != nil {
+			return nil, err
+		}
 		exps = append(exps, e)
 	}
 	return exps, nil
+}
+
+// variants finds the runs under OUT/<name>-*/ whose run.json names them a
+// variant of e. A directory that does not say so (another experiment's, or
+// an unreadable run.json) is not e's.
+func variants(e *Experiment, out string) ([]*Experiment, error) {
+	files, err := filepath.Glob(filepath.Join(out, e.Name+"-*", "run.json"))
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(files)
+	var vs []*Experiment
+	for _, f := range files {
+		r, err := results.ReadRun(f)
+		dir := filepath.Dir(f)
+		if err != nil || r.Experiment != e.Name || r.Variant == "" || filepath.Base(dir) != e.Name+"-"+r.Variant {
+			continue
+		}
+		vs = append(vs, &Experiment{Name: filepath.Base(dir), Source: e.Source, Dir: dir, Run: r})
+	}
+	return vs, nil
 }
 
 // experimentView is what the "experiment" template shows.
@@ -70,11 +111,24 @@ type experimentView struct {
 	Command, Quick      string
 	Sections            []literateView
 	HasRun              bool
-	Meta                []keyValue
-	Protocol            string
-	Metrics             []metricRow
-	Figures             []figureView
-	Warnings            []string
+	Results             runView
+	// Variants are the experiment's other runs, each with its results.
+	Variants []variantView
+	Warnings []string
+}
+
+// runView is the results block of one run.
+type runView struct {
+	Meta     []keyValue
+	Protocol string
+	Metrics  []metricRow
+	Figures  []figureView
+}
+
+// variantView is a variant's results block, after the main run's.
+type variantView struct {
+	Title, ID, Command string
+	Results            runView
 }
 
 type literateView struct {
@@ -99,13 +153,21 @@ type figureView struct {
 	Alt     string
 }
 
-// command is how to run an experiment so that its results land in out.
+// command is how to run an experiment so that its results land in out, as a
+// shell command line (arguments quoted where the shell would split them).
 func command(name, out string, extra ...string) string {
 	args := []string{"go", "run", "./experiments/" + name}
 	if filepath.Clean(out) != "out" {
 		args = append(args, "-out", out)
 	}
-	return strings.Join(append(args, extra...), " ")
+	var quoted []string
+	for _, a := range append(args, extra...) {
+		if strings.ContainsAny(a, " \t'\"$&;|<>()*?") {
+			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+		quoted = append(quoted, a)
+	}
+	return strings.Join(quoted, " ")
 }
 
 func (b *builder) experimentView(e *Experiment) (*experimentView, error) {
@@ -141,7 +203,14 @@ func (b *builder) experimentView(e *Experiment) (*experimentView, error) {
 	case e.RunErr != nil:
 		v.Warnings = append(v.Warnings, fmt.Sprintf("could not read %s: %v", filepath.Join(e.Dir, "run.json"), e.RunErr))
 	case e.Run != nil:
-		b.fillRun(v, e)
+		v.HasRun = true
+		v.Results, v.Warnings = b.runResults(e, v.Status, v.Warnings)
+	}
+	for _, vr := range e.Variants {
+		vv := variantView{Title: vr.Run.Title, ID: b.page.ID(vr.Name + "-results"),
+			Command: command(e.Name, b.outArg, vr.Run.Args...)}
+		vv.Results, v.Warnings = b.runResults(vr, (&Experiment{Run: vr.Run}).Status(), v.Warnings)
+		v.Variants = append(v.Variants, vv)
 	}
 	for _, w := range v.Warnings {
 		b.warn(e.Name + ": " + w)
@@ -149,9 +218,11 @@ func (b *builder) experimentView(e *Experiment) (*experimentView, error) {
 	return v, nil
 }
 
-func (b *builder) fillRun(v *experimentView, e *Experiment) {
+// runResults is the results block of run e (its status given), appending
+// what could not be shown to warnings.
+func (b *builder) runResults(e *Experiment, status string, warnings []string) (runView, []string) {
 	r := e.Run
-	v.HasRun = true
+	var v runView
 	commit := short(r.Git.Commit)
 	if r.Git.Dirty {
 		commit += " (with uncommitted changes)"
@@ -163,7 +234,7 @@ func (b *builder) fillRun(v *experimentView, e *Experiment) {
 	backend += fmt.Sprintf(", %d CPUs, %s", r.Env.CPUs, r.Env.Go)
 	ds := r.Dataset
 	v.Meta = []keyValue{
-		{"status", v.Status},
+		{"status", status},
 		{"dataset", fmt.Sprintf("%s: %d train / %d test images, %d×%d×%d, %d classes", ds.Name, ds.Train, ds.Test, ds.Image[0], ds.Image[1], ds.Image[2], ds.Classes)},
 		{"encoder", configString(r, "encoder")},
 		{"epochs", fmt.Sprintf("%d of %s", r.Metrics.Epochs, configString(r, "epochs"))},
@@ -174,24 +245,38 @@ func (b *builder) fillRun(v *experimentView, e *Experiment) {
 		{"finished", r.Finished.UTC().Format("2006-01-02 15:04 UTC")},
 		{"commit", commit},
 	}
+	if r.Labels {
+		v.Meta = append(v.Meta, keyValue{"labels", "used in pre-training: a supervised run, not self-supervised"})
+	}
 	if r.Error != "" {
 		v.Meta = append(v.Meta, keyValue{"error", r.Error})
 	}
 	v.Protocol = r.Protocol
 	m, bl := r.Metrics, r.Baselines
+	few := m.OnePctLabels > 0 // runs from before the 1%-labels setting have none
+	onePct := func(v float64) string {
+		if !few {
+			return "—"
+		}
+		return pct(v)
+	}
 	v.Metrics = []metricRow{
-		{Name: r.Title, Ours: true, Cells: []string{pct(m.KNNTop1), pct(m.LinearTop1), pct(m.LinearTop5), num(m.EmbeddingStd, 3), num(m.EffectiveRank, 1)}},
-		{Name: "random-init encoder", Cells: []string{pct(bl.RandomInit.KNNTop1), pct(bl.RandomInit.LinearTop1), pct(bl.RandomInit.LinearTop5), "—", "—"}},
-		{Name: fmt.Sprintf("supervised encoder (%d epochs)", bl.Supervised.Epochs), Cells: []string{pct(bl.Supervised.KNNTop1), pct(bl.Supervised.LinearTop1), pct(bl.Supervised.LinearTop5), "—", "—"}},
+		{Name: r.Title, Ours: true, Cells: []string{pct(m.KNNTop1), pct(m.LinearTop1), pct(m.LinearTop5),
+			onePct(m.KNNTop1OnePct), onePct(m.LinearTop1OnePct), num(m.EmbeddingStd, 3), num(m.EffectiveRank, 1)}},
+		{Name: "random-init encoder", Cells: []string{pct(bl.RandomInit.KNNTop1), pct(bl.RandomInit.LinearTop1), pct(bl.RandomInit.LinearTop5),
+			onePct(bl.RandomInit.KNNTop1OnePct), onePct(bl.RandomInit.LinearTop1OnePct), "—", "—"}},
+		{Name: fmt.Sprintf("supervised encoder (%d epochs)", bl.Supervised.Epochs), Cells: []string{pct(bl.Supervised.KNNTop1), pct(bl.Supervised.LinearTop1), pct(bl.Supervised.LinearTop5),
+			onePct(bl.Supervised.KNNTop1OnePct), onePct(bl.Supervised.LinearTop1OnePct), "—", "—"}},
 	}
 	for _, f := range r.Figures {
 		fv, err := b.figure(e.Dir, f.File, f.Caption)
 		if err != nil {
-			v.Warnings = append(v.Warnings, err.Error())
+			warnings = append(warnings, err.Error())
 			continue
 		}
 		v.Figures = append(v.Figures, fv)
 	}
+	return v, warnings
 }
 
 // figure inlines an image file of an experiment as a numbered figure.

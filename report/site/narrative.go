@@ -16,7 +16,9 @@ import (
 //
 //	@experiment simclr   an experiment's section (narrative, code, results)
 //	@comparison          the table of every method with results
+//	@comparison a b …    the same, for the experiments named (and their variants)
 //	@tsne                the t-SNE grid of every method with embeddings
+//	@tsne a b …          the same, for the experiments named
 //	@bench               the throughput table of OUT/bench.json (run.go bench)
 //
 // An experiment named there whose source does not exist yet is left out.
@@ -30,6 +32,7 @@ type narrativePart struct {
 	markdown  string
 	directive string // "experiment", "comparison", "tsne", "bench"
 	arg       string
+	names     []string // the experiments a comparison or t-SNE grid covers (none: all)
 	line      int
 }
 
@@ -91,12 +94,14 @@ func parseNarrative(file string, src []byte) (narrative, error) {
 				return n, fmt.Errorf("%s:%d: want \"@experiment NAME\"", file, lineNo)
 			}
 			p.arg = fields[1]
-		case "comparison", "tsne", "bench":
+		case "comparison", "tsne":
+			p.names = fields[1:]
+		case "bench":
 			if len(fields) != 1 {
 				return n, fmt.Errorf("%s:%d: @%s takes no argument", file, lineNo, fields[0])
 			}
 		default:
-			return n, fmt.Errorf("%s:%d: unknown directive @%s (want @experiment NAME, @comparison, @tsne or @bench)", file, lineNo, fields[0])
+			return n, fmt.Errorf("%s:%d: unknown directive @%s (want @experiment NAME, @comparison [NAME…], @tsne [NAME…] or @bench)", file, lineNo, fields[0])
 		}
 		flush()
 		n.parts = append(n.parts, p)

@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -127,11 +128,34 @@ type partView struct {
 	Comparison *comparisonView
 	TSNE       *tsneView
 	Bench      *benchView
+	// names are the experiments a comparison or t-SNE directive covers
+	// (none: every placed one).
+	names []string
 }
 
 type tsneView struct {
 	Figure  *figureView
 	Missing string // why there is no grid
+}
+
+// runsOf lists the runs (main runs, then each one's variants) of the placed
+// experiments named, in the names' order; every placed one when names is
+// empty. A name with no experiment yet is left out, as @experiment does.
+func runsOf(placed []*Experiment, names []string) []*Experiment {
+	picked := placed
+	if len(names) > 0 {
+		picked = nil
+		for _, n := range names {
+			if i := slices.IndexFunc(placed, func(e *Experiment) bool { return e.Name == n }); i >= 0 {
+				picked = append(picked, placed[i])
+			}
+		}
+	}
+	var runs []*Experiment
+	for _, e := range picked {
+		runs = append(runs, e.Runs()...)
+	}
+	return runs
 }
 
 func (b *builder) build() ([]byte, error) {
@@ -149,12 +173,12 @@ func (b *builder) build() ([]byte, error) {
 		byName[e.Name] = e
 	}
 	var (
-		data     pageData
-		placed   []*Experiment
-		anchors  = map[string]string{}
-		titles   = map[string]string{}
-		compares []*partView
-		tsnes    []*partView
+		data    pageData
+		placed  []*Experiment
+		anchors = map[string]string{}
+		titles  = map[string]string{}
+		// The parts filled once the page order is known.
+		compares, tsnes []*partView
 	)
 	addExperiment := func(sec *sectionView, e *Experiment) error {
 		v, err := b.experimentView(e)
@@ -165,6 +189,9 @@ func (b *builder) build() ([]byte, error) {
 		anchors[e.Name], titles[e.Name] = v.Heading.ID, v.Title
 		if e.Run != nil && e.Run.Title != "" {
 			titles[e.Name] = e.Run.Title // the short name, for panels
+		}
+		for i, vr := range e.Variants {
+			anchors[vr.Name], titles[vr.Name] = v.Variants[i].ID, vr.Run.Title
 		}
 		sec.Parts = append(sec.Parts, partView{Experiment: v})
 		return nil
@@ -191,12 +218,12 @@ func (b *builder) build() ([]byte, error) {
 					return nil, err
 				}
 			case "comparison":
-				sec.Parts = append(sec.Parts, partView{Comparison: &comparisonView{}})
+				sec.Parts = append(sec.Parts, partView{Comparison: &comparisonView{}, names: p.names})
 			case "bench":
 				sec.Parts = append(sec.Parts, partView{Bench: b.benchView()})
 			case "tsne":
 				id, num := b.page.Figure()
-				sec.Parts = append(sec.Parts, partView{TSNE: &tsneView{Figure: &figureView{ID: id, Number: num}}})
+				sec.Parts = append(sec.Parts, partView{TSNE: &tsneView{Figure: &figureView{ID: id, Number: num}}, names: p.names})
 			}
 		}
 		data.Sections = append(data.Sections, sec)
@@ -231,28 +258,26 @@ func (b *builder) build() ([]byte, error) {
 		}
 	}
 	for _, p := range compares {
-		p.Comparison = comparison(placed, anchors)
+		p.Comparison = comparison(runsOf(placed, p.names), anchors)
 	}
-	if len(tsnes) > 0 {
-		path, panels, err := b.tsneGrid(placed, titles)
+	for i, p := range tsnes {
+		path, panels, err := b.tsneGrid(runsOf(placed, p.names), titles, fmt.Sprintf("tsne-grid-%d.svg", i+1))
 		if err != nil {
 			return nil, err
 		}
-		for _, p := range tsnes {
-			if panels == 0 {
-				p.TSNE = &tsneView{Missing: "No experiment has written embeddings yet."}
-				continue
-			}
-			uri, err := markdown.DataURI(filepath.Dir(path), filepath.Base(path))
-			if err != nil {
-				return nil, err
-			}
-			f := p.TSNE.Figure
-			f.URI = template.URL(uri)
-			f.Caption = fmt.Sprintf("t-SNE of the test-set representations h of %s, coloured by class. Perplexity %g, %d iterations, seed %d, Barnes-Hut θ = 0.5, computed in Go from each run's embeddings.csv.",
-				plural(panels, "method", "methods"), TSNEConfig.Perplexity, TSNEConfig.Iterations, TSNEConfig.Seed)
-			f.Alt = "t-SNE grid of the methods' representations"
+		if panels == 0 {
+			p.TSNE = &tsneView{Missing: "No experiment has written embeddings yet."}
+			continue
 		}
+		uri, err := markdown.DataURI(filepath.Dir(path), filepath.Base(path))
+		if err != nil {
+			return nil, err
+		}
+		f := p.TSNE.Figure
+		f.URI = template.URL(uri)
+		f.Caption = fmt.Sprintf("t-SNE of the test-set representations h of %s, coloured by class. Perplexity %g, %d iterations, seed %d, Barnes-Hut θ = 0.5, computed in Go from each run's embeddings.csv.",
+			plural(panels, "method", "methods"), TSNEConfig.Perplexity, TSNEConfig.Iterations, TSNEConfig.Seed)
+		f.Alt = "t-SNE grid of the methods' representations"
 	}
 	for _, e := range placed {
 		if e.Run != nil {

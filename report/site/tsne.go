@@ -101,9 +101,9 @@ func layout(e *embeddings, cacheDir string, cfg tsne.Config) ([]float64, bool, e
 	return y, false, atomicfile.Write(path, buf.Bytes())
 }
 
-// tsneGrid lays out every experiment's embeddings and draws one panel each
-// into OUT/.cache/tsne-grid.svg. It returns the file and the panel count.
-func (b *builder) tsneGrid(exps []*Experiment, titles map[string]string) (string, int, error) {
+// tsneGrid lays out the embeddings of every run in runs and draws one panel
+// each into OUT/.cache/file. It returns the file and the panel count.
+func (b *builder) tsneGrid(exps []*Experiment, titles map[string]string, file string) (string, int, error) {
 	cache := filepath.Join(b.cfg.Out, ".cache")
 	var panels []plots.Panel
 	var classes []string
@@ -133,7 +133,7 @@ func (b *builder) tsneGrid(exps []*Experiment, titles map[string]string) (string
 	if len(panels) == 0 {
 		return "", 0, nil
 	}
-	path := filepath.Join(cache, "tsne-grid.svg")
+	path := filepath.Join(cache, file)
 	if err := plots.ScatterGrid(path, panels, classes, 3); err != nil {
 		return "", 0, err
 	}
