@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/mega-ssl/mega/gomlxssl/results"
 	"github.com/mega-ssl/mega/report/sitetest"
 )
 
@@ -43,6 +44,17 @@ func parsePage(t *testing.T, path string) page {
 func (p page) all(match func(*html.Node) bool) []*html.Node {
 	var out []*html.Node
 	for n := range p.doc.Descendants() {
+		if n.Type == html.ElementNode && match(n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// allIn is all, under root.
+func (p page) allIn(root *html.Node, match func(*html.Node) bool) []*html.Node {
+	var out []*html.Node
+	for n := range root.Descendants() {
 		if n.Type == html.ElementNode && match(n) {
 			out = append(out, n)
 		}
@@ -209,7 +221,7 @@ func TestReportStructure(t *testing.T) {
 		}
 	}
 	compare := p.all(func(n *html.Node) bool { c, _ := attr(n, "class"); return n.Data == "table" && c == "compare" })
-	if len(compare) != 1 || !strings.Contains(text(compare[0]), "SimCLR") || !strings.Contains(text(compare[0]), "random-init convnet-16-32-64-128") {
+	if len(compare) != 2 || !strings.Contains(text(compare[0]), "SimCLR") || !strings.Contains(text(compare[0]), "random-init convnet-16-32-64-128") {
 		t.Errorf("comparison table missing or without SimCLR and its baselines")
 	}
 	if d := p.all(func(n *html.Node) bool { c, _ := attr(n, "class"); return n.Data == "details" && c == "code" }); len(d) == 0 {
@@ -363,5 +375,79 @@ func TestUnplacedExperiment(t *testing.T) {
 	}
 	if !strings.Contains(text(p.doc), "Stripes.") || !strings.Contains(text(p.doc), "go run ./experiments/zebra") {
 		t.Error("the unplaced experiment's narrative or command is missing")
+	}
+}
+
+// rewriteRun edits the run.json under out/dir.
+func rewriteRun(t *testing.T, out, dir string, edit func(r *results.Run)) {
+	t.Helper()
+	path := filepath.Join(out, dir, "run.json")
+	r, err := results.ReadRun(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit(r)
+	if err := results.WriteJSON(path, r); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A variant's results (OUT/<name>-<variant>/) show in its experiment's
+// section and in the comparisons; a run that used labels is marked and takes
+// no best mark; a directory whose run.json names another experiment is not
+// taken for a variant; the 1%-labels columns show where measured.
+func TestVariantsAndComparisons(t *testing.T) {
+	root, out := fixture(t)
+	rewriteRun(t, out, "simclr", func(r *results.Run) {
+		r.Metrics.KNNTop1OnePct, r.Metrics.LinearTop1OnePct, r.Metrics.OnePctLabels = 0.234, 0.345, 60
+	})
+	sitetest.WriteSampleResults(t, out, "simclr-wide", "SimCLR (wide head)")
+	rewriteRun(t, out, "simclr-wide", func(r *results.Run) {
+		r.Experiment, r.Variant, r.Args = "simclr", "wide", []string{"-proj-hidden=1024"}
+		r.Metrics.KNNTop1 = 0.456
+	})
+	sitetest.WriteSampleResults(t, out, "simclr-labels", "SimCLR with labels")
+	rewriteRun(t, out, "simclr-labels", func(r *results.Run) {
+		r.Experiment, r.Variant, r.Labels = "simclr", "labels", true
+		r.Metrics.KNNTop1 = 0.9
+	})
+	sitetest.WriteSampleResults(t, out, "simclr-foreign", "Foreign")
+	rewriteRun(t, out, "simclr-foreign", func(r *results.Run) { r.Experiment, r.Variant = "other", "foreign" })
+	rep, err := Build(Config{Root: root, Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := parsePage(t, rep.Path)
+	page := text(p.doc)
+	for _, want := range []string{"Results: SimCLR (wide head)", "go run ./experiments/simclr -proj-hidden=1024",
+		"Results: SimCLR with labels", "used in pre-training", "23.4%", "34.5%"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "Foreign") {
+		t.Error("another experiment's directory was shown as a variant")
+	}
+	compare := p.all(func(n *html.Node) bool { c, _ := attr(n, "class"); return n.Data == "table" && c == "compare" })
+	if len(compare) != 2 {
+		t.Fatalf("%d comparison tables, want the four methods' and every method's", len(compare))
+	}
+	for _, table := range compare {
+		for _, row := range p.allIn(table, tag("tr")) {
+			name := text(row)
+			switch {
+			case strings.HasPrefix(name, "SimCLR with labels"):
+				if !strings.Contains(name, "pre-trained with labels") || strings.Contains(name, "★") {
+					t.Errorf("labelled run's row %q: want the note and no best mark", name)
+				}
+			case strings.HasPrefix(name, "SimCLR (wide head)"):
+				if !strings.Contains(name, "45.6% ★") {
+					t.Errorf("variant row %q: want its kNN 45.6%% marked best", name)
+				}
+			}
+		}
+		if !strings.Contains(text(table), "SimCLR (wide head)") {
+			t.Error("a comparison lacks the variant")
+		}
 	}
 }
