@@ -221,7 +221,7 @@ func TestReportStructure(t *testing.T) {
 		}
 	}
 	compare := p.all(func(n *html.Node) bool { c, _ := attr(n, "class"); return n.Data == "table" && c == "compare" })
-	if len(compare) != 2 || !strings.Contains(text(compare[0]), "SimCLR") || !strings.Contains(text(compare[0]), "random-init convnet-16-32-64-128") {
+	if len(compare) != 3 || !strings.Contains(text(compare[0]), "SimCLR") || !strings.Contains(text(compare[0]), "random-init convnet-16-32-64-128") {
 		t.Errorf("comparison table missing or without SimCLR and its baselines")
 	}
 	if d := p.all(func(n *html.Node) bool { c, _ := attr(n, "class"); return n.Data == "details" && c == "code" }); len(d) == 0 {
@@ -429,8 +429,8 @@ func TestVariantsAndComparisons(t *testing.T) {
 		t.Error("another experiment's directory was shown as a variant")
 	}
 	compare := p.all(func(n *html.Node) bool { c, _ := attr(n, "class"); return n.Data == "table" && c == "compare" })
-	if len(compare) != 2 {
-		t.Fatalf("%d comparison tables, want the four methods' and every method's", len(compare))
+	if len(compare) != 3 {
+		t.Fatalf("%d comparison tables, want the four methods', every method's and hard negatives beside SimCLR", len(compare))
 	}
 	for _, table := range compare {
 		for _, row := range p.allIn(table, tag("tr")) {
