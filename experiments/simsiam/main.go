@@ -35,14 +35,20 @@ import (
 // predictor is a bottleneck, 2048 → 512 → 2048. Here the projector is 512 wide
 // (the Go backend's budget) and the predictor keeps the paper's ratio,
 // 512 → 128 → 512. The paper trains the predictor with a fixed learning rate
-// while the rest follows a cosine schedule; the shared trainer has one
-// schedule for every variable, so here the predictor decays too.
-var projHidden, projDim, predHidden int
+// while the rest follows the cosine schedule ("the predictor should adapt to
+// the latest representations"): `-predictor-peak-lr` (on by default) keeps
+// the predictor at the peak learning rate throughout (the trainer's
+// `PeakLRScopes`).
+var (
+	projHidden, projDim, predHidden int
+	predictorPeakLR                 bool
+)
 
 func knobs(fs *flag.FlagSet) {
 	fs.IntVar(&projHidden, "proj-hidden", 512, "hidden width of the projector")
 	fs.IntVar(&projDim, "proj-dim", 512, "output dimension of the projector (and the predictor)")
 	fs.IntVar(&predHidden, "pred-hidden", 128, "bottleneck width of the predictor")
+	fs.BoolVar(&predictorPeakLR, "predictor-peak-lr", true, "train the predictor at the peak learning rate throughout")
 }
 
 // ## The model and the loss
@@ -61,7 +67,12 @@ func simsiam(enc models.Encoder) experiment.Method {
 		h, z = network(scope, x)
 		return h, models.BatchNorm(scope.In("projector_bn"), z) // the projector ends with batch norm, as the paper's
 	}
+	var peak []string
+	if predictorPeakLR {
+		peak = []string{"/predictor"}
+	}
 	return experiment.Method{
+		PeakLRScopes: peak,
 		Loss: func(scope *model.Scope, b experiment.Batch) *Node {
 			_, z := embed(scope, experiment.BothViews(b.V1, b.V2))
 			p1, p2 := experiment.SplitViews(predictor.Apply(scope.In("predictor"), z))

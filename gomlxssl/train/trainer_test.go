@@ -8,6 +8,7 @@ import (
 
 	"github.com/gomlx/compute/gobackend"
 	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/layers"
 	"github.com/gomlx/gomlx/ml/model"
 
@@ -46,5 +47,46 @@ func TestConfigValidate(t *testing.T) {
 		if c.Validate() == nil {
 			t.Errorf("%+v: want an error", c)
 		}
+	}
+}
+
+// A variable under a peak-LR scope moves by the peak learning rate at every
+// step (but a zero-rate one), the rest by the scheduled rate.
+func TestPeakLRScopes(t *testing.T) {
+	be, err := gobackend.New("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	loss := func(scope *model.Scope, in []*Node) *Node {
+		g := in[0].Graph()
+		a := scope.In("head").VariableWithValue("w", float32(0)).NodeValue(g)
+		b := scope.In("body").VariableWithValue("w", float32(0)).NodeValue(g)
+		return Add(a, b) // gradient 1 for both: SGD moves each by its rate
+	}
+	const peak = 0.1
+	tr, err := New(be, Config{Epochs: 3, BatchSize: 2, Optimizer: "sgd", LR: peak, WarmupEpochs: 1, PeakLRScopes: []string{"/head"}}, 4, loss, "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var scheduled, peaked float64
+	x := tensors.FromValue([]float32{1, 2})
+	for range 12 {
+		_, lr, err := tr.Step(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		scheduled += lr
+		if lr > 0 {
+			peaked += peak
+		}
+	}
+	value := func(path string) float64 {
+		return float64(tensors.ToScalar[float32](tr.Store.GetVariable(path).MustValue()))
+	}
+	if got := -value("/head/w"); math.Abs(got-peaked) > 1e-5 {
+		t.Errorf("the peak-LR variable moved %.6f, want %.6f (the peak rate at every step)", got, peaked)
+	}
+	if got := -value("/body/w"); math.Abs(got-scheduled) > 1e-5 || math.Abs(scheduled-peaked) < 0.05 {
+		t.Errorf("the scheduled variable moved %.6f, want the schedule's sum %.6f (peak sum %.6f)", got, scheduled, peaked)
 	}
 }
