@@ -21,11 +21,14 @@ func TestMemoryBank(t *testing.T) {
 	exec := model.MustNewExec(be, store, func(scope *model.Scope, idx, emb *Node) (*Node, *Node) {
 		scope.SetTraining(idx.Graph(), true)
 		bank := NewMemoryBank(scope.In("bank"), idx.Graph(), 4, 2)
+		read, seen := bank.Read(idx)
 		bank.Update(idx, emb, 0.5)
-		return bank.Entries, bank.Seen
+		return read, seen
 	})
-	step := func(idx []int32, emb []float32) {
-		exec.MustExec(tensors.FromValue(idx), tensors.FromFlatDataAndDimensions(emb, len(idx), 2))
+	// step writes emb at idx and returns what Read gave for idx before.
+	step := func(idx []int32, emb []float32) (read, seen []float32) {
+		out := exec.MustExec(tensors.FromValue(idx), tensors.FromFlatDataAndDimensions(emb, len(idx), 2))
+		return tensors.MustCopyFlatData[float32](out[0]), tensors.MustCopyFlatData[float32](out[1])
 	}
 	entry := func(i int) []float32 {
 		v := store.GetVariable("/bank/bank")
@@ -39,7 +42,10 @@ func TestMemoryBank(t *testing.T) {
 			t.Errorf("new entry %d = %v, want %v", i, e, w)
 		}
 	}
-	step([]int32{2, 1}, []float32{1, 0, 5, 0}) // 2 seen: ½[0.6 0.8] + ½[1 0] = [0.8 0.4], normalised
+	read, seen := step([]int32{2, 1}, []float32{1, 0, 5, 0}) // 2 seen: ½[0.6 0.8] + ½[1 0] = [0.8 0.4], normalised
+	if read[0] != want[2][0] || read[1] != want[2][1] || seen[0] != 1 || seen[1] != 0 {
+		t.Errorf("Read([2 1]) before the second update = %v, seen %v; want entry 2 = %v first, seen [1 0]", read, seen, want[2])
+	}
 	n := math.Hypot(0.8, 0.4)
 	if e := entry(2); math.Abs(float64(e[0])-0.8/n) > 1e-6 || math.Abs(float64(e[1])-0.4/n) > 1e-6 {
 		t.Errorf("seen entry 2 = %v, want [%.4f %.4f]", e, 0.8/n, 0.4/n)
@@ -47,7 +53,7 @@ func TestMemoryBank(t *testing.T) {
 	if e := entry(3); e[0] != initial3[0] || e[1] != initial3[1] {
 		t.Errorf("entry 3 was never written but changed: %v → %v", initial3, e)
 	}
-	seen := tensors.MustCopyFlatData[float32](store.GetVariable("/bank/seen").MustValue())
+	seen = tensors.MustCopyFlatData[float32](store.GetVariable("/bank/seen").MustValue())
 	if seen[0] != 1 || seen[1] != 1 || seen[2] != 1 || seen[3] != 0 {
 		t.Errorf("seen flags %v, want [1 1 1 0]", seen)
 	}
