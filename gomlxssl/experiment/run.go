@@ -17,6 +17,7 @@ import (
 
 	"github.com/gomlx/compute"
 	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/train/optimizer"
 
@@ -44,12 +45,64 @@ type Method struct {
 	// (Batch.Label): the pre-training is then supervised, and run.json and
 	// the report say so.
 	Labels bool
+	// Pretext, for a pretext task, scores the task itself on a batch of
+	// held-out images x (standardised, inference mode): for each image, the
+	// fraction of its transformations the model recognises ([B]). The runner
+	// reports its mean over the test split as the pretext accuracy.
+	Pretext func(scope *model.Scope, x *Node) *Node
+	// Report, if set, is called after every epoch and once more after the
+	// final evaluation, to add the method's own measurements and figures
+	// (a generative model's samples, a VAE's KL per latent dimension…).
+	Report func(a *Artifacts) error
+}
+
+// Artifacts is what a method's Report sees and adds to.
+type Artifacts struct {
+	Backend compute.Backend
+	// Store holds the trained variables; read them through a new
+	// model.Exec (the Go backend freezes variables into inference graphs
+	// when they are compiled).
+	Store *model.Store
+	Split data.Split
+	// Dir is the run's output directory, where figures go.
+	Dir string
+	// Epoch is the last completed epoch; Final is set for the call after
+	// the final evaluation.
+	Epoch int
+	Final bool
+	Seed  uint64
+	r     *runner
+}
+
+// Figure lists a figure the method wrote under Dir in run.json, with its
+// caption (the report shows it after the shared figures).
+func (a *Artifacts) Figure(file, caption string) {
+	for i, f := range a.r.figures {
+		if f.File == file {
+			a.r.figures[i].Caption = caption
+			return
+		}
+	}
+	a.r.figures = append(a.r.figures, results.Figure{File: file, Caption: caption})
+}
+
+// Measure records a named measurement in run.json (replacing an earlier one
+// of the same name); note says how it was measured.
+func (a *Artifacts) Measure(name string, value float64, note string) {
+	m := &a.r.run.Measures
+	for i := range *m {
+		if (*m)[i].Name == name {
+			(*m)[i] = results.Measure{Name: name, Value: value, Note: note}
+			return
+		}
+	}
+	*m = append(*m, results.Measure{Name: name, Value: value, Note: note})
 }
 
 // Batch is what a method's loss sees of one training step.
 type Batch struct {
 	// V1 and V2 are the two augmented views of B images [B, H, W, 3],
-	// standardised.
+	// standardised; V2 is nil for a single-view Spec.
 	V1, V2 *Node
 	// Index [B] int32 holds each image's position in the training set (a
 	// memory bank keeps one entry per image).
@@ -82,6 +135,10 @@ type Spec struct {
 	// batch before anything trains (MoCo: the queue must tile by the batch's
 	// keys and not exceed the training set), with an error that says which flag.
 	Check func(trainSize, batch int) error
+	// SingleView makes one augmented view per image (Batch.V2 is nil), for
+	// methods that transform the images themselves: pretext tasks and
+	// generative models.
+	SingleView bool
 	// Variant, if set, names the run the parsed flags describe when it is
 	// not the experiment's main run (Siamese pairs made from views rather
 	// than labels, hard negatives with β = 0): an empty name is the main run;
@@ -382,6 +439,16 @@ type runner struct {
 	// cover the whole training split.
 	last     features
 	lastStep int
+	// figures are the method's own (Artifacts.Figure).
+	figures []results.Figure
+}
+
+// report calls the method's Report, if any.
+func (r *runner) report(store *model.Store, epoch int, final bool) error {
+	if r.method.Report == nil {
+		return nil
+	}
+	return r.method.Report(&Artifacts{Backend: r.be, Store: store, Split: r.split, Dir: r.dir, Epoch: epoch, Final: final, Seed: r.o.Seed, r: r})
 }
 
 func (r *runner) execute(ctx context.Context) error {
@@ -395,22 +462,24 @@ func (r *runner) execute(ctx context.Context) error {
 	}
 	r.run.Baselines = base
 	method := r.method
-	pipe := augment.NewPipeline(r.split.Train, r.spec.Augment, o.Batch, o.Seed, true)
+	pipe := augment.NewPipeline(r.split.Train, r.spec.Augment, o.Batch, o.Seed, !r.spec.SingleView)
 	cfg := o.trainConfig()
 	cfg.PeakLRScopes = method.PeakLRScopes
 	steps := pipe.StepsPerEpoch()
 	loss := func(scope *model.Scope, in []*Node) *Node {
-		b := Batch{V1: in[0], V2: in[1], Index: in[2], StepsPerEpoch: steps, TotalSteps: steps * o.Epochs, TrainSize: r.split.Train.Len(),
+		b := Batch{V1: in[0], StepsPerEpoch: steps, TotalSteps: steps * o.Epochs, TrainSize: r.split.Train.Len(),
 			Step: optimizer.GetGlobalStepVar(scope).NodeValue(in[0].Graph())}
+		in = in[1:]
+		if !r.spec.SingleView {
+			b.V2, in = in[0], in[1:]
+		}
+		b.Index = in[0]
 		if method.Labels {
-			b.Label = in[3]
+			b.Label = in[1]
 		}
 		return method.Loss(scope, b)
 	}
-	inputs := train.TwoViews
-	if method.Labels {
-		inputs = train.TwoViewsAndLabels
-	}
+	inputs := func(b augment.Batch) []*tensors.Tensor { return train.Views(b, method.Labels) }
 	tr, err := train.New(r.be, cfg, steps, loss, filepath.Join(r.dir, "checkpoint"), o.Resume)
 	if err != nil {
 		return err
@@ -447,6 +516,9 @@ func (r *runner) execute(ctx context.Context) error {
 		fmt.Fprintf(os.Stderr, "%s epoch %d: kNN top-1 %.1f%%, embedding std %.3f (1/√d = %.3f), effective rank %.1f, data wait %.1f%%\n",
 			r.spec.Name, st.Epoch, 100*knn, col.Std, 1/math.Sqrt(float64(f.zTest.Dim)), col.EffectiveRank, 100*st.IdleFrac)
 		r.fillFromRows()
+		if err := r.report(tr.Store, st.Epoch, false); err != nil {
+			return err
+		}
 		return r.writeProgress()
 	})
 	if err != nil {
@@ -482,6 +554,14 @@ func (r *runner) finalEval(tr *train.Trainer, m Method) error {
 		OnePctLabels: scores.OnePctLabels, EmbeddingStd: col.Std, EffectiveRank: col.EffectiveRank, Epochs: r.o.Epochs,
 		ImagesPerS: r.meanImagesPerS()}
 	r.run.Collapsed = Collapsed(col, zTest.Dim)
+	if m.Pretext != nil {
+		if r.run.Metrics.PretextAccuracy, err = train.Mean(r.be, tr.Store, m.Pretext, r.split.Test, evalBatch); err != nil {
+			return err
+		}
+	}
+	if err := r.report(tr.Store, r.o.Epochs, true); err != nil {
+		return err
+	}
 	n := min(r.o.Embeddings, hTest.Len())
 	if err := results.WriteEmbeddings(filepath.Join(r.dir, "embeddings.csv"), hTest.Data[:n*hTest.Dim], hTest.Dim,
 		hTest.Labels[:n], r.split.Test.Classes); err != nil {
@@ -546,11 +626,11 @@ func (r *runner) curves() error {
 		[]plots.HLine{{Name: "random init", Value: 100 * b.RandomInit.KNNTop1}, {Name: "supervised", Value: 100 * b.Supervised.KNNTop1}}); err != nil {
 		return err
 	}
-	r.run.Figures = []results.Figure{
+	r.run.Figures = append([]results.Figure{
 		{File: "augmentations.svg", Caption: "Two augmented views (rows 2 and 3) of eight training images (row 1)."},
 		{File: "loss.svg", Caption: "Training loss per epoch."},
 		{File: "knn.svg", Caption: fmt.Sprintf("kNN top-1 accuracy per epoch (weighted cosine, k=%d, τ=%g), with the random-init and supervised encoders as dashed lines.", r.o.KNNK, r.o.KNNT)},
-	}
+	}, r.figures...)
 	return nil
 }
 

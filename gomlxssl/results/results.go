@@ -50,6 +50,9 @@ type Run struct {
 	Metrics   Metrics   `json:"metrics"`
 	Baselines Baselines `json:"baselines"`
 	Figures   []Figure  `json:"figures"`
+	// Measures are the method's own measurements (a VAE's active units, a
+	// GAN's covered classes…), in the order it made them.
+	Measures []Measure `json:"measures,omitempty"`
 	// Collapsed flags a run whose embeddings collapsed: it is not a result.
 	Collapsed bool `json:"collapsed"`
 	// Protocol says, in words, how the metrics were measured.
@@ -95,10 +98,21 @@ type Metrics struct {
 	OnePctLabels     int     `json:"labels_1pct"`
 	EmbeddingStd     float64 `json:"embedding_std"`
 	EffectiveRank    float64 `json:"effective_rank"`
+	// PretextAccuracy is a pretext task's own accuracy on the test split
+	// (rotation, permutation), when the method has one.
+	PretextAccuracy float64 `json:"pretext_accuracy,omitempty"`
 	// Epochs completed when these were measured.
 	Epochs int `json:"epochs"`
 	// ImagesPerS is the mean training throughput (views per second).
 	ImagesPerS float64 `json:"images_per_s"`
+}
+
+// Measure is one of a method's own measurements.
+type Measure struct {
+	Name  string  `json:"name"`
+	Value float64 `json:"value"`
+	// Note says how it was measured.
+	Note string `json:"note,omitempty"`
 }
 
 // Baseline is the evaluation of a reference encoder under the same protocol.

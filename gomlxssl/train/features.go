@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
@@ -55,4 +56,34 @@ func Extract(backend compute.Backend, store *model.Store, embed EmbedFn, ds *dat
 		copy(z.Data[start*z.Dim:], zd)
 	}
 	return h, z, nil
+}
+
+// Mean runs score (in inference mode) over ds in batches and returns the mean
+// of the per-image values it returns ([B] for a batch of B standardised
+// images): a pretext task's accuracy on held-out images, say.
+func Mean(backend compute.Backend, store *model.Store, score func(scope *model.Scope, x *Node) *Node, ds *data.Dataset, batchSize int) (float64, error) {
+	exec, err := model.NewExec(backend, store, func(scope *model.Scope, x *Node) *Node {
+		scope.SetTraining(x.Graph(), false)
+		return ConvertDType(score(scope, Standardize([]*Node{x})[0]), dtypes.Float64)
+	})
+	if err != nil {
+		return 0, err
+	}
+	defer exec.Finalize()
+	n := ds.Len()
+	var sum float64
+	for start := 0; start+batchSize <= n; start += batchSize {
+		x := tensors.FromFlatDataAndDimensions(ds.Float32(start, start+batchSize), batchSize, ds.Height, ds.Width, ds.Channels)
+		out, err := exec.Call(x)
+		if err != nil {
+			return 0, fmt.Errorf("scoring: %w", err)
+		}
+		for _, v := range tensors.MustCopyFlatData[float64](out[0]) {
+			sum += v
+		}
+	}
+	if n < batchSize {
+		return 0, fmt.Errorf("scoring needs at least %d images, got %d", batchSize, n)
+	}
+	return sum / float64(n/batchSize*batchSize), nil
 }

@@ -233,14 +233,22 @@ type Inputs func(b augment.Batch) []*tensors.Tensor
 
 // TwoViews feeds the two augmented views and the images' indices in the
 // training set (SSL methods).
-func TwoViews(b augment.Batch) []*tensors.Tensor {
-	return []*tensors.Tensor{viewTensor(b, b.V1), viewTensor(b, b.V2), tensors.FromFlatDataAndDimensions(b.Indices, len(b.Indices))}
-}
+func TwoViews(b augment.Batch) []*tensors.Tensor { return Views(b, false) }
 
-// TwoViewsAndLabels feeds what TwoViews does and the labels (methods that
-// pre-train with labels, such as a supervised Siamese network).
-func TwoViewsAndLabels(b augment.Batch) []*tensors.Tensor {
-	return append(TwoViews(b), tensors.FromFlatDataAndDimensions(b.Labels, len(b.Labels)))
+// Views feeds the batch's views (one, or two when the pipeline makes two),
+// the images' indices in the training set, and, with labels set, their
+// labels (methods that pre-train with labels, such as a supervised Siamese
+// network).
+func Views(b augment.Batch, labels bool) []*tensors.Tensor {
+	in := []*tensors.Tensor{viewTensor(b, b.V1)}
+	if b.V2 != nil {
+		in = append(in, viewTensor(b, b.V2))
+	}
+	in = append(in, tensors.FromFlatDataAndDimensions(b.Indices, len(b.Indices)))
+	if labels {
+		in = append(in, tensors.FromFlatDataAndDimensions(b.Labels, len(b.Labels)))
+	}
+	return in
 }
 
 // ViewAndLabels feeds one view and its labels (supervised training).

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -122,8 +123,13 @@ type runView struct {
 	Meta     []keyValue
 	Protocol string
 	Metrics  []metricRow
+	// Measures are the method's own measurements (pretext accuracy, active
+	// units, covered classes…).
+	Measures []measureView
 	Figures  []figureView
 }
+
+type measureView struct{ Name, Value, Note string }
 
 // variantView is a variant's results block, after the main run's.
 type variantView struct {
@@ -267,6 +273,13 @@ func (b *builder) runResults(e *Experiment, status string, warnings []string) (r
 			onePct(bl.RandomInit.KNNTop1OnePct), onePct(bl.RandomInit.LinearTop1OnePct), "—", "—"}},
 		{Name: fmt.Sprintf("supervised encoder (%d epochs)", bl.Supervised.Epochs), Cells: []string{pct(bl.Supervised.KNNTop1), pct(bl.Supervised.LinearTop1), pct(bl.Supervised.LinearTop5),
 			onePct(bl.Supervised.KNNTop1OnePct), onePct(bl.Supervised.LinearTop1OnePct), "—", "—"}},
+	}
+	if m.PretextAccuracy > 0 {
+		v.Measures = append(v.Measures, measureView{Name: "pretext-task accuracy", Value: pct(m.PretextAccuracy),
+			Note: "the task the method trains on, scored on the test split"})
+	}
+	for _, ms := range r.Measures {
+		v.Measures = append(v.Measures, measureView{Name: ms.Name, Value: strconv.FormatFloat(ms.Value, 'g', 4, 64), Note: ms.Note})
 	}
 	for _, f := range r.Figures {
 		fv, err := b.figure(e.Dir, f.File, f.Caption)
