@@ -71,3 +71,15 @@ func TestScatterGrid(t *testing.T) {
 		t.Error("no panels: no error")
 	}
 }
+
+func TestBarChart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bars.svg")
+	if err := BarChart(path, Chart{Title: "KL per dimension", XLabel: "dimension", YLabel: "nats"},
+		[]string{"0", "1", "2"}, []float64{0.5, 2, 0.01}, HLine{Name: "active", Value: 0.1}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil || !strings.Contains(string(b), "<svg") || !strings.Contains(string(b), "KL per dimension") {
+		t.Errorf("bar chart not written as SVG: %v", err)
+	}
+}

@@ -1,0 +1,32 @@
+package models
+
+import (
+	"testing"
+
+	"github.com/gomlx/compute/gobackend"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
+)
+
+// The decoder makes 32×32×3 images from codes, and upsample2 repeats each
+// pixel over a 2×2 block.
+func TestDecoder(t *testing.T) {
+	be, err := gobackend.New("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := DefaultDecoder()
+	out := model.MustExecOnce(be, model.NewStore(), func(scope *model.Scope, z *Node) *Node { return d.Apply(scope, z) },
+		tensors.FromShape(shapeOfDims(2, 32)))
+	if got := out.Shape().Dimensions; d.Size() != 32 || len(got) != 4 || got[0] != 2 || got[1] != 32 || got[2] != 32 || got[3] != 3 {
+		t.Errorf("decoder output %v (size %d), want [2 32 32 3]", got, d.Size())
+	}
+	up := tensors.MustCopyFlatData[float32](MustExecOnce(be, upsample2, tensors.FromFlatDataAndDimensions([]float32{1, 2, 3, 4}, 1, 2, 2, 1)))
+	want := []float32{1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4}
+	for i := range want {
+		if up[i] != want[i] {
+			t.Fatalf("upsample2 = %v, want %v", up, want)
+		}
+	}
+}
