@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/gomlx/compute"
 	. "github.com/gomlx/gomlx/core/graph"
@@ -103,35 +104,45 @@ func encoderOnly(enc models.Encoder) train.EmbedFn {
 	}
 }
 
+// supervisedLogits is the supervised baseline's network: the encoder (scope
+// "encoder") and a linear classifier (scope "classifier").
+func supervisedLogits(enc models.Encoder, classes int, scope *model.Scope, x *Node) *Node {
+	return layers.DenseWithBias(scope.In("classifier"), enc.Apply(scope.In("encoder"), x), classes)
+}
+
 // Baselines evaluates the floor and the ceiling under the same protocol as the
 // methods: the encoder at random initialisation, and the encoder trained with
 // labels (cross-entropy through a linear layer, crop + flip augmentation,
 // -supervised-epochs epochs). Both depend only on the data, the encoder, the
 // budget and the seed, so they are cached in OUT/baselines/ and shared by
-// every experiment with the same settings.
-func Baselines(ctx context.Context, be compute.Backend, enc models.Encoder, split data.Split, o *Options) (results.Baselines, error) {
-	key := fmt.Sprintf("v2-%s-train%d-test%d-%016x-%s-seed%d-sup%d-batch%d-lr%g-k%d-t%g-probe%d", split.Train.Name, split.Train.Len(),
+// every experiment with the same settings. The supervised classifier's
+// checkpoint is kept beside them (the directory returned), for methods that
+// classify their own images (a GAN's samples).
+func Baselines(ctx context.Context, be compute.Backend, enc models.Encoder, split data.Split, o *Options) (results.Baselines, string, error) {
+	key := fmt.Sprintf("v3-%s-train%d-test%d-%016x-%s-seed%d-sup%d-batch%d-lr%g-k%d-t%g-probe%d", split.Train.Name, split.Train.Len(),
 		split.Test.Len(), fingerprint(split), enc.Name(), o.Seed, o.SupervisedEpochs, o.Batch, o.LR, o.KNNK, o.KNNT, o.ProbeIterations)
 	path := filepath.Join(o.Out, "baselines", sanitize(key)+".json")
+	classifier := strings.TrimSuffix(path, ".json") + "-classifier"
 	var cached results.Baselines
 	if b, err := os.ReadFile(path); err == nil {
-		if err := json.Unmarshal(b, &cached); err == nil {
-			return cached, nil
+		saved, _ := filepath.Glob(filepath.Join(classifier, "*.json"))
+		if err := json.Unmarshal(b, &cached); err == nil && len(saved) > 0 {
+			return cached, classifier, nil
 		}
 	}
 	classes := len(split.Train.Classes)
 	// The floor: the same architecture, untrained.
 	store := model.NewStore()
 	if err := store.SetRNGStateFromSeed(int64(o.Seed)); err != nil {
-		return cached, err
+		return cached, "", err
 	}
 	f, err := extract(be, store, encoderOnly(enc), split.Train, split.Test)
 	if err != nil {
-		return cached, err
+		return cached, "", err
 	}
 	floor, err := probe(f.hTrain, f.hTest, classes, o)
 	if err != nil {
-		return cached, err
+		return cached, "", err
 	}
 	fmt.Fprintf(os.Stderr, "baseline random-init %s: kNN %.1f%%, linear %.1f%%\n", enc.Name(), 100*floor.KNNTop1, 100*floor.LinearTop1)
 
@@ -139,27 +150,26 @@ func Baselines(ctx context.Context, be compute.Backend, enc models.Encoder, spli
 	pipe := augment.NewPipeline(split.Train, augment.Supervised(), o.Batch, o.Seed, false)
 	cfg := train.Config{Epochs: o.SupervisedEpochs, BatchSize: o.Batch, Optimizer: "adam", LR: o.LR, WarmupEpochs: min(1, o.SupervisedEpochs-1), Seed: o.Seed}
 	loss := func(scope *model.Scope, in []*Node) *Node {
-		h := enc.Apply(scope.In("encoder"), in[0])
-		return losses.CrossEntropy(layers.DenseWithBias(scope.In("classifier"), h, classes), in[1])
+		return losses.CrossEntropy(supervisedLogits(enc, classes, scope, in[0]), in[1])
 	}
-	tr, err := train.New(be, cfg, pipe.StepsPerEpoch(), loss, "", false)
+	tr, err := train.New(be, cfg, pipe.StepsPerEpoch(), loss, classifier, false)
 	if err != nil {
-		return cached, err
+		return cached, "", err
 	}
 	if err := tr.Run(ctx, pipe, train.ViewAndLabels, "supervised baseline", nil); err != nil {
-		return cached, err
+		return cached, "", err
 	}
 	if f, err = extract(be, tr.Store, encoderOnly(enc), split.Train, split.Test); err != nil {
-		return cached, err
+		return cached, "", err
 	}
 	ceil, err := probe(f.hTrain, f.hTest, classes, o)
 	if err != nil {
-		return cached, err
+		return cached, "", err
 	}
 	fmt.Fprintf(os.Stderr, "baseline supervised %s (%d epochs): kNN %.1f%%, linear %.1f%%\n", enc.Name(), o.SupervisedEpochs, 100*ceil.KNNTop1, 100*ceil.LinearTop1)
 	out := results.Baselines{
 		RandomInit: floor.baseline(0),
 		Supervised: ceil.baseline(o.SupervisedEpochs),
 	}
-	return out, results.WriteJSON(path, out)
+	return out, classifier, results.WriteJSON(path, out)
 }

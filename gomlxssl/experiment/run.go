@@ -16,9 +16,11 @@ import (
 	"time"
 
 	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/model/checkpoint"
 	"github.com/gomlx/gomlx/ml/train/optimizer"
 
 	"github.com/mega-ssl/mega/gomlxssl/augment"
@@ -45,6 +47,9 @@ type Method struct {
 	// (Batch.Label): the pre-training is then supervised, and run.json and
 	// the report say so.
 	Labels bool
+	// AdamBeta1, if set, replaces Adam's first-moment decay of 0.9 (a GAN's
+	// two players train with 0.5, as in DCGAN).
+	AdamBeta1 float64
 	// Pretext, for a pretext task, scores the task itself on a batch of
 	// held-out images x (standardised, inference mode): for each image, the
 	// fraction of its transformations the model recognises ([B]). The runner
@@ -72,6 +77,56 @@ type Artifacts struct {
 	Final bool
 	Seed  uint64
 	r     *runner
+}
+
+// Infer runs fn once, in inference mode (batch norm on its running
+// averages), with the trained variables, on inputs (image batches are
+// standardised as in training), and returns its outputs. Each call compiles
+// a new graph, so it always sees the current weights.
+func (a *Artifacts) Infer(fn func(scope *model.Scope, in []*Node) []*Node, inputs ...*tensors.Tensor) ([]*tensors.Tensor, error) {
+	exec, err := model.NewExec(a.Backend, a.Store, func(scope *model.Scope, in []*Node) []*Node {
+		scope.SetTraining(in[0].Graph(), false)
+		return fn(scope, train.Standardize(in))
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer exec.Finalize()
+	args := make([]any, len(inputs))
+	for i, x := range inputs {
+		args[i] = x
+	}
+	return exec.Call(args...)
+}
+
+// Classify labels images [N, H, W, 3] (values in [0, 1]) with the supervised
+// baseline's classifier — the encoder trained with labels, the ceiling of
+// every table — to tell, say, which classes a generator's samples depict.
+func (a *Artifacts) Classify(images *tensors.Tensor) ([]int32, error) {
+	store := model.NewStore()
+	if _, err := checkpoint.Load(store).Dir(a.r.classifier).Immediate().Done(); err != nil {
+		return nil, fmt.Errorf("loading the supervised classifier from %s: %w", a.r.classifier, err)
+	}
+	classes := len(a.Split.Train.Classes)
+	exec, err := model.NewExec(a.Backend, store, func(scope *model.Scope, x *Node) *Node {
+		scope.SetTraining(x.Graph(), false)
+		return ArgMax(supervisedLogits(a.r.enc, classes, scope, train.Standardize([]*Node{x})[0]), -1, dtypes.Int32)
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer exec.Finalize()
+	out, err := exec.Call(images)
+	if err != nil {
+		return nil, err
+	}
+	return tensors.MustCopyFlatData[int32](out[0]), nil
+}
+
+// Images returns n images of ds from first on as a tensor [n, H, W, 3] in
+// [0, 1], for Infer.
+func Images(ds *data.Dataset, first, n int) *tensors.Tensor {
+	return tensors.FromFlatDataAndDimensions(ds.Float32(first, first+n), n, ds.Height, ds.Width, ds.Channels)
 }
 
 // Figure lists a figure the method wrote under Dir in run.json, with its
@@ -441,6 +496,8 @@ type runner struct {
 	lastStep int
 	// figures are the method's own (Artifacts.Figure).
 	figures []results.Figure
+	// classifier is the supervised baseline's checkpoint directory.
+	classifier string
 }
 
 // report calls the method's Report, if any.
@@ -456,15 +513,16 @@ func (r *runner) execute(ctx context.Context) error {
 	if err := r.augmentationFigure(); err != nil {
 		return err
 	}
-	base, err := Baselines(ctx, r.be, r.enc, r.split, o)
+	base, classifier, err := Baselines(ctx, r.be, r.enc, r.split, o)
 	if err != nil {
 		return fmt.Errorf("baselines: %w", err)
 	}
+	r.classifier = classifier
 	r.run.Baselines = base
 	method := r.method
 	pipe := augment.NewPipeline(r.split.Train, r.spec.Augment, o.Batch, o.Seed, !r.spec.SingleView)
 	cfg := o.trainConfig()
-	cfg.PeakLRScopes = method.PeakLRScopes
+	cfg.PeakLRScopes, cfg.AdamBeta1 = method.PeakLRScopes, method.AdamBeta1
 	steps := pipe.StepsPerEpoch()
 	loss := func(scope *model.Scope, in []*Node) *Node {
 		b := Batch{V1: in[0], StepsPerEpoch: steps, TotalSteps: steps * o.Epochs, TrainSize: r.split.Train.Len(),

@@ -1,8 +1,10 @@
 package results
 
 import (
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -72,5 +74,26 @@ func TestEmbeddingsCSV(t *testing.T) {
 	b, _ := os.ReadFile(path)
 	if want := "label,class,e0,e1\n0,a,1,2\n1,b,3,4\n"; string(b) != want {
 		t.Errorf("embeddings.csv = %q, want %q", b, want)
+	}
+}
+
+func TestFloat32sRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.f32")
+	if v, err := ReadFloat32s(path); err != nil || v != nil {
+		t.Fatalf("missing file: %v, %v; want no values, no error", v, err)
+	}
+	want := []float32{0, -1.5, 3.25, float32(math.Inf(1))}
+	if err := WriteFloat32s(path, want); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadFloat32s(path)
+	if err != nil || !slices.Equal(got, want) {
+		t.Errorf("round trip: %v (%v), want %v", got, err, want)
+	}
+	if err := os.WriteFile(path, []byte{1, 2, 3}, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadFloat32s(path); err == nil {
+		t.Error("a truncated file: want an error")
 	}
 }

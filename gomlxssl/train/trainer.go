@@ -39,6 +39,8 @@ type Config struct {
 	WeightDecay float64
 	// Seed initialises the weights and the in-graph random numbers.
 	Seed uint64
+	// AdamBeta1 is Adam's first-moment decay (0: the usual 0.9; GANs use 0.5).
+	AdamBeta1 float64
 	// PeakLRScopes name scopes (absolute paths, such as "/predictor") whose
 	// variables keep the peak learning rate LR for the whole run, warm-up
 	// included, while the rest follow the schedule: SimSiam trains its
@@ -112,7 +114,11 @@ func New(backend compute.Backend, cfg Config, stepsPerEpoch int, loss LossFn, ch
 	if cfg.Optimizer == "sgd" {
 		opt = optimizer.StochasticGradientDescent().WithLearningRate(cfg.LR).WithDecay(false).Done()
 	} else {
-		opt = optimizer.Adam().LearningRate(cfg.LR).WeightDecay(cfg.WeightDecay).Done()
+		beta1 := cfg.AdamBeta1
+		if beta1 == 0 {
+			beta1 = 0.9
+		}
+		opt = optimizer.Adam().LearningRate(cfg.LR).Betas(beta1, 0.999).WeightDecay(cfg.WeightDecay).Done()
 	}
 	total := cfg.Epochs * stepsPerEpoch
 	warm := min(cfg.WarmupEpochs*stepsPerEpoch, total-1)
