@@ -1,0 +1,33 @@
+package moco
+
+import (
+	"testing"
+
+	"github.com/gomlx/gomlx/core/tensors"
+)
+
+func TestCheck(t *testing.T) {
+	for _, tc := range []struct {
+		queue, groups, train, batch int
+		ok                          bool
+	}{{4096, 8, 6000, 128, true}, {4096, 8, 2048, 64, false}, {1000, 8, 6000, 128, false}, {1024, 8, 2048, 64, true}, {1024, 3, 2048, 64, false}} {
+		c := Default()
+		c.Queue, c.BNGroups = tc.queue, tc.groups
+		if err := c.Check(tc.train, tc.batch); (err == nil) != tc.ok {
+			t.Errorf("queue %d, %d groups, train %d, batch %d: error %v", tc.queue, tc.groups, tc.train, tc.batch, err)
+		}
+	}
+}
+
+// Interleaving puts consecutive rows in different groups, and its inverse
+// undoes it.
+func TestInterleave(t *testing.T) {
+	perm, inv := Interleave(8, 4)
+	p, q := tensors.MustCopyFlatData[int32](perm), tensors.MustCopyFlatData[int32](inv)
+	want := []int32{0, 2, 4, 6, 1, 3, 5, 7}
+	for i := range p {
+		if p[i] != want[i] || p[q[i]] != int32(i) {
+			t.Fatalf("perm %v inverse %v, want perm %v and its inverse", p, q, want)
+		}
+	}
+}
