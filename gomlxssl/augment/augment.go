@@ -28,6 +28,10 @@ type Config struct {
 	// BlurP is the probability of a Gaussian blur with sigma in BlurSigma.
 	BlurP     float64
 	BlurSigma [2]float64
+	// TileGrid > 1 cuts the view into TileGrid×TileGrid tiles and shuffles
+	// them by a random permutation (the talk's jigsaw-style augmentation,
+	// for tissue, whose meaning does not depend on where a patch of it lies).
+	TileGrid int
 }
 
 // SimCLR is the CIFAR recipe of SimCLR (and of the talk's experiments): random
@@ -88,6 +92,50 @@ func (cfg Config) Apply(rng *rand.Rand, src []uint8, h, w, c int, dst []float32)
 	}
 	if rng.Float64() < cfg.BlurP {
 		blur(dst, h, w, cfg.BlurSigma[0]+rng.Float64()*(cfg.BlurSigma[1]-cfg.BlurSigma[0]))
+	}
+	if cfg.TileGrid > 1 {
+		shuffleTiles(rng, dst, h, w, cfg.TileGrid)
+	}
+}
+
+// shuffleTiles cuts img (h×w×3) into grid×grid tiles (the last row and
+// column absorb the remainder when the side does not divide) and puts them
+// back in a random order; tiles of unequal size only trade places with tiles
+// of their own size, so the image keeps its shape.
+func shuffleTiles(rng *rand.Rand, img []float32, h, w, grid int) {
+	edges := func(n int) []int {
+		e := make([]int, grid+1)
+		for i := range grid {
+			e[i] = i * (n / grid)
+		}
+		e[grid] = n
+		return e
+	}
+	ys, xs := edges(h), edges(w)
+	type tile struct{ y, x, th, tw int }
+	groups := map[[2]int][]tile{}
+	var order [][2]int
+	for r := range grid {
+		for c := range grid {
+			t := tile{ys[r], xs[c], ys[r+1] - ys[r], xs[c+1] - xs[c]}
+			k := [2]int{t.th, t.tw}
+			if groups[k] == nil {
+				order = append(order, k)
+			}
+			groups[k] = append(groups[k], t)
+		}
+	}
+	src := append([]float32(nil), img...)
+	for _, k := range order {
+		from := groups[k]
+		to := append([]tile(nil), from...)
+		rng.Shuffle(len(to), func(i, j int) { to[i], to[j] = to[j], to[i] })
+		for i, f := range from {
+			d := to[i]
+			for y := range f.th {
+				copy(img[((d.y+y)*w+d.x)*3:((d.y+y)*w+d.x+d.tw)*3], src[((f.y+y)*w+f.x)*3:((f.y+y)*w+f.x+f.tw)*3])
+			}
+		}
 	}
 }
 

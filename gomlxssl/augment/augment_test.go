@@ -3,6 +3,7 @@ package augment
 import (
 	"context"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/mega-ssl/mega/gomlxssl/data"
@@ -105,4 +106,47 @@ func BenchmarkAugment(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(views)/b.Elapsed().Seconds(), "images/s")
+}
+
+// Shuffling tiles moves whole tiles: every tile of the result is a tile of
+// the source, each used once; the pixels are the same multiset.
+func TestShuffleTiles(t *testing.T) {
+	const h, w, grid = 6, 6, 3
+	img := make([]float32, h*w*3)
+	for i := range img {
+		img[i] = float32(i)
+	}
+	out := append([]float32(nil), img...)
+	shuffleTiles(rand.New(rand.NewPCG(1, 2)), out, h, w, grid)
+	tileAt := func(im []float32, r, c int) []float32 {
+		var v []float32
+		for y := range 2 {
+			v = append(v, im[((r*2+y)*w+c*2)*3:((r*2+y)*w+c*2+2)*3]...)
+		}
+		return v
+	}
+	used := map[[2]int]bool{}
+	moved := 0
+	for r := range grid {
+		for c := range grid {
+			got := tileAt(out, r, c)
+			found := false
+			for sr := range grid {
+				for sc := range grid {
+					if !used[[2]int{sr, sc}] && slices.Equal(got, tileAt(img, sr, sc)) {
+						used[[2]int{sr, sc}], found = true, true
+						if sr != r || sc != c {
+							moved++
+						}
+					}
+				}
+			}
+			if !found {
+				t.Fatalf("tile (%d,%d) of the result is no unused tile of the source", r, c)
+			}
+		}
+	}
+	if moved == 0 {
+		t.Error("no tile moved")
+	}
 }

@@ -73,8 +73,8 @@ func renderHisto(o HistoOptions, split uint64, n int) *Dataset {
 // nucleus is an ellipse with a wavy boundary, in pixels.
 type nucleus struct {
 	x, y, r, aspect, angle float64
-	wobble, phase         float64 // boundary irregularity: r·(1 + wobble·sin(3θ + phase))
-	depth                 float64 // stain density, 0..1
+	wobble, phase          float64 // boundary irregularity: r·(1 + wobble·sin(3θ + phase))
+	depth                  float64 // stain density, 0..1
 }
 
 func (c nucleus) covers(px, py float64) bool {

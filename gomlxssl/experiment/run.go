@@ -47,6 +47,9 @@ type Method struct {
 	// (Batch.Label): the pre-training is then supervised, and run.json and
 	// the report say so.
 	Labels bool
+	// Augment, if set, replaces the Spec's augmentation policy (a policy
+	// chosen by a flag, which the Spec is built before).
+	Augment *augment.Config
 	// AdamBeta1, if set, replaces Adam's first-moment decay of 0.9 (a GAN's
 	// two players train with 0.5, as in DCGAN).
 	AdamBeta1 float64
@@ -190,6 +193,12 @@ type Spec struct {
 	// batch before anything trains (MoCo: the queue must tile by the batch's
 	// keys and not exceed the training set), with an error that says which flag.
 	Check func(trainSize, batch int) error
+	// Dataset, if set, is the experiment's own default data (the
+	// histopathology experiment's "histo"), used when -dataset is not given.
+	Dataset string
+	// CheckData, if set, validates the loaded data for the method (the
+	// histopathology experiment wants the classes benign and malignant).
+	CheckData func(s data.Split) error
 	// SingleView makes one augmented view per image (Batch.V2 is nil), for
 	// methods that transform the images themselves: pretext tasks and
 	// generative models.
@@ -228,6 +237,7 @@ type Options struct {
 	Out, Backend, Preset, Dataset, DataDir, Encoder, Optimizer string
 	Seed                                                       uint64
 	Epochs, Batch, Train, Test, Warmup, SupervisedEpochs       int
+	ImageSize, Tiles                                           int
 	LR, MinLR, WeightDecay                                     float64
 	KNNK                                                       int
 	KNNT                                                       float64
@@ -242,7 +252,8 @@ func RegisterFlags(fs *flag.FlagSet) *Options {
 	fs.StringVar(&o.Out, "out", "out", "output directory; results go to OUT/<experiment>/")
 	fs.StringVar(&o.Backend, "backend", "", "GoMLX backend: go, go:parallelism=N, xla:cpu, xla:cuda, xla:/abs/plugin.so (default: $GOMLX_BACKEND, else XLA if a PJRT plugin is installed, else go)")
 	fs.StringVar(&o.Preset, "preset", "default", "budget: quick (≤ 60 s), default (≤ 10 min on 2 cores), full (CIFAR-10 + ResNet-18, for a GPU)")
-	fs.StringVar(&o.Dataset, "dataset", "", "shapes (embedded, generated), cifar10 (binary files in -data-dir) or folder (images in -data-dir/<class>/)")
+	fs.StringVar(&o.Dataset, "dataset", "", "shapes (embedded, generated), histo (generated H&E-like tissue patches), cifar10 (binary files in -data-dir) or folder (images in -data-dir/<class>/)")
+	fs.IntVar(&o.ImageSize, "image-size", 32, "image side in pixels for shapes, histo and folder data (CIFAR-10 is 32)")
 	fs.StringVar(&o.DataDir, "data-dir", "data", "directory of a cifar10 or folder dataset")
 	fs.BoolVar(&o.Download, "download", false, "download CIFAR-10 into -data-dir when it is missing")
 	fs.StringVar(&o.Encoder, "encoder", "", "encoder: convnet, convnet-W1-W2-..., resnet18 (preset's by default)")
@@ -266,6 +277,7 @@ func RegisterFlags(fs *flag.FlagSet) *Options {
 	fs.Float64Var(&o.Jitter, "jitter", -1, "augmentation: colour-distortion strength s (0.8s brightness/contrast/saturation, 0.2s hue; method's default if unset)")
 	fs.Float64Var(&o.Gray, "gray", -1, "augmentation: grayscale probability (method's default if unset)")
 	fs.Float64Var(&o.Blur, "blur", -1, "augmentation: Gaussian blur probability (method's default if unset)")
+	fs.IntVar(&o.Tiles, "tiles", -1, "augmentation: shuffle N×N tiles of every view (0: off; method's default if unset)")
 	fs.BoolVar(&o.Resume, "resume", false, "continue from the checkpoint in OUT/<experiment>/checkpoint")
 	return o
 }
@@ -321,6 +333,9 @@ func (o *Options) augmentation(cfg augment.Config) augment.Config {
 	if o.Blur >= 0 {
 		cfg.BlurP = o.Blur
 	}
+	if o.Tiles >= 0 {
+		cfg.TileGrid = o.Tiles
+	}
 	return cfg
 }
 
@@ -335,7 +350,9 @@ func (o *Options) LoadData() (data.Split, error) {
 	var s data.Split
 	switch o.Dataset {
 	case "shapes":
-		s = data.Shapes(data.ShapesOptions{Train: o.Train, Test: o.Test, Seed: o.Seed})
+		s = data.Shapes(data.ShapesOptions{Train: o.Train, Test: o.Test, Size: o.ImageSize, Seed: o.Seed})
+	case "histo":
+		s = data.Histo(data.HistoOptions{Train: o.Train, Test: o.Test, Size: o.ImageSize, Seed: o.Seed})
 	case "cifar10":
 		var err error
 		if s, err = data.LoadCIFAR10(o.DataDir, o.Download); err != nil {
@@ -343,13 +360,13 @@ func (o *Options) LoadData() (data.Split, error) {
 		}
 	case "folder":
 		var err error
-		if s, err = data.LoadImageFolder(o.DataDir, 32, 0.2, o.Seed); err != nil {
+		if s, err = data.LoadImageFolder(o.DataDir, o.ImageSize, 0.2, o.Seed); err != nil {
 			return s, err
 		}
 	default:
-		return s, fmt.Errorf("unknown dataset %q: want shapes, cifar10 or folder", o.Dataset)
+		return s, fmt.Errorf("unknown dataset %q: want shapes, histo, cifar10 or folder", o.Dataset)
 	}
-	if o.Dataset != "shapes" {
+	if o.Dataset != "shapes" && o.Dataset != "histo" {
 		s.Train, s.Test = s.Train.Head(o.Train), s.Test.Head(o.Test)
 	}
 	for _, d := range []*data.Dataset{s.Train, s.Test} {
@@ -403,6 +420,9 @@ func Main(spec Spec) {
 // also on error.
 func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results.Run, error) {
 	started := time.Now()
+	if o.Dataset == "" {
+		o.Dataset = spec.Dataset
+	}
 	if err := o.resolve(fs); err != nil {
 		return nil, err
 	}
@@ -426,6 +446,11 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 	}
 	if spec.Check != nil {
 		if err := spec.Check(split.Train.Len(), o.Batch); err != nil {
+			return nil, err
+		}
+	}
+	if spec.CheckData != nil {
+		if err := spec.CheckData(split); err != nil {
 			return nil, err
 		}
 	}
@@ -458,6 +483,9 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 		"train": split.Train.Len(), "test": split.Test.Len(), "lr": o.LR, "warmup": o.Warmup,
 		"supervised-epochs": o.SupervisedEpochs, "knn-train": o.KNNTrain} {
 		run.Config[k] = v
+	}
+	if method.Augment != nil {
+		spec.Augment = *method.Augment
 	}
 	spec.Augment = o.augmentation(spec.Augment)
 	r := &runner{spec: spec, method: method, o: o, enc: enc, be: be, split: split, dir: dir, run: run}

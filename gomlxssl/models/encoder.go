@@ -45,7 +45,14 @@ func (c ConvNet) Dim() int { return c.Widths[len(c.Widths)-1] }
 
 // Apply implements Encoder.
 func (c ConvNet) Apply(scope *model.Scope, x *Node) *Node {
-	for i, width := range c.Widths {
+	return ReduceMean(c.FeatureMaps(scope, x, len(c.Widths)), 1, 2)
+}
+
+// FeatureMaps is the output of the first blocks blocks (after batch norm and
+// ReLU), [B, H', W', Widths[blocks−1]], under the scope names Apply uses:
+// what the learned filters respond to, and where.
+func (c ConvNet) FeatureMaps(scope *model.Scope, x *Node, blocks int) *Node {
+	for i, width := range c.Widths[:blocks] {
 		s := scope.In("block%d", i)
 		stride := 2
 		if i == 0 {
@@ -53,7 +60,7 @@ func (c ConvNet) Apply(scope *model.Scope, x *Node) *Node {
 		}
 		x = activation.Relu(BatchNorm(s.In("bn"), Conv2D(s, x, width, 3, stride)))
 	}
-	return ReduceMean(x, 1, 2)
+	return x
 }
 
 // ResNet18 is ResNet-18 with the CIFAR stem (3x3 convolution, stride 1, no
