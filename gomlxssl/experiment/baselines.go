@@ -120,7 +120,7 @@ func supervisedLogits(enc models.Encoder, classes int, scope *model.Scope, x *No
 // classify their own images (a GAN's samples).
 func Baselines(ctx context.Context, be compute.Backend, enc models.Encoder, split data.Split, o *Options) (results.Baselines, string, error) {
 	key := fmt.Sprintf("v3-%s-train%d-test%d-%016x-%s-seed%d-sup%d-batch%d-lr%g-k%d-t%g-probe%d", split.Train.Name, split.Train.Len(),
-		split.Test.Len(), fingerprint(split), enc.Name(), o.Seed, o.SupervisedEpochs, o.Batch, o.LR, o.KNNK, o.KNNT, o.ProbeIterations)
+		split.Test.Len(), fingerprint(split), enc.Name(), o.Seed, o.SupervisedEpochs, o.Batch, o.baselineLR, o.KNNK, o.KNNT, o.ProbeIterations)
 	path := filepath.Join(o.Out, "baselines", sanitize(key)+".json")
 	classifier := strings.TrimSuffix(path, ".json") + "-classifier"
 	var cached results.Baselines
@@ -148,7 +148,7 @@ func Baselines(ctx context.Context, be compute.Backend, enc models.Encoder, spli
 
 	// The ceiling: the same architecture, trained with labels.
 	pipe := augment.NewPipeline(split.Train, augment.Supervised(), o.Batch, o.Seed, false)
-	cfg := train.Config{Epochs: o.SupervisedEpochs, BatchSize: o.Batch, Optimizer: "adam", LR: o.LR, WarmupEpochs: min(1, o.SupervisedEpochs-1), Seed: o.Seed}
+	cfg := train.Config{Epochs: o.SupervisedEpochs, BatchSize: o.Batch, Optimizer: "adam", LR: o.baselineLR, WarmupEpochs: min(1, o.SupervisedEpochs-1), Seed: o.Seed}
 	loss := func(scope *model.Scope, in []*Node) *Node {
 		return losses.CrossEntropy(supervisedLogits(enc, classes, scope, in[0]), in[1])
 	}

@@ -193,6 +193,9 @@ type Spec struct {
 	// batch before anything trains (MoCo: the queue must tile by the batch's
 	// keys and not exceed the training set), with an error that says which flag.
 	Check func(trainSize, batch int) error
+	// LR, if set, is the method's own default peak learning rate, used when
+	// -lr is not given (a GAN trains at 2·10⁻⁴).
+	LR float64
 	// Dataset, if set, is the experiment's own default data (the
 	// histopathology experiment's "histo"), used when -dataset is not given.
 	Dataset string
@@ -244,6 +247,10 @@ type Options struct {
 	KNNTrain, ProbeIterations, Embeddings                      int
 	CropMin, Jitter, Gray, Blur                                float64
 	Resume, Download                                           bool
+	// baselineLR is the preset's learning rate, which the supervised
+	// baseline trains with whatever -lr a method runs at, so that every
+	// method of a preset shares one ceiling.
+	baselineLR float64
 }
 
 // RegisterFlags adds the shared flags to fs.
@@ -298,6 +305,7 @@ func (o *Options) resolve(fs *flag.FlagSet) error {
 	orPreset(&o.KNNTrain, p.KNNTrain)
 	orPreset(&o.KNNK, p.KNNK)
 	orPreset(&o.LR, p.LR)
+	o.baselineLR = p.LR
 	if !set["train"] { // 0 is meaningful here: the whole split
 		o.Train = p.Train
 	}
@@ -422,6 +430,9 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 	started := time.Now()
 	if o.Dataset == "" {
 		o.Dataset = spec.Dataset
+	}
+	if o.LR == 0 {
+		o.LR = spec.LR
 	}
 	if err := o.resolve(fs); err != nil {
 		return nil, err
