@@ -13,6 +13,8 @@ type comparisonView struct {
 	Rows      []comparisonRow
 	Baselines []comparisonRow
 	Protocols []string
+	// Command runs the experiments the table covers, shown while none has results.
+	Command string
 }
 
 type comparisonRow struct {

@@ -259,6 +259,10 @@ func (b *builder) build() ([]byte, error) {
 	}
 	for _, p := range compares {
 		p.Comparison = comparison(runsOf(placed, p.names), anchors)
+		p.Comparison.Command = "go run run.go run simclr"
+		if len(p.names) > 0 {
+			p.Comparison.Command = "go run run.go run " + strings.Join(p.names, " ")
+		}
 	}
 	for i, p := range tsnes {
 		path, panels, err := b.tsneGrid(runsOf(placed, p.names), titles, fmt.Sprintf("tsne-grid-%d.svg", i+1))

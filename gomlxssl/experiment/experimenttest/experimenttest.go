@@ -32,6 +32,21 @@ import (
 // (the run's results are in spec.Dir of it).
 func QuickRun(t *testing.T, spec experiment.Spec, extra ...string) (*results.Run, string) {
 	t.Helper()
+	return quickRun(t, spec, true, extra...)
+}
+
+// QuickRunContract is QuickRun without the check that the quick minute
+// already beats the random-init encoder's linear probe: for methods that
+// need more than a minute to learn features (generative models; a pairwise
+// loss that starts at a saddle). Their default-preset figures are measured
+// and stated in the README.
+func QuickRunContract(t *testing.T, spec experiment.Spec, extra ...string) (*results.Run, string) {
+	t.Helper()
+	return quickRun(t, spec, false, extra...)
+}
+
+func quickRun(t *testing.T, spec experiment.Spec, learns bool, extra ...string) (*results.Run, string) {
+	t.Helper()
 	out := t.TempDir()
 	fs := flag.NewFlagSet(spec.Name, flag.ContinueOnError)
 	opts := experiment.Flags(spec, fs)
@@ -56,7 +71,7 @@ func QuickRun(t *testing.T, spec experiment.Spec, extra ...string) (*results.Run
 	if r.Collapsed {
 		t.Errorf("%s collapsed in its quick run", spec.Name)
 	}
-	if r.Metrics.LinearTop1 <= r.Baselines.RandomInit.LinearTop1 {
+	if learns && r.Metrics.LinearTop1 <= r.Baselines.RandomInit.LinearTop1 {
 		t.Errorf("%s linear top-1 %.3f does not beat the random-init encoder's %.3f", spec.Name, r.Metrics.LinearTop1, r.Baselines.RandomInit.LinearTop1)
 	}
 	for _, f := range append(r.Figures, results.Figure{File: "embeddings.csv", Caption: "-"}, results.Figure{File: "metrics.csv", Caption: "-"}) {
