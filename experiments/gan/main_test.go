@@ -1,0 +1,30 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/mega-ssl/mega/gomlxssl/experiment/experimenttest"
+)
+
+// The quick runs of both GANs write the mode-collapse measurements and
+// figures. A minute of adversarial training does not yet beat the
+// random-init encoder's probe: the contract is checked, the default preset's
+// figures are in the README.
+func TestQuickPresetEndToEnd(t *testing.T) {
+	for _, extra := range [][]string{nil, {"-rotation"}} {
+		r, _ := experimenttest.QuickRunContract(t, spec(), append(extra, "-samples", "200")...)
+		got := map[string]bool{}
+		for _, m := range r.Measures {
+			got[m.Name] = true
+		}
+		for _, f := range r.Figures {
+			got[f.File] = true
+		}
+		for _, want := range []string{"classes covered", "class entropy (bits)", "coverage.svg", "samples.svg", "classes.svg"} {
+			if !got[want] {
+				t.Errorf("%v: run.json lacks %q", extra, want)
+			}
+		}
+	}
+	rotation = false
+}

@@ -1,0 +1,118 @@
+// # A naive memory bank: instance discrimination with stored negatives
+//
+// The first of the talk's four contrastive methods, and the oldest idea:
+// treat every training image as a class of its own (Wu, Xiong, Yu & Lin,
+// 2018, "instance discrimination") and keep a **memory bank** — one
+// embedding per training image — so that negatives cost nothing to compute:
+// they are read from memory. The talk calls it *naive*: it is PIRL (Misra &
+// van der Maaten, 2020) without PIRL's jigsaw branch. Its weakness is that
+// the memories go stale — an image's entry was written by the encoder as it
+// was an epoch ago — which is what MoCo's momentum encoder and queue were
+// invented to fix.
+package main
+
+import (
+	"flag"
+	"fmt"
+
+	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/shapes"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/ml/model"
+
+	"github.com/mega-ssl/mega/gomlxssl/augment"
+	"github.com/mega-ssl/mega/gomlxssl/experiment"
+	"github.com/mega-ssl/mega/gomlxssl/losses"
+	"github.com/mega-ssl/mega/gomlxssl/models"
+)
+
+// ## The knobs
+//
+// Wu et al. and PIRL refresh an image's memory with momentum 0.5 and sample
+// 4,096 negatives from the bank; the temperature, the head and everything
+// else are SimCLR's here, so that the comparison is about where the
+// negatives come from.
+var (
+	temperature, momentum float64
+	negatives             int
+	positive              string
+	projHidden, projDim   int
+)
+
+func knobs(fs *flag.FlagSet) {
+	fs.Float64Var(&temperature, "temperature", 0.2, "InfoNCE temperature τ")
+	fs.Float64Var(&momentum, "bank-momentum", 0.5, "momentum of a memory's refresh (0: replace it)")
+	fs.IntVar(&negatives, "negatives", 4096, "negatives sampled from the bank each step")
+	fs.StringVar(&positive, "positive", "memory", "a view's positive key: memory (the image's memory, as Wu et al. and PIRL) or view (the image's other view)")
+	fs.IntVar(&projHidden, "proj-hidden", 256, "hidden width of the projection head")
+	fs.IntVar(&projDim, "proj-dim", 128, "output dimension of the projection head (the bank's width)")
+}
+
+// ## The model, the bank and the loss
+//
+// Both views of an image go through the encoder and the head (one batch of
+// 2B, as in SimCLR). Each view is a query; its positive key is the image's
+// **memory** $m_i$, and its negatives are $K$ memories drawn at random from
+// the bank:
+//
+// $$\mathcal{L}_v = -\log \frac{\exp(v^\top m_i/\tau)}{\exp(v^\top m_i/\tau) + \sum_{j=1}^{K} \exp(v^\top m_j/\tau)}$$
+//
+// (`losses.InfoNCE`). A drawn memory that is the query's own image is left out
+// of its sum, and so are memories not written yet. After the step the
+// image's memory moves towards the mean of its two views,
+// $m_i \leftarrow \mathrm{normalise}(\mu\, m_i + (1-\mu)\, v)$
+// (`models.MemoryBank`, a non-trainable variable saved with the checkpoints,
+// so a resumed run continues with its memories). An image seen for the first
+// time has no memory yet: its other view stands in for the positive, and
+// its memory starts as its embedding.
+func membank(enc models.Encoder) experiment.Method {
+	head := models.MLPHead{Hidden: projHidden, Out: projDim}
+	network := experiment.Network(enc, head, "projection")
+	return experiment.Method{
+		Loss: func(scope *model.Scope, b experiment.Batch) *Node {
+			g := b.V1.Graph()
+			_, z := network(scope, experiment.BothViews(b.V1, b.V2))
+			z1, z2 := experiment.SplitViews(z)
+			bank := models.NewMemoryBank(scope.In("bank"), g, b.TrainSize, projDim)
+			memory, seen := bank.Read(b.Index)
+			known := GreaterThan(InsertAxes(seen, -1), ZerosLike(InsertAxes(seen, -1)))
+			pos1, pos2 := Where(known, memory, z2), Where(known, memory, z1)
+			if positive == "view" {
+				pos1, pos2 = z2, z1
+			}
+			drawn := scope.RandomIntN(g, int32(b.TrainSize), shapes.Make(dtypes.Int32, negatives))
+			negs, negSeen := bank.Read(drawn)
+			own := Equal(InsertAxes(b.Index, -1), InsertAxes(drawn, 0))    // [B, K]
+			unwritten := InsertAxes(Equal(negSeen, ZerosLike(negSeen)), 0) // [1, K]
+			exclude := LogicalOr(own, BroadcastToShape(unwritten, own.Shape()))
+			loss := MulScalar(Add(losses.InfoNCE(z1, pos1, negs, temperature, exclude),
+				losses.InfoNCE(z2, pos2, negs, temperature, exclude)), 0.5)
+			bank.Update(b.Index, Add(L2Normalize(z1, -1), L2Normalize(z2, -1)), momentum)
+			return loss
+		},
+		Embed: network,
+	}
+}
+
+// ## Augmentation and running it
+//
+// SimCLR's views (`augment.SimCLRShapes`), the same for the talk's four
+// methods; the shared runner writes `out/membank/`.
+func augmentation() augment.Config { return augment.SimCLRShapes() }
+
+func spec() experiment.Spec {
+	return experiment.Spec{Name: "membank", Title: "Memory bank", Flags: knobs, Augment: augmentation(), Build: membank, Check: checkBank}
+}
+
+// checkBank refuses settings the bank cannot serve.
+func checkBank(trainSize, batch int) error {
+	switch {
+	case negatives <= 0:
+		return fmt.Errorf("-negatives %d must be positive", negatives)
+	case momentum < 0 || momentum >= 1:
+		return fmt.Errorf("-bank-momentum %g must be in [0, 1)", momentum)
+	}
+	return nil
+}
+
+func main() { experiment.Main(spec()) }

@@ -1,0 +1,15 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/mega-ssl/mega/gomlxssl/experiment/experimenttest"
+)
+
+// The quick run also scores the pretext task: better than chance (25%).
+func TestQuickPresetEndToEnd(t *testing.T) {
+	r, _ := experimenttest.QuickRun(t, spec())
+	if r.Metrics.PretextAccuracy <= 0.25 {
+		t.Errorf("rotation accuracy %.3f on the test split, want above chance (0.25)", r.Metrics.PretextAccuracy)
+	}
+}

@@ -1,0 +1,147 @@
+// # SwAV: swapping assignments between views
+//
+// SwAV (Caron, Misra, Mairal, Goyal, Bojanowski & Joulin, 2020) is the last
+// of the talk's four contrastive methods, and the one that compares no pair
+// of images at all. It learns a set of **prototypes** — K trainable unit
+// vectors, a soft clustering of the data — and assigns each view of an image
+// to them. Then it swaps: the *code* (cluster assignment) of one view must be
+// predicted from the *features* of the other. Two views of one image must
+// therefore land in the same clusters, which asks the same invariance of the
+// encoder as contrasting them would, at the cost of K prototypes instead of
+// thousands of negatives.
+//
+// What keeps every image from being assigned to one prototype — SwAV's form
+// of collapse — is that the codes are not the plain softmax of the scores:
+// they are computed with the **Sinkhorn-Knopp** algorithm under the
+// constraint that, over a batch, every prototype is used equally.
+package main
+
+import (
+	"flag"
+	"fmt"
+
+	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/shapes"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/model/initializer"
+
+	"github.com/mega-ssl/mega/gomlxssl/augment"
+	"github.com/mega-ssl/mega/gomlxssl/experiment"
+	"github.com/mega-ssl/mega/gomlxssl/losses"
+	"github.com/mega-ssl/mega/gomlxssl/models"
+)
+
+// ## The knobs
+//
+// The paper's settings: Sinkhorn with ε = 0.05 and 3 iterations, temperature
+// τ = 0.1, prototypes frozen for the first epoch (their gradient is zero while
+// the encoder first organises itself). The number of prototypes is a
+// clustering granularity: the paper uses 3,000 on ImageNet, the libraries a
+// few hundred on CIFAR-10; here 100 for 10 classes. With a batch of 128
+// images (256 views) equipartition over 100 prototypes leaves about 2.5 views
+// per prototype, too few to balance: as the paper does for small batches, the
+// codes are computed over the batch *and* a queue of the projections of the
+// last 3,840 views, from the second epoch on (when the queue holds real
+// projections).
+var (
+	temperature, epsilon          float64
+	prototypes, iterations        int
+	queueSize, queueStart, freeze int
+	projHidden, projDim           int
+)
+
+func knobs(fs *flag.FlagSet) {
+	fs.Float64Var(&temperature, "temperature", 0.1, "temperature τ of the predictions")
+	fs.Float64Var(&epsilon, "epsilon", 0.05, "Sinkhorn's entropic regularisation ε")
+	fs.IntVar(&iterations, "sinkhorn-iters", 3, "Sinkhorn-Knopp iterations")
+	fs.IntVar(&prototypes, "prototypes", 100, "number of prototypes K")
+	fs.IntVar(&queueSize, "queue", 3840, "projections of earlier views the codes are computed with (a multiple of twice the batch; 0: none)")
+	fs.IntVar(&queueStart, "queue-start", 1, "epochs before the queue is used")
+	fs.IntVar(&freeze, "freeze-prototypes", 1, "epochs during which the prototypes are not trained")
+	fs.IntVar(&projHidden, "proj-hidden", 256, "hidden width of the projection head")
+	fs.IntVar(&projDim, "proj-dim", 128, "output dimension of the projection head")
+}
+
+// ## Prototypes
+//
+// The prototypes are a [K, D] matrix $C$ whose rows are kept on the unit
+// sphere: before every step they are normalised (the paper does it in
+// place), and the optimiser's update applies to the normalised rows. While
+// they are frozen their gradient is multiplied by zero.
+func prototypeMatrix(scope *model.Scope, b experiment.Batch) *Node {
+	g := b.V1.Graph()
+	v := scope.WithInitializer(initializer.RandomNormalFn(scope, 1)).VariableWithShape("prototypes", shapes.Make(dtypes.Float32, prototypes, projDim))
+	w := v.NodeValue(g)
+	unit := L2NormalizeWithEpsilon(StopGradient(w), 1e-12, -1)
+	v.SetNodeValue(unit)                    // what the optimiser updates
+	c := Add(w, StopGradient(Sub(unit, w))) // the normalised values, with the gradient of w
+	trained := ConvertDType(GreaterOrEqual(b.Step, Scalar(g, b.Step.DType(), freeze*b.StepsPerEpoch)), dtypes.Float32)
+	return Add(StopGradient(c), Mul(trained, Sub(c, StopGradient(c))))
+}
+
+// ## The swapped prediction
+//
+// With $z$ the normalised projection of a view, its scores are $z^\top C$,
+// its code $q$ the Sinkhorn assignment of the scores (`losses.Sinkhorn`) and
+// its prediction $p = \mathrm{softmax}(z^\top C/\tau)$. The loss predicts
+// each view's code from the other view:
+//
+// $$\mathcal{L} = -\tfrac{1}{2}\left[\sum_k q_2^{(k)} \log p_1^{(k)} + \sum_k q_1^{(k)} \log p_2^{(k)}\right]$$
+//
+// (`losses.SwAV`; both are tested against float64 references, Sinkhorn's
+// marginals too).
+func swav(enc models.Encoder) experiment.Method {
+	head := models.MLPHead{Hidden: projHidden, Out: projDim}
+	network := experiment.Network(enc, head, "projection")
+	return experiment.Method{
+		Loss: func(scope *model.Scope, b experiment.Batch) *Node {
+			g := b.V1.Graph()
+			_, z := network(scope, experiment.BothViews(b.V1, b.V2))
+			z = L2NormalizeWithEpsilon(z, 1e-12, -1)
+			c := prototypeMatrix(scope.In("prototypes"), b)
+			scores := MatMul(z, Transpose(c, 0, 1)) // [2B, K]
+			s1, s2 := experiment.SplitViews(scores)
+			codes := func(s *Node) *Node { return losses.Sinkhorn(s, epsilon, iterations) }
+			if queueSize > 0 {
+				queue, enqueue := models.KeyQueue(scope.In("queue"), g, queueSize, projDim)
+				queued := MatMul(StopGradient(queue), Transpose(StopGradient(c), 0, 1)) // [Q, K]
+				started := GreaterOrEqual(b.Step, Scalar(g, b.Step.DType(), queueStart*b.StepsPerEpoch))
+				plain := codes
+				codes = func(s *Node) *Node {
+					n := s.Shape().Dim(0)
+					all := losses.Sinkhorn(Concatenate([]*Node{queued, s}, 0), epsilon, iterations)
+					return Where(started, Slice(all, AxisRange(queueSize, queueSize+n)), plain(s))
+				}
+				enqueue(z)
+			}
+			return losses.SwAV(s1, s2, codes(s1), codes(s2), temperature)
+		},
+		Embed: network,
+	}
+}
+
+// ## Augmentation and running it
+//
+// SimCLR's views (`augment.SimCLRShapes`), the same for the talk's four
+// methods; the paper's multi-crop (extra small views) is left out. The
+// shared runner writes `out/swav/`.
+func augmentation() augment.Config { return augment.SimCLRShapes() }
+
+func spec() experiment.Spec {
+	return experiment.Spec{Name: "swav", Title: "SwAV", Flags: knobs, Augment: augmentation(), Build: swav, Check: check}
+}
+
+func check(trainSize, batch int) error {
+	switch {
+	case prototypes < 2:
+		return fmt.Errorf("-prototypes %d: want at least 2", prototypes)
+	case epsilon <= 0 || iterations < 1:
+		return fmt.Errorf("-epsilon %g and -sinkhorn-iters %d must be positive", epsilon, iterations)
+	case queueSize < 0 || queueSize%(2*batch) != 0:
+		return fmt.Errorf("-queue %d must be 0 or a multiple of 2 × -batch (%d)", queueSize, 2*batch)
+	}
+	return nil
+}
+
+func main() { experiment.Main(spec()) }

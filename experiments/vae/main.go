@@ -1,0 +1,294 @@
+// # Variational autoencoders and posterior collapse
+//
+// A VAE (Kingma & Welling, 2014) learns by reconstructing: an encoder maps an
+// image to a Gaussian $q_\phi(z \mid x) = \mathcal{N}(\mu, \sigma^2)$ over a
+// latent code, a decoder maps a sample of the code back to pixels, and both
+// are trained on the evidence lower bound. Its representation is the mean
+// vector μ, which we probe like every other encoder's output.
+//
+// The talk names the VAE's limitations; this experiment measures them.
+// **Posterior collapse**: when the KL term's pull towards the prior wins
+// (a large β, or a decoder that can model the data alone), latent dimensions
+// stop carrying information about the image — their posterior *is* the
+// prior, the same for every image. We count the dimensions that stay alive
+// with Burda, Grosse & Salakhutdinov's criterion (a unit is *active* when its
+// posterior mean varies across images, $\mathrm{Cov}_x(\mathbb{E}_q[z_u]) > 10^{-2}$),
+// show the KL of every dimension, and compare three runs: β = 1, a large
+// β, and the same large β reached by **KL annealing** (β rising from 0), the
+// cure of Bowman et al. (2016): the decoder learns to use the code before
+// the KL term weighs in.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"sort"
+
+	"github.com/gomlx/compute/dtypes"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/layers"
+	"github.com/gomlx/gomlx/ml/model"
+
+	"github.com/mega-ssl/mega/gomlxssl/augment"
+	"github.com/mega-ssl/mega/gomlxssl/experiment"
+	"github.com/mega-ssl/mega/gomlxssl/losses"
+	"github.com/mega-ssl/mega/gomlxssl/models"
+	"github.com/mega-ssl/mega/gomlxssl/plots"
+)
+
+// ## The knobs
+//
+// A 32-dimensional code; β weighs the KL term (1 is the true ELBO);
+// `-kl-anneal E` raises β linearly from 0 over the first E epochs.
+var (
+	latent    int
+	beta      float64
+	klAnneal  int
+	activeMin float64
+)
+
+func knobs(fs *flag.FlagSet) {
+	fs.IntVar(&latent, "latent", 32, "latent dimensions (a multiple of 16)")
+	fs.Float64Var(&beta, "beta", 1, "weight β of the KL term")
+	fs.IntVar(&klAnneal, "kl-anneal", 0, "epochs over which β rises linearly from 0 (0: none)")
+	fs.Float64Var(&activeMin, "active-threshold", 0.01, "a unit is active when Cov_x(E[z_u|x]) exceeds this (Burda et al.)")
+}
+
+// ## The model
+//
+// The encoder is the shared ConvNet, whose representation h a dense layer
+// maps to the posterior's mean μ and log-variance log σ². A code is drawn
+// by the reparameterisation $z = \mu + \sigma \odot \varepsilon$,
+// $\varepsilon \sim \mathcal{N}(0, I)$, so that gradients reach μ and σ, and
+// the decoder (`models.Decoder`: upsampling and convolutions, 4×4 → 32×32)
+// turns it into one logit per pixel and channel.
+var decoder = models.DefaultDecoder()
+
+func posterior(enc models.Encoder, scope *model.Scope, x *Node) (mu, logVar *Node) {
+	h := enc.Apply(scope.In("encoder"), x)
+	stats := layers.DenseWithBias(scope.In("posterior"), h, 2*latent)
+	mu = Slice(stats, AxisRange(), AxisRange(0, latent))
+	logVar = ClipScalar(Slice(stats, AxisRange(), AxisRange(latent, 2*latent)), -10, 10)
+	return mu, logVar
+}
+
+// unit maps standardised images back to [0, 1], the Bernoulli targets.
+func unit(x *Node) *Node { return AddScalar(MulScalar(x, 0.25), 0.5) }
+
+// ## The loss
+//
+// The negative ELBO with β (`losses.NegativeELBO`): Bernoulli pixels
+// (`losses.BernoulliNLL`, the binary cross-entropy with logits, summed over
+// an image's 3,072 values) and the closed-form KL of each dimension,
+// $\tfrac{1}{2}(\mu_j^2 + \sigma_j^2 - \log \sigma_j^2 - 1)$
+// (`losses.GaussianKL`, tested against numerical integration; the ELBO on a
+// hand-computed case).
+func vae(enc models.Encoder) experiment.Method {
+	return experiment.Method{
+		Loss: func(scope *model.Scope, b experiment.Batch) *Node {
+			g := b.V1.Graph()
+			mu, logVar := posterior(enc, scope, b.V1)
+			eps := scope.RandomNormal(g, mu.Shape())
+			z := Add(mu, Mul(Exp(MulScalar(logVar, 0.5)), eps))
+			logits := decoder.Apply(scope.In("decoder"), z)
+			weight := Const(g, float32(beta))
+			if klAnneal > 0 {
+				ramp := DivScalar(ConvertDType(b.Step, dtypes.Float32), float64(klAnneal*b.StepsPerEpoch))
+				weight = MulScalar(MinScalar(ramp, 1), beta)
+			}
+			return losses.NegativeELBO(logits, unit(b.V1), mu, logVar, weight)
+		},
+		// The representation is μ.
+		Embed: func(scope *model.Scope, x *Node) (h, z *Node) {
+			mu, _ := posterior(enc, scope, x)
+			return mu, mu
+		},
+		Report: report(enc),
+	}
+}
+
+// ## What the code holds: measurements and figures
+//
+// After training, on the test split: the KL of every latent dimension
+// (averaged over images), the number of active units, the reconstruction
+// error; and figures — reconstructions of test images, samples decoded from
+// the prior, and traversals of the most informative dimensions (one
+// dimension swept from −3 to 3, the others at 0).
+func report(enc models.Encoder) func(a *experiment.Artifacts) error {
+	return func(a *experiment.Artifacts) error {
+		if !a.Final {
+			return nil
+		}
+		test := a.Split.Test
+		n := test.Len()
+		out, err := a.Infer(func(scope *model.Scope, in []*Node) []*Node {
+			mu, logVar := posterior(enc, scope, in[0])
+			logits := decoder.Apply(scope.In("decoder"), mu)
+			return []*Node{mu, ReduceSum(losses.GaussianKL(mu, logVar), 0), losses.BernoulliNLL(logits, unit(in[0])), Sigmoid(logits)}
+		}, experiment.Images(test, 0, n))
+		if err != nil {
+			return err
+		}
+		mu := tensors.MustCopyFlatData[float32](out[0])
+		klSum := tensors.MustCopyFlatData[float32](out[1])
+		nll := tensors.MustCopyFlatData[float32](out[2])
+		recon := tensors.MustCopyFlatData[float32](out[3])
+
+		kl := make([]float64, latent)
+		var totalKL, meanNLL float64
+		for j := range kl {
+			kl[j] = float64(klSum[j]) / float64(n)
+			totalKL += kl[j]
+		}
+		for _, v := range nll {
+			meanNLL += float64(v) / float64(n)
+		}
+		variance := unitVariances(mu, n)
+		active := 0
+		for _, v := range variance {
+			if v > activeMin {
+				active++
+			}
+		}
+		a.Measure("active units", float64(active), fmt.Sprintf("latent dimensions (of %d) whose posterior mean varies across the test images: Cov_x(E[z_u|x]) > %g (Burda et al. 2016)", latent, activeMin))
+		a.Measure("KL (nats per image)", totalKL, "the KL term at the posterior, averaged over the test images")
+		a.Measure("reconstruction NLL (nats per image)", meanNLL, "−log p(x|z = μ) under the Bernoulli decoder, averaged over the test images (3,072 values each)")
+		a.Measure("β", beta, fmt.Sprintf("the KL weight at the end of training; KL annealing over %d epochs", klAnneal))
+
+		// KL per dimension, largest first.
+		order := make([]int, latent)
+		for j := range order {
+			order[j] = j
+		}
+		sort.Slice(order, func(i, k int) bool { return kl[order[i]] > kl[order[k]] })
+		labels, sorted := make([]string, latent), make([]float64, latent)
+		for i, j := range order {
+			labels[i], sorted[i] = fmt.Sprint(j), kl[j]
+		}
+		if err := plots.BarChart(a.Dir+"/kl.svg", plots.Chart{Title: "KL per latent dimension (test mean), largest first",
+			XLabel: "latent dimension", YLabel: "KL (nats)"}, labels, sorted, plots.HLine{}); err != nil {
+			return err
+		}
+		a.Figure("kl.svg", fmt.Sprintf("KL divergence of each latent dimension from the prior, averaged over the test images: %d of %d units are active.", active, latent))
+
+		size := test.Height * test.Width * 3
+		rows := [][][]float32{{}, {}}
+		for i := range 10 {
+			rows[0] = append(rows[0], test.Float32(i, i+1))
+			rows[1] = append(rows[1], recon[i*size:(i+1)*size])
+		}
+		if err := plots.ImageGrid(a.Dir+"/reconstructions.svg", "test images (top) and their reconstructions from μ", rows, test.Height, test.Width); err != nil {
+			return err
+		}
+		a.Figure("reconstructions.svg", "Ten test images (top row) and the decoder's reconstructions from their posterior means (bottom row).")
+
+		samples, traversals, err := decode(a, order)
+		if err != nil {
+			return err
+		}
+		if err := plots.ImageGrid(a.Dir+"/samples.svg", "samples: z ~ N(0, I)", samples, test.Height, test.Width); err != nil {
+			return err
+		}
+		a.Figure("samples.svg", "Images decoded from codes drawn from the prior N(0, I).")
+		if err := plots.ImageGrid(a.Dir+"/traversals.svg", "traversals of the four dimensions with the largest KL", traversals, test.Height, test.Width); err != nil {
+			return err
+		}
+		a.Figure("traversals.svg", "Latent traversals: each row sweeps one of the four dimensions with the largest KL from −3 to 3, the other dimensions at 0.")
+		return nil
+	}
+}
+
+// unitVariances is the variance over the n test images of each dimension of μ.
+func unitVariances(mu []float32, n int) []float64 {
+	v := make([]float64, latent)
+	for j := range latent {
+		var s, ss float64
+		for i := range n {
+			x := float64(mu[i*latent+j])
+			s += x
+			ss += x * x
+		}
+		m := s / float64(n)
+		v[j] = ss/float64(n) - m*m
+	}
+	return v
+}
+
+// decode makes 2 rows of 8 samples from the prior and 4 rows of traversals.
+func decode(a *experiment.Artifacts, order []int) (samples, traversals [][][]float32, err error) {
+	const steps = 7
+	var codes []float32
+	rng := rand.New(rand.NewPCG(a.Seed, 0x7ae)).NormFloat64
+	for range 16 * latent {
+		codes = append(codes, float32(rng()))
+	}
+	for r := range 4 {
+		for s := range steps {
+			z := make([]float32, latent)
+			z[order[r]] = float32(-3 + 6*float64(s)/float64(steps-1))
+			codes = append(codes, z...)
+		}
+	}
+	count := 16 + 4*steps
+	out, err := a.Infer(func(scope *model.Scope, in []*Node) []*Node {
+		return []*Node{Sigmoid(decoder.Apply(scope.In("decoder"), in[0]))}
+	}, tensors.FromFlatDataAndDimensions(codes, count, latent))
+	if err != nil {
+		return nil, nil, err
+	}
+	img := tensors.MustCopyFlatData[float32](out[0])
+	size := len(img) / count
+	at := func(i int) []float32 { return img[i*size : (i+1)*size] }
+	samples = [][][]float32{{}, {}}
+	for i := range 16 {
+		samples[i/8] = append(samples[i/8], at(i))
+	}
+	traversals = make([][][]float32, 4)
+	for r := range 4 {
+		for s := range steps {
+			traversals[r] = append(traversals[r], at(16+r*steps+s))
+		}
+	}
+	return samples, traversals, nil
+}
+
+// ## Augmentation and running it
+//
+// Horizontal flips only: the VAE must reconstruct what it is shown. The
+// runner makes one view per image. The three runs of the comparison:
+//
+//	go run ./experiments/vae                          # β = 1, out/vae/
+//	go run ./experiments/vae -beta 4                  # out/vae-beta4/
+//	go run ./experiments/vae -beta 4 -kl-anneal 6     # out/vae-beta4-anneal6/
+func augmentation() augment.Config { return augment.Config{FlipP: 0.5} }
+
+func spec() experiment.Spec {
+	return experiment.Spec{Name: "vae", Title: "VAE (β = 1)", Flags: knobs, Augment: augmentation(), Build: vae,
+		SingleView: true, Variant: variant, Check: check}
+}
+
+func variant() (name, title string) {
+	if beta == 1 && klAnneal == 0 {
+		return "", ""
+	}
+	name, title = fmt.Sprintf("beta%g", beta), fmt.Sprintf("VAE (β = %g", beta)
+	if klAnneal > 0 {
+		name += fmt.Sprintf("-anneal%d", klAnneal)
+		title += fmt.Sprintf(", KL annealed over %d epochs", klAnneal)
+	}
+	return name, title + ")"
+}
+
+func check(trainSize, batch int) error {
+	if latent <= 0 || latent%16 != 0 {
+		return fmt.Errorf("-latent %d: want a positive multiple of 16", latent)
+	}
+	if beta < 0 || klAnneal < 0 {
+		return fmt.Errorf("-beta %g and -kl-anneal %d must not be negative", beta, klAnneal)
+	}
+	return nil
+}
+
+func main() { experiment.Main(spec()) }
