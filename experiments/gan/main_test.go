@@ -12,7 +12,7 @@ import (
 // figures are in the README.
 func TestQuickPresetEndToEnd(t *testing.T) {
 	for _, extra := range [][]string{nil, {"-rotation"}} {
-		r, _ := experimenttest.QuickRunContract(t, spec(), append(extra, "-samples", "200")...)
+		r, _ := experimenttest.QuickRunContract(t, spec(), append(extra, "-samples", "200", "-epochs", "2")...)
 		got := map[string]bool{}
 		for _, m := range r.Measures {
 			got[m.Name] = true
