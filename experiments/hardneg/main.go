@@ -1,4 +1,4 @@
-// # Hard negative mining
+// # Hard negatives: weighing negatives by their similarity
 //
 // The talk's first future direction. In SimCLR every negative counts the
 // same, but most are *easy*: a star and a ring are far apart already, and

@@ -1,4 +1,4 @@
-// # Solving jigsaw puzzles
+// # Jigsaw: learning by reassembling tiles
 //
 // The talk's example of a handcrafted pretext task (Noroozi & Favaro, 2016):
 // cut an image into a grid of tiles, shuffle them by one of a fixed set of

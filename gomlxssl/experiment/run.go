@@ -711,15 +711,15 @@ func (r *runner) curves() error {
 	for i, row := range r.rows {
 		epochs[i], loss[i], knn[i] = float64(row.Epoch), row.Loss, 100*row.KNNTop1
 	}
-	if err := plots.LineChart(filepath.Join(r.dir, "loss.svg"), plots.Chart{Title: r.spec.Title + ": training loss",
-		XLabel: "epoch", YLabel: "loss", IntegerX: true}, []plots.Line{{Name: r.spec.Title, X: epochs, Y: loss}}, nil); err != nil {
+	if err := plots.LineChart(filepath.Join(r.dir, "loss.svg"), plots.Chart{Title: r.run.Title + ": training loss",
+		XLabel: "epoch", YLabel: "loss", IntegerX: true}, []plots.Line{{Name: r.run.Title, X: epochs, Y: loss}}, nil); err != nil {
 		return err
 	}
 	b := r.run.Baselines
 	if err := plots.LineChart(filepath.Join(r.dir, "knn.svg"), plots.Chart{
-		Title:  fmt.Sprintf("%s: kNN top-1 (k=%d, τ=%g) on the test split", r.spec.Title, r.o.KNNK, r.o.KNNT),
+		Title:  fmt.Sprintf("%s: kNN top-1 (k=%d, τ=%g) on the test split", r.run.Title, r.o.KNNK, r.o.KNNT),
 		XLabel: "epoch", YLabel: "accuracy (%)", YMin: 0, YMax: 100, IntegerX: true},
-		[]plots.Line{{Name: r.spec.Title, X: epochs, Y: knn}},
+		[]plots.Line{{Name: r.run.Title, X: epochs, Y: knn}},
 		[]plots.HLine{{Name: "random init", Value: 100 * b.RandomInit.KNNTop1}, {Name: "supervised", Value: 100 * b.Supervised.KNNTop1}}); err != nil {
 		return err
 	}
@@ -747,7 +747,7 @@ func (r *runner) augmentationFigure() error {
 		rows[1] = append(rows[1], b.V1[i*size:(i+1)*size])
 		rows[2] = append(rows[2], b.V2[i*size:(i+1)*size])
 	}
-	return plots.ImageGrid(filepath.Join(r.dir, "augmentations.svg"), r.spec.Title+": augmented views", rows, d.Height, d.Width)
+	return plots.ImageGrid(filepath.Join(r.dir, "augmentations.svg"), r.run.Title+": augmented views", rows, d.Height, d.Width)
 }
 
 // gitInfo is the commit of the working tree and whether it has changes.

@@ -192,7 +192,7 @@ func TestBrowser(t *testing.T) {
 	}
 	shot(t, ctx, "report.png", `window.scrollTo(0, 0)`)
 	shot(t, ctx, "report-results.png", `document.getElementById("simclr-results").scrollIntoView()`)
-	shot(t, ctx, "report-comparison.png", `document.getElementById("our-comparison").scrollIntoView()`)
+	shot(t, ctx, "report-comparison.png", `document.getElementById("every-method").scrollIntoView()`)
 	shot(t, ctx, "report-tsne.png", `document.getElementById("what-the-representations-look-like").scrollIntoView()`)
 
 	// Live reload: saving the experiment's source updates the open page and
