@@ -196,6 +196,11 @@ type Spec struct {
 	// LR, if set, is the method's own default peak learning rate, used when
 	// -lr is not given (a GAN trains at 2·10⁻⁴).
 	LR float64
+	// DefaultEpochs, if set, replaces the default preset's epochs for this
+	// method when -epochs is not given: each method's default run fills the
+	// preset's 10 minutes on 2 cores, and methods differ in their cost per
+	// epoch and in how fast they learn.
+	DefaultEpochs int
 	// Dataset, if set, is the experiment's own default data (the
 	// histopathology experiment's "histo"), used when -dataset is not given.
 	Dataset string
@@ -433,6 +438,9 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 	}
 	if o.LR == 0 {
 		o.LR = spec.LR
+	}
+	if o.Epochs == 0 && o.Preset == "default" {
+		o.Epochs = spec.DefaultEpochs
 	}
 	if err := o.resolve(fs); err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package site
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/mega-ssl/mega/gomlxssl/results"
 )
@@ -27,16 +28,20 @@ type comparisonCell struct {
 	Best, Wrap bool
 }
 
-// comparisonColumns are the table's columns; the first numeric ones are
-// compared for the best mark.
+// comparisonColumns are the table's columns; all but the last ("run") are
+// numbers compared for the best mark. A table whose runs include a pretext
+// task gets its accuracy as one more column.
 var comparisonColumns = []string{"kNN top-1", "linear top-1", "linear top-5", "1% labels: kNN", "1% labels: linear", "effective rank", "run"}
-
-const numericColumns = 6
 
 // comparison builds the table over the runs (in page order, variants after
 // their experiment) with their anchors.
 func comparison(runs []*Experiment, anchors map[string]string) *comparisonView {
+	pretext := slices.ContainsFunc(runs, func(e *Experiment) bool { return e.Run != nil && e.Run.Metrics.PretextAccuracy > 0 })
 	c := &comparisonView{Columns: comparisonColumns}
+	if pretext {
+		c.Columns = slices.Insert(slices.Clone(comparisonColumns), 6, "pretext-task accuracy")
+	}
+	numericColumns := len(c.Columns) - 1
 	type scored struct {
 		row      comparisonRow
 		values   []float64 // the numeric columns, for best-marking; NaN-free
@@ -79,6 +84,14 @@ func comparison(runs []*Experiment, anchors map[string]string) *comparisonView {
 		if !few {
 			values[3], values[4] = -1, -1
 		}
+		if pretext {
+			cell := comparisonCell{Text: "—"}
+			values = append(values, -1)
+			if m.PretextAccuracy > 0 {
+				cell.Text, values[6] = pct(m.PretextAccuracy), m.PretextAccuracy
+			}
+			row.Cells = slices.Insert(row.Cells, 6, cell)
+		}
 		// A collapsed run is not a result, and a run that saw labels is not
 		// self-supervised: neither takes a best mark.
 		rows = append(rows, scored{row: row, values: values, eligible: !r.Collapsed && !r.Labels})
@@ -91,11 +104,15 @@ func comparison(runs []*Experiment, anchors map[string]string) *comparisonView {
 				name string
 				v    results.Baseline
 			}{{"random-init " + enc, bl.RandomInit}, {fmt.Sprintf("supervised %s (%d epochs)", enc, bl.Supervised.Epochs), bl.Supervised}} {
-				c.Baselines = append(c.Baselines, comparisonRow{Name: b.name, Cells: []comparisonCell{
+				cells := []comparisonCell{
 					{Text: pct(b.v.KNNTop1)}, {Text: pct(b.v.LinearTop1)}, {Text: pct(b.v.LinearTop5)},
 					onePct(b.v.KNNTop1OnePct), onePct(b.v.LinearTop1OnePct), {Text: "—"},
 					{Text: runText(b.v.Epochs), Wrap: true},
-				}})
+				}
+				if pretext {
+					cells = slices.Insert(cells, 6, comparisonCell{Text: "—"})
+				}
+				c.Baselines = append(c.Baselines, comparisonRow{Name: b.name, Cells: cells})
 			}
 		}
 		if r.Protocol != "" && !seenProtocol[r.Protocol] {

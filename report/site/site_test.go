@@ -404,7 +404,7 @@ func TestVariantsAndComparisons(t *testing.T) {
 	sitetest.WriteSampleResults(t, out, "simclr-wide", "SimCLR (wide head)")
 	rewriteRun(t, out, "simclr-wide", func(r *results.Run) {
 		r.Experiment, r.Variant, r.Args = "simclr", "wide", []string{"-proj-hidden=1024"}
-		r.Metrics.KNNTop1 = 0.456
+		r.Metrics.KNNTop1, r.Metrics.PretextAccuracy = 0.456, 0.5
 	})
 	sitetest.WriteSampleResults(t, out, "simclr-labels", "SimCLR with labels")
 	rewriteRun(t, out, "simclr-labels", func(r *results.Run) {
@@ -448,6 +448,22 @@ func TestVariantsAndComparisons(t *testing.T) {
 		}
 		if !strings.Contains(text(table), "SimCLR (wide head)") {
 			t.Error("a comparison lacks the variant")
+		}
+		// A run with a pretext task adds its column; every row has a cell per column.
+		head := p.allIn(table, tag("th"))
+		columns := 0
+		for _, h := range head {
+			if v, _ := attr(h, "scope"); v == "col" {
+				columns++
+			}
+		}
+		if !strings.Contains(text(table), "pretext-task accuracy") || !strings.Contains(text(table), "50.0%") {
+			t.Error("a comparison with a pretext task lacks its column")
+		}
+		for _, row := range p.allIn(table, tag("tr"))[1:] {
+			if cells := len(p.allIn(row, tag("td"))) + 1; cells != columns {
+				t.Errorf("row %q has %d cells for %d columns", text(row), cells, columns)
+			}
 		}
 	}
 }
