@@ -119,8 +119,12 @@ func supervisedLogits(enc models.Encoder, classes int, scope *model.Scope, x *No
 // checkpoint is kept beside them (the directory returned), for methods that
 // classify their own images (a GAN's samples).
 func Baselines(ctx context.Context, be compute.Backend, enc models.Encoder, split data.Split, o *Options) (results.Baselines, string, error) {
+	batch := o.baselineBatch
+	if batch == 0 || split.Train.Len() < batch {
+		batch = o.Batch // a training set smaller than the preset's batch
+	}
 	key := fmt.Sprintf("v3-%s-train%d-test%d-%016x-%s-seed%d-sup%d-batch%d-lr%g-k%d-t%g-probe%d", split.Train.Name, split.Train.Len(),
-		split.Test.Len(), fingerprint(split), enc.Name(), o.Seed, o.SupervisedEpochs, o.Batch, o.baselineLR, o.KNNK, o.KNNT, o.ProbeIterations)
+		split.Test.Len(), fingerprint(split), enc.Name(), o.Seed, o.SupervisedEpochs, batch, o.baselineLR, o.KNNK, o.KNNT, o.ProbeIterations)
 	path := filepath.Join(o.Out, "baselines", sanitize(key)+".json")
 	classifier := strings.TrimSuffix(path, ".json") + "-classifier"
 	var cached results.Baselines
@@ -147,8 +151,8 @@ func Baselines(ctx context.Context, be compute.Backend, enc models.Encoder, spli
 	fmt.Fprintf(os.Stderr, "baseline random-init %s: kNN %.1f%%, linear %.1f%%\n", enc.Name(), 100*floor.KNNTop1, 100*floor.LinearTop1)
 
 	// The ceiling: the same architecture, trained with labels.
-	pipe := augment.NewPipeline(split.Train, augment.Supervised(), o.Batch, o.Seed, false)
-	cfg := train.Config{Epochs: o.SupervisedEpochs, BatchSize: o.Batch, Optimizer: "adam", LR: o.baselineLR, WarmupEpochs: min(1, o.SupervisedEpochs-1), Seed: o.Seed}
+	pipe := augment.NewPipeline(split.Train, augment.Supervised(), batch, o.Seed, false)
+	cfg := train.Config{Epochs: o.SupervisedEpochs, BatchSize: batch, Optimizer: "adam", LR: o.baselineLR, WarmupEpochs: min(1, o.SupervisedEpochs-1), Seed: o.Seed}
 	loss := func(scope *model.Scope, in []*Node) *Node {
 		return losses.CrossEntropy(supervisedLogits(enc, classes, scope, in[0]), in[1])
 	}

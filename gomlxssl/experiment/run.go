@@ -252,10 +252,12 @@ type Options struct {
 	KNNTrain, ProbeIterations, Embeddings                      int
 	CropMin, Jitter, Gray, Blur                                float64
 	Resume, Download                                           bool
-	// baselineLR is the preset's learning rate, which the supervised
-	// baseline trains with whatever -lr a method runs at, so that every
-	// method of a preset shares one ceiling.
-	baselineLR float64
+	// baselineLR and baselineBatch are the preset's learning rate and
+	// batch, which the supervised baseline trains with whatever -lr and
+	// -batch a method runs at, so that every method of a preset shares one
+	// ceiling.
+	baselineLR    float64
+	baselineBatch int
 }
 
 // RegisterFlags adds the shared flags to fs.
@@ -310,7 +312,7 @@ func (o *Options) resolve(fs *flag.FlagSet) error {
 	orPreset(&o.KNNTrain, p.KNNTrain)
 	orPreset(&o.KNNK, p.KNNK)
 	orPreset(&o.LR, p.LR)
-	o.baselineLR = p.LR
+	o.baselineLR, o.baselineBatch = p.LR, p.Batch
 	if !set["train"] { // 0 is meaningful here: the whole split
 		o.Train = p.Train
 	}
