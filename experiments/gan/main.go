@@ -306,7 +306,7 @@ func augmentation() augment.Config { return augment.Config{FlipP: 0.5} }
 
 func spec() experiment.Spec {
 	return experiment.Spec{Name: "gan", Title: "DCGAN", Flags: knobs, Augment: augmentation(), Build: gan,
-		SingleView: true, Variant: variant, Check: check, LR: 2e-4}
+		SingleView: true, Variant: variant, Check: check, LR: 2e-4, DefaultEpochs: 12}
 }
 
 func variant() (name, title string) {

@@ -189,7 +189,7 @@ func activationRows(images, maps []float32, h, w, channels, k int) [][][]float32
 //	go run ./experiments/histopathology -policy tiles   # out/histopathology-tiles/
 func spec() experiment.Spec {
 	return experiment.Spec{Name: "histopathology", Title: "MoCo v2, crop + colour jitter", Flags: knobs,
-		Augment: augment.SimCLR(), Build: build, Check: check, CheckData: checkClasses, Dataset: "histo", Variant: variant}
+		Augment: augment.SimCLR(), Build: build, Check: check, CheckData: checkClasses, Dataset: "histo", Variant: variant, DefaultEpochs: 20}
 }
 
 func build(enc models.Encoder) experiment.Method {

@@ -76,7 +76,7 @@ func rotation(enc models.Encoder) experiment.Method {
 func augmentation() augment.Config { return augment.Supervised() }
 
 func spec() experiment.Spec {
-	return experiment.Spec{Name: "rotation", Title: "RotNet", Flags: knobs, Augment: augmentation(), Build: rotation, SingleView: true}
+	return experiment.Spec{Name: "rotation", Title: "RotNet", Flags: knobs, Augment: augmentation(), Build: rotation, SingleView: true, DefaultEpochs: 13}
 }
 
 func main() { experiment.Main(spec()) }

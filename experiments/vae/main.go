@@ -266,7 +266,7 @@ func augmentation() augment.Config { return augment.Config{FlipP: 0.5} }
 
 func spec() experiment.Spec {
 	return experiment.Spec{Name: "vae", Title: "VAE (β = 1)", Flags: knobs, Augment: augmentation(), Build: vae,
-		SingleView: true, Variant: variant, Check: check}
+		SingleView: true, Variant: variant, Check: check, DefaultEpochs: 13}
 }
 
 func variant() (name, title string) {

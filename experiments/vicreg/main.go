@@ -1,0 +1,76 @@
+// # VICReg: variance, invariance, covariance
+//
+// VICReg (Bardes, Ponce & LeCun, 2022) takes Barlow Twins' idea — no
+// negatives; keep the representation informative by a criterion on each
+// batch's statistics — and splits it into three terms that each say what
+// they prevent:
+//
+//  1. **Invariance** — the two views' projections should be close (a mean
+//     squared distance);
+//  2. **Variance** — every dimension should keep a standard deviation of at
+//     least 1 across the batch, so the batch cannot collapse to a point;
+//  3. **Covariance** — different dimensions should be uncorrelated, so they
+//     cannot all carry the same information (a collapse to a line).
+//
+// Unlike Barlow Twins, the two branches need not share weights or even
+// architectures, since nothing couples the views but the invariance term.
+package main
+
+import (
+	"flag"
+
+	. "github.com/gomlx/gomlx/core/graph"
+
+	"github.com/mega-ssl/mega/gomlxssl/augment"
+	"github.com/mega-ssl/mega/gomlxssl/experiment"
+	"github.com/mega-ssl/mega/gomlxssl/losses"
+	"github.com/mega-ssl/mega/gomlxssl/models"
+)
+
+// ## The knobs
+//
+// The paper's weights λ = 25 (invariance), μ = 25 (variance), ν = 1
+// (covariance). The projector is 512 → 512 (the paper: three layers of
+// 8,192), the Go backend's budget.
+var (
+	weights             losses.VICRegWeights
+	projHidden, projDim int
+)
+
+func knobs(fs *flag.FlagSet) {
+	fs.Float64Var(&weights.Invariance, "invariance", losses.DefaultVICReg.Invariance, "weight λ of the invariance term")
+	fs.Float64Var(&weights.Variance, "variance", losses.DefaultVICReg.Variance, "weight μ of the variance term")
+	fs.Float64Var(&weights.Covariance, "covariance", losses.DefaultVICReg.Covariance, "weight ν of the covariance term")
+	fs.IntVar(&projHidden, "proj-hidden", 512, "hidden width of the projector")
+	fs.IntVar(&projDim, "proj-dim", 512, "output dimension D of the projector")
+}
+
+// ## The loss
+//
+// For the two views' projections $Z, Z'$ ([B, D] each), with
+// $s(Z, Z') = \frac{1}{BD}\sum_b \lVert z_b - z'_b \rVert^2$,
+// $v(Z) = \frac{1}{D}\sum_j \max(0, 1 - \sqrt{\mathrm{Var}(z^j) + 10^{-4}})$ and
+// $c(Z) = \frac{1}{D}\sum_{i \ne j} \mathrm{Cov}(Z)_{ij}^2$,
+//
+// $$\mathcal{L} = \lambda\, s(Z, Z') + \mu\, \tfrac{1}{2}[v(Z) + v(Z')] + \nu\, [c(Z) + c(Z')]$$
+//
+// as the authors' code computes it (`losses.VICReg`, tested against a float64
+// reference and on a collapsed batch, whose loss is the variance term alone).
+func vicreg(enc models.Encoder) experiment.Method {
+	head := models.MLPHead{Hidden: projHidden, Out: projDim}
+	return experiment.JointEmbedding(enc, head, "projector", func(z1, z2 *Node) *Node {
+		return losses.VICReg(z1, z2, weights)
+	})
+}
+
+// ## Augmentation and running it
+//
+// SimCLR's views (`augment.SimCLRShapes`), as for Barlow Twins; the shared
+// runner writes `out/vicreg/`.
+func augmentation() augment.Config { return augment.SimCLRShapes() }
+
+func spec() experiment.Spec {
+	return experiment.Spec{Name: "vicreg", Title: "VICReg", Flags: knobs, Augment: augmentation(), Build: vicreg}
+}
+
+func main() { experiment.Main(spec()) }
