@@ -3,8 +3,6 @@ package data
 import (
 	"math"
 	"math/rand/v2"
-	"runtime"
-	"sync"
 )
 
 // HistoClasses are the two classes of the histopathology dataset.
@@ -51,23 +49,10 @@ func Histo(opts HistoOptions) Split {
 }
 
 func renderHisto(o HistoOptions, split uint64, n int) *Dataset {
-	d := &Dataset{Name: "histo", Height: o.Size, Width: o.Size, Channels: 3, Classes: HistoClasses,
-		Pixels: make([]uint8, n*o.Size*o.Size*3), Labels: make([]int32, n)}
-	workers := runtime.GOMAXPROCS(0)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			buf := make([]rgb, o.Size*o.Size)
-			for i := w; i < n; i += workers {
-				label := i % 2
-				d.Labels[i] = int32(label)
-				rng := rand.New(rand.NewPCG(o.Seed^0x415c0, split<<40|uint64(i)))
-				renderPatch(rng, label == 1, o.Size, buf, d.Image(i))
-			}
-		})
-	}
-	wg.Wait()
-	return d
+	return generate("histo", HistoClasses, o.Size, n, o.Seed^0x415c0, split, func() painter {
+		buf := make([]rgb, o.Size*o.Size)
+		return func(rng *rand.Rand, label int, out []uint8) { renderPatch(rng, label == 1, o.Size, buf, out) }
+	})
 }
 
 // nucleus is an ellipse with a wavy boundary, in pixels.

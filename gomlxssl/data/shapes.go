@@ -64,18 +64,31 @@ func Shapes(opts ShapesOptions) Split {
 }
 
 func renderSplit(o ShapesOptions, split uint64, n int) *Dataset {
-	d := &Dataset{Name: "shapes", Height: o.Size, Width: o.Size, Channels: 3, Classes: ShapeClasses,
-		Pixels: make([]uint8, n*o.Size*o.Size*3), Labels: make([]int32, n)}
+	return generate("shapes", ShapeClasses, o.Size, n, o.Seed, split, func() painter {
+		r := newRenderer(o.Size)
+		return func(rng *rand.Rand, label int, out []uint8) { r.render(rng, label, o.MaxRotationDeg, out) }
+	})
+}
+
+// painter draws one image of class label into out.
+type painter func(rng *rand.Rand, label int, out []uint8)
+
+// generate renders n images of a generated dataset on every core. Labels
+// cycle through the classes (the split is balanced), and image i depends only
+// on (seed, split, i), never on scheduling. newPainter makes one painter per
+// goroutine, with its own scratch buffers.
+func generate(name string, classes []string, size, n int, seed, split uint64, newPainter func() painter) *Dataset {
+	d := &Dataset{Name: name, Height: size, Width: size, Channels: 3, Classes: classes,
+		Pixels: make([]uint8, n*size*size*3), Labels: make([]int32, n)}
 	workers := runtime.GOMAXPROCS(0)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
-			r := newRenderer(o.Size)
+			paint := newPainter()
 			for i := w; i < n; i += workers {
-				label := i % len(ShapeClasses)
+				label := i % len(classes)
 				d.Labels[i] = int32(label)
-				rng := rand.New(rand.NewPCG(o.Seed, split<<40|uint64(i)))
-				r.render(rng, label, o.MaxRotationDeg, d.Image(i))
+				paint(rand.New(rand.NewPCG(seed, split<<40|uint64(i))), label, d.Image(i))
 			}
 		})
 	}
