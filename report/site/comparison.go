@@ -14,6 +14,9 @@ type comparisonView struct {
 	Rows      []comparisonRow
 	Baselines []comparisonRow
 	Protocols []string
+	// Settings are the distinct data, batch, seed and backend the rows ran
+	// with (one line each), so the "epochs" column can stay narrow.
+	Settings []string
 	// Command runs the experiments the table covers, shown while none has results.
 	Command string
 }
@@ -31,7 +34,7 @@ type comparisonCell struct {
 // comparisonColumns are the table's columns; all but the last ("run") are
 // numbers compared for the best mark. A table whose runs include a pretext
 // task gets its accuracy as one more column.
-var comparisonColumns = []string{"kNN top-1", "linear top-1", "linear top-5", "1% labels: kNN", "1% labels: linear", "effective rank", "run"}
+var comparisonColumns = []string{"kNN top-1", "linear top-1", "linear top-5", "1% labels: kNN", "1% labels: linear", "effective rank", "epochs"}
 
 // comparison builds the table over the runs (in page order, variants after
 // their experiment) with their anchors.
@@ -56,8 +59,16 @@ func comparison(runs []*Experiment, anchors map[string]string) *comparisonView {
 			continue
 		}
 		data := fmt.Sprintf("%s %d/%d", r.Dataset.Name, r.Dataset.Train, r.Dataset.Test)
+		setting := fmt.Sprintf("%s (train/test images), encoder %s, batch %s, seed %s, %s backend", data, configString(r, "encoder"),
+			configString(r, "batch"), configString(r, "seed"), r.Env.Backend)
+		if !slices.Contains(c.Settings, setting) {
+			c.Settings = append(c.Settings, setting)
+		}
 		runText := func(epochs int) string {
-			return fmt.Sprintf("%s, %d epochs, batch %s, seed %s, %s backend", data, epochs, configString(r, "batch"), configString(r, "seed"), r.Env.Backend)
+			if epochs == 0 {
+				return "—" // the random-init encoder
+			}
+			return fmt.Sprint(epochs)
 		}
 		m := r.Metrics
 		few := m.OnePctLabels > 0 // runs from before the 1%-labels setting have none
@@ -70,7 +81,7 @@ func comparison(runs []*Experiment, anchors map[string]string) *comparisonView {
 		row := comparisonRow{Name: r.Title, Anchor: anchors[e.Name], Cells: []comparisonCell{
 			{Text: pct(m.KNNTop1)}, {Text: pct(m.LinearTop1)}, {Text: pct(m.LinearTop5)},
 			onePct(m.KNNTop1OnePct), onePct(m.LinearTop1OnePct), {Text: num(m.EffectiveRank, 1)},
-			{Text: runText(m.Epochs), Wrap: true},
+			{Text: runText(m.Epochs)},
 		}}
 		switch {
 		case r.Collapsed:
@@ -107,7 +118,7 @@ func comparison(runs []*Experiment, anchors map[string]string) *comparisonView {
 				cells := []comparisonCell{
 					{Text: pct(b.v.KNNTop1)}, {Text: pct(b.v.LinearTop1)}, {Text: pct(b.v.LinearTop5)},
 					onePct(b.v.KNNTop1OnePct), onePct(b.v.LinearTop1OnePct), {Text: "—"},
-					{Text: runText(b.v.Epochs), Wrap: true},
+					{Text: runText(b.v.Epochs)},
 				}
 				if pretext {
 					cells = slices.Insert(cells, 6, comparisonCell{Text: "—"})
@@ -121,6 +132,9 @@ func comparison(runs []*Experiment, anchors map[string]string) *comparisonView {
 		}
 	}
 	for col := range numericColumns {
+		if c.Columns[col] == "effective rank" {
+			continue // a spread, not a score: more is not better
+		}
 		best, at := -1.0, -1
 		for i, s := range rows {
 			if s.eligible && s.values[col] > best {
