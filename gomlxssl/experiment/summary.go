@@ -39,12 +39,18 @@ func Summary(r *results.Run) string {
 		b.WriteString("\n")
 	}
 	row("", "kNN", "linear", "top-5", "1% kNN", "1% linear")
+	top5 := func(v float64) string {
+		if r.Dataset.Classes <= 5 {
+			return "—" // every class is in the top five
+		}
+		return pct(v)
+	}
 	baseline := func(name string, v results.Baseline) {
-		row(name, pct(v.KNNTop1), pct(v.LinearTop1), pct(v.LinearTop5), pct(v.KNNTop1OnePct), pct(v.LinearTop1OnePct))
+		row(name, pct(v.KNNTop1), pct(v.LinearTop1), top5(v.LinearTop5), pct(v.KNNTop1OnePct), pct(v.LinearTop1OnePct))
 	}
 	baseline("random-init encoder", r.Baselines.RandomInit)
 	if complete {
-		row(r.Title, pct(m.KNNTop1), pct(m.LinearTop1), pct(m.LinearTop5), pct(m.KNNTop1OnePct), pct(m.LinearTop1OnePct))
+		row(r.Title, pct(m.KNNTop1), pct(m.LinearTop1), top5(m.LinearTop5), pct(m.KNNTop1OnePct), pct(m.LinearTop1OnePct))
 	} else {
 		row(r.Title, pct(m.KNNTop1), "—", "—", "—", "—")
 	}

@@ -79,7 +79,7 @@ func comparison(runs []*Experiment, anchors map[string]string) *comparisonView {
 			return comparisonCell{Text: pct(v)}
 		}
 		row := comparisonRow{Name: r.Title, Anchor: anchors[e.Name], Cells: []comparisonCell{
-			{Text: pct(m.KNNTop1)}, {Text: pct(m.LinearTop1)}, {Text: pct(m.LinearTop5)},
+			{Text: pct(m.KNNTop1)}, {Text: pct(m.LinearTop1)}, top5(r, m.LinearTop5),
 			onePct(m.KNNTop1OnePct), onePct(m.LinearTop1OnePct), {Text: num(m.EffectiveRank, 1)},
 			{Text: runText(m.Epochs)},
 		}}
@@ -94,6 +94,9 @@ func comparison(runs []*Experiment, anchors map[string]string) *comparisonView {
 		values := []float64{m.KNNTop1, m.LinearTop1, m.LinearTop5, m.KNNTop1OnePct, m.LinearTop1OnePct, m.EffectiveRank}
 		if !few {
 			values[3], values[4] = -1, -1
+		}
+		if r.Dataset.Classes <= 5 {
+			values[2] = -1 // top-5 of five classes or fewer: always 100%
 		}
 		if pretext {
 			cell := comparisonCell{Text: "—"}
@@ -116,7 +119,7 @@ func comparison(runs []*Experiment, anchors map[string]string) *comparisonView {
 				v    results.Baseline
 			}{{"random-init " + enc, bl.RandomInit}, {fmt.Sprintf("supervised %s (%d epochs)", enc, bl.Supervised.Epochs), bl.Supervised}} {
 				cells := []comparisonCell{
-					{Text: pct(b.v.KNNTop1)}, {Text: pct(b.v.LinearTop1)}, {Text: pct(b.v.LinearTop5)},
+					{Text: pct(b.v.KNNTop1)}, {Text: pct(b.v.LinearTop1)}, top5(r, b.v.LinearTop5),
 					onePct(b.v.KNNTop1OnePct), onePct(b.v.LinearTop1OnePct), {Text: "—"},
 					{Text: runText(b.v.Epochs)},
 				}
@@ -153,4 +156,13 @@ func comparison(runs []*Experiment, anchors map[string]string) *comparisonView {
 		c.Rows = append(c.Rows, s.row)
 	}
 	return c
+}
+
+// top5 is a top-5 accuracy, or a dash for data of five classes or fewer,
+// where every class is in the top five.
+func top5(r *results.Run, v float64) comparisonCell {
+	if r.Dataset.Classes <= 5 {
+		return comparisonCell{Text: "—"}
+	}
+	return comparisonCell{Text: pct(v)}
 }

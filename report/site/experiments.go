@@ -266,12 +266,18 @@ func (b *builder) runResults(e *Experiment, status string, warnings []string) (r
 		}
 		return pct(v)
 	}
+	top5 := func(v float64) string {
+		if ds.Classes <= 5 {
+			return "—" // every class is in the top five
+		}
+		return pct(v)
+	}
 	v.Metrics = []metricRow{
-		{Name: r.Title, Ours: true, Cells: []string{pct(m.KNNTop1), pct(m.LinearTop1), pct(m.LinearTop5),
+		{Name: r.Title, Ours: true, Cells: []string{pct(m.KNNTop1), pct(m.LinearTop1), top5(m.LinearTop5),
 			onePct(m.KNNTop1OnePct), onePct(m.LinearTop1OnePct), num(m.EmbeddingStd, 3), num(m.EffectiveRank, 1)}},
-		{Name: "random-init encoder", Cells: []string{pct(bl.RandomInit.KNNTop1), pct(bl.RandomInit.LinearTop1), pct(bl.RandomInit.LinearTop5),
+		{Name: "random-init encoder", Cells: []string{pct(bl.RandomInit.KNNTop1), pct(bl.RandomInit.LinearTop1), top5(bl.RandomInit.LinearTop5),
 			onePct(bl.RandomInit.KNNTop1OnePct), onePct(bl.RandomInit.LinearTop1OnePct), "—", "—"}},
-		{Name: fmt.Sprintf("supervised encoder (%d epochs)", bl.Supervised.Epochs), Cells: []string{pct(bl.Supervised.KNNTop1), pct(bl.Supervised.LinearTop1), pct(bl.Supervised.LinearTop5),
+		{Name: fmt.Sprintf("supervised encoder (%d epochs)", bl.Supervised.Epochs), Cells: []string{pct(bl.Supervised.KNNTop1), pct(bl.Supervised.LinearTop1), top5(bl.Supervised.LinearTop5),
 			onePct(bl.Supervised.KNNTop1OnePct), onePct(bl.Supervised.LinearTop1OnePct), "—", "—"}},
 	}
 	if m.PretextAccuracy > 0 {
