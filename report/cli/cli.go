@@ -39,7 +39,7 @@ func init() {
 		{"report", "", "build OUT/index.html from the experiments and their results", (*command).report},
 		{"watch", "[-serve] [-port N]", "rebuild the report on every change; with -serve, serve it with live reload", (*command).watch},
 		{"serve", "[-port N]", "watch -serve: rebuild, serve OUT on 127.0.0.1 and reload open pages", (*command).serve},
-		{"run", "NAME...|all|compare [-- FLAGS]", "run experiments (FLAGS go to each, e.g. -- -preset quick), then build the report; compare: the talk's four contrastive methods", (*command).runExperiments},
+		{"run", "NAME...|all|GROUP [-- FLAGS]", "run experiments (FLAGS go to each, e.g. -- -preset quick), then build the report; groups: compare (the talk's four contrastive methods), jigsaw-sweep, vae-collapse, gan-modes, histopathology-policies, hardneg-vs-simclr", (*command).runExperiments},
 		{"list", "", "list the experiments and whether each has results", (*command).list},
 		{"bench", "[-quick] [-no-step] [-no-peers]", "measure throughput (training step, augmentation, kNN, linear probe, t-SNE, report build) beside PyTorch and scikit-learn; writes OUT/bench.json", (*command).bench},
 	}
@@ -163,11 +163,37 @@ func (c *command) report(args []string) error {
 	return c.build()
 }
 
-// groups are the names run accepts for several experiments at once.
-var groups = map[string][]string{
+// groupRun is one run of a group: an experiment and its own flags (a
+// variant's).
+type groupRun struct {
+	name string
+	args []string
+}
+
+func runs(names ...string) []groupRun {
+	out := make([]groupRun, len(names))
+	for i, n := range names {
+		out[i] = groupRun{name: n}
+	}
+	return out
+}
+
+// groups are the names run accepts for several runs at once.
+var groups = map[string][]groupRun{
 	// The talk's first experiment: four contrastive methods with the same
 	// augmentation, encoder and budget (the README gives its time).
-	"compare": {"membank", "moco", "simclr", "swav"},
+	"compare": runs("membank", "moco", "simclr", "swav"),
+	// The jigsaw sweep: the grid and the size of the permutation set.
+	"jigsaw-sweep": {{"jigsaw", nil}, {"jigsaw", []string{"-grid", "2", "-perms", "24"}},
+		{"jigsaw", []string{"-perms", "10"}}, {"jigsaw", []string{"-perms", "1000"}}},
+	// Posterior collapse: β = 1, a large β, and the same β reached by KL annealing.
+	"vae-collapse": {{"vae", nil}, {"vae", []string{"-beta", "8"}}, {"vae", []string{"-beta", "8", "-kl-anneal", "6"}}},
+	// Mode collapse: the plain GAN and the self-supervised GAN, same budget.
+	"gan-modes": {{"gan", nil}, {"gan", []string{"-rotation"}}},
+	// The talk's second experiment: both augmentation policies.
+	"histopathology-policies": {{"histopathology", nil}, {"histopathology", []string{"-policy", "tiles"}}},
+	// Hard negatives beside SimCLR with the same budget, and the debiased loss alone.
+	"hardneg-vs-simclr": {{"simclr", nil}, {"hardneg", nil}, {"hardneg", []string{"-beta", "0"}}},
 }
 
 func (c *command) list(args []string) error {
@@ -257,26 +283,28 @@ func (c *command) runExperiments(args []string) error {
 		known[e.Name] = true
 		all = append(all, e.Name)
 	}
-	var group []string
+	var group []groupRun
 	groupName := ""
 	switch {
 	case len(names) == 1 && names[0] == "all":
-		names = all
+		group = runs(all...)
 	case len(names) == 1 && groups[names[0]] != nil:
 		groupName, group = names[0], groups[names[0]]
-		names = group
 	case len(names) == 0:
-		return fmt.Errorf("name the experiments to run (or all, or compare): %s", strings.Join(all, ", "))
+		return fmt.Errorf("name the experiments to run (or all, or a group: %s): %s", strings.Join(groupNames(), ", "), strings.Join(all, ", "))
+	default:
+		group = runs(names...)
 	}
 	sort.Strings(all)
-	for _, n := range names {
-		if !known[n] {
-			return fmt.Errorf("no experiment %q (experiments: %s)", n, strings.Join(all, ", "))
+	for _, g := range group {
+		if !known[g.name] {
+			return fmt.Errorf("no experiment %q (experiments: %s; groups: %s)", g.name, strings.Join(all, ", "), strings.Join(groupNames(), ", "))
 		}
 	}
 	start := time.Now()
-	for _, n := range names {
-		cmdArgs := append([]string{"run", "./experiments/" + n, "-out", c.out}, rest...)
+	for _, g := range group {
+		n := g.name
+		cmdArgs := append(append([]string{"run", "./experiments/" + n, "-out", c.out}, g.args...), rest...)
 		fmt.Fprintf(c.stderr, "run.go run: go %s\n", strings.Join(cmdArgs, " "))
 		cmd := exec.CommandContext(c.ctx, "go", cmdArgs...)
 		cmd.Dir = c.root
@@ -294,13 +322,29 @@ func (c *command) runExperiments(args []string) error {
 			return fmt.Errorf("experiment %s: %w (report rebuilt with what there is)", n, err)
 		}
 	}
-	if group != nil {
-		fmt.Fprintf(c.stdout, "\n%s: %d experiments in %s\n", groupName, len(group), time.Since(start).Round(time.Second))
-		if err := c.printList(group); err != nil {
+	if groupName != "" {
+		fmt.Fprintf(c.stdout, "\n%s: %d runs in %s\n", groupName, len(group), time.Since(start).Round(time.Second))
+		var names []string
+		for _, g := range group {
+			if !slices.Contains(names, g.name) {
+				names = append(names, g.name)
+			}
+		}
+		if err := c.printList(names); err != nil {
 			return err
 		}
 	}
 	return c.build()
+}
+
+// groupNames lists the run groups, sorted.
+func groupNames() []string {
+	var names []string
+	for n := range groups {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
 }
 
 func (c *command) serve(args []string) error { return c.watch(append([]string{"-serve"}, args...)) }

@@ -291,8 +291,8 @@ func TestBenchQuick(t *testing.T) {
 func TestGroupsNameExperiments(t *testing.T) {
 	for name, members := range groups {
 		for _, m := range members {
-			if _, err := os.Stat(filepath.Join("..", "..", "experiments", m, "main.go")); err != nil {
-				t.Errorf("group %s names %s, which has no experiments/%s/main.go", name, m, m)
+			if _, err := os.Stat(filepath.Join("..", "..", "experiments", m.name, "main.go")); err != nil {
+				t.Errorf("group %s names %s, which has no experiments/%s/main.go", name, m.name, m.name)
 			}
 		}
 	}
