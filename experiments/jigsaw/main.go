@@ -10,9 +10,28 @@
 // images.
 //
 // The talk's warning is that the task must be **difficult, but not too
-// difficult**. Here the difficulty has two knobs, measured below: the grid
-// (2×2 tiles of the 32-pixel image, or 3×3 tiles of the image scaled up to 48
-// pixels) and the number of permutations the network must tell apart.
+// difficult**. Here the difficulty has two knobs: the grid (2×2 tiles of the
+// 32-pixel image, or 3×3 tiles of the image scaled up to 48 pixels) and the
+// number of permutations the network must tell apart. Measured at the
+// default preset (25 epochs, batch 128, seed 1; `go run run.go run
+// jigsaw-sweep` runs all four), with the accuracy on the puzzle itself
+// (held-out images) beside the probes of the encoder on whole images:
+//
+// | puzzle | permutation accuracy | kNN top-1 | linear top-1 | time |
+// |---|---|---|---|---|
+// | 3×3, 10 permutations | 83.6% (chance 10%) | 34.4% | 44.7% | 251 s |
+// | **3×3, 100 permutations** (the main run) | 21.3% (chance 1%) | **40.2%** | 51.5% | 251 s |
+// | 3×3, 1,000 permutations | 0.0% (chance 0.1%) | 12.4% | 16.0% | 259 s |
+// | 2×2, all 24 permutations | 72.3% (chance 4.2%) | 35.0% | **54.9%** | 152 s |
+//
+// (random init: 12.1% and 17.1%.) Too easy a puzzle — ten permutations,
+// solved 84% of the time — teaches less than a hard one; too hard a puzzle —
+// a thousand permutations in 25 epochs — teaches nothing at all; a hundred,
+// solved a fifth of the time, gives the best neighbours of any method on
+// this data, SimCLR included. Between the grids, 3×3 tiles give the better
+// kNN (40.2% against 35.0%) and 2×2 tiles the better linear probe (54.9%
+// against 51.5%), at 60% of the cost: the 3×3 puzzle with 100 permutations
+// stays the main run, for its neighbourhoods and for the paper's setting.
 package main
 
 import (
