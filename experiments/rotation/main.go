@@ -13,6 +13,14 @@
 // is impossible from the shape, and only nuisance (a background gradient, a
 // stripe direction, a distractor blob) can tell which way is up. The test
 // accuracy of the pretext task itself is reported beside the probes.
+//
+// Measured at the default preset (13 epochs — four rotations make an epoch
+// cost twice SimCLR's — batch 128, seed 1, 345 s): the loss sat at log 4, the
+// value of guessing, for seven epochs, then fell; the encoder ends at kNN
+// 24.7% and linear 41.1% (random init: 12.1%, 17.1%), while the rotation
+// itself is named for only 33.5% of the test images' rotations (chance:
+// 25%) — a task hard enough that solving a third of it forces the encoder to
+// learn what the shapes are.
 package main
 
 import (
