@@ -46,6 +46,7 @@ var (
 	latent    int
 	beta      float64
 	klAnneal  int
+	freeBits  float64
 	activeMin float64
 )
 
@@ -53,6 +54,7 @@ func knobs(fs *flag.FlagSet) {
 	fs.IntVar(&latent, "latent", 32, "latent dimensions (a multiple of 16)")
 	fs.Float64Var(&beta, "beta", 1, "weight β of the KL term")
 	fs.IntVar(&klAnneal, "kl-anneal", 0, "epochs over which β rises linearly from 0 (0: none)")
+	fs.Float64Var(&freeBits, "free-bits", 0, "nats of KL each latent dimension may spend for free (0: none)")
 	fs.Float64Var(&activeMin, "active-threshold", 0.01, "a unit is active when Cov_x(E[z_u|x]) exceeds this (Burda et al.)")
 }
 
@@ -98,7 +100,7 @@ func vae(enc models.Encoder) experiment.Method {
 				ramp := DivScalar(ConvertDType(b.Step, dtypes.Float32), float64(klAnneal*b.StepsPerEpoch))
 				weight = MulScalar(MinScalar(ramp, 1), beta)
 			}
-			return losses.NegativeELBO(logits, unit(b.V1), mu, logVar, weight)
+			return losses.NegativeELBO(logits, unit(b.V1), mu, logVar, weight, freeBits)
 		},
 		// The representation is μ.
 		Embed: func(scope *model.Scope, x *Node) (h, z *Node) {
@@ -270,13 +272,17 @@ func spec() experiment.Spec {
 }
 
 func variant() (name, title string) {
-	if beta == 1 && klAnneal == 0 {
+	if beta == 1 && klAnneal == 0 && freeBits == 0 {
 		return "", ""
 	}
 	name, title = fmt.Sprintf("beta%g", beta), fmt.Sprintf("VAE (β = %g", beta)
 	if klAnneal > 0 {
 		name += fmt.Sprintf("-anneal%d", klAnneal)
 		title += fmt.Sprintf(", KL annealed over %d epochs", klAnneal)
+	}
+	if freeBits > 0 {
+		name += fmt.Sprintf("-freebits%g", freeBits)
+		title += fmt.Sprintf(", %g free nats per dimension", freeBits)
 	}
 	return name, title + ")"
 }
@@ -285,7 +291,7 @@ func check(trainSize, batch int) error {
 	if latent <= 0 || latent%16 != 0 {
 		return fmt.Errorf("-latent %d: want a positive multiple of 16", latent)
 	}
-	if beta < 0 || klAnneal < 0 {
+	if beta < 0 || klAnneal < 0 || freeBits < 0 {
 		return fmt.Errorf("-beta %g and -kl-anneal %d must not be negative", beta, klAnneal)
 	}
 	return nil

@@ -42,12 +42,18 @@ func BernoulliNLL(logits, x *Node) *Node {
 // NegativeELBO is the β-VAE objective averaged over the batch: the
 // reconstruction's negative log-likelihood plus β times the KL term,
 //
-//	L = mean_b [ −log p(x_b|z_b) + β Σ_j KL_bj ]
+//	L = mean_b [ −log p(x_b|z_b) ] + β Σ_j max(λ, mean_b KL_bj)
 //
-// with z_b drawn by the reparameterisation z = μ + σ·ε. At β = 1 it is the
-// negative evidence lower bound of Kingma & Welling.
-func NegativeELBO(logits, x, mu, logVar *Node, beta *Node) *Node {
-	rec := BernoulliNLL(logits, x)
-	kl := ReduceSum(GaussianKL(mu, logVar), 1)
-	return ReduceAllMean(Add(rec, Mul(ConvertDType(beta, kl.DType()), kl)))
+// with z_b drawn by the reparameterisation z = μ + σ·ε. With λ = 0 the KL
+// term is mean_b Σ_j KL_bj and, at β = 1, L is the negative evidence lower
+// bound of Kingma & Welling. λ > 0 gives every latent dimension λ "free
+// bits" (Kingma et al. 2016): below λ nats its KL costs nothing, so the
+// optimiser gains nothing by collapsing it to the prior.
+func NegativeELBO(logits, x, mu, logVar, beta *Node, freeBits float64) *Node {
+	rec := ReduceAllMean(BernoulliNLL(logits, x))
+	kl := ReduceMean(GaussianKL(mu, logVar), 0) // [L]: each dimension's KL, batch mean
+	if freeBits > 0 {
+		kl = MaxScalar(kl, freeBits)
+	}
+	return Add(rec, Mul(ConvertDType(beta, kl.DType()), ReduceAllSum(kl)))
 }

@@ -65,12 +65,36 @@ func TestNegativeELBOHandChecked(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := MustExecOnce(be, func(logits, x, mu, logVar *Node) *Node {
-		return NegativeELBO(logits, x, mu, logVar, Const(logits.Graph(), float32(2)))
+		return NegativeELBO(logits, x, mu, logVar, Const(logits.Graph(), float32(2)), 0)
 	},
 		tensors.FromFlatDataAndDimensions([]float32{0, 2}, 1, 1, 2, 1), tensors.FromFlatDataAndDimensions([]float32{1, 0.5}, 1, 1, 2, 1),
 		tensors.FromFlatDataAndDimensions([]float32{0.5}, 1, 1), tensors.FromFlatDataAndDimensions([]float32{0}, 1, 1))
 	want := math.Log(2) + (math.Log1p(math.Exp(2)) - 1) + 2*0.125
 	if got := float64(tensors.ToScalar[float32](out)); math.Abs(got-want) > 1e-6 {
 		t.Errorf("−ELBO = %.7f, want %.7f", got, want)
+	}
+}
+
+// Free bits: a dimension whose batch-mean KL is below λ costs λ, one above
+// costs its KL. Two images, two dimensions: dimension 0 has KL ½·0.25 =
+// 0.125 in both (μ = ±0.5), dimension 1 has 0 and ½·4 = 2 (mean 1); with
+// λ = 0.5 the KL term is 0.5 + 1, without it 0.125 + 1.
+func TestFreeBits(t *testing.T) {
+	be, err := gobackend.New("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kl := func(freeBits float64) float64 {
+		out := MustExecOnce(be, func(logits, x, mu, logVar *Node) *Node {
+			return NegativeELBO(logits, x, mu, logVar, Const(logits.Graph(), float32(1)), freeBits)
+		}, tensors.FromFlatDataAndDimensions([]float32{0, 0}, 2, 1, 1, 1), tensors.FromFlatDataAndDimensions([]float32{0, 0}, 2, 1, 1, 1),
+			tensors.FromFlatDataAndDimensions([]float32{0.5, 0, -0.5, 2}, 2, 2), tensors.FromFlatDataAndDimensions([]float32{0, 0, 0, 0}, 2, 2))
+		return float64(tensors.ToScalar[float32](out)) - math.Log(2) // minus the reconstruction: softplus(0) per pixel
+	}
+	if got := kl(0); math.Abs(got-1.125) > 1e-6 {
+		t.Errorf("KL term without free bits = %.6f, want 1.125", got)
+	}
+	if got := kl(0.5); math.Abs(got-1.5) > 1e-6 {
+		t.Errorf("KL term with 0.5 free bits = %.6f, want 1.5", got)
 	}
 }

@@ -186,8 +186,10 @@ var groups = map[string][]groupRun{
 	// The jigsaw sweep: the grid and the size of the permutation set.
 	"jigsaw-sweep": {{"jigsaw", nil}, {"jigsaw", []string{"-grid", "2", "-perms", "24"}},
 		{"jigsaw", []string{"-perms", "10"}}, {"jigsaw", []string{"-perms", "1000"}}},
-	// Posterior collapse: β = 1, a large β, and the same β reached by KL annealing.
-	"vae-collapse": {{"vae", nil}, {"vae", []string{"-beta", "8"}}, {"vae", []string{"-beta", "8", "-kl-anneal", "6"}}},
+	// Posterior collapse: β = 1, a large β, and two cures: the same β
+	// reached by KL annealing, and free bits.
+	"vae-collapse": {{"vae", nil}, {"vae", []string{"-beta", "8"}}, {"vae", []string{"-beta", "8", "-kl-anneal", "6"}},
+		{"vae", []string{"-beta", "8", "-free-bits", "0.5"}}},
 	// Mode collapse: the plain GAN and the self-supervised GAN, same budget.
 	"gan-modes": {{"gan", nil}, {"gan", []string{"-rotation"}}},
 	// The talk's second experiment: both augmentation policies.
