@@ -201,6 +201,13 @@ type Spec struct {
 	// preset's 10 minutes on 2 cores, and methods differ in their cost per
 	// epoch and in how fast they learn.
 	DefaultEpochs int
+	// DefaultBatch, if set, is the method's batch when -batch is not given
+	// (a GAN learns from many small steps more than from a few large ones).
+	DefaultBatch int
+	// ConstantLR keeps the learning rate at its peak after the warm-up
+	// instead of annealing it (unless -min-lr is given): a GAN's two players
+	// need their step size to the end.
+	ConstantLR bool
 	// Dataset, if set, is the experiment's own default data (the
 	// histopathology experiment's "histo"), used when -dataset is not given.
 	Dataset string
@@ -444,8 +451,16 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 	if o.Epochs == 0 && o.Preset == "default" {
 		o.Epochs = spec.DefaultEpochs
 	}
+	if o.Batch == 0 {
+		o.Batch = spec.DefaultBatch
+	}
 	if err := o.resolve(fs); err != nil {
 		return nil, err
+	}
+	minLRSet := false
+	fs.Visit(func(f *flag.Flag) { minLRSet = minLRSet || f.Name == "min-lr" })
+	if spec.ConstantLR && !minLRSet {
+		o.MinLR = o.LR // the cosine from LR to LR: constant after the warm-up
 	}
 	enc, err := models.ParseEncoder(o.Encoder)
 	if err != nil {
