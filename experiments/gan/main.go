@@ -57,7 +57,7 @@ import (
 // 2·10⁻⁴ after the warm-up, this experiment's default for `-lr`), batches of
 // 32 (a GAN needs thousands of small steps more than a few hundred large
 // ones: at batch 128, twelve epochs are 552 steps and the samples were still
-// saturated colour fields; at 32 the same ten minutes give 2,244 steps) and a 64-dimensional noise vector. With
+// saturated colour fields; at 32, ten epochs are 1,870 steps) and a 64-dimensional noise vector. With
 // `-rotation`, the self-supervised GAN's rotation losses are weighed as in
 // Chen et al. (and their reference code): β = 1 for the discriminator on
 // real images, α = 0.2 for the generator on its samples.
@@ -103,8 +103,10 @@ func discriminate(enc models.Encoder, scope *model.Scope, x *Node) (realness, ro
 //
 // $$\mathcal{L}_D = \mathbb{E}\,\mathrm{sp}(-D(x)) + \mathbb{E}\,\mathrm{sp}(D(G(z))) \;[+\, \beta\, \mathcal{L}_{rot}(x)], \qquad \mathcal{L}_G = \mathbb{E}\,\mathrm{sp}(-D(G(z))) \;[+\, \alpha\, \mathcal{L}_{rot}(G(z))]$$
 //
-// where $\mathcal{L}_{rot}$ is the cross-entropy of the rotation of images
-// shown in all four rotations (`pretext.Rotations`). Both players update at
+// where $\mathcal{L}_{rot}$ is the cross-entropy of the rotation of images,
+// each quarter of a batch turned by its own multiple of 90°
+// (`pretext.RotateQuarters`: one rotation per image, as the reference
+// implementations estimate the expectation over rotations). Both players update at
 // every step from one combined loss: the discriminator's loss sees the
 // samples through a stop-gradient, and the generator's loss sees the
 // discriminator through `models.Frozen` (its variables read through a
@@ -120,7 +122,7 @@ func gan(enc models.Encoder) experiment.Method {
 			softplus := func(x *Node) *Node { return ReduceAllMean(Add(MaxScalar(x, 0), Log1P(Exp(Neg(Abs(x)))))) }
 			lossD := Add(softplus(Neg(realD)), softplus(fakeD))
 			if rotation {
-				rotated, turns := pretext.Rotations(b.V1)
+				rotated, turns := pretext.RotateQuarters(b.V1)
 				_, logits := discriminate(enc, scope, rotated)
 				lossD = Add(lossD, MulScalar(losses.CrossEntropy(logits, turns), beta))
 			}
@@ -129,7 +131,7 @@ func gan(enc models.Encoder) experiment.Method {
 				d, _ := discriminate(enc, scope, fake)
 				lossG = softplus(Neg(d))
 				if rotation {
-					rotated, turns := pretext.Rotations(fake)
+					rotated, turns := pretext.RotateQuarters(fake)
 					_, logits := discriminate(enc, scope, rotated)
 					lossG = Add(lossG, MulScalar(losses.CrossEntropy(logits, turns), alpha))
 				}
@@ -309,7 +311,7 @@ func augmentation() augment.Config { return augment.Config{FlipP: 0.5} }
 
 func spec() experiment.Spec {
 	return experiment.Spec{Name: "gan", Title: "DCGAN", Flags: knobs, Augment: augmentation(), Build: gan,
-		SingleView: true, Variant: variant, Check: check, LR: 2e-4, DefaultEpochs: 12, DefaultBatch: 32, ConstantLR: true}
+		SingleView: true, Variant: variant, Check: check, LR: 2e-4, DefaultEpochs: 10, DefaultBatch: 32, ConstantLR: true}
 }
 
 func variant() (name, title string) {

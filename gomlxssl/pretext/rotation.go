@@ -42,3 +42,22 @@ func Rotations(x *Node) (rotated, turns *Node) {
 	turns = Div(Iota(x.Graph(), shapes.Make(dtypes.Int32, 4*b), 0), Scalar(x.Graph(), dtypes.Int32, b))
 	return Concatenate(parts, 0), turns
 }
+
+// RotateQuarters turns each quarter of a batch x [B, H, W, C] (B a multiple
+// of 4) by its own number of quarter turns — the first quarter not at all,
+// the last by 270° — and returns the turns as int32 labels [B]: one rotation
+// per image, the self-supervised GAN's estimate of the rotation loss at the
+// cost of one batch instead of four.
+func RotateQuarters(x *Node) (rotated, turns *Node) {
+	b := x.Shape().Dim(0)
+	if b%4 != 0 {
+		panic(fmt.Sprintf("pretext.RotateQuarters: a batch of %d does not split in quarters", b))
+	}
+	q := b / 4
+	parts := make([]*Node, 4)
+	for k := range parts {
+		parts[k] = Rotate90(Slice(x, AxisRange(k*q, (k+1)*q)), k)
+	}
+	turns = Div(Iota(x.Graph(), shapes.Make(dtypes.Int32, b), 0), Scalar(x.Graph(), dtypes.Int32, q))
+	return Concatenate(parts, 0), turns
+}

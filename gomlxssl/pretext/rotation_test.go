@@ -52,3 +52,35 @@ func TestRotations(t *testing.T) {
 		}
 	}
 }
+
+// RotateQuarters gives image i the rotation of its quarter, the same as
+// Rotations gives it in that quarter's block.
+func TestRotateQuarters(t *testing.T) {
+	be, err := gobackend.New("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const b, n = 8, 4
+	x := make([]float32, b*n*n)
+	for i := range x {
+		x[i] = float32(i)
+	}
+	outs := MustExecOnceN(be, func(x *Node) []*Node {
+		q, turns := RotateQuarters(x)
+		all, _ := Rotations(x)
+		return []*Node{q, turns, all}
+	}, tensors.FromFlatDataAndDimensions(x, b, n, n, 1))
+	q, turns, all := tensors.MustCopyFlatData[float32](outs[0]), tensors.MustCopyFlatData[int32](outs[1]), tensors.MustCopyFlatData[float32](outs[2])
+	size := n * n
+	for i := range b {
+		k := i / (b / 4)
+		if turns[i] != int32(k) {
+			t.Errorf("image %d: label %d, want %d", i, turns[i], k)
+		}
+		for p := range size {
+			if q[i*size+p] != all[(k*b+i)*size+p] {
+				t.Fatalf("image %d is not turned %d times", i, k)
+			}
+		}
+	}
+}
