@@ -13,10 +13,31 @@
 // prior, the same for every image. We count the dimensions that stay alive
 // with Burda, Grosse & Salakhutdinov's criterion (a unit is *active* when its
 // posterior mean varies across images, $\mathrm{Cov}_x(\mathbb{E}_q[z_u]) > 10^{-2}$),
-// show the KL of every dimension, and compare three runs: β = 1, a large
-// β, and the same large β reached by **KL annealing** (β rising from 0), the
-// cure of Bowman et al. (2016): the decoder learns to use the code before
-// the KL term weighs in.
+// show the KL of every dimension, and compare four runs: β = 1, a large β
+// (8), and two cures for the large β — **KL annealing** (β rising from 0,
+// Bowman et al. 2016: the decoder learns to use the code before the KL term
+// weighs in) and **free bits** (Kingma et al. 2016: each dimension may spend
+// λ nats of KL for free, so collapsing it to the prior gains nothing).
+//
+// Measured at the default preset (13 epochs, batch 128, seed 1, about 300 s
+// each; `go run run.go run vae-collapse` runs all four), on the test split:
+//
+// | run | active units (of 32) | KL (nats/image) | kNN top-1 | linear top-1 |
+// |---|---|---|---|---|
+// | β = 1 | 32 | 27.3 | 17.0% | 20.9% |
+// | β = 8 | **17** | 6.6 | 12.0% | 16.9% |
+// | β = 8, KL annealed over 6 epochs | 17 | 6.8 | 12.1% | 16.8% |
+// | β = 8, 0.5 free nats per dimension | **32** | 15.7 | 14.1% | 15.9% |
+//
+// (random init: 12.1%, 17.1%.) A strong KL weight collapses nearly half the
+// code: 15 dimensions carry nothing about the image. Annealing does not
+// bring them back here — the collapse comes from the objective at its final
+// β, not from a decoder that learned to ignore the code early, which is what
+// annealing cures — while free bits keep every unit alive. And the talk's
+// other limitation, the trade-off between generality and fidelity, shows in
+// the reconstructions: a 32-number code spends its nats on colours and
+// backgrounds, which carry most of the pixels, and the probes on μ stay near
+// the random-init encoder's.
 package main
 
 import (
