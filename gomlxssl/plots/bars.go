@@ -42,3 +42,38 @@ func BarChart(path string, c Chart, labels []string, values []float64, ref HLine
 	}
 	return save(p, path, 6*vg.Inch, 3.2*vg.Inch)
 }
+
+// Series is one named set of bar heights, one per label.
+type Series struct {
+	Name   string
+	Values []float64
+}
+
+// GroupedBars writes an SVG bar chart with one group of bars per label and
+// one bar per series in each group (a sweep's runs, with the pretext task's
+// accuracy and the probes side by side).
+func GroupedBars(path string, c Chart, labels []string, series []Series) error {
+	p := plot.New()
+	p.Title.Text = c.Title
+	p.X.Label.Text = c.XLabel
+	p.Y.Label.Text = c.YLabel
+	p.Add(plotter.NewGrid())
+	if c.YMax > c.YMin {
+		p.Y.Min, p.Y.Max = c.YMin, c.YMax
+	}
+	p.Legend.Top = true
+	width := vg.Points(max(4, min(18, 300/float64(max(1, len(labels)*len(series))))))
+	for i, s := range series {
+		bars, err := plotter.NewBarChart(plotter.Values(s.Values), width)
+		if err != nil {
+			return err
+		}
+		bars.Color = palette[i%len(palette)]
+		bars.LineStyle.Width = 0
+		bars.Offset = vg.Length(float64(i)-float64(len(series)-1)/2) * width
+		p.Add(bars)
+		p.Legend.Add(s.Name, bars)
+	}
+	p.NominalX(labels...)
+	return save(p, path, 6*vg.Inch, 3.4*vg.Inch)
+}

@@ -83,3 +83,14 @@ func TestBarChart(t *testing.T) {
 		t.Errorf("bar chart not written as SVG: %v", err)
 	}
 }
+
+func TestGroupedBars(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sweep.svg")
+	if err := GroupedBars(path, Chart{Title: "sweep", YLabel: "%", YMin: 0, YMax: 100}, []string{"a", "b"},
+		[]Series{{Name: "pretext", Values: []float64{80, 20}}, {Name: "kNN", Values: []float64{30, 40}}}); err != nil {
+		t.Fatal(err)
+	}
+	if b := wellFormed(t, path); !strings.Contains(string(b), "pretext") {
+		t.Error("the legend lacks the series' names")
+	}
+}

@@ -19,6 +19,8 @@ import (
 //	@comparison a b …    the same, for the experiments named (and their variants)
 //	@tsne                the t-SNE grid of every method with embeddings
 //	@tsne a b …          the same, for the experiments named
+//	@sweep name          a chart of an experiment's runs (main and variants):
+//	                     the pretext task's accuracy beside the probes
 //	@bench               the throughput table of OUT/bench.json (run.go bench)
 //
 // An experiment named there whose source does not exist yet is left out.
@@ -89,9 +91,9 @@ func parseNarrative(file string, src []byte) (narrative, error) {
 		}
 		p := narrativePart{directive: fields[0], line: lineNo}
 		switch fields[0] {
-		case "experiment":
+		case "experiment", "sweep":
 			if len(fields) != 2 {
-				return n, fmt.Errorf("%s:%d: want \"@experiment NAME\"", file, lineNo)
+				return n, fmt.Errorf("%s:%d: want \"@%s NAME\"", file, lineNo, fields[0])
 			}
 			p.arg = fields[1]
 		case "comparison", "tsne":
@@ -101,7 +103,7 @@ func parseNarrative(file string, src []byte) (narrative, error) {
 				return n, fmt.Errorf("%s:%d: @%s takes no argument", file, lineNo, fields[0])
 			}
 		default:
-			return n, fmt.Errorf("%s:%d: unknown directive @%s (want @experiment NAME, @comparison [NAME…], @tsne [NAME…] or @bench)", file, lineNo, fields[0])
+			return n, fmt.Errorf("%s:%d: unknown directive @%s (want @experiment NAME, @comparison [NAME…], @tsne [NAME…], @sweep NAME or @bench)", file, lineNo, fields[0])
 		}
 		flush()
 		n.parts = append(n.parts, p)

@@ -127,6 +127,7 @@ type partView struct {
 	Experiment *experimentView
 	Comparison *comparisonView
 	TSNE       *tsneView
+	Sweep      *tsneView
 	Bench      *benchView
 	// names are the experiments a comparison or t-SNE directive covers
 	// (none: every placed one).
@@ -221,6 +222,12 @@ func (b *builder) build() ([]byte, error) {
 				sec.Parts = append(sec.Parts, partView{Comparison: &comparisonView{}, names: p.names})
 			case "bench":
 				sec.Parts = append(sec.Parts, partView{Bench: b.benchView()})
+			case "sweep": // after its experiment in the narrative, so drawn here, in page order
+				part := partView{names: []string{p.arg}}
+				if err := b.sweep(&part, runsOf(placed, part.names)); err != nil {
+					return nil, err
+				}
+				sec.Parts = append(sec.Parts, part)
 			case "tsne":
 				id, num := b.page.Figure()
 				sec.Parts = append(sec.Parts, partView{TSNE: &tsneView{Figure: &figureView{ID: id, Number: num}}, names: p.names})
@@ -255,6 +262,7 @@ func (b *builder) build() ([]byte, error) {
 			if p.TSNE != nil {
 				tsnes = append(tsnes, p)
 			}
+
 		}
 	}
 	for _, p := range compares {

@@ -467,3 +467,34 @@ func TestVariantsAndComparisons(t *testing.T) {
 		}
 	}
 }
+
+// @sweep draws an experiment's runs that measured a pretext task as a
+// numbered figure, and says what to run when none has.
+func TestSweep(t *testing.T) {
+	root, out := fixture(t)
+	narr := filepath.Join(root, "templates", "narrative", "04-contrastive.md")
+	b, _ := os.ReadFile(narr)
+	if err := os.WriteFile(narr, append(b, "\n@sweep simclr\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Build(Config{Root: root, Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page := text(parsePage(t, rep.Path).doc); !strings.Contains(page, "No run of simclr has measured its pretext task yet") {
+		t.Error("a sweep without pretext runs does not say so")
+	}
+	sitetest.WriteSampleResults(t, out, "simclr-puzzle", "SimCLR puzzle")
+	rewriteRun(t, out, "simclr-puzzle", func(r *results.Run) { r.Experiment, r.Variant, r.Metrics.PretextAccuracy = "simclr", "puzzle", 0.4 })
+	if rep, err = Build(Config{Root: root, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	p := parsePage(t, rep.Path)
+	found := false
+	for _, f := range p.all(tag("figure")) {
+		found = found || strings.Contains(text(f), "The runs of simclr")
+	}
+	if !found {
+		t.Error("no sweep figure for a run with a pretext task")
+	}
+}
