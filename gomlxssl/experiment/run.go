@@ -677,9 +677,11 @@ func (r *runner) finalEval(tr *train.Trainer, m Method) error {
 		ImagesPerS: r.meanImagesPerS()}
 	r.run.Collapsed = Collapsed(col, zTest.Dim)
 	if m.Pretext != nil {
-		if r.run.Metrics.PretextAccuracy, err = train.Mean(r.be, tr.Store, m.Pretext, r.split.Test, evalBatch); err != nil {
+		acc, err := train.Mean(r.be, tr.Store, m.Pretext, r.split.Test, evalBatch)
+		if err != nil {
 			return err
 		}
+		r.run.Metrics.PretextAccuracy = &acc
 	}
 	if err := r.report(tr.Store, r.o.Epochs, true); err != nil {
 		return err

@@ -62,6 +62,7 @@ func GroupedBars(path string, c Chart, labels []string, series []Series) error {
 		p.Y.Min, p.Y.Max = c.YMin, c.YMax
 	}
 	p.Legend.Top = true
+	p.Legend.XOffs = -vg.Points(8)
 	width := vg.Points(max(4, min(18, 300/float64(max(1, len(labels)*len(series))))))
 	for i, s := range series {
 		bars, err := plotter.NewBarChart(plotter.Values(s.Values), width)

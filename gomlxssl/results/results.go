@@ -99,8 +99,9 @@ type Metrics struct {
 	EmbeddingStd     float64 `json:"embedding_std"`
 	EffectiveRank    float64 `json:"effective_rank"`
 	// PretextAccuracy is a pretext task's own accuracy on the test split
-	// (rotation, permutation), when the method has one.
-	PretextAccuracy float64 `json:"pretext_accuracy,omitempty"`
+	// (rotation, permutation), when the method has one (nil otherwise; a
+	// task too hard to learn measures 0).
+	PretextAccuracy *float64 `json:"pretext_accuracy,omitempty"`
 	// Epochs completed when these were measured.
 	Epochs int `json:"epochs"`
 	// ImagesPerS is the mean training throughput (views per second).

@@ -39,7 +39,7 @@ var comparisonColumns = []string{"kNN top-1", "linear top-1", "linear top-5", "1
 // comparison builds the table over the runs (in page order, variants after
 // their experiment) with their anchors.
 func comparison(runs []*Experiment, anchors map[string]string) *comparisonView {
-	pretext := slices.ContainsFunc(runs, func(e *Experiment) bool { return e.Run != nil && e.Run.Metrics.PretextAccuracy > 0 })
+	pretext := slices.ContainsFunc(runs, func(e *Experiment) bool { return e.Run != nil && e.Run.Metrics.PretextAccuracy != nil })
 	c := &comparisonView{Columns: comparisonColumns}
 	if pretext {
 		c.Columns = slices.Insert(slices.Clone(comparisonColumns), 6, "pretext-task accuracy")
@@ -101,8 +101,8 @@ func comparison(runs []*Experiment, anchors map[string]string) *comparisonView {
 		if pretext {
 			cell := comparisonCell{Text: "—"}
 			values = append(values, -1)
-			if m.PretextAccuracy > 0 {
-				cell.Text, values[6] = pct(m.PretextAccuracy), m.PretextAccuracy
+			if a := m.PretextAccuracy; a != nil {
+				cell.Text, values[6] = pct(*a), *a
 			}
 			row.Cells = slices.Insert(row.Cells, 6, cell)
 		}

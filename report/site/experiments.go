@@ -280,8 +280,8 @@ func (b *builder) runResults(e *Experiment, status string, warnings []string) (r
 		{Name: fmt.Sprintf("supervised encoder (%d epochs)", bl.Supervised.Epochs), Cells: []string{pct(bl.Supervised.KNNTop1), pct(bl.Supervised.LinearTop1), top5(bl.Supervised.LinearTop5),
 			onePct(bl.Supervised.KNNTop1OnePct), onePct(bl.Supervised.LinearTop1OnePct), "—", "—"}},
 	}
-	if m.PretextAccuracy > 0 {
-		v.Measures = append(v.Measures, measureView{Name: "pretext-task accuracy", Value: pct(m.PretextAccuracy),
+	if m.PretextAccuracy != nil {
+		v.Measures = append(v.Measures, measureView{Name: "pretext-task accuracy", Value: pct(*m.PretextAccuracy),
 			Note: "the task the method trains on, scored on the test split"})
 	}
 	for _, ms := range r.Measures {

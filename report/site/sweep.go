@@ -17,9 +17,9 @@ func (b *builder) sweep(p *partView, runs []*Experiment) error {
 	var labels []string
 	var pretext, knn, linear []float64
 	for _, e := range runs {
-		if r := e.Run; r != nil && r.Metrics.PretextAccuracy > 0 && r.Status != "failed" {
+		if r := e.Run; r != nil && r.Metrics.PretextAccuracy != nil && r.Status != "failed" {
 			labels = append(labels, r.Title)
-			pretext = append(pretext, 100*r.Metrics.PretextAccuracy)
+			pretext = append(pretext, 100**r.Metrics.PretextAccuracy)
 			knn = append(knn, 100*r.Metrics.KNNTop1)
 			linear = append(linear, 100*r.Metrics.LinearTop1)
 		}
