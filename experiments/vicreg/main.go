@@ -18,6 +18,7 @@ package main
 
 import (
 	"flag"
+	"fmt"
 
 	. "github.com/gomlx/gomlx/core/graph"
 
@@ -70,7 +71,22 @@ func vicreg(enc models.Encoder) experiment.Method {
 func augmentation() augment.Config { return augment.SimCLRShapes() }
 
 func spec() experiment.Spec {
-	return experiment.Spec{Name: "vicreg", Title: "VICReg", Flags: knobs, Augment: augmentation(), Build: vicreg}
+	return experiment.Spec{Name: "vicreg", Title: "VICReg", Flags: knobs, Augment: augmentation(), Build: vicreg, Variant: variant}
+}
+
+// variant keeps the paper's weights as the main run, the loss without its
+// covariance term (ν = 0, the ablation measured above) as "nocov", and any
+// other weighting apart.
+func variant() (name, title string) {
+	w := losses.DefaultVICReg
+	switch {
+	case weights == w:
+		return "", ""
+	case weights.Invariance == w.Invariance && weights.Variance == w.Variance && weights.Covariance == 0:
+		return "nocov", "VICReg without its covariance term (ν = 0)"
+	}
+	return fmt.Sprintf("lambda%g-mu%g-nu%g", weights.Invariance, weights.Variance, weights.Covariance),
+		fmt.Sprintf("VICReg (λ = %g, μ = %g, ν = %g)", weights.Invariance, weights.Variance, weights.Covariance)
 }
 
 func main() { experiment.Main(spec()) }
