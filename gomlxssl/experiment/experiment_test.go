@@ -55,6 +55,47 @@ func tinyOptions(t *testing.T, out string, extra ...string) (*Options, *flag.Fla
 	return o, fs
 }
 
+// A process killed (no chance to clean up) after an epoch's checkpoint but
+// before that epoch's evaluation wrote its row resumes by evaluating that
+// epoch, with its real training loss: no row is lost. The run's duration
+// counts the time spent before the stop.
+func TestKilledBeforeEvaluationLosesNoEpoch(t *testing.T) {
+	out := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	builds := 0
+	spec := tinySpec(func() {
+		if builds++; builds == 2 {
+			cancel()
+		}
+	})
+	o, fs := tinyOptions(t, out)
+	if _, err := Run(ctx, spec, o, fs); !errors.Is(err, train.ErrInterrupted) {
+		t.Fatalf("want ErrInterrupted, got %v", err)
+	}
+	dir := filepath.Join(out, "tiny")
+	rows, err := results.ReadMetrics(filepath.Join(dir, "metrics.csv"))
+	if err != nil || len(rows) != 1 {
+		t.Fatalf("after interrupt: %d rows (%v), want 1", len(rows), err)
+	}
+	first := rows[0]
+	// The kill: the checkpoint of epoch 1 is on disk, its row is not.
+	if err := results.WriteMetrics(filepath.Join(dir, "metrics.csv"), nil); err != nil {
+		t.Fatal(err)
+	}
+	o, fs = tinyOptions(t, out, "-resume")
+	run, err := Run(context.Background(), tinySpec(func() {}), o, fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ = results.ReadMetrics(filepath.Join(dir, "metrics.csv"))
+	if len(rows) != 3 || rows[0].Epoch != 1 || rows[0].Loss != first.Loss || rows[0].Step != first.Step {
+		t.Fatalf("after resume: rows %+v, want 3 with epoch 1 as first measured (%+v)", rows, first)
+	}
+	if run.EarlierS <= 0 || run.DurationS < run.EarlierS {
+		t.Errorf("duration %.2f s with %.2f s before the resume: the earlier time is not counted", run.DurationS, run.EarlierS)
+	}
+}
+
 // Ctrl-C after the first epoch leaves a valid partial run.json and
 // metrics.csv; -resume continues from the checkpoint and completes the run.
 func TestInterruptThenResume(t *testing.T) {

@@ -505,6 +505,11 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 			"1%% labels: the same kNN (k at most the labelled count) and linear probe fitted on 1%% of each class's training images (seed %d)",
 			enc.Name(), o.KNNK, o.KNNT, split.Train.Len(), split.Test.Len(), o.ProbeIterations, o.Seed),
 	}
+	if o.Resume { // the time already spent counts towards the run's duration
+		if prev, err := results.ReadRun(filepath.Join(dir, "run.json")); err == nil {
+			run.EarlierS = prev.DurationS
+		}
+	}
 	// The method is built before the flags are recorded, so that a method
 	// that resolves a flag's value (an "automatic" setting) records it.
 	method := spec.Build(enc)
@@ -527,7 +532,7 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 	r := &runner{spec: spec, method: method, o: o, enc: enc, be: be, split: split, dir: dir, run: run}
 	err = r.execute(ctx)
 	run.Finished = time.Now()
-	run.DurationS = run.Finished.Sub(started).Seconds()
+	run.DurationS = run.EarlierS + run.Finished.Sub(started).Seconds()
 	switch {
 	case err == nil:
 		run.Status = results.StatusComplete
@@ -622,7 +627,7 @@ func (r *runner) execute(ctx context.Context) error {
 		}
 	}
 	knnTrain := r.split.Train.Head(o.KNNTrain)
-	err = tr.Run(ctx, pipe, inputs, r.spec.Name, func(st train.EpochStats) error {
+	onEpoch := func(st train.EpochStats) error {
 		f, err := extract(r.be, tr.Store, method.Embed, knnTrain, r.split.Test)
 		if err != nil {
 			return err
@@ -642,7 +647,16 @@ func (r *runner) execute(ctx context.Context) error {
 			return err
 		}
 		return r.writeProgress()
-	})
+	}
+	// A run killed after an epoch's checkpoint but before that epoch was
+	// evaluated evaluates it now, so that its row is not lost.
+	if st, ok := tr.LastEpoch(); o.Resume && ok && (len(r.rows) == 0 || r.rows[len(r.rows)-1].Epoch < st.Epoch) {
+		fmt.Fprintf(os.Stderr, "%s: epoch %d was trained but not evaluated before the stop: evaluating it\n", r.spec.Name, st.Epoch)
+		if err := onEpoch(st); err != nil {
+			return err
+		}
+	}
+	err = tr.Run(ctx, pipe, inputs, r.spec.Name, onEpoch)
 	if err != nil {
 		// Keep what the completed epochs measured (also after a resume that
 		// was interrupted before its first epoch ended). Best effort: Run
@@ -729,7 +743,7 @@ func (r *runner) writeProgress() error {
 		}
 	}
 	r.run.Finished = time.Now()
-	r.run.DurationS = r.run.Finished.Sub(r.run.Started).Seconds()
+	r.run.DurationS = r.run.EarlierS + r.run.Finished.Sub(r.run.Started).Seconds()
 	return results.WriteJSON(filepath.Join(r.dir, "run.json"), r.run)
 }
 

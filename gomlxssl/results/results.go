@@ -33,15 +33,18 @@ type Run struct {
 	Title   string `json:"title"`
 	// Labels says the pre-training itself used the labels (a supervised
 	// Siamese network): the run is then not self-supervised.
-	Labels    bool       `json:"pretrained_with_labels,omitempty"`
-	Status    string     `json:"status"`
-	Error     string     `json:"error,omitempty"`
-	Started   time.Time  `json:"started"`
-	Finished  time.Time  `json:"finished"`
-	DurationS float64    `json:"duration_s"`
-	Git       Git        `json:"git"`
-	Env       Env        `json:"env"`
-	Dataset   DatasetRef `json:"dataset"`
+	Labels    bool      `json:"pretrained_with_labels,omitempty"`
+	Status    string    `json:"status"`
+	Error     string    `json:"error,omitempty"`
+	Started   time.Time `json:"started"`
+	Finished  time.Time `json:"finished"`
+	DurationS float64   `json:"duration_s"`
+	// EarlierS is the time the run had taken before it was last resumed
+	// (from its partial run.json); DurationS includes it.
+	EarlierS float64    `json:"earlier_s,omitempty"`
+	Git      Git        `json:"git"`
+	Env      Env        `json:"env"`
+	Dataset  DatasetRef `json:"dataset"`
 	// Config holds every flag of the run, by flag name.
 	Config map[string]any `json:"config"`
 	// Args are the flags given on the command line, but -out and -resume:

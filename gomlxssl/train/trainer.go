@@ -6,10 +6,12 @@ package train
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -22,6 +24,7 @@ import (
 	"github.com/gomlx/gomlx/ml/train/optimizer"
 	"github.com/gomlx/gomlx/ml/train/optimizer/cosineschedule"
 
+	"github.com/mega-ssl/mega/gomlxssl/atomicfile"
 	"github.com/mega-ssl/mega/gomlxssl/augment"
 )
 
@@ -82,6 +85,7 @@ type Trainer struct {
 	loss    LossFn
 	step    *model.Exec
 	ckpt    *checkpoint.Handler
+	ckptDir string
 	steps   int // steps per epoch
 }
 
@@ -108,7 +112,7 @@ func New(backend compute.Backend, cfg Config, stepsPerEpoch int, loss LossFn, ch
 		if err != nil {
 			return nil, fmt.Errorf("checkpoint %s: %w", checkpointDir, err)
 		}
-		t.ckpt = ckpt
+		t.ckpt, t.ckptDir = ckpt, checkpointDir
 	}
 	var opt optimizer.Interface
 	if cfg.Optimizer == "sgd" {
@@ -213,6 +217,50 @@ func (t *Trainer) Step(inputs ...*tensors.Tensor) (loss, lr float64, err error) 
 	loss = float64(tensors.ToScalar[float32](out[0]))
 	lr = float64(tensors.ToScalar[float32](out[1]))
 	return loss, lr, nil
+}
+
+// epochFile, in the checkpoint directory, holds the statistics of the last
+// trained epoch. It is written just before that epoch's checkpoint, so that a
+// process killed after the checkpoint but before its epoch was evaluated
+// (SIGKILL, a power cut: no chance to save anything more) can evaluate it on
+// resume with its real training loss; when the kill comes between the two
+// writes, the file names an epoch the checkpoint does not end, and is ignored.
+const epochFile = "last-epoch.json"
+
+func (t *Trainer) saveEpoch(stats EpochStats) error {
+	if t.ckpt == nil {
+		return nil
+	}
+	b, err := json.Marshal(stats)
+	if err != nil {
+		return err
+	}
+	if err := atomicfile.Write(filepath.Join(t.ckptDir, epochFile), b); err != nil {
+		return fmt.Errorf("saving the epoch's statistics: %w", err)
+	}
+	if err := t.Save(); err != nil {
+		return fmt.Errorf("saving checkpoint: %w", err)
+	}
+	return nil
+}
+
+// LastEpoch returns the statistics of the epoch the loaded checkpoint ends,
+// when they were recorded with it: false for a fresh run, a checkpoint saved
+// mid-epoch (an interrupt) or one from before they were recorded.
+func (t *Trainer) LastEpoch() (EpochStats, bool) {
+	gs := t.GlobalStep()
+	if t.ckpt == nil || gs == 0 || gs%t.steps != 0 {
+		return EpochStats{}, false
+	}
+	b, err := os.ReadFile(filepath.Join(t.ckptDir, epochFile))
+	if err != nil {
+		return EpochStats{}, false
+	}
+	var stats EpochStats
+	if json.Unmarshal(b, &stats) != nil || stats.GlobalStep != gs {
+		return EpochStats{}, false
+	}
+	return stats, true
 }
 
 // Save writes a checkpoint (no-op without a checkpoint directory).
@@ -321,13 +369,13 @@ func (t *Trainer) Run(ctx context.Context, pipe *augment.Pipeline, inputs Inputs
 			return ErrInterrupted
 		}
 		secs := time.Since(start).Seconds()
-		if err := t.Save(); err != nil {
-			return fmt.Errorf("saving checkpoint: %w", err)
+		stats := EpochStats{Epoch: epoch + 1, GlobalStep: t.GlobalStep(), Loss: sumLoss / float64(max(n, 1)), LR: lr,
+			Seconds: secs, ImagesPerS: float64(images) / secs, IdleFrac: idle.Seconds() / secs}
+		if err := t.saveEpoch(stats); err != nil {
+			return err
 		}
-		bar.epochDone(epoch, sumLoss/float64(max(n, 1)), secs)
+		bar.epochDone(epoch, stats.Loss, secs)
 		if onEpoch != nil {
-			stats := EpochStats{Epoch: epoch + 1, GlobalStep: t.GlobalStep(), Loss: sumLoss / float64(max(n, 1)), LR: lr,
-				Seconds: secs, ImagesPerS: float64(images) / secs, IdleFrac: idle.Seconds() / secs}
 			if err := onEpoch(stats); err != nil {
 				return err
 			}
