@@ -101,7 +101,17 @@ func membank(enc models.Encoder) experiment.Method {
 func augmentation() augment.Config { return augment.SimCLRShapes() }
 
 func spec() experiment.Spec {
-	return experiment.Spec{Name: "membank", Title: "Memory bank", Flags: knobs, Augment: augmentation(), Build: membank, Check: checkBank}
+	return experiment.Spec{Name: "membank", Title: "Memory bank", Flags: knobs, Augment: augmentation(), Build: membank, Check: checkBank,
+		Variant: variant}
+}
+
+// variant keeps the papers' positive (the image's memory) as the main run and
+// sends a run with the other view as the positive to "viewpositive".
+func variant() (name, title string) {
+	if positive == "view" {
+		return "viewpositive", "Memory bank (positive: the other view)"
+	}
+	return "", ""
 }
 
 // checkBank refuses settings the bank cannot serve.
@@ -109,6 +119,8 @@ func checkBank(trainSize, batch int) error {
 	switch {
 	case negatives <= 0:
 		return fmt.Errorf("-negatives %d must be positive", negatives)
+	case positive != "memory" && positive != "view":
+		return fmt.Errorf("-positive %q: want memory or view", positive)
 	case momentum < 0 || momentum >= 1:
 		return fmt.Errorf("-bank-momentum %g must be in [0, 1)", momentum)
 	}

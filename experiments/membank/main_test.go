@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/mega-ssl/mega/gomlxssl/experiment/experimenttest"
@@ -12,4 +13,27 @@ func TestQuickPresetEndToEnd(t *testing.T) { experimenttest.QuickRun(t, spec()) 
 // memories as if it had not stopped.
 func TestResumeKeepsBank(t *testing.T) {
 	experimenttest.ResumeMatches(t, spec(), []string{"/bank/bank", "/bank/seen"})
+}
+
+// Settings the bank cannot serve are refused before training, naming the flag.
+func TestCheckBankRefusesBadFlags(t *testing.T) {
+	defer func(p string, n int, m float64) { positive, negatives, momentum = p, n, m }(positive, negatives, momentum)
+	for _, c := range []struct {
+		positive  string
+		negatives int
+		momentum  float64
+		flag      string
+	}{{"views", 4096, 0.5, "-positive"}, {"memory", 0, 0.5, "-negatives"}, {"memory", 4096, 1, "-bank-momentum"}} {
+		positive, negatives, momentum = c.positive, c.negatives, c.momentum
+		if err := checkBank(6000, 128); err == nil || !strings.Contains(err.Error(), c.flag) {
+			t.Errorf("%+v: error %v, want one naming %s", c, err, c.flag)
+		}
+	}
+	positive, negatives, momentum = "view", 4096, 0.5
+	if err := checkBank(6000, 128); err != nil {
+		t.Errorf("-positive view: %v", err)
+	}
+	if name, _ := variant(); name != "viewpositive" {
+		t.Errorf("-positive view runs as variant %q, want viewpositive", name)
+	}
 }
