@@ -49,8 +49,16 @@ func comparison(runs []*Experiment, anchors map[string]string) *comparisonView {
 		row      comparisonRow
 		values   []float64 // the numeric columns, for best-marking; NaN-free
 		eligible bool
+		data     string // runs compete for the best mark only on the same data
+	}
+	datasets := map[string]bool{}
+	for _, e := range runs {
+		if e.Run != nil {
+			datasets[e.Run.Dataset.Name] = true
+		}
 	}
 	var rows []scored
+	var groups []string // the data strings of the rows, once each
 	seenBaseline := map[string]bool{}
 	seenProtocol := map[string]bool{}
 	for _, e := range runs {
@@ -108,16 +116,23 @@ func comparison(runs []*Experiment, anchors map[string]string) *comparisonView {
 		}
 		// A collapsed run is not a result, and a run that saw labels is not
 		// self-supervised: neither takes a best mark.
-		rows = append(rows, scored{row: row, values: values, eligible: !r.Collapsed && !r.Labels})
+		rows = append(rows, scored{row: row, values: values, eligible: !r.Collapsed && !r.Labels, data: data})
+		if !slices.Contains(groups, data) {
+			groups = append(groups, data)
+		}
 		enc := configString(r, "encoder")
 		key := fmt.Sprintf("%s|%s|%+v", data, enc, r.Baselines)
 		if !seenBaseline[key] {
 			seenBaseline[key] = true
 			bl := r.Baselines
+			on := "" // a table over several datasets says which baseline is whose
+			if len(datasets) > 1 {
+				on = " on " + r.Dataset.Name
+			}
 			for _, b := range []struct {
 				name string
 				v    results.Baseline
-			}{{"random-init " + enc, bl.RandomInit}, {fmt.Sprintf("supervised %s (%d epochs)", enc, bl.Supervised.Epochs), bl.Supervised}} {
+			}{{"random-init " + enc + on, bl.RandomInit}, {fmt.Sprintf("supervised %s%s (%d epochs)", enc, on, bl.Supervised.Epochs), bl.Supervised}} {
 				cells := []comparisonCell{
 					{Text: pct(b.v.KNNTop1)}, {Text: pct(b.v.LinearTop1)}, top5(r, b.v.LinearTop5),
 					onePct(b.v.KNNTop1OnePct), onePct(b.v.LinearTop1OnePct), {Text: "—"},
@@ -135,18 +150,26 @@ func comparison(runs []*Experiment, anchors map[string]string) *comparisonView {
 		}
 	}
 	for col := range numericColumns {
-		if c.Columns[col] == "effective rank" {
-			continue // a spread, not a score: more is not better
+		switch c.Columns[col] {
+		case "effective rank", // a spread, not a score: more is not better
+			"pretext-task accuracy": // of different tasks: not comparable
+			continue
 		}
-		best, at := -1.0, -1
-		for i, s := range rows {
-			if s.eligible && s.values[col] > best {
-				best, at = s.values[col], i
+		for _, data := range groups {
+			best, n := -1.0, 0
+			for _, s := range rows {
+				if s.data == data {
+					n++
+					if s.eligible && s.values[col] > best {
+						best = s.values[col]
+					}
+				}
 			}
-		}
-		if at >= 0 && len(rows) > 1 {
+			if best < 0 || n < 2 {
+				continue
+			}
 			for i, s := range rows {
-				if s.eligible && s.values[col] == best {
+				if s.data == data && s.eligible && s.values[col] == best {
 					rows[i].row.Cells[col].Best = true
 				}
 			}

@@ -412,6 +412,13 @@ func TestVariantsAndComparisons(t *testing.T) {
 		r.Experiment, r.Variant, r.Labels = "simclr", "labels", true
 		r.Metrics.KNNTop1 = 0.9
 	})
+	sitetest.WriteSampleResults(t, out, "simclr-histo", "SimCLR on patches")
+	rewriteRun(t, out, "simclr-histo", func(r *results.Run) {
+		r.Experiment, r.Variant = "simclr", "histo"
+		r.Dataset.Name, r.Dataset.Classes = "histo", 2
+		r.Metrics.KNNTop1 = 0.99
+		r.Baselines.RandomInit.KNNTop1 = 0.75
+	})
 	sitetest.WriteSampleResults(t, out, "simclr-foreign", "Foreign")
 	rewriteRun(t, out, "simclr-foreign", func(r *results.Run) { r.Experiment, r.Variant = "other", "foreign" })
 	rep, err := Build(Config{Root: root, Out: out})
@@ -445,7 +452,18 @@ func TestVariantsAndComparisons(t *testing.T) {
 				if !strings.Contains(name, "45.6% ★") {
 					t.Errorf("variant row %q: want its kNN 45.6%% marked best", name)
 				}
+				if strings.Contains(name, "50.0% ★") {
+					t.Errorf("row %q: a pretext task's accuracy took a best mark", name)
+				}
+			case strings.HasPrefix(name, "SimCLR on patches"):
+				// Alone on its data: no mark, although 99% tops the column.
+				if strings.Contains(name, "★") {
+					t.Errorf("row %q: a run on other data took a best mark", name)
+				}
 			}
+		}
+		if !strings.Contains(text(table), "random-init convnet-16-32-64-128 on histo") {
+			t.Errorf("a table over two datasets does not say whose baseline is whose: %s", text(table))
 		}
 		if !strings.Contains(text(table), "SimCLR (wide head)") {
 			t.Error("a comparison lacks the variant")
