@@ -196,6 +196,10 @@ var groups = map[string][]groupRun{
 	"histopathology-policies": {{"histopathology", nil}, {"histopathology", []string{"-policy", "tiles"}}},
 	// Hard negatives beside SimCLR with the same budget, and the debiased loss alone.
 	"hardneg-vs-simclr": {{"simclr", nil}, {"hardneg", nil}, {"hardneg", []string{"-beta", "0"}}},
+	// The Siamese network's two kinds of pairs: from views, from labels.
+	"siamese-pairs": {{"siamese", nil}, {"siamese", []string{"-pairs", "labels"}}},
+	// VICReg with the paper's weights and without its covariance term.
+	"vicreg-covariance": {{"vicreg", nil}, {"vicreg", []string{"-covariance", "0"}}},
 }
 
 func (c *command) list(args []string) error {
