@@ -13,7 +13,7 @@
 //
 // Measured at the default preset (25 epochs of batch 128, seed 1): kNN 26.3%
 // and linear 47.2% against the random-init encoder's 12.1% and 17.1%
-// (SimCLR: @@SK@@%, @@SL@@%); the normalised projections keep their full spread
+// (SimCLR: 41.4%, 63.0%); the normalised projections keep their full spread
 // (0.043 against 1/√512 = 0.044), with a low effective rank (28 of 512
 // dimensions). With 13 epochs it had reached 21.2% and 37.7%.
 package main

@@ -14,6 +14,16 @@
 // of collapse — is that the codes are not the plain softmax of the scores:
 // they are computed with the **Sinkhorn-Knopp** algorithm under the
 // constraint that, over a batch, every prototype is used equally.
+//
+// Measured at the default preset (25 epochs of batch 128, seed 1; `go run
+// run.go run compare` trains it beside the other three): kNN 17.4% and
+// linear 27.2% against the random-init encoder's 12.1% and 17.1% (SimCLR:
+// 41.4%, 63.0%), in 307 s. It learns, slowly: with 13 epochs it had reached
+// 16.6% and 25.2%. The collapse monitor shows where it stands: the
+// projections use few directions (effective rank 8.4 of 128): what the
+// swapped prediction has taught the encoder so far is coarse, and on our
+// data, at this budget, it does not yet follow the shapes. The talk's table (published, CIFAR-10, 100 epochs) puts SwAV's
+// linear top-1 at 80.96, level with MoCo's 81.54.
 package main
 
 import (
