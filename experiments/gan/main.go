@@ -34,17 +34,11 @@
 package main
 
 import (
-	"bytes"
-	"encoding/csv"
-	"errors"
 	"flag"
 	"fmt"
-	"io/fs"
 	"math"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
-	"strconv"
 
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
@@ -53,7 +47,6 @@ import (
 	"github.com/gomlx/gomlx/ml/layers"
 	"github.com/gomlx/gomlx/ml/model"
 
-	"github.com/mega-ssl/mega/gomlxssl/atomicfile"
 	"github.com/mega-ssl/mega/gomlxssl/augment"
 	"github.com/mega-ssl/mega/gomlxssl/experiment"
 	"github.com/mega-ssl/mega/gomlxssl/losses"
@@ -191,7 +184,9 @@ func report(a *experiment.Artifacts) error {
 		hist[c]++
 	}
 	covered, entropy := coverage(hist)
-	rows, err := appendCoverage(filepath.Join(a.Dir, "coverage.csv"), a.Epoch, covered, entropy, a.Final)
+	// Kept per epoch in coverage.csv, so that a resumed run continues its curve.
+	rows, err := results.AppendEpochValues(filepath.Join(a.Dir, "coverage.csv"), []string{"classes_covered", "entropy_bits"},
+		a.Epoch, []float64{float64(covered), entropy}, !a.Final)
 	if err != nil {
 		return err
 	}
@@ -242,42 +237,6 @@ func coverage(hist []float64) (covered int, entropy float64) {
 		}
 	}
 	return covered, entropy
-}
-
-// appendCoverage keeps the per-epoch coverage in coverage.csv (so a resumed
-// run continues its curve) and returns every row: epoch, covered, entropy.
-// The final call measures the same weights as the last epoch's and adds no
-// row.
-func appendCoverage(path string, epoch, covered int, entropy float64, final bool) ([][3]float64, error) {
-	var rows [][3]float64
-	if b, err := os.ReadFile(path); err == nil {
-		recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		for _, rec := range recs[1:] {
-			var r [3]float64
-			for i := range r {
-				if r[i], err = strconv.ParseFloat(rec[i], 64); err != nil {
-					return nil, fmt.Errorf("%s: %w", path, err)
-				}
-			}
-			if int(r[0]) < epoch {
-				rows = append(rows, r)
-			}
-		}
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return nil, err
-	}
-	rows = append(rows, [3]float64{float64(epoch), float64(covered), entropy})
-	if final {
-		return rows, nil
-	}
-	text := "epoch,classes_covered,entropy_bits\n"
-	for _, r := range rows {
-		text += fmt.Sprintf("%d,%d,%.4f\n", int(r[0]), int(r[1]), r[2])
-	}
-	return rows, atomicfile.Write(path, []byte(text))
 }
 
 // samplesOverTraining appends this epoch's first eight samples to the rows

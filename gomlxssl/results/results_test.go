@@ -1,6 +1,7 @@
 package results
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -95,5 +96,49 @@ func TestFloat32sRoundTrip(t *testing.T) {
 	}
 	if _, err := ReadFloat32s(path); err == nil {
 		t.Error("a truncated file: want an error")
+	}
+}
+
+// A method's per-epoch series keeps earlier epochs, replaces rows a resumed
+// run measures again, is not written by the final evaluation, and refuses a
+// file that is not such a series.
+func TestAppendEpochValues(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "coverage.csv")
+	header := []string{"classes_covered", "entropy_bits"}
+	for epoch := 1; epoch <= 3; epoch++ {
+		if _, err := AppendEpochValues(path, header, epoch, []float64{float64(epoch), 0.5 * float64(epoch)}, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Resumed from epoch 1's checkpoint: epoch 2 is measured again.
+	rows, err := AppendEpochValues(path, header, 2, []float64{7, 1.25}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]float64{{1, 1, 0.5}, {2, 7, 1.25}}
+	if fmt.Sprint(rows) != fmt.Sprint(want) {
+		t.Errorf("after resuming at epoch 2: %v, want %v", rows, want)
+	}
+	b, _ := os.ReadFile(path)
+	if string(b) != "epoch,classes_covered,entropy_bits\n1,1,0.5\n2,7,1.25\n" {
+		t.Errorf("file: %q", b)
+	}
+	if rows, err := AppendEpochValues(path, header, 2, []float64{7, 1.25}, false); err != nil || len(rows) != 2 {
+		t.Errorf("final evaluation: %v, %v", rows, err)
+	}
+	if b2, _ := os.ReadFile(path); string(b2) != string(b) {
+		t.Error("the final evaluation wrote the file")
+	}
+	if _, err := AppendEpochValues(path, []string{"other"}, 3, []float64{1}, true); err == nil {
+		t.Error("a file of other columns: want an error")
+	}
+	if _, err := AppendEpochValues(path, header, 3, []float64{1}, true); err == nil {
+		t.Error("too few values: want an error")
+	}
+	if err := os.WriteFile(path, []byte("epoch,classes_covered,entropy_bits\n1,x,2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := AppendEpochValues(path, header, 2, []float64{1, 2}, true); err == nil {
+		t.Error("a corrupt file: want an error")
 	}
 }
