@@ -19,6 +19,8 @@ type comparisonView struct {
 	Settings []string
 	// Command runs the experiments the table covers, shown while none has results.
 	Command string
+	// Pretext is set when a run measured a pretext task (its column is shown).
+	Pretext bool
 }
 
 type comparisonRow struct {
@@ -40,7 +42,7 @@ var comparisonColumns = []string{"kNN top-1", "linear top-1", "linear top-5", "1
 // their experiment) with their anchors.
 func comparison(runs []*Experiment, anchors map[string]string) *comparisonView {
 	pretext := slices.ContainsFunc(runs, func(e *Experiment) bool { return e.Run != nil && e.Run.Metrics.PretextAccuracy != nil })
-	c := &comparisonView{Columns: comparisonColumns}
+	c := &comparisonView{Columns: comparisonColumns, Pretext: pretext}
 	if pretext {
 		c.Columns = slices.Insert(slices.Clone(comparisonColumns), 6, "pretext-task accuracy")
 	}
