@@ -1,7 +1,6 @@
 package plots
 
 import (
-	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 )
@@ -10,14 +9,7 @@ import (
 // per latent dimension, a generator's class histogram), with an optional
 // dashed horizontal reference line (ref.Name empty: none).
 func BarChart(path string, c Chart, labels []string, values []float64, ref HLine) error {
-	p := plot.New()
-	p.Title.Text = c.Title
-	p.X.Label.Text = c.XLabel
-	p.Y.Label.Text = c.YLabel
-	p.Add(plotter.NewGrid())
-	if c.YMax > c.YMin {
-		p.Y.Min, p.Y.Max = c.YMin, c.YMax
-	}
+	p := newPlot(c)
 	width := vg.Points(max(2, min(24, 360/float64(max(1, len(values))))))
 	bars, err := plotter.NewBarChart(plotter.Values(values), width)
 	if err != nil {
@@ -53,14 +45,7 @@ type Series struct {
 // one bar per series in each group (a sweep's runs, with the pretext task's
 // accuracy and the probes side by side).
 func GroupedBars(path string, c Chart, labels []string, series []Series) error {
-	p := plot.New()
-	p.Title.Text = c.Title
-	p.X.Label.Text = c.XLabel
-	p.Y.Label.Text = c.YLabel
-	p.Add(plotter.NewGrid())
-	if c.YMax > c.YMin {
-		p.Y.Min, p.Y.Max = c.YMin, c.YMax
-	}
+	p := newPlot(c)
 	p.Legend.Top = true
 	p.Legend.XOffs = -vg.Points(8)
 	width := vg.Points(max(4, min(18, 300/float64(max(1, len(labels)*len(series))))))

@@ -41,23 +41,30 @@ type Chart struct {
 	IntegerX bool
 }
 
-// LineChart writes an SVG line chart of series with optional reference lines
-// (dashed).
-func LineChart(path string, c Chart, series []Line, refs []HLine) error {
+// newPlot is a plot with c's title, axis labels, fixed vertical range (if
+// any) and a grid: what every chart here starts from.
+func newPlot(c Chart) *plot.Plot {
 	p := plot.New()
 	p.Title.Text = c.Title
 	p.X.Label.Text = c.XLabel
 	p.Y.Label.Text = c.YLabel
 	p.Add(plotter.NewGrid())
+	if c.YMax > c.YMin {
+		p.Y.Min, p.Y.Max = c.YMin, c.YMax
+	}
+	return p
+}
+
+// LineChart writes an SVG line chart of series with optional reference lines
+// (dashed).
+func LineChart(path string, c Chart, series []Line, refs []HLine) error {
+	p := newPlot(c)
 	// Learning curves rise from the left: the upper left, just under a
 	// ceiling line, is where they least often pass.
 	p.Legend.Top = true
 	p.Legend.Left = true
 	p.Legend.YOffs = -vg.Points(36)
 	p.Legend.XOffs = vg.Points(8)
-	if c.YMax > c.YMin {
-		p.Y.Min, p.Y.Max = c.YMin, c.YMax
-	}
 	if c.IntegerX {
 		p.X.Tick.Marker = integerTicks{}
 	}
