@@ -87,7 +87,12 @@ type Artifacts struct {
 // standardised as in training), and returns its outputs. Each call compiles
 // a new graph, so it always sees the current weights.
 func (a *Artifacts) Infer(fn func(scope *model.Scope, in []*Node) []*Node, inputs ...*tensors.Tensor) ([]*tensors.Tensor, error) {
-	exec, err := model.NewExec(a.Backend, a.Store, func(scope *model.Scope, in []*Node) []*Node {
+	return infer(a.Backend, a.Store, fn, inputs...)
+}
+
+// infer is Infer with the variables of store.
+func infer(be compute.Backend, store *model.Store, fn func(scope *model.Scope, in []*Node) []*Node, inputs ...*tensors.Tensor) ([]*tensors.Tensor, error) {
+	exec, err := model.NewExec(be, store, func(scope *model.Scope, in []*Node) []*Node {
 		scope.SetTraining(in[0].Graph(), false)
 		return fn(scope, train.Standardize(in))
 	})
@@ -111,15 +116,9 @@ func (a *Artifacts) Classify(images *tensors.Tensor) ([]int32, error) {
 		return nil, fmt.Errorf("loading the supervised classifier from %s: %w", a.r.classifier, err)
 	}
 	classes := len(a.Split.Train.Classes)
-	exec, err := model.NewExec(a.Backend, store, func(scope *model.Scope, x *Node) *Node {
-		scope.SetTraining(x.Graph(), false)
-		return ArgMax(supervisedLogits(a.r.enc, classes, scope, train.Standardize([]*Node{x})[0]), -1, dtypes.Int32)
-	})
-	if err != nil {
-		return nil, err
-	}
-	defer exec.Finalize()
-	out, err := exec.Call(images)
+	out, err := infer(a.Backend, store, func(scope *model.Scope, in []*Node) []*Node {
+		return []*Node{ArgMax(supervisedLogits(a.r.enc, classes, scope, in[0]), -1, dtypes.Int32)}
+	}, images)
 	if err != nil {
 		return nil, err
 	}
