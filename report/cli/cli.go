@@ -198,8 +198,10 @@ var groups = map[string][]groupRun{
 	"hardneg-vs-simclr": {{"simclr", nil}, {"hardneg", nil}, {"hardneg", []string{"-beta", "0"}}},
 	// The Siamese network's two kinds of pairs: from views, from labels.
 	"siamese-pairs": {{"siamese", nil}, {"siamese", []string{"-pairs", "labels"}}},
-	// VICReg with the paper's weights and without its covariance term.
-	"vicreg-covariance": {{"vicreg", nil}, {"vicreg", []string{"-covariance", "0"}}},
+	// VICReg's projector width: the default (16), 512 wide, and 512 wide
+	// without the covariance term.
+	"vicreg-projector": {{"vicreg", nil}, {"vicreg", []string{"-proj-dim", "512"}},
+		{"vicreg", []string{"-proj-dim", "512", "-covariance", "0"}}},
 }
 
 func (c *command) list(args []string) error {
