@@ -29,7 +29,6 @@ package main
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/mega-ssl/mega/gomlxssl/augment"
 	"github.com/mega-ssl/mega/gomlxssl/experiment"
@@ -102,20 +101,17 @@ func spec() experiment.Spec {
 // sits beside the main run instead of replacing it.
 func variant() (name, title string) {
 	d := reference()
-	var names, details []string
+	var v experiment.VariantName
 	if config.Momentum != d.Momentum {
-		names, details = append(names, fmt.Sprintf("m%g", config.Momentum)), append(details, fmt.Sprintf("m = %g", config.Momentum))
+		v.Add(fmt.Sprintf("m%g", config.Momentum), fmt.Sprintf("m = %g", config.Momentum))
 	}
 	if config.Queue != d.Queue {
-		names, details = append(names, fmt.Sprintf("k%d", config.Queue)), append(details, fmt.Sprintf("K = %d", config.Queue))
+		v.Add(fmt.Sprintf("k%d", config.Queue), fmt.Sprintf("K = %d", config.Queue))
 	}
 	if config.Temperature != d.Temperature {
-		names, details = append(names, fmt.Sprintf("t%g", config.Temperature)), append(details, fmt.Sprintf("τ = %g", config.Temperature))
+		v.Add(fmt.Sprintf("t%g", config.Temperature), fmt.Sprintf("τ = %g", config.Temperature))
 	}
-	if len(names) == 0 {
-		return "", ""
-	}
-	return strings.Join(names, "-"), "MoCo v2 (" + strings.Join(details, ", ") + ")"
+	return v.Result("MoCo v2")
 }
 
 func main() { experiment.Main(spec()) }

@@ -296,16 +296,15 @@ func variant() (name, title string) {
 	if beta == 1 && klAnneal == 0 && freeBits == 0 {
 		return "", ""
 	}
-	name, title = fmt.Sprintf("beta%g", beta), fmt.Sprintf("VAE (β = %g", beta)
+	var v experiment.VariantName
+	v.Add(fmt.Sprintf("beta%g", beta), fmt.Sprintf("β = %g", beta))
 	if klAnneal > 0 {
-		name += fmt.Sprintf("-anneal%d", klAnneal)
-		title += fmt.Sprintf(", KL annealed over %d epochs", klAnneal)
+		v.Add(fmt.Sprintf("anneal%d", klAnneal), fmt.Sprintf("KL annealed over %d epochs", klAnneal))
 	}
 	if freeBits > 0 {
-		name += fmt.Sprintf("-freebits%g", freeBits)
-		title += fmt.Sprintf(", %g free nats per dimension", freeBits)
+		v.Add(fmt.Sprintf("freebits%g", freeBits), fmt.Sprintf("%g free nats per dimension", freeBits))
 	}
-	return name, title + ")"
+	return v.Result("VAE")
 }
 
 func check(trainSize, batch int) error {

@@ -44,7 +44,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"strings"
 
 	. "github.com/gomlx/gomlx/core/graph"
 
@@ -108,22 +107,20 @@ func spec() experiment.Spec {
 // "nocov-d512": the runs measured above).
 func variant() (name, title string) {
 	w := losses.DefaultVICReg
-	base, names, details := "VICReg", []string{}, []string{}
+	base, v := "VICReg", experiment.VariantName{}
 	switch {
 	case weights == w:
 	case weights.Invariance == w.Invariance && weights.Variance == w.Variance && weights.Covariance == 0:
-		base, names, details = "VICReg without its covariance term", append(names, "nocov"), append(details, "ν = 0")
+		base = "VICReg without its covariance term"
+		v.Add("nocov", "ν = 0")
 	default:
-		names = append(names, fmt.Sprintf("lambda%g-mu%g-nu%g", weights.Invariance, weights.Variance, weights.Covariance))
-		details = append(details, fmt.Sprintf("λ = %g, μ = %g, ν = %g", weights.Invariance, weights.Variance, weights.Covariance))
+		v.Add(fmt.Sprintf("lambda%g-mu%g-nu%g", weights.Invariance, weights.Variance, weights.Covariance),
+			fmt.Sprintf("λ = %g, μ = %g, ν = %g", weights.Invariance, weights.Variance, weights.Covariance))
 	}
 	if projDim != defaultProjDim {
-		names, details = append(names, fmt.Sprintf("d%d", projDim)), append(details, fmt.Sprintf("D = %d", projDim))
+		v.Add(fmt.Sprintf("d%d", projDim), fmt.Sprintf("D = %d", projDim))
 	}
-	if len(names) == 0 {
-		return "", ""
-	}
-	return strings.Join(names, "-"), base + " (" + strings.Join(details, ", ") + ")"
+	return v.Result(base)
 }
 
 func main() { experiment.Main(spec()) }

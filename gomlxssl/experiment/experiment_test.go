@@ -180,3 +180,17 @@ func TestPartialRunJSONFollowsTraining(t *testing.T) {
 		t.Errorf("during epoch 3, run.json reported %d completed epochs, want 2", seen)
 	}
 }
+
+// A variant is named by what differs, in the order it was added; nothing
+// added is the main run.
+func TestVariantName(t *testing.T) {
+	var v VariantName
+	if name, title := v.Result("MoCo v2"); name != "" || title != "" {
+		t.Errorf("nothing added: %q %q, want the main run", name, title)
+	}
+	v.Add("m0.96", "m = 0.96")
+	v.Add("k1024", "K = 1024")
+	if name, title := v.Result("MoCo v2"); name != "m0.96-k1024" || title != "MoCo v2 (m = 0.96, K = 1024)" {
+		t.Errorf("got %q %q", name, title)
+	}
+}

@@ -221,7 +221,8 @@ type Spec struct {
 	// not the experiment's main run (Siamese pairs made from views rather
 	// than labels, hard negatives with β = 0): an empty name is the main run;
 	// another one sends the results to OUT/<experiment>-<name>/ with its
-	// title, and the report shows them beside the main run.
+	// title, and the report shows them beside the main run. VariantName
+	// builds both from the settings that differ.
 	Variant func() (name, title string)
 }
 
