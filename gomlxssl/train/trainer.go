@@ -85,7 +85,6 @@ type Trainer struct {
 	loss    LossFn
 	step    *model.Exec
 	ckpt    *checkpoint.Handler
-	ckptDir string
 	steps   int // steps per epoch
 }
 
@@ -112,7 +111,7 @@ func New(backend compute.Backend, cfg Config, stepsPerEpoch int, loss LossFn, ch
 		if err != nil {
 			return nil, fmt.Errorf("checkpoint %s: %w", checkpointDir, err)
 		}
-		t.ckpt, t.ckptDir = ckpt, checkpointDir
+		t.ckpt = ckpt
 	}
 	var opt optimizer.Interface
 	if cfg.Optimizer == "sgd" {
@@ -235,7 +234,7 @@ func (t *Trainer) saveEpoch(stats EpochStats) error {
 	if err != nil {
 		return err
 	}
-	if err := atomicfile.Write(filepath.Join(t.ckptDir, epochFile), b); err != nil {
+	if err := atomicfile.Write(filepath.Join(t.ckpt.Dir(), epochFile), b); err != nil {
 		return fmt.Errorf("saving the epoch's statistics: %w", err)
 	}
 	if err := t.Save(); err != nil {
@@ -252,7 +251,7 @@ func (t *Trainer) LastEpoch() (EpochStats, bool) {
 	if t.ckpt == nil || gs == 0 || gs%t.steps != 0 {
 		return EpochStats{}, false
 	}
-	b, err := os.ReadFile(filepath.Join(t.ckptDir, epochFile))
+	b, err := os.ReadFile(filepath.Join(t.ckpt.Dir(), epochFile))
 	if err != nil {
 		return EpochStats{}, false
 	}
