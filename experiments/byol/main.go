@@ -51,6 +51,7 @@ package main
 
 import (
 	"flag"
+	"fmt"
 
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/ml/model"
@@ -128,7 +129,15 @@ func augmentation() augment.Config { return augment.SimCLRShapes() }
 
 func spec() experiment.Spec {
 	return experiment.Spec{Name: "byol", Title: "BYOL", Flags: knobs, Augment: augmentation(), Build: byol,
-		DefaultBatch: defaultBatch}
+		DefaultBatch: defaultBatch, Check: check}
+}
+
+// check refuses a base momentum outside [0, 1] before anything trains.
+func check(trainSize, batch int) error {
+	if momentum < 0 || momentum > 1 {
+		return fmt.Errorf("-momentum %g must be in [0, 1]", momentum)
+	}
+	return nil
 }
 
 func main() { experiment.Main(spec()) }

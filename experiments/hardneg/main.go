@@ -85,7 +85,22 @@ func augmentation() augment.Config { return augment.SimCLRShapes() }
 
 func spec() experiment.Spec {
 	return experiment.Spec{Name: "hardneg", Title: "Hard negatives (β = 1, τ⁺ = 0.1)", Flags: knobs, Augment: augmentation(),
-		Build: hardNeg, Variant: variant}
+		Build: hardNeg, Variant: variant, Check: check}
+}
+
+// check refuses settings the loss is not defined for, before anything trains:
+// τ must be positive, β not negative, and the class prior τ⁺ in [0, 1) (the
+// debiased sum divides by 1 − τ⁺).
+func check(trainSize, batch int) error {
+	switch {
+	case temperature <= 0:
+		return fmt.Errorf("-temperature %g must be positive", temperature)
+	case beta < 0:
+		return fmt.Errorf("-beta %g must not be negative", beta)
+	case tauPlus < 0 || tauPlus >= 1:
+		return fmt.Errorf("-tau-plus %g must be in [0, 1)", tauPlus)
+	}
+	return nil
 }
 
 // variant keeps the paper's setting as the main run, the debiased loss alone

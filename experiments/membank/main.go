@@ -148,6 +148,8 @@ func variant() (name, title string) {
 // checkBank refuses settings the bank cannot serve.
 func checkBank(trainSize, batch int) error {
 	switch {
+	case temperature <= 0:
+		return fmt.Errorf("-temperature %g must be positive", temperature)
 	case negatives <= 0:
 		return fmt.Errorf("-negatives %d must be positive", negatives)
 	case positive != "memory" && positive != "view":

@@ -17,19 +17,23 @@ func TestResumeKeepsBank(t *testing.T) {
 
 // Settings the bank cannot serve are refused before training, naming the flag.
 func TestCheckBankRefusesBadFlags(t *testing.T) {
-	defer func(p string, n int, m float64) { positive, negatives, momentum = p, n, m }(positive, negatives, momentum)
+	defer func(p string, n int, m, tau float64) { positive, negatives, momentum, temperature = p, n, m, tau }(positive, negatives, momentum, temperature)
 	for _, c := range []struct {
 		positive  string
 		negatives int
 		momentum  float64
 		flag      string
-	}{{"views", 4096, 0.5, "-positive"}, {"memory", 0, 0.5, "-negatives"}, {"memory", 4096, 1, "-bank-momentum"}} {
+	}{{"views", 4096, 0.5, "-positive"}, {"memory", 0, 0.5, "-negatives"}, {"memory", 4096, 1, "-bank-momentum"}, {"memory", 4096, 0.5, "-temperature"}} {
 		positive, negatives, momentum = c.positive, c.negatives, c.momentum
+		temperature = 0.2
+		if c.flag == "-temperature" {
+			temperature = 0
+		}
 		if err := checkBank(6000, 128); err == nil || !strings.Contains(err.Error(), c.flag) {
 			t.Errorf("%+v: error %v, want one naming %s", c, err, c.flag)
 		}
 	}
-	positive, negatives, momentum = "view", 4096, 0.5
+	positive, negatives, momentum, temperature = "view", 4096, 0.5, 0.2
 	if err := checkBank(6000, 128); err != nil {
 		t.Errorf("-positive view: %v", err)
 	}

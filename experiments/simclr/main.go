@@ -30,6 +30,7 @@ package main
 
 import (
 	"flag"
+	"fmt"
 
 	. "github.com/gomlx/gomlx/core/graph"
 
@@ -96,7 +97,15 @@ func augmentation() augment.Config { return augment.SimCLRShapes() }
 // then fits the linear probe on the frozen representation h — no
 // augmentation, no regularisation — and writes `out/simclr/`.
 func spec() experiment.Spec {
-	return experiment.Spec{Name: "simclr", Title: "SimCLR", Flags: knobs, Augment: augmentation(), Build: simclr}
+	return experiment.Spec{Name: "simclr", Title: "SimCLR", Flags: knobs, Augment: augmentation(), Build: simclr, Check: check}
+}
+
+// check refuses a temperature the loss cannot divide by, before anything trains.
+func check(trainSize, batch int) error {
+	if temperature <= 0 {
+		return fmt.Errorf("-temperature %g must be positive", temperature)
+	}
+	return nil
 }
 
 func main() { experiment.Main(spec()) }

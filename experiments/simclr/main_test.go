@@ -92,3 +92,18 @@ func TestQuickPresetEndToEnd(t *testing.T) {
 		}
 	}
 }
+
+// A temperature that is not positive is refused before training, naming the flag.
+func TestCheckRefusesTemperature(t *testing.T) {
+	defer func(v float64) { temperature = v }(temperature)
+	for _, v := range []float64{0, -0.2} {
+		temperature = v
+		if err := check(6000, 128); err == nil || !strings.Contains(err.Error(), "-temperature") {
+			t.Errorf("-temperature %g: error %v, want one naming -temperature", v, err)
+		}
+	}
+	temperature = 0.2
+	if err := check(6000, 128); err != nil {
+		t.Errorf("-temperature 0.2: %v", err)
+	}
+}

@@ -168,6 +168,8 @@ func check(trainSize, batch int) error {
 	switch {
 	case prototypes < 2:
 		return fmt.Errorf("-prototypes %d: want at least 2", prototypes)
+	case temperature <= 0:
+		return fmt.Errorf("-temperature %g must be positive", temperature)
 	case epsilon <= 0 || iterations < 1:
 		return fmt.Errorf("-epsilon %g and -sinkhorn-iters %d must be positive", epsilon, iterations)
 	case queueSize < 0 || queueSize%(2*batch) != 0:

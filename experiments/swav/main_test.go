@@ -1,6 +1,8 @@
 package main
 
 import (
+	"flag"
+	"strings"
 	"testing"
 
 	"github.com/mega-ssl/mega/gomlxssl/experiment/experimenttest"
@@ -15,5 +17,19 @@ func TestQueueRunsAsVariant(t *testing.T) {
 	r, _ := experimenttest.QuickRunContract(t, spec(), "-queue", "256")
 	if r.Variant != "queue" {
 		t.Errorf("a run with a queue ran as variant %q, want queue", r.Variant)
+	}
+}
+
+// A temperature that is not positive is refused before training, naming the
+// flag; the defaults pass.
+func TestCheckRefusesTemperature(t *testing.T) {
+	knobs(flag.NewFlagSet("swav", flag.ContinueOnError)) // every knob at its default
+	defer knobs(flag.NewFlagSet("swav", flag.ContinueOnError))
+	if err := check(6000, 128); err != nil {
+		t.Errorf("defaults: %v", err)
+	}
+	temperature = 0
+	if err := check(6000, 128); err == nil || !strings.Contains(err.Error(), "-temperature") {
+		t.Errorf("-temperature 0: error %v, want one naming -temperature", err)
 	}
 }

@@ -49,9 +49,14 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 }
 
 // Check refuses a queue that the step's 2B keys do not tile, or that is
-// larger than the training set (it would hold the same image twice).
+// larger than the training set (it would hold the same image twice), and a
+// momentum or temperature the method cannot train with.
 func (c *Config) Check(trainSize, batch int) error {
 	switch {
+	case c.Momentum < 0 || c.Momentum > 1:
+		return fmt.Errorf("-momentum %g must be in [0, 1]", c.Momentum)
+	case c.Temperature <= 0:
+		return fmt.Errorf("-temperature %g must be positive", c.Temperature)
 	case c.Queue <= 0 || c.Queue%(2*batch) != 0:
 		return fmt.Errorf("-queue %d must be a positive multiple of 2 × -batch (%d)", c.Queue, 2*batch)
 	case c.Queue > trainSize:

@@ -1,6 +1,7 @@
 package moco
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/gomlx/gomlx/core/tensors"
@@ -15,6 +16,22 @@ func TestCheck(t *testing.T) {
 		c.Queue, c.BNGroups = tc.queue, tc.groups
 		if err := c.Check(tc.train, tc.batch); (err == nil) != tc.ok {
 			t.Errorf("queue %d, %d groups, train %d, batch %d: error %v", tc.queue, tc.groups, tc.train, tc.batch, err)
+		}
+	}
+}
+
+// A momentum outside [0, 1] or a temperature that is not positive is refused,
+// naming the flag; the ends of the momentum's range are allowed.
+func TestCheckMomentumAndTemperature(t *testing.T) {
+	for _, tc := range []struct {
+		momentum, temperature float64
+		flag                  string
+	}{{-0.1, 0.1, "-momentum"}, {1.5, 0.1, "-momentum"}, {0.99, 0, "-temperature"}, {0.99, -1, "-temperature"}, {0, 0.1, ""}, {1, 0.2, ""}} {
+		c := Default()
+		c.Momentum, c.Temperature = tc.momentum, tc.temperature
+		err := c.Check(6000, 128)
+		if tc.flag == "" && err != nil || tc.flag != "" && (err == nil || !strings.Contains(err.Error(), tc.flag)) {
+			t.Errorf("m %g, τ %g: error %v, want one naming %q", tc.momentum, tc.temperature, err, tc.flag)
 		}
 	}
 }
