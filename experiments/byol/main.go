@@ -20,7 +20,7 @@
 // the neighbourhoods little (kNN 15.3%), and the reason is the target's lag,
 // which is counted in steps: with m = 0.99 the target trails the online
 // network by about 1/(1 − m) = 100 steps, and 25 epochs of 128 are only
-// 1,175 steps — the paper's runs take 300–1,000 epochs, where a lag of a
+// 1,150 steps — the paper's runs take 300–1,000 epochs, where a lag of a
 // hundred steps is nothing. What was tried at batch 128 first: a constant
 // m = 0.99 for 13 epochs (kNN 14.4%, linear 26.9%), the cosine schedule for
 // 13 epochs (13.9%), m = 0.9 for 25 epochs (17.7%, 36.0%), 40 epochs
@@ -44,7 +44,7 @@
 // So the paper's m stays and the steps grow: smaller batches give more steps
 // in the same epochs, and on two cores an epoch of small batches costs no
 // more (11 s at 16 or 32 against 14 s at 128). 25 epochs (kNN / linear):
-// batch 128, 1,175 steps: 15.3% / 30.3%; batch 32, 4,675 steps: 19.7% /
+// batch 128, 1,150 steps: 15.3% / 30.3%; batch 32, 4,675 steps: 19.7% /
 // 37.6%; batch 16, 9,375 steps: 23.3% / 45.2% (361 s). At 13 epochs, batch 32 had
 // already gone from 13.9% to 16.9%.
 package main
