@@ -21,31 +21,32 @@
 // an epoch earlier by a nearly random encoder, and the loss jumps to 9.3 —
 // above ln 4,097 = 8.3, the loss of a positive no nearer to its image's new
 // views than a random memory is — then falls slowly (5.7 at epoch 25): the
-// network learns to agree with stale copies of its own early embeddings. Trials with 13 epochs (kNN;
-// random init 12.1%): the papers' settings 12.2%, τ = 0.1 13.0%, memories
-// replaced instead of averaged (momentum 0) 13.4%, 256 negatives 12.5%, the
-// other view as the positive (`-positive view`, the variant viewpositive)
-// 13.7%, a learning rate of 2·10⁻³ (the encoder drifts less per epoch)
-// 13.6% (10⁻³: 13.4%), and with it τ = 0.1 and memories replaced 13.2%,
-// batches of 256 or 512 (fewer steps between an image's visits) 14.7% and
-// 13.7%, a linear head (Wu et al.'s and PIRL's) instead of the MLP 12.2%.
-// Four more went at the staleness itself (code not kept): keys read from a
-// copy of the bank taken when the epoch began, so that an image's own memory
-// and the negatives drawn beside it are of the same age (in the live bank the
-// negatives written earlier in the epoch are fresher than the positive),
-// 13.6%; projections centred over the batch, so that there is no common
-// direction for the encoder to drift away from, 13.7% (both together, with
-// batches of 256: 12.5%); Wu et al.'s proximal term λ‖v − m‖² with λ = 30,
-// which pulls each embedding towards its memory, 11.4%; τ = 0.5, 13.6%; and
-// batches of 32 (more steps, as BYOL needed) 14.2%. Across all of them the
-// 13-epoch kNN stays between 11.4% and 14.7%: none leaves the stale memories
-// behind. What the bank's keys lack is shown by MoCo run the same way: with
-// its key encoder's momentum at 0, so that its keys too come straight from
-// the online encoder (and are at most 16 steps old, against the memories'
-// 46), MoCo falls from 19.7% to 12.6% in 13 epochs, its loss rising from the
-// second epoch — the failure the MoCo paper reports for m = 0. Keys written
-// by the online encoder are inconsistent with one another whatever their
-// age; MoCo's slowly moving copy of the encoder is the fix the field found.
+// network learns to agree with stale copies of its own early embeddings.
+// Trials with 13 epochs (kNN; random init 12.1%): the papers' settings
+// 12.2%, τ = 0.1 13.0%, memories replaced instead of averaged (momentum 0)
+// 13.4%, 256 negatives 12.5%, the other view as the positive (`-positive
+// view`, the variant viewpositive) 13.7%, a learning rate of 2·10⁻³ (the
+// encoder drifts less per epoch) 13.6% (10⁻³: 13.4%), and with it τ = 0.1
+// and memories replaced 13.2%, batches of 256 or 512 (fewer steps between an
+// image's visits) 14.7% and 13.7%, a linear head (Wu et al.'s and PIRL's)
+// instead of the MLP 12.2%. Three more went at the staleness itself (code
+// not kept): keys read from a copy of the bank taken when the epoch began,
+// so that an image's own memory and the negatives drawn beside it are of the
+// same age (in the live bank the negatives written earlier in the epoch are
+// fresher than the positive), 13.6%; projections centred over the batch, so
+// that there is no common direction for the encoder to drift away from,
+// 13.7% (both together, with batches of 256: 12.5%); Wu et al.'s proximal
+// term λ‖v − m‖² with λ = 30, which pulls each embedding towards its memory,
+// 11.4%. And two plain knobs: τ = 0.5, 13.6%, and batches of 32 (more steps,
+// as BYOL needed), 14.2%. Across all of them the 13-epoch kNN stays between
+// 11.4% and 14.7%: none leaves the stale memories behind. What the bank's
+// keys lack is shown by MoCo run the same way: with its key encoder's
+// momentum at 0, so that its keys too come straight from the online encoder
+// (and are at most 16 steps old, against the memories' 46), MoCo falls from
+// 19.7% to 12.6% in 13 epochs, its loss rising from the second epoch — the
+// failure the MoCo paper reports for m = 0. Keys written by the online
+// encoder are inconsistent with one another whatever their age; MoCo's
+// slowly moving copy of the encoder is the fix the field found.
 package main
 
 import (
