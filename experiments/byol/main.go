@@ -51,7 +51,6 @@ package main
 
 import (
 	"flag"
-	"fmt"
 
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/ml/model"
@@ -134,10 +133,7 @@ func spec() experiment.Spec {
 
 // check refuses a base momentum outside [0, 1] before anything trains.
 func check(trainSize, batch int) error {
-	if momentum < 0 || momentum > 1 {
-		return fmt.Errorf("-momentum %g must be in [0, 1]", momentum)
-	}
-	return nil
+	return experiment.UnitInterval("-momentum", momentum, false)
 }
 
 func main() { experiment.Main(spec()) }

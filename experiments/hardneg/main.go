@@ -31,6 +31,7 @@
 package main
 
 import (
+	"cmp"
 	"flag"
 	"fmt"
 
@@ -92,15 +93,10 @@ func spec() experiment.Spec {
 // τ must be positive, β not negative, and the class prior τ⁺ in [0, 1) (the
 // debiased sum divides by 1 − τ⁺).
 func check(trainSize, batch int) error {
-	switch {
-	case temperature <= 0:
-		return fmt.Errorf("-temperature %g must be positive", temperature)
-	case beta < 0:
+	if beta < 0 {
 		return fmt.Errorf("-beta %g must not be negative", beta)
-	case tauPlus < 0 || tauPlus >= 1:
-		return fmt.Errorf("-tau-plus %g must be in [0, 1)", tauPlus)
 	}
-	return nil
+	return cmp.Or(experiment.Positive("-temperature", temperature), experiment.UnitInterval("-tau-plus", tauPlus, true))
 }
 
 // variant keeps the paper's setting as the main run, the debiased loss alone

@@ -52,6 +52,7 @@
 package main
 
 import (
+	"cmp"
 	"flag"
 	"fmt"
 
@@ -157,16 +158,12 @@ func variant() (name, title string) {
 // checkBank refuses settings the bank cannot serve.
 func checkBank(trainSize, batch int) error {
 	switch {
-	case temperature <= 0:
-		return fmt.Errorf("-temperature %g must be positive", temperature)
 	case negatives <= 0:
 		return fmt.Errorf("-negatives %d must be positive", negatives)
 	case positive != "memory" && positive != "view":
 		return fmt.Errorf("-positive %q: want memory or view", positive)
-	case momentum < 0 || momentum >= 1:
-		return fmt.Errorf("-bank-momentum %g must be in [0, 1)", momentum)
 	}
-	return nil
+	return cmp.Or(experiment.Positive("-temperature", temperature), experiment.UnitInterval("-bank-momentum", momentum, true))
 }
 
 func main() { experiment.Main(spec()) }

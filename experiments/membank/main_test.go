@@ -19,16 +19,12 @@ func TestResumeKeepsBank(t *testing.T) {
 func TestCheckBankRefusesBadFlags(t *testing.T) {
 	defer func(p string, n int, m, tau float64) { positive, negatives, momentum, temperature = p, n, m, tau }(positive, negatives, momentum, temperature)
 	for _, c := range []struct {
-		positive  string
-		negatives int
-		momentum  float64
-		flag      string
-	}{{"views", 4096, 0.5, "-positive"}, {"memory", 0, 0.5, "-negatives"}, {"memory", 4096, 1, "-bank-momentum"}, {"memory", 4096, 0.5, "-temperature"}} {
-		positive, negatives, momentum = c.positive, c.negatives, c.momentum
-		temperature = 0.2
-		if c.flag == "-temperature" {
-			temperature = 0
-		}
+		positive    string
+		negatives   int
+		momentum, t float64
+		flag        string
+	}{{"views", 4096, 0.5, 0.2, "-positive"}, {"memory", 0, 0.5, 0.2, "-negatives"}, {"memory", 4096, 1, 0.2, "-bank-momentum"}, {"memory", 4096, 0.5, 0, "-temperature"}} {
+		positive, negatives, momentum, temperature = c.positive, c.negatives, c.momentum, c.t
 		if err := checkBank(6000, 128); err == nil || !strings.Contains(err.Error(), c.flag) {
 			t.Errorf("%+v: error %v, want one naming %s", c, err, c.flag)
 		}

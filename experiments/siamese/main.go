@@ -136,10 +136,7 @@ func checkPairs(trainSize, batch int) error {
 	if pairs != "labels" && pairs != "views" {
 		return fmt.Errorf("-pairs %q: want views or labels", pairs)
 	}
-	if margin <= 0 {
-		return fmt.Errorf("-margin %g must be positive", margin)
-	}
-	return nil
+	return experiment.Positive("-margin", margin)
 }
 
 func main() { experiment.Main(spec()) }

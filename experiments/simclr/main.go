@@ -30,7 +30,6 @@ package main
 
 import (
 	"flag"
-	"fmt"
 
 	. "github.com/gomlx/gomlx/core/graph"
 
@@ -102,10 +101,7 @@ func spec() experiment.Spec {
 
 // check refuses a temperature the loss cannot divide by, before anything trains.
 func check(trainSize, batch int) error {
-	if temperature <= 0 {
-		return fmt.Errorf("-temperature %g must be positive", temperature)
-	}
-	return nil
+	return experiment.Positive("-temperature", temperature)
 }
 
 func main() { experiment.Main(spec()) }

@@ -168,14 +168,12 @@ func check(trainSize, batch int) error {
 	switch {
 	case prototypes < 2:
 		return fmt.Errorf("-prototypes %d: want at least 2", prototypes)
-	case temperature <= 0:
-		return fmt.Errorf("-temperature %g must be positive", temperature)
 	case epsilon <= 0 || iterations < 1:
 		return fmt.Errorf("-epsilon %g and -sinkhorn-iters %d must be positive", epsilon, iterations)
 	case queueSize < 0 || queueSize%(2*batch) != 0:
 		return fmt.Errorf("-queue %d must be 0 or a multiple of 2 × -batch (%d)", queueSize, 2*batch)
 	}
-	return nil
+	return experiment.Positive("-temperature", temperature)
 }
 
 func main() { experiment.Main(spec()) }

@@ -6,6 +6,7 @@
 package moco
 
 import (
+	"cmp"
 	"flag"
 	"fmt"
 
@@ -53,10 +54,6 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 // momentum or temperature the method cannot train with.
 func (c *Config) Check(trainSize, batch int) error {
 	switch {
-	case c.Momentum < 0 || c.Momentum > 1:
-		return fmt.Errorf("-momentum %g must be in [0, 1]", c.Momentum)
-	case c.Temperature <= 0:
-		return fmt.Errorf("-temperature %g must be positive", c.Temperature)
 	case c.Queue <= 0 || c.Queue%(2*batch) != 0:
 		return fmt.Errorf("-queue %d must be a positive multiple of 2 × -batch (%d)", c.Queue, 2*batch)
 	case c.Queue > trainSize:
@@ -64,7 +61,7 @@ func (c *Config) Check(trainSize, batch int) error {
 	case c.BNGroups < 1 || (2*batch)%c.BNGroups != 0:
 		return fmt.Errorf("-bn-groups %d must divide the 2 × -batch (%d) views", c.BNGroups, 2*batch)
 	}
-	return nil
+	return cmp.Or(experiment.UnitInterval("-momentum", c.Momentum, false), experiment.Positive("-temperature", c.Temperature))
 }
 
 // Interleave returns the permutation that sends row i of n to group i mod
