@@ -39,7 +39,7 @@ func init() {
 		{"report", "", "build OUT/index.html from the experiments and their results", (*command).report},
 		{"watch", "[-serve] [-port N]", "rebuild the report on every change; with -serve, serve it with live reload", (*command).watch},
 		{"serve", "[-port N]", "watch -serve: rebuild, serve OUT on 127.0.0.1 and reload open pages", (*command).serve},
-		{"run", "NAME...|all|GROUP [-- FLAGS]", "run experiments (FLAGS go to each, e.g. -- -preset quick), then build the report; groups: compare (the talk's four contrastive methods), jigsaw-sweep, vae-collapse, gan-modes, histopathology-policies, hardneg-vs-simclr, siamese-pairs, vicreg-projector", (*command).runExperiments},
+		{"run", "NAME...|all|GROUP [-- FLAGS]", "run experiments (FLAGS go to each, e.g. -- -preset quick), then build the report; groups: " + groupHelp(), (*command).runExperiments},
 		{"list", "", "list the experiments and whether each has results", (*command).list},
 		{"bench", "[-quick] [-no-step] [-no-peers]", "measure throughput (training step, augmentation, kNN, linear probe, t-SNE, report build) beside PyTorch and scikit-learn; writes OUT/bench.json", (*command).bench},
 	}
@@ -176,6 +176,18 @@ func runs(names ...string) []groupRun {
 		out[i] = groupRun{name: n}
 	}
 	return out
+}
+
+// groupHelp lists the groups for run's help, from groupNames so that a new
+// group cannot be missing from it: the talk's comparison first, then the rest.
+func groupHelp() string {
+	names := []string{"compare (the talk's four contrastive methods)"}
+	for _, n := range groupNames() {
+		if n != "compare" {
+			names = append(names, n)
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // groups are the names run accepts for several runs at once.
