@@ -218,3 +218,32 @@ func TestFlagChecks(t *testing.T) {
 		}
 	}
 }
+
+// A method's own epochs and batch fill the flags left unset; -preset-budget
+// and explicit flags keep them from doing so.
+func TestMethodBudget(t *testing.T) {
+	spec := Spec{DefaultEpochs: 60, DefaultBatch: 16}
+	for _, c := range []struct {
+		args          []string
+		epochs, batch int
+	}{
+		{nil, 60, 16},
+		{[]string{"-preset-budget"}, 25, 128},
+		{[]string{"-epochs", "7", "-batch", "32"}, 7, 32},
+		{[]string{"-preset", "quick"}, 4, 16}, // own epochs belong to the default preset only
+		{[]string{"-preset", "quick", "-preset-budget"}, 4, 64},
+	} {
+		fs := flag.NewFlagSet("t", flag.ContinueOnError)
+		o := RegisterFlags(fs)
+		if err := fs.Parse(c.args); err != nil {
+			t.Fatal(err)
+		}
+		o.methodBudget(spec)
+		if err := o.resolve(fs); err != nil {
+			t.Fatal(err)
+		}
+		if o.Epochs != c.epochs || o.Batch != c.batch {
+			t.Errorf("%q: %d epochs of batch %d, want %d of %d", c.args, o.Epochs, o.Batch, c.epochs, c.batch)
+		}
+	}
+}

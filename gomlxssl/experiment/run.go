@@ -198,10 +198,12 @@ type Spec struct {
 	// DefaultEpochs, if set, replaces the default preset's epochs for this
 	// method when -epochs is not given: each method's default run fills the
 	// preset's 10 minutes on 2 cores, and methods differ in their cost per
-	// epoch and in how fast they learn.
+	// epoch and in how fast they learn (the memory bank, which learns per
+	// epoch, takes 60 and 12 minutes). -preset-budget ignores it.
 	DefaultEpochs int
 	// DefaultBatch, if set, is the method's batch when -batch is not given
-	// (a GAN learns from many small steps more than from a few large ones).
+	// (a GAN learns from many small steps more than from a few large ones);
+	// -preset-budget ignores it.
 	DefaultBatch int
 	// ConstantLR keeps the learning rate at its peak after the warm-up
 	// instead of annealing it (unless -min-lr is given): a GAN's two players
@@ -259,6 +261,10 @@ type Options struct {
 	KNNTrain, ProbeIterations, Embeddings                      int
 	CropMin, Jitter, Gray, Blur                                float64
 	Resume, Download                                           bool
+	// PresetBudget ignores the method's own default epochs and batch
+	// (Spec.DefaultEpochs, Spec.DefaultBatch) for the preset's, so that
+	// methods compared side by side share one budget.
+	PresetBudget bool
 	// baselineLR and baselineBatch are the preset's learning rate and
 	// batch, which the supervised baseline trains with whatever -lr and
 	// -batch a method runs at, so that every method of a preset shares one
@@ -299,8 +305,24 @@ func RegisterFlags(fs *flag.FlagSet) *Options {
 	fs.Float64Var(&o.Gray, "gray", -1, "augmentation: grayscale probability (method's default if unset)")
 	fs.Float64Var(&o.Blur, "blur", -1, "augmentation: Gaussian blur probability (method's default if unset)")
 	fs.IntVar(&o.Tiles, "tiles", -1, "augmentation: shuffle N×N tiles of every view (0: off; method's default if unset)")
+	fs.BoolVar(&o.PresetBudget, "preset-budget", false, "train for the preset's epochs and batch even where the method has its own (the compare group passes it: one budget for its four methods)")
 	fs.BoolVar(&o.Resume, "resume", false, "continue from the checkpoint in OUT/<experiment>/checkpoint")
 	return o
+}
+
+// methodBudget gives the method's own default epochs (default preset only)
+// and batch to the flags left unset, before the preset fills the rest;
+// -preset-budget keeps the preset's.
+func (o *Options) methodBudget(spec Spec) {
+	if o.PresetBudget {
+		return
+	}
+	if o.Epochs == 0 && o.Preset == "default" {
+		o.Epochs = spec.DefaultEpochs
+	}
+	if o.Batch == 0 {
+		o.Batch = spec.DefaultBatch
+	}
 }
 
 // resolve fills unset flags from the preset.
@@ -448,12 +470,7 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 	if o.LR == 0 {
 		o.LR = spec.LR
 	}
-	if o.Epochs == 0 && o.Preset == "default" {
-		o.Epochs = spec.DefaultEpochs
-	}
-	if o.Batch == 0 {
-		o.Batch = spec.DefaultBatch
-	}
+	o.methodBudget(spec)
 	if err := o.resolve(fs); err != nil {
 		return nil, err
 	}
