@@ -278,7 +278,7 @@ func RegisterFlags(fs *flag.FlagSet) *Options {
 	o := &Options{}
 	fs.StringVar(&o.Out, "out", "out", "output directory; results go to OUT/<experiment>/")
 	fs.StringVar(&o.Backend, "backend", "", "GoMLX backend: go, go:parallelism=N, xla:cpu, xla:cuda, xla:/abs/plugin.so (default: $GOMLX_BACKEND, else XLA if a PJRT plugin is installed, else go)")
-	fs.StringVar(&o.Preset, "preset", "default", "budget: quick (≤ 60 s), default (≤ 10 min on 2 cores), full (CIFAR-10 + ResNet-18, for a GPU)")
+	fs.StringVar(&o.Preset, "preset", "default", "budget: quick (≤ 60 s), default (≤ 10 min on 2 cores; the memory bank 12), full (CIFAR-10 + ResNet-18, for a GPU)")
 	fs.StringVar(&o.Dataset, "dataset", "", "shapes (embedded, generated), histo (generated H&E-like tissue patches), cifar10 (binary files in -data-dir) or folder (images in -data-dir/<class>/)")
 	fs.IntVar(&o.ImageSize, "image-size", 32, "image side in pixels for shapes, histo and folder data (CIFAR-10 is 32)")
 	fs.StringVar(&o.DataDir, "data-dir", "data", "directory of a cifar10 or folder dataset")
