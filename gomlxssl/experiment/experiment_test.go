@@ -247,3 +247,16 @@ func TestMethodBudget(t *testing.T) {
 		}
 	}
 }
+
+// -h names a method's own budget, derived from its Spec.
+func TestOwnBudget(t *testing.T) {
+	for _, c := range []struct {
+		spec Spec
+		want string
+	}{{Spec{}, ""}, {Spec{DefaultEpochs: 60}, "60 epochs in the default preset"},
+		{Spec{DefaultEpochs: 10, DefaultBatch: 32}, "10 epochs in the default preset, batch 32 in every preset"}} {
+		if got := c.spec.ownBudget(); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.spec, got, c.want)
+		}
+	}
+}

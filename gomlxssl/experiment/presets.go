@@ -36,7 +36,7 @@ type Preset struct {
 var Presets = []Preset{
 	{Name: "quick", Description: "≤ 60 s on 2 cores: for tests and CI", Dataset: "shapes", Encoder: "convnet-16-32-64-128",
 		Train: 2048, Test: 500, Epochs: 4, Batch: 64, LR: 5e-3, Warmup: 1, SupervisedEpochs: 2, KNNTrain: 2048, KNNK: 20},
-	{Name: "default", Description: "≤ 10 minutes on 2 cores (the memory bank: 12), the figures in the README", Dataset: "shapes", Encoder: "convnet-16-32-64-128",
+	{Name: "default", Description: "≤ 10 minutes on 2 cores, the figures in the README", Dataset: "shapes", Encoder: "convnet-16-32-64-128",
 		Train: 6000, Test: 1000, Epochs: 25, Batch: 128, LR: 5e-3, Warmup: 1, SupervisedEpochs: 10, KNNTrain: 6000, KNNK: 200},
 	{Name: "full", Description: "the CIFAR-10 protocol with ResNet-18 (CIFAR stem), for a GPU (-backend xla:cuda)", Dataset: "cifar10", Encoder: "resnet18",
 		Epochs: 200, Batch: 512, LR: 1e-3, Warmup: 10, SupervisedEpochs: 100, KNNTrain: 10000, KNNK: 200},
