@@ -21,8 +21,8 @@
 // **24.3% and 43.9%** — so its default run takes 60 (`defaultEpochs` below;
 // 12 minutes on 2 cores, the one default run longer than the preset's ten).
 //
-// Its loss shows the staleness at work. In the first epoch no image has a memory
-// yet, each view's positive is its other view, and the loss falls as
+// Its loss shows the staleness at work. In the first epoch no image has a
+// memory yet, each view's positive is its other view, and the loss falls as
 // SimCLR's does (5.5); from the second epoch the positive is a memory written
 // an epoch earlier by a nearly random encoder, and the loss jumps to 9.3 —
 // above ln 4,097 = 8.3, the loss of a positive no nearer to its image's new
@@ -35,34 +35,34 @@
 // al.'s single view per image, which halves an epoch's cost — 50 epochs of
 // one view took the time of 25 of two and reached 17.2% (code not kept).
 //
-// Earlier trials, with 13 epochs (kNN; random init 12.1%): the papers' settings
-// 12.2%, τ = 0.1 13.0%, memories replaced instead of averaged (momentum 0)
-// 13.4%, 256 negatives 12.5%, the other view as the positive (`-positive
-// view`, the variant viewpositive) 13.7%, a learning rate of 2·10⁻³ (the
-// encoder drifts less per epoch) 13.6% (10⁻³: 13.4%), and with it τ = 0.1
-// and memories replaced 13.2%, batches of 256 or 512 (fewer steps between an
-// image's visits) 14.7% and 13.7%, a linear head (Wu et al.'s and PIRL's)
-// instead of the MLP 12.2%. Three more went at the staleness itself (code
-// not kept): keys read from a copy of the bank taken when the epoch began,
-// so that an image's own memory and the negatives drawn beside it are of the
-// same age (in the live bank the negatives written earlier in the epoch are
-// fresher than the positive), 13.6%; projections centred over the batch, so
-// that there is no common direction for the encoder to drift away from,
-// 13.7% (both together, with batches of 256: 12.5%); Wu et al.'s proximal
-// term λ‖v − m‖² with λ = 30, which pulls each embedding towards its memory,
-// 11.4%. And three plain knobs: τ = 0.5, 13.6%; batches of 32 (more steps,
-// as BYOL needed), 14.2%; and the papers' optimizer, SGD with momentum 0.9,
-// learning rate 0.03 and weight decay 5·10⁻⁴ (Wu et al.; temporary code, as
-// GoMLX's SGD has no momentum), 12.9%. Across all of them the 13-epoch kNN
-// stays between 11.4% and 14.7%: none leaves the stale memories behind;
-// only more epochs do. What
-// the bank's keys lack is shown by MoCo run the same way: with its key
-// encoder's momentum at 0, so that its keys too come straight from the
-// online encoder (and are at most 16 steps old, against the memories' 46),
-// MoCo falls from 19.7% to 12.6% in 13 epochs, its loss rising from the
-// second epoch — the failure the MoCo paper reports for m = 0. Keys written
-// by the online encoder are inconsistent with one another whatever their
-// age; MoCo's slowly moving copy of the encoder is the fix the field found.
+// Earlier trials, with 13 epochs (kNN; random init 12.1%): the papers'
+// settings 12.2%, τ = 0.1 13.0%, memories replaced instead of averaged
+// (momentum 0) 13.4%, 256 negatives 12.5%, the other view as the positive
+// (`-positive view`, the variant viewpositive) 13.7%, a learning rate of
+// 2·10⁻³ (the encoder drifts less per epoch) 13.6% (10⁻³: 13.4%), and with it
+// τ = 0.1 and memories replaced 13.2%, batches of 256 or 512 (fewer steps
+// between an image's visits) 14.7% and 13.7%, a linear head (Wu et al.'s and
+// PIRL's) instead of the MLP 12.2%. Three more went at the staleness itself
+// (code not kept): keys read from a copy of the bank taken when the epoch
+// began, so that an image's own memory and the negatives drawn beside it are
+// of the same age (in the live bank the negatives written earlier in the
+// epoch are fresher than the positive), 13.6%; projections centred over the
+// batch, so that there is no common direction for the encoder to drift away
+// from, 13.7% (both together, with batches of 256: 12.5%); Wu et al.'s
+// proximal term λ‖v − m‖² with λ = 30, which pulls each embedding towards its
+// memory, 11.4%. And three plain knobs: τ = 0.5, 13.6%; batches of 32 (more
+// steps, as BYOL needed), 14.2%; and the papers' optimizer, SGD with momentum
+// 0.9, learning rate 0.03 and weight decay 5·10⁻⁴ (Wu et al.; temporary code,
+// as GoMLX's SGD has no momentum), 12.9%. Across all of them the 13-epoch kNN
+// stays between 11.4% and 14.7%: none leaves the stale memories behind; only
+// more epochs do. What the bank's keys lack is shown by MoCo run the same
+// way: with its key encoder's momentum at 0, so that its keys too come
+// straight from the online encoder (and are at most 16 steps old, against the
+// memories' 46), MoCo falls from 19.7% to 12.6% in 13 epochs, its loss rising
+// from the second epoch — the failure the MoCo paper reports for m = 0. Keys
+// written by the online encoder are inconsistent with one another whatever
+// their age; MoCo's slowly moving copy of the encoder is the fix the field
+// found.
 package main
 
 import (
