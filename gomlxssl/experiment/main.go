@@ -1,0 +1,52 @@
+package experiment
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/mega-ssl/mega/gomlxssl/train"
+)
+
+// Main is an experiment's entry point: it parses the flags, runs, prints a
+// summary and exits — 0 on success, 130 after Ctrl-C (partial results kept,
+// -resume continues), 1 on any error.
+func Main(spec Spec) {
+	opts := Flags(spec, flag.CommandLine)
+	flag.Usage = func() {
+		fmt.Fprintf(flag.CommandLine.Output(), "%s: trains %s, evaluates it under the linear protocol and writes OUT/%s/.\n\nUsage: go run ./experiments/%s [flags]\n\nPresets:\n",
+			spec.Name, spec.Title, spec.Name, spec.Name)
+		for _, p := range Presets {
+			fmt.Fprintf(flag.CommandLine.Output(), "  %-8s %s\n", p.Name, p.Description)
+		}
+		if own := spec.ownBudget(); own != "" {
+			fmt.Fprintf(flag.CommandLine.Output(), "\n%s has its own budget: %s (-preset-budget: the preset's).\n", spec.Title, own)
+		}
+		fmt.Fprintln(flag.CommandLine.Output(), "\nFlags:")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	if flag.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "%s: unexpected arguments %q (flags start with -; see -h)\n", spec.Name, flag.Args())
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	run, err := Run(ctx, spec, opts, flag.CommandLine)
+	if run != nil {
+		fmt.Print(Summary(run))
+	}
+	switch {
+	case errors.Is(err, train.ErrInterrupted):
+		fmt.Fprintf(os.Stderr, "%s: interrupted; partial results kept in %s; continue with -resume\n", spec.Name, filepath.Join(opts.Out, spec.Name))
+		os.Exit(130)
+	case err != nil:
+		fmt.Fprintf(os.Stderr, "%s: %v\n", spec.Name, err)
+		os.Exit(1)
+	}
+}

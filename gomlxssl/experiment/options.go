@@ -1,0 +1,172 @@
+package experiment
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/mega-ssl/mega/gomlxssl/augment"
+	"github.com/mega-ssl/mega/gomlxssl/train"
+)
+
+// Flags registers the shared flags and the method's own on fs.
+func Flags(spec Spec, fs *flag.FlagSet) *Options {
+	o := RegisterFlags(fs)
+	if spec.Flags != nil {
+		spec.Flags(fs)
+	}
+	return o
+}
+
+// Options are the flags every experiment shares.
+type Options struct {
+	Out, Backend, Preset, Dataset, DataDir, Encoder, Optimizer string
+	Seed                                                       uint64
+	Epochs, Batch, Train, Test, Warmup, SupervisedEpochs       int
+	ImageSize, Tiles                                           int
+	LR, MinLR, WeightDecay                                     float64
+	KNNK                                                       int
+	KNNT                                                       float64
+	KNNTrain, ProbeIterations, Embeddings                      int
+	CropMin, Jitter, Gray, Blur                                float64
+	Resume, Download                                           bool
+	// PresetBudget ignores the method's own default epochs and batch
+	// (Spec.DefaultEpochs, Spec.DefaultBatch) for the preset's, so that
+	// methods compared side by side share one budget.
+	PresetBudget bool
+	// baselineLR and baselineBatch are the preset's learning rate and
+	// batch, which the supervised baseline trains with whatever -lr and
+	// -batch a method runs at, so that every method of a preset shares one
+	// ceiling.
+	baselineLR    float64
+	baselineBatch int
+}
+
+// RegisterFlags adds the shared flags to fs.
+func RegisterFlags(fs *flag.FlagSet) *Options {
+	o := &Options{}
+	fs.StringVar(&o.Out, "out", "out", "output directory; results go to OUT/<experiment>/")
+	fs.StringVar(&o.Backend, "backend", "", "GoMLX backend: go, go:parallelism=N, xla:cpu, xla:cuda, xla:/abs/plugin.so (default: $GOMLX_BACKEND, else XLA if a PJRT plugin is installed, else go)")
+	fs.StringVar(&o.Preset, "preset", "default", "budget: quick (≤ 60 s), default (≤ 10 min on 2 cores), full (CIFAR-10 + ResNet-18, for a GPU)")
+	fs.StringVar(&o.Dataset, "dataset", "", "shapes (embedded, generated), histo (generated H&E-like tissue patches), cifar10 (binary files in -data-dir) or folder (images in -data-dir/<class>/)")
+	fs.IntVar(&o.ImageSize, "image-size", 32, "image side in pixels for shapes, histo and folder data (CIFAR-10 is 32)")
+	fs.StringVar(&o.DataDir, "data-dir", "data", "directory of a cifar10 or folder dataset")
+	fs.BoolVar(&o.Download, "download", false, "download CIFAR-10 into -data-dir when it is missing")
+	fs.StringVar(&o.Encoder, "encoder", "", "encoder: convnet, convnet-W1-W2-..., resnet18 (preset's by default)")
+	fs.StringVar(&o.Optimizer, "optimizer", "adam", "adam or sgd")
+	fs.Uint64Var(&o.Seed, "seed", 1, "seed for data, weights and augmentation")
+	fs.IntVar(&o.Epochs, "epochs", 0, "training epochs (preset's by default)")
+	fs.IntVar(&o.Batch, "batch", 0, "batch size in images, two views each (preset's by default)")
+	fs.IntVar(&o.Train, "train", 0, "training images; shapes: generated, others: the first N (preset's by default; 0 = all)")
+	fs.IntVar(&o.Test, "test", 0, "test images, as -train")
+	fs.IntVar(&o.Warmup, "warmup", -1, "warm-up epochs (preset's by default)")
+	fs.IntVar(&o.SupervisedEpochs, "supervised-epochs", 0, "budget of the supervised baseline (preset's by default)")
+	fs.Float64Var(&o.LR, "lr", 0, "peak learning rate (preset's by default)")
+	fs.Float64Var(&o.MinLR, "min-lr", 0, "final learning rate of the cosine schedule")
+	fs.Float64Var(&o.WeightDecay, "wd", 1e-6, "Adam's decoupled weight decay during pre-training (the linear probe has none)")
+	fs.IntVar(&o.KNNK, "knn-k", 0, "kNN monitor: neighbours (preset's by default: 200, 20 for quick)")
+	fs.Float64Var(&o.KNNT, "knn-t", 0.1, "kNN monitor: temperature")
+	fs.IntVar(&o.KNNTrain, "knn-train", 0, "kNN monitor: training rows searched each epoch (preset's by default)")
+	fs.IntVar(&o.ProbeIterations, "probe-iters", 300, "linear probe: L-BFGS iterations")
+	fs.IntVar(&o.Embeddings, "embeddings", 2000, "test embeddings written to embeddings.csv for t-SNE (≤ 5000)")
+	fs.Float64Var(&o.CropMin, "crop-min", -1, "augmentation: smallest crop area fraction (method's default if unset)")
+	fs.Float64Var(&o.Jitter, "jitter", -1, "augmentation: colour-distortion strength s (0.8s brightness/contrast/saturation, 0.2s hue; method's default if unset)")
+	fs.Float64Var(&o.Gray, "gray", -1, "augmentation: grayscale probability (method's default if unset)")
+	fs.Float64Var(&o.Blur, "blur", -1, "augmentation: Gaussian blur probability (method's default if unset)")
+	fs.IntVar(&o.Tiles, "tiles", -1, "augmentation: shuffle N×N tiles of every view (0: off; method's default if unset)")
+	fs.BoolVar(&o.PresetBudget, "preset-budget", false, "train for the preset's epochs and batch even where the method has its own (the compare group passes it: one budget for its four methods)")
+	fs.BoolVar(&o.Resume, "resume", false, "continue from the checkpoint in OUT/<experiment>/checkpoint")
+	return o
+}
+
+// ownBudget describes the method's own default epochs and batch, or "" when
+// it has none.
+func (s Spec) ownBudget() string {
+	var parts []string
+	if s.DefaultEpochs > 0 {
+		parts = append(parts, fmt.Sprintf("%d epochs in the default preset", s.DefaultEpochs))
+	}
+	if s.DefaultBatch > 0 {
+		parts = append(parts, fmt.Sprintf("batch %d in every preset", s.DefaultBatch))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// methodBudget gives the method's own default epochs (default preset only)
+// and batch to the flags left unset, before the preset fills the rest;
+// -preset-budget keeps the preset's.
+func (o *Options) methodBudget(spec Spec) {
+	if o.PresetBudget {
+		return
+	}
+	if o.Epochs == 0 && o.Preset == "default" {
+		o.Epochs = spec.DefaultEpochs
+	}
+	if o.Batch == 0 {
+		o.Batch = spec.DefaultBatch
+	}
+}
+
+// resolve fills unset flags from the preset.
+func (o *Options) resolve(fs *flag.FlagSet) error {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	p, err := PresetByName(o.Preset)
+	if err != nil {
+		return err
+	}
+	orPreset(&o.Dataset, p.Dataset)
+	orPreset(&o.Encoder, p.Encoder)
+	orPreset(&o.Epochs, p.Epochs)
+	orPreset(&o.Batch, p.Batch)
+	orPreset(&o.SupervisedEpochs, p.SupervisedEpochs)
+	orPreset(&o.KNNTrain, p.KNNTrain)
+	orPreset(&o.KNNK, p.KNNK)
+	orPreset(&o.LR, p.LR)
+	o.baselineLR, o.baselineBatch = p.LR, p.Batch
+	if !set["train"] { // 0 is meaningful here: the whole split
+		o.Train = p.Train
+	}
+	if !set["test"] {
+		o.Test = p.Test
+	}
+	if o.Warmup < 0 {
+		o.Warmup = p.Warmup
+	}
+	o.Embeddings = min(max(o.Embeddings, 0), 5000)
+	return nil
+}
+
+// orPreset sets *v to the preset's value when the flag was left at its zero value.
+func orPreset[T comparable](v *T, preset T) {
+	var zero T
+	if *v == zero {
+		*v = preset
+	}
+}
+
+// augmentation is the method's policy with any augmentation flags applied.
+func (o *Options) augmentation(cfg augment.Config) augment.Config {
+	if o.CropMin >= 0 {
+		cfg.CropScale[0] = o.CropMin
+	}
+	if o.Jitter >= 0 {
+		cfg = cfg.WithJitterStrength(o.Jitter)
+	}
+	if o.Gray >= 0 {
+		cfg.GrayP = o.Gray
+	}
+	if o.Blur >= 0 {
+		cfg.BlurP = o.Blur
+	}
+	if o.Tiles >= 0 {
+		cfg.TileGrid = o.Tiles
+	}
+	return cfg
+}
+
+// trainConfig is the pre-training budget the options describe.
+func (o *Options) trainConfig() train.Config {
+	return train.Config{Epochs: o.Epochs, BatchSize: o.Batch, Optimizer: o.Optimizer, LR: o.LR, MinLR: o.MinLR,
+		WarmupEpochs: o.Warmup, WeightDecay: o.WeightDecay, Seed: o.Seed}
+}

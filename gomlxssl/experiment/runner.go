@@ -1,0 +1,190 @@
+package experiment
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+
+	"github.com/gomlx/compute"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/train/optimizer"
+
+	"github.com/mega-ssl/mega/gomlxssl/augment"
+	"github.com/mega-ssl/mega/gomlxssl/data"
+	"github.com/mega-ssl/mega/gomlxssl/eval"
+	"github.com/mega-ssl/mega/gomlxssl/models"
+	"github.com/mega-ssl/mega/gomlxssl/results"
+	"github.com/mega-ssl/mega/gomlxssl/train"
+)
+
+type runner struct {
+	spec   Spec
+	method Method
+	o      *Options
+	enc    models.Encoder
+	be     compute.Backend
+	split  data.Split
+	dir    string
+	run    *results.Run
+	rows   []results.EpochRow
+	// last holds the features the latest epoch's monitor extracted, and the
+	// step they were taken at: the final evaluation reuses them when they
+	// cover the whole training split.
+	last     features
+	lastStep int
+	// figures are the method's own (Artifacts.Figure).
+	figures []results.Figure
+	// classifier is the supervised baseline's checkpoint directory.
+	classifier string
+}
+
+// report calls the method's Report, if any.
+func (r *runner) report(store *model.Store, epoch int, final bool) error {
+	if r.method.Report == nil {
+		return nil
+	}
+	return r.method.Report(&Artifacts{Backend: r.be, Store: store, Split: r.split, Dir: r.dir, Epoch: epoch, Final: final, Seed: r.o.Seed, r: r})
+}
+
+func (r *runner) execute(ctx context.Context) error {
+	o := r.o
+	if err := r.augmentationFigure(); err != nil {
+		return err
+	}
+	base, classifier, err := Baselines(ctx, r.be, r.enc, r.split, o)
+	if err != nil {
+		return fmt.Errorf("baselines: %w", err)
+	}
+	r.classifier = classifier
+	r.run.Baselines = base
+	method := r.method
+	pipe := augment.NewPipeline(r.split.Train, r.spec.Augment, o.Batch, o.Seed, !r.spec.SingleView)
+	cfg := o.trainConfig()
+	cfg.PeakLRScopes, cfg.AdamBeta1 = method.PeakLRScopes, method.AdamBeta1
+	steps := pipe.StepsPerEpoch()
+	loss := func(scope *model.Scope, in []*Node) *Node {
+		b := Batch{V1: in[0], StepsPerEpoch: steps, TotalSteps: steps * o.Epochs, TrainSize: r.split.Train.Len(),
+			Step: optimizer.GetGlobalStepVar(scope).NodeValue(in[0].Graph())}
+		in = in[1:]
+		if !r.spec.SingleView {
+			b.V2, in = in[0], in[1:]
+		}
+		b.Index = in[0]
+		if method.Labels {
+			b.Label = in[1]
+		}
+		return method.Loss(scope, b)
+	}
+	inputs := func(b augment.Batch) []*tensors.Tensor { return train.Views(b, method.Labels) }
+	tr, err := train.New(r.be, cfg, steps, loss, filepath.Join(r.dir, "checkpoint"), o.Resume)
+	if err != nil {
+		return err
+	}
+	if o.Resume {
+		rows, err := results.ReadMetrics(filepath.Join(r.dir, "metrics.csv"))
+		if err != nil {
+			return err
+		}
+		done := tr.GlobalStep() / tr.StepsPerEpoch()
+		for _, row := range rows {
+			if row.Epoch <= done {
+				r.rows = append(r.rows, row)
+			}
+		}
+		if tr.GlobalStep() > 0 {
+			fmt.Fprintf(os.Stderr, "%s: resuming at step %d (epoch %d of %d)\n", r.spec.Name, tr.GlobalStep(), done+1, o.Epochs)
+		}
+	}
+	knnTrain := r.split.Train.Head(o.KNNTrain)
+	onEpoch := func(st train.EpochStats) error {
+		f, err := extract(r.be, tr.Store, method.Embed, knnTrain, r.split.Test)
+		if err != nil {
+			return err
+		}
+		r.last, r.lastStep = f, st.GlobalStep
+		knn, err := eval.KNN{K: o.KNNK, T: o.KNNT}.Accuracy(f.hTrain, f.hTest, len(r.split.Train.Classes))
+		if err != nil {
+			return err
+		}
+		col := eval.CollapseOf(f.zTest)
+		r.rows = append(r.rows, results.EpochRow{Epoch: st.Epoch, Step: st.GlobalStep, Loss: st.Loss, KNNTop1: knn, LR: st.LR,
+			EmbeddingStd: col.Std, EffectiveRank: col.EffectiveRank, Seconds: st.Seconds, ImagesPerS: st.ImagesPerS, IdleFrac: st.IdleFrac})
+		fmt.Fprintf(os.Stderr, "%s epoch %d: kNN top-1 %.1f%%, embedding std %.3f (1/√d = %.3f), effective rank %.1f, data wait %.1f%%\n",
+			r.spec.Name, st.Epoch, 100*knn, col.Std, 1/math.Sqrt(float64(f.zTest.Dim)), col.EffectiveRank, 100*st.IdleFrac)
+		r.fillFromRows()
+		if err := r.report(tr.Store, st.Epoch, false); err != nil {
+			return err
+		}
+		return r.writeProgress()
+	}
+	// A run killed after an epoch's checkpoint but before that epoch was
+	// evaluated evaluates it now, so that its row is not lost.
+	if st, ok := tr.LastEpoch(); o.Resume && ok && (len(r.rows) == 0 || r.rows[len(r.rows)-1].Epoch < st.Epoch) {
+		fmt.Fprintf(os.Stderr, "%s: epoch %d was trained but not evaluated before the stop: evaluating it\n", r.spec.Name, st.Epoch)
+		if err := onEpoch(st); err != nil {
+			return err
+		}
+	}
+	err = tr.Run(ctx, pipe, inputs, r.spec.Name, onEpoch)
+	if err != nil {
+		// Keep what the completed epochs measured (also after a resume that
+		// was interrupted before its first epoch ended). Best effort: Run
+		// writes run.json again with the final status.
+		r.fillFromRows()
+		_ = r.writeProgress()
+		return err
+	}
+	return r.finalEval(tr, method)
+}
+
+const evalBatch = 250
+
+// finalEval probes the trained encoder and writes the final results.
+func (r *runner) finalEval(tr *train.Trainer, m Method) error {
+	f := r.last
+	if r.lastStep != tr.GlobalStep() || f.hTrain.Len() != r.split.Train.Len() {
+		var err error
+		if f, err = extract(r.be, tr.Store, m.Embed, r.split.Train, r.split.Test); err != nil {
+			return err
+		}
+	}
+	hTest, zTest := f.hTest, f.zTest
+	scores, err := probe(f.hTrain, hTest, len(r.split.Train.Classes), r.o)
+	if err != nil {
+		return err
+	}
+	col := eval.CollapseOf(zTest)
+	r.run.Metrics = results.Metrics{KNNTop1: scores.KNNTop1, KNNK: r.o.KNNK, KNNT: r.o.KNNT, LinearTop1: scores.LinearTop1,
+		LinearTop5: scores.LinearTop5, KNNTop1OnePct: scores.KNNTop1OnePct, LinearTop1OnePct: scores.LinearTop1OnePct,
+		OnePctLabels: scores.OnePctLabels, EmbeddingStd: col.Std, EffectiveRank: col.EffectiveRank, Epochs: r.o.Epochs,
+		ImagesPerS: r.meanImagesPerS()}
+	r.run.Collapsed = Collapsed(col, zTest.Dim)
+	if m.Pretext != nil {
+		acc, err := train.Mean(r.be, tr.Store, m.Pretext, r.split.Test, evalBatch)
+		if err != nil {
+			return err
+		}
+		r.run.Metrics.PretextAccuracy = &acc
+	}
+	if err := r.report(tr.Store, r.o.Epochs, true); err != nil {
+		return err
+	}
+	n := min(r.o.Embeddings, hTest.Len())
+	if err := results.WriteEmbeddings(filepath.Join(r.dir, "embeddings.csv"), hTest.Data[:n*hTest.Dim], hTest.Dim,
+		hTest.Labels[:n], r.split.Test.Classes); err != nil {
+		return err
+	}
+	return r.writeProgress()
+}
+
+// Collapsed flags embeddings whose spread fell below a fifth of the healthy
+// 1/√d, or whose effective rank is under 2: the run is then not a result.
+func Collapsed(c eval.Collapse, dim int) bool {
+	return c.Std*math.Sqrt(float64(dim)) < 0.2 || c.EffectiveRank < 2
+}
+
+// fillFromRows records the last monitored epoch as the metrics of a partial run.

@@ -1,0 +1,97 @@
+package experiment
+
+import (
+	"flag"
+	"path/filepath"
+
+	. "github.com/gomlx/gomlx/core/graph"
+
+	"github.com/mega-ssl/mega/gomlxssl/augment"
+	"github.com/mega-ssl/mega/gomlxssl/data"
+	"github.com/mega-ssl/mega/gomlxssl/models"
+)
+
+// Batch is what a method's loss sees of one training step.
+type Batch struct {
+	// V1 and V2 are the two augmented views of B images [B, H, W, 3],
+	// standardised; V2 is nil for a single-view Spec.
+	V1, V2 *Node
+	// Index [B] int32 holds each image's position in the training set (a
+	// memory bank keeps one entry per image).
+	Index *Node
+	// Label [B] int32 holds the images' labels when the method asks for
+	// them (Method.Labels); it is nil otherwise, so a self-supervised method cannot
+	// read them by mistake.
+	Label *Node
+	// Step is the global step before this update (a scalar); StepsPerEpoch
+	// and TotalSteps are the budget, for schedules (BYOL's momentum, SwAV's
+	// frozen prototypes).
+	Step                      *Node
+	StepsPerEpoch, TotalSteps int
+	// TrainSize is the number of training images (Index is below it).
+	TrainSize int
+}
+
+// Spec describes an experiment to the runner.
+type Spec struct {
+	Name  string // directory under -out, e.g. "simclr"
+	Title string // e.g. "SimCLR"
+	// Augment is the method's augmentation policy.
+	Augment augment.Config
+	// Flags registers the method's own flags (optional); run.json records
+	// them with the shared ones.
+	Flags func(fs *flag.FlagSet)
+	// Build makes the method for the chosen encoder, once flags are parsed.
+	Build func(enc models.Encoder) Method
+	// Check, if set, validates the method's flags against the data and the
+	// batch before anything trains (MoCo: the queue must tile by the batch's
+	// keys and not exceed the training set), with an error that says which flag.
+	Check func(trainSize, batch int) error
+	// LR, if set, is the method's own default peak learning rate, used when
+	// -lr is not given (a GAN trains at 2·10⁻⁴).
+	LR float64
+	// DefaultEpochs, if set, replaces the default preset's epochs for this
+	// method when -epochs is not given: each method's default run fills the
+	// preset's 10 minutes on 2 cores, and methods differ in their cost per
+	// epoch and in how fast they learn (the memory bank, which learns per
+	// epoch, takes 60: longer than the preset's ten minutes, as its README
+	// row says). -preset-budget ignores it.
+	DefaultEpochs int
+	// DefaultBatch, if set, is the method's batch when -batch is not given
+	// (a GAN learns from many small steps more than from a few large ones);
+	// -preset-budget ignores it.
+	DefaultBatch int
+	// ConstantLR keeps the learning rate at its peak after the warm-up
+	// instead of annealing it (unless -min-lr is given): a GAN's two players
+	// need their step size to the end.
+	ConstantLR bool
+	// Dataset, if set, is the experiment's own default data (the
+	// histopathology experiment's "histo"), used when -dataset is not given.
+	Dataset string
+	// CheckData, if set, validates the loaded data for the method (the
+	// histopathology experiment wants the classes benign and malignant).
+	CheckData func(s data.Split) error
+	// SingleView makes one augmented view per image (Batch.V2 is nil), for
+	// methods that transform the images themselves: pretext tasks and
+	// generative models.
+	SingleView bool
+	// Variant, if set, names the run the parsed flags describe when it is
+	// not the experiment's main run (Siamese pairs made from views rather
+	// than labels, hard negatives with β = 0): an empty name is the main run;
+	// another one sends the results to OUT/<experiment>-<name>/ with its
+	// title, and the report shows them beside the main run. VariantName
+	// builds both from the settings that differ.
+	Variant func() (name, title string)
+}
+
+// Dir is where the results of the run the parsed flags describe go, and the
+// variant's name and title ("" for the main run).
+func (s Spec) Dir(out string) (dir, variant, title string) {
+	if s.Variant != nil {
+		variant, title = s.Variant()
+	}
+	if variant == "" {
+		return filepath.Join(out, s.Name), "", s.Title
+	}
+	return filepath.Join(out, s.Name+"-"+variant), variant, title
+}
