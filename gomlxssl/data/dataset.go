@@ -3,7 +3,11 @@
 // folders; and writers that export any of them to those two formats.
 package data
 
-import "fmt"
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+)
 
 // Dataset is a labelled set of images, stored as bytes, channels-last.
 type Dataset struct {
@@ -58,15 +62,65 @@ func (d *Dataset) Subset(indices []int) *Dataset {
 	return out
 }
 
-// Head returns the first n images (all of them if n <= 0 or n >= Len), as a view.
-func (d *Dataset) Head(n int) *Dataset {
-	if n <= 0 || n >= d.Len() {
-		return d
+// Sample returns n images drawn without replacement so that every class keeps
+// its share (each class gets its proportional count, the remainders going to
+// the largest fractions), in a seeded random order — never "the first n",
+// which in a folder listed class by class would be a few classes. n <= 0 or
+// n >= Len takes every image, still shuffled, so that a split's first images
+// (a figure's examples, t-SNE's sample) are a mix of classes.
+func (d *Dataset) Sample(n int, seed uint64) *Dataset {
+	if n <= 0 || n > d.Len() {
+		n = d.Len()
 	}
-	out := *d
-	out.Pixels = d.Pixels[:n*d.ImageSize()]
-	out.Labels = d.Labels[:n]
-	return &out
+	rng := rand.New(rand.NewPCG(seed, 0x5a3b1e))
+	byClass := make([][]int, len(d.Classes))
+	for i, l := range d.Labels {
+		byClass[l] = append(byClass[l], i)
+	}
+	take := make([]int, len(byClass))
+	type rest struct {
+		class int
+		frac  float64
+	}
+	var rests []rest
+	given := 0
+	for c, idx := range byClass {
+		exact := float64(n) * float64(len(idx)) / float64(d.Len())
+		take[c] = int(exact)
+		given += take[c]
+		rests = append(rests, rest{c, exact - float64(take[c])})
+	}
+	slices.SortStableFunc(rests, func(a, b rest) int {
+		switch {
+		case a.frac > b.frac:
+			return -1
+		case a.frac < b.frac:
+			return 1
+		}
+		return 0
+	})
+	for i := 0; given < n; i++ {
+		if c := rests[i%len(rests)].class; take[c] < len(byClass[c]) {
+			take[c]++
+			given++
+		}
+	}
+	var picked []int
+	for c, idx := range byClass {
+		rng.Shuffle(len(idx), func(a, b int) { idx[a], idx[b] = idx[b], idx[a] })
+		picked = append(picked, idx[:take[c]]...)
+	}
+	rng.Shuffle(len(picked), func(a, b int) { picked[a], picked[b] = picked[b], picked[a] })
+	return d.Subset(picked)
+}
+
+// ClassCounts is the number of images of each class.
+func (d *Dataset) ClassCounts() []int {
+	counts := make([]int, len(d.Classes))
+	for _, l := range d.Labels {
+		counts[l]++
+	}
+	return counts
 }
 
 // Float32 returns images [start, end) as float32 in [0, 1], HWC, for models.
