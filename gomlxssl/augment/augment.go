@@ -68,19 +68,38 @@ func (cfg Config) WithJitterStrength(s float64) Config {
 	return cfg
 }
 
+// ForData adapts a method's policy to the data it augments, so that no
+// experiment special-cases a dataset. On one channel (Fashion-MNIST, MNIST)
+// the colour jitter is brightness and contrast only and there is no grayscale
+// step: saturation, hue and the grayscale probability are set to 0 so that the
+// recorded policy says what is applied. Digits lose the flip (a mirrored 2 is
+// not a 2); garments keep it, and the method's resized crop, whose smallest
+// area (0.4 for the contrastive methods) keeps most of a centred 28-pixel
+// garment in view.
+func (cfg Config) ForData(dataset string, channels int) Config {
+	if channels == 1 {
+		cfg.Saturation, cfg.Hue, cfg.GrayP = 0, 0, 0
+	}
+	if dataset == "mnist" {
+		cfg.FlipP = 0
+	}
+	return cfg
+}
+
 // Supervised is the light policy for the supervised baseline: crop and flip.
 func Supervised() Config {
 	return Config{CropScale: [2]float64{0.5, 1}, CropRatio: [2]float64{3.0 / 4, 4.0 / 3}, FlipP: 0.5}
 }
 
-// Apply writes one augmented view of src (h x w x c bytes) into dst (h*w*3
-// float32 in [0, 1]). Grayscale sources are expanded to three channels.
+// Apply writes one augmented view of src (h x w x c bytes, c = 1 or 3) into
+// dst (h*w*c float32 in [0, 1]). On one channel the colour jitter reduces to
+// brightness and contrast, and grayscale does nothing.
 func (cfg Config) Apply(rng *rand.Rand, src []uint8, h, w, c int, dst []float32) {
 	cfg.crop(rng, src, h, w, c, dst)
 	if rng.Float64() < cfg.JitterP {
-		cfg.jitter(rng, dst)
+		cfg.jitter(rng, dst, c)
 	}
-	if rng.Float64() < cfg.GrayP {
+	if rng.Float64() < cfg.GrayP && c == 3 {
 		grayscale(dst)
 	}
 	if rng.Float64() < cfg.SolarizeP {
@@ -91,18 +110,18 @@ func (cfg Config) Apply(rng *rand.Rand, src []uint8, h, w, c int, dst []float32)
 		}
 	}
 	if rng.Float64() < cfg.BlurP {
-		blur(dst, h, w, cfg.BlurSigma[0]+rng.Float64()*(cfg.BlurSigma[1]-cfg.BlurSigma[0]))
+		blur(dst, h, w, c, cfg.BlurSigma[0]+rng.Float64()*(cfg.BlurSigma[1]-cfg.BlurSigma[0]))
 	}
 	if cfg.TileGrid > 1 {
-		shuffleTiles(rng, dst, h, w, cfg.TileGrid)
+		shuffleTiles(rng, dst, h, w, c, cfg.TileGrid)
 	}
 }
 
-// shuffleTiles cuts img (h×w×3) into grid×grid tiles (the last row and
+// shuffleTiles cuts img (h×w×c) into grid×grid tiles (the last row and
 // column absorb the remainder when the side does not divide) and puts them
 // back in a random order; tiles of unequal size only trade places with tiles
 // of their own size, so the image keeps its shape.
-func shuffleTiles(rng *rand.Rand, img []float32, h, w, grid int) {
+func shuffleTiles(rng *rand.Rand, img []float32, h, w, c, grid int) {
 	edges := func(n int) []int {
 		e := make([]int, grid+1)
 		for i := range grid {
@@ -133,7 +152,7 @@ func shuffleTiles(rng *rand.Rand, img []float32, h, w, grid int) {
 		for i, f := range from {
 			d := to[i]
 			for y := range f.th {
-				copy(img[((d.y+y)*w+d.x)*3:((d.y+y)*w+d.x+d.tw)*3], src[((f.y+y)*w+f.x)*3:((f.y+y)*w+f.x+f.tw)*3])
+				copy(img[((d.y+y)*w+d.x)*c:((d.y+y)*w+d.x+d.tw)*c], src[((f.y+y)*w+f.x)*c:((f.y+y)*w+f.x+f.tw)*c])
 			}
 		}
 	}
@@ -175,13 +194,12 @@ func (cfg Config) crop(rng *rand.Rand, src []uint8, h, w, c int, dst []float32) 
 			fx = math.Min(math.Max(fx, 0), float64(w-1))
 			ix := min(int(fx), w-2)
 			ax := float32(fx - float64(ix))
-			o := (y*w + x) * 3
-			for ch := range 3 {
-				sc := min(ch, c-1)
-				p00 := float32(src[(iy*w+ix)*c+sc])
-				p01 := float32(src[(iy*w+ix+1)*c+sc])
-				p10 := float32(src[((iy+1)*w+ix)*c+sc])
-				p11 := float32(src[((iy+1)*w+ix+1)*c+sc])
+			o := (y*w + x) * c
+			for ch := range c {
+				p00 := float32(src[(iy*w+ix)*c+ch])
+				p01 := float32(src[(iy*w+ix+1)*c+ch])
+				p10 := float32(src[((iy+1)*w+ix)*c+ch])
+				p11 := float32(src[((iy+1)*w+ix+1)*c+ch])
 				top := p00 + (p01-p00)*ax
 				bot := p10 + (p11-p10)*ax
 				dst[o+ch] = (top + (bot-top)*ay) / 255
@@ -191,8 +209,9 @@ func (cfg Config) crop(rng *rand.Rand, src []uint8, h, w, c int, dst []float32) 
 }
 
 // jitter applies brightness, contrast, saturation and hue in a random order,
-// with torchvision's definitions (hue as a rotation in YIQ space).
-func (cfg Config) jitter(rng *rand.Rand, img []float32) {
+// with torchvision's definitions (hue as a rotation in YIQ space). On one
+// channel (c = 1) saturation and hue have no meaning and are skipped.
+func (cfg Config) jitter(rng *rand.Rand, img []float32, c int) {
 	factor := func(amount float64) float32 { return float32(1 - amount + rng.Float64()*2*amount) }
 	for _, op := range rng.Perm(4) {
 		switch op {
@@ -207,16 +226,22 @@ func (cfg Config) jitter(rng *rand.Rand, img []float32) {
 			if cfg.Contrast > 0 {
 				f := factor(cfg.Contrast)
 				var mean float32
-				for i := 0; i < len(img); i += 3 {
-					mean += luma(img[i:])
+				if c == 1 {
+					for _, v := range img {
+						mean += v
+					}
+				} else {
+					for i := 0; i < len(img); i += 3 {
+						mean += luma(img[i:])
+					}
 				}
-				mean /= float32(len(img) / 3)
+				mean /= float32(len(img) / c)
 				for i, v := range img {
 					img[i] = clamp01((v-mean)*f + mean)
 				}
 			}
 		case 2:
-			if cfg.Saturation > 0 {
+			if cfg.Saturation > 0 && c == 3 {
 				f := factor(cfg.Saturation)
 				for i := 0; i < len(img); i += 3 {
 					g := luma(img[i:])
@@ -226,7 +251,7 @@ func (cfg Config) jitter(rng *rand.Rand, img []float32) {
 				}
 			}
 		case 3:
-			if cfg.Hue > 0 {
+			if cfg.Hue > 0 && c == 3 {
 				hueRotate(img, (rng.Float64()*2-1)*cfg.Hue*2*math.Pi)
 			}
 		}
@@ -260,7 +285,7 @@ func hueRotate(img []float32, angle float64) {
 }
 
 // blur is a separable Gaussian blur with a 5-tap kernel, edges clamped.
-func blur(img []float32, h, w int, sigma float64) {
+func blur(img []float32, h, w, c int, sigma float64) {
 	var k [5]float32
 	var sum float32
 	for i := range k {
@@ -275,14 +300,14 @@ func blur(img []float32, h, w int, sigma float64) {
 	pass := func(from, to []float32, dx, dy int) {
 		for y := range h {
 			for x := range w {
-				for ch := range 3 {
+				for ch := range c {
 					var acc float32
 					for t := -2; t <= 2; t++ {
 						xx := min(max(x+t*dx, 0), w-1)
 						yy := min(max(y+t*dy, 0), h-1)
-						acc += k[t+2] * from[(yy*w+xx)*3+ch]
+						acc += k[t+2] * from[(yy*w+xx)*c+ch]
 					}
-					to[(y*w+x)*3+ch] = acc
+					to[(y*w+x)*c+ch] = acc
 				}
 			}
 		}

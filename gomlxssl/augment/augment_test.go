@@ -117,7 +117,7 @@ func TestShuffleTiles(t *testing.T) {
 		img[i] = float32(i)
 	}
 	out := append([]float32(nil), img...)
-	shuffleTiles(rand.New(rand.NewPCG(1, 2)), out, h, w, grid)
+	shuffleTiles(rand.New(rand.NewPCG(1, 2)), out, h, w, 3, grid)
 	tileAt := func(im []float32, r, c int) []float32 {
 		var v []float32
 		for y := range 2 {

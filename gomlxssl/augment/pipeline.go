@@ -12,9 +12,9 @@ import (
 type Batch struct {
 	// Epoch and Step (within the epoch) locate the batch.
 	Epoch, Step int
-	// Height and Width of every view (3 channels).
-	Height, Width int
-	// V1 and V2 are the two views, B*H*W*3 each; V2 is nil for single-view pipelines.
+	// Height, Width and Channels of every view (the dataset's: 1 or 3).
+	Height, Width, Channels int
+	// V1 and V2 are the two views, B*H*W*C each; V2 is nil for single-view pipelines.
 	V1, V2 []float32
 	// Labels of the B images (used by supervised baselines, and by methods
 	// that declare they pre-train with labels).
@@ -105,9 +105,9 @@ func (p *Pipeline) Epoch(ctx context.Context, epoch, from int) <-chan Batch {
 // Make augments the images at indices into one batch, seeded by (seed, epoch, step).
 func (p *Pipeline) Make(epoch, step int, indices []int) Batch {
 	d := p.data
-	n := d.Height * d.Width * 3
+	n := d.ImageSize()
 	rng := rand.New(rand.NewPCG(p.seed^0x9e3779b97f4a7c15, uint64(epoch)<<32|uint64(step)))
-	b := Batch{Epoch: epoch, Step: step, Height: d.Height, Width: d.Width,
+	b := Batch{Epoch: epoch, Step: step, Height: d.Height, Width: d.Width, Channels: d.Channels,
 		V1: make([]float32, len(indices)*n), Labels: make([]int32, len(indices)), Indices: make([]int32, len(indices))}
 	if p.twoViews {
 		b.V2 = make([]float32, len(indices)*n)

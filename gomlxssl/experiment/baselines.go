@@ -151,7 +151,7 @@ func Baselines(ctx context.Context, be compute.Backend, enc models.Encoder, spli
 	fmt.Fprintf(os.Stderr, "baseline random-init %s: kNN %.1f%%, linear %.1f%%\n", enc.Name(), 100*floor.KNNTop1, 100*floor.LinearTop1)
 
 	// The ceiling: the same architecture, trained with labels.
-	pipe := augment.NewPipeline(split.Train, augment.Supervised(), batch, o.Seed, false)
+	pipe := augment.NewPipeline(split.Train, augment.Supervised().ForData(split.Train.Name, split.Train.Channels), batch, o.Seed, false)
 	cfg := train.Config{Epochs: o.SupervisedEpochs, BatchSize: batch, Optimizer: "adam", LR: o.baselineLR, WarmupEpochs: min(1, o.SupervisedEpochs-1), Seed: o.Seed}
 	loss := func(scope *model.Scope, in []*Node) *Node {
 		return losses.CrossEntropy(supervisedLogits(enc, classes, scope, in[0]), in[1])

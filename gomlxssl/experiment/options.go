@@ -47,17 +47,17 @@ func RegisterFlags(fs *flag.FlagSet) *Options {
 	o := &Options{}
 	fs.StringVar(&o.Out, "out", "out", "output directory; results go to OUT/<experiment>/")
 	fs.StringVar(&o.Backend, "backend", "", "GoMLX backend: go, go:parallelism=N, xla:cpu, xla:cuda, xla:/abs/plugin.so (default: $GOMLX_BACKEND, else XLA if a PJRT plugin is installed, else go)")
-	fs.StringVar(&o.Preset, "preset", "default", "budget: quick (≤ 60 s), default (≤ 10 min on 2 cores), full (CIFAR-10 + ResNet-18, for a GPU)")
-	fs.StringVar(&o.Dataset, "dataset", "", "shapes (embedded, generated), histo (generated H&E-like tissue patches), cifar10 (binary files in -data-dir) or folder (images in -data-dir/<class>/)")
+	fs.StringVar(&o.Preset, "preset", "default", "budget: quick (≤ 60 s), default (≤ 10 min on 2 cores), fashion (the whole Fashion-MNIST, ≤ 30 min; the default with -dataset fashion-mnist or mnist), full (CIFAR-10 + ResNet-18, for a GPU)")
+	fs.StringVar(&o.Dataset, "dataset", "", "shapes (embedded, generated), histo (generated H&E-like tissue patches), fashion-mnist (IDX files in -data-dir, else Debian's dataset-fashion-mnist), mnist (IDX files in -data-dir), cifar10 (binary files in -data-dir) or folder (images in -data-dir/<class>/)")
 	fs.IntVar(&o.ImageSize, "image-size", 32, "image side in pixels for shapes, histo and folder data (CIFAR-10 is 32)")
-	fs.StringVar(&o.DataDir, "data-dir", "data", "directory of a cifar10 or folder dataset")
+	fs.StringVar(&o.DataDir, "data-dir", "data", "directory of a fashion-mnist, mnist, cifar10 or folder dataset")
 	fs.BoolVar(&o.Download, "download", false, "download CIFAR-10 into -data-dir when it is missing")
 	fs.StringVar(&o.Encoder, "encoder", "", "encoder: convnet, convnet-W1-W2-..., resnet18 (preset's by default)")
 	fs.StringVar(&o.Optimizer, "optimizer", "adam", "adam or sgd")
 	fs.Uint64Var(&o.Seed, "seed", 1, "seed for data, weights and augmentation")
 	fs.IntVar(&o.Epochs, "epochs", 0, "training epochs (preset's by default)")
 	fs.IntVar(&o.Batch, "batch", 0, "batch size in images, two views each (preset's by default)")
-	fs.IntVar(&o.Train, "train", 0, "training images; shapes: generated, others: the first N (preset's by default; 0 = all)")
+	fs.IntVar(&o.Train, "train", 0, "training images; shapes, histo: how many to generate; others: a seeded sample that keeps every class's share (preset's by default; 0 = all)")
 	fs.IntVar(&o.Test, "test", 0, "test images, as -train")
 	fs.IntVar(&o.Warmup, "warmup", -1, "warm-up epochs (preset's by default)")
 	fs.IntVar(&o.SupervisedEpochs, "supervised-epochs", 0, "budget of the supervised baseline (preset's by default)")
@@ -90,6 +90,16 @@ func (s Spec) ownBudget() string {
 		parts = append(parts, fmt.Sprintf("batch %d in every preset", s.DefaultBatch))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// datasetPreset picks the dataset's own preset when -dataset names one that
+// has it (DatasetPresets) and -preset is not given.
+func (o *Options) datasetPreset(fs *flag.FlagSet) {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "preset" })
+	if p, ok := DatasetPresets[o.Dataset]; ok && !given {
+		o.Preset = p
+	}
 }
 
 // methodBudget gives the method's own default epochs (default preset only)

@@ -78,7 +78,7 @@ func (r *runner) augmentationFigure() error {
 		indices[i] = i
 	}
 	b := augment.NewPipeline(d, r.spec.Augment, n, r.o.Seed, true).Make(0, 0, indices)
-	size := d.Height * d.Width * 3
+	size := d.ImageSize()
 	rows := make([][][]float32, 3)
 	for i := range n {
 		rows[0] = append(rows[0], d.Float32(i, i+1))

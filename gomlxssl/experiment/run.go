@@ -27,6 +27,7 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 	if o.LR == 0 {
 		o.LR = spec.LR
 	}
+	o.datasetPreset(fs)
 	o.methodBudget(spec)
 	if err := o.resolve(fs); err != nil {
 		return nil, err
@@ -64,7 +65,7 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 			return nil, err
 		}
 	}
-	dir, variant, title := spec.Dir(o.Out)
+	dir, variant, title := spec.Dir(o.Out, o.Dataset)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -72,7 +73,8 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 		Git: gitInfo(), Env: results.Env{Backend: info.Name, Go: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH,
 			CPUs: runtime.NumCPU(), SIMD: backend.SIMD},
 		Dataset: results.DatasetRef{Name: split.Train.Name, Train: split.Train.Len(), Test: split.Test.Len(),
-			Image: [3]int{split.Train.Height, split.Train.Width, 3}, Classes: len(split.Train.Classes)},
+			Image: [3]int{split.Train.Height, split.Train.Width, split.Train.Channels}, Classes: len(split.Train.Classes),
+			TrainPerClass: split.Train.ClassCounts(), TestPerClass: split.Test.ClassCounts()},
 		Config: map[string]any{},
 		Protocol: fmt.Sprintf("frozen %s features; kNN: weighted cosine, k=%d, τ=%g, %d train → %d test images; "+
 			"linear: softmax regression, no augmentation, no regularisation, L-BFGS ≤ %d iterations, full train split; "+
@@ -102,7 +104,7 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 	if method.Augment != nil {
 		spec.Augment = *method.Augment
 	}
-	spec.Augment = o.augmentation(spec.Augment)
+	spec.Augment = o.augmentation(spec.Augment.ForData(split.Train.Name, split.Train.Channels))
 	r := &runner{spec: spec, method: method, o: o, enc: enc, be: be, split: split, dir: dir, run: run}
 	err = r.execute(ctx)
 	run.Finished = time.Now()

@@ -60,6 +60,11 @@ func (r *runner) execute(ctx context.Context) error {
 		return fmt.Errorf("baselines: %w", err)
 	}
 	r.classifier = classifier
+	pixels, err := RawPixels(r.split, o)
+	if err != nil {
+		return err
+	}
+	base.RawPixels = &pixels
 	r.run.Baselines = base
 	method := r.method
 	pipe := augment.NewPipeline(r.split.Train, r.spec.Augment, o.Batch, o.Seed, !r.spec.SingleView)
@@ -99,7 +104,13 @@ func (r *runner) execute(ctx context.Context) error {
 			fmt.Fprintf(os.Stderr, "%s: resuming at step %d (epoch %d of %d)\n", r.spec.Name, tr.GlobalStep(), done+1, o.Epochs)
 		}
 	}
-	knnTrain := r.split.Train.Head(o.KNNTrain)
+	// The monitor searches a stratified sample of -knn-train images (all of
+	// them when the split is no larger): never the first N, which in a
+	// class-ordered split would be a few classes.
+	knnTrain := r.split.Train
+	if o.KNNTrain > 0 && o.KNNTrain < knnTrain.Len() {
+		knnTrain = knnTrain.Sample(o.KNNTrain, o.Seed+2)
+	}
 	onEpoch := func(st train.EpochStats) error {
 		f, err := extract(r.be, tr.Store, method.Embed, knnTrain, r.split.Test)
 		if err != nil {

@@ -1,8 +1,10 @@
 package experiment
 
 import (
+	"cmp"
 	"flag"
 	"path/filepath"
+	"strings"
 
 	. "github.com/gomlx/gomlx/core/graph"
 
@@ -85,13 +87,42 @@ type Spec struct {
 }
 
 // Dir is where the results of the run the parsed flags describe go, and the
-// variant's name and title ("" for the main run).
-func (s Spec) Dir(out string) (dir, variant, title string) {
+// variant's name and title ("" for the main run). A run on other data than
+// the experiment's own (-dataset fashion-mnist for an experiment of shapes)
+// is a variant named after that data too — simclr-fashion-mnist, "SimCLR on
+// Fashion-MNIST" — so that results on two datasets sit side by side and never
+// overwrite each other. dataset "" is the experiment's own.
+func (s Spec) Dir(out, dataset string) (dir, variant, title string) {
+	title = s.Title
 	if s.Variant != nil {
-		variant, title = s.Variant()
+		if v, t := s.Variant(); v != "" {
+			variant, title = v, t
+		}
+	}
+	if dataset != "" && dataset != s.OwnDataset() {
+		variant = strings.Trim(variant+"-"+dataset, "-")
+		title += " on " + DatasetTitle(dataset)
 	}
 	if variant == "" {
 		return filepath.Join(out, s.Name), "", s.Title
 	}
 	return filepath.Join(out, s.Name+"-"+variant), variant, title
+}
+
+// OwnDataset is the data the experiment runs on when -dataset is not given.
+func (s Spec) OwnDataset() string { return cmp.Or(s.Dataset, "shapes") }
+
+// DatasetTitle is a dataset's name as a reader knows it.
+func DatasetTitle(dataset string) string {
+	switch dataset {
+	case "fashion-mnist":
+		return "Fashion-MNIST"
+	case "mnist":
+		return "MNIST"
+	case "cifar10":
+		return "CIFAR-10"
+	case "histo":
+		return "tissue patches"
+	}
+	return dataset
 }

@@ -123,8 +123,9 @@ func (integerTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ticks
 }
 
-// ImageGrid writes rows of RGB images (each h*w*3 float32 in [0, 1]) as one
-// SVG figure, each image magnified for legibility.
+// ImageGrid writes rows of images (each h*w*c float32 in [0, 1]: RGB, or
+// gray when an image holds h*w values) as one SVG figure, each image
+// magnified for legibility.
 func ImageGrid(path, title string, rows [][][]float32, h, w int) error {
 	const zoom, gap = 3, 2
 	cols := 0
@@ -136,10 +137,12 @@ func ImageGrid(path, title string, rows [][][]float32, h, w int) error {
 	imgdraw.Draw(img, img.Bounds(), image.White, image.Point{}, imgdraw.Src)
 	for ri, r := range rows {
 		for ci, px := range r {
+			c := len(px) / (h * w)
+			g := min(c-1, 1) // 0 on one channel: R, G and B read the gray value
 			for y := range h * zoom {
 				for x := range w * zoom {
-					o := ((y/zoom)*w + x/zoom) * 3
-					img.SetRGBA(ci*cell+x, ri*(h*zoom+gap)+y, color.RGBA{to8(px[o]), to8(px[o+1]), to8(px[o+2]), 255})
+					o := ((y/zoom)*w + x/zoom) * c
+					img.SetRGBA(ci*cell+x, ri*(h*zoom+gap)+y, color.RGBA{to8(px[o]), to8(px[o+g]), to8(px[o+2*g]), 255})
 				}
 			}
 		}

@@ -85,6 +85,9 @@ type DatasetRef struct {
 	Test    int    `json:"test"`
 	Image   [3]int `json:"image"`
 	Classes int    `json:"classes"`
+	// TrainPerClass and TestPerClass count each split's images by class.
+	TrainPerClass []int `json:"train_per_class,omitempty"`
+	TestPerClass  []int `json:"test_per_class,omitempty"`
 }
 
 // Metrics are the final evaluation of the trained encoder.
@@ -135,6 +138,9 @@ type Baseline struct {
 type Baselines struct {
 	RandomInit Baseline `json:"random_init"`
 	Supervised Baseline `json:"supervised"`
+	// RawPixels is the same probes on the flattened pixels (nil in runs
+	// made before it was measured).
+	RawPixels *Baseline `json:"raw_pixels,omitempty"`
 }
 
 // Figure is an SVG under the experiment's directory, with its caption.

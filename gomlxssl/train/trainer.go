@@ -67,7 +67,7 @@ func (c Config) Validate() error {
 }
 
 // LossFn builds a scalar training loss from a batch's inputs: images arrive
-// standardised ([B, H, W, 3] float32), labels as int32 [B].
+// standardised ([B, H, W, C] float32), labels as int32 [B].
 type LossFn func(scope *model.Scope, inputs []*Node) *Node
 
 // ErrInterrupted is returned by Run when its context was cancelled (Ctrl-C):
@@ -310,7 +310,7 @@ func ViewAndLabels(b augment.Batch) []*tensors.Tensor {
 }
 
 func viewTensor(b augment.Batch, view []float32) *tensors.Tensor {
-	return tensors.FromFlatDataAndDimensions(view, len(b.Labels), b.Height, b.Width, 3)
+	return tensors.FromFlatDataAndDimensions(view, len(b.Labels), b.Height, b.Width, b.Channels)
 }
 
 // Run trains from the current global step to the end of the budget. After

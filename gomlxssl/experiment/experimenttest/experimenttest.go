@@ -13,6 +13,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -57,7 +58,7 @@ func quickRun(t *testing.T, spec experiment.Spec, learns bool, extra ...string) 
 	if _, err := experiment.Run(context.Background(), spec, opts, fs); err != nil {
 		t.Fatal(err)
 	}
-	dir, _, _ := spec.Dir(out)
+	dir, _, _ := spec.Dir(out, opts.Dataset)
 	r, err := results.ReadRun(filepath.Join(dir, "run.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -80,6 +81,19 @@ func quickRun(t *testing.T, spec experiment.Spec, learns bool, extra ...string) 
 		}
 	}
 	return r, out
+}
+
+// datasetOf is the -dataset among flags, "" when none is given.
+func datasetOf(flags []string) string {
+	for i, f := range flags {
+		if name, value, ok := strings.Cut(strings.TrimLeft(f, "-"), "="); ok && name == "dataset" {
+			return value
+		}
+		if strings.TrimLeft(f, "-") == "dataset" && i+1 < len(flags) {
+			return flags[i+1]
+		}
+	}
+	return ""
 }
 
 // ResumeMatches checks that an interrupted run of spec resumes where it
@@ -127,7 +141,7 @@ func ResumeMatches(t *testing.T, spec experiment.Spec, state []string, extra ...
 		if err != nil {
 			t.Fatal(err)
 		}
-		dir, _, _ := spec.Dir(out)
+		dir, _, _ := spec.Dir(out, opts.Dataset)
 		rows, err := results.ReadMetrics(filepath.Join(dir, "metrics.csv"))
 		if err != nil || len(rows) != 2 {
 			t.Fatalf("metrics.csv: %d rows (%v), want 2", len(rows), err)
@@ -144,7 +158,7 @@ func ResumeMatches(t *testing.T, spec experiment.Spec, state []string, extra ...
 	if err := os.CopyFS(lost, os.DirFS(out)); err != nil {
 		t.Fatal(err)
 	}
-	dir, _, _ := spec.Dir(lost)
+	dir, _, _ := spec.Dir(lost, datasetOf(extra))
 	store := model.NewStore()
 	h, err := checkpoint.Build(store).Dir(filepath.Join(dir, "checkpoint")).Immediate().Done()
 	if err != nil {
