@@ -70,7 +70,11 @@ func ReadIDX(path string) (dims []int, values []uint8, err error) {
 	if n, err := io.ReadFull(r, values); err != nil {
 		return nil, nil, fmt.Errorf("%s: truncated: %d of the %d values its header %v announces: %w", path, n, size, dims, readErr(err))
 	}
-	if n, _ := io.Copy(io.Discard, r); n > 0 {
+	n, err := io.Copy(io.Discard, r) // also reads a gzip's checksum: a corrupt stream fails here
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: damaged after its %d values: %w", path, size, readErr(err))
+	}
+	if n > 0 {
 		return nil, nil, fmt.Errorf("%s: %d bytes after the %d values its header %v announces", path, n, size, dims)
 	}
 	return dims, values, nil

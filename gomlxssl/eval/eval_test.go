@@ -214,3 +214,29 @@ func TestFraction(t *testing.T) {
 		t.Error("another seed drew the same subset")
 	}
 }
+
+// BenchmarkLinearProbe fits the probe on Fashion-MNIST-sized features
+// (60,000 × 128, 10 classes) for 30 L-BFGS iterations.
+func BenchmarkLinearProbe(b *testing.B) {
+	rng := rand.New(rand.NewPCG(6, 6))
+	train := clusters(rng, 10, 6000, 128, 4)
+	test := clusters(rng, 10, 100, 128, 4)
+	for b.Loop() {
+		if _, err := (Linear{MaxIterations: 30}).Fit(train, test, 10); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkKNNFashion is the final kNN of a Fashion-MNIST run: 10,000
+// queries against 60,000 rows of 128.
+func BenchmarkKNNFashion(b *testing.B) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	train := clusters(rng, 10, 6000, 128, 2)
+	test := clusters(rng, 10, 1000, 128, 2)
+	for b.Loop() {
+		if _, err := (KNN{K: 200, T: 0.1}).Accuracy(train, test, 10); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

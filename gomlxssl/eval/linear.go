@@ -3,6 +3,9 @@ package eval
 import (
 	"fmt"
 	"math"
+	"runtime"
+	"slices"
+	"sync"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/optimize"
@@ -50,13 +53,24 @@ func (l Linear) Fit(train, test Features, numClasses int) (LinearResult, error) 
 	n := train.Len()
 	logits := mat.NewDense(n, c, nil)
 	grad := mat.NewDense(d+1, c, nil)
+	// L-BFGS asks for the loss and the gradient at the same point: both are
+	// computed in one pass and kept for the second call (half the work).
+	var lastP []float64
+	var lastF float64
+	at := func(p []float64) {
+		if lastP == nil || !slices.Equal(p, lastP) {
+			lastF = softmaxLoss(x, train.Labels, p, d, c, logits, grad)
+			lastP = append(lastP[:0], p...)
+		}
+	}
 	// Parameters: W [d, c] then b [c], row-major.
 	problem := optimize.Problem{
 		Func: func(p []float64) float64 {
-			return softmaxLoss(x, train.Labels, p, d, c, logits, nil)
+			at(p)
+			return lastF
 		},
 		Grad: func(g, p []float64) {
-			softmaxLoss(x, train.Labels, p, d, c, logits, grad)
+			at(p)
 			copy(g, grad.RawMatrix().Data)
 		},
 	}
@@ -136,13 +150,58 @@ func scores(x *mat.Dense, p []float64, d, c int, out *mat.Dense) {
 	}
 }
 
+// probeBlock is the number of rows of one parallel piece of the probe's
+// loss: fixed, so that the sums, and so the fit, do not depend on the
+// number of cores.
+const probeBlock = 2048
+
 // softmaxLoss is the mean cross-entropy of softmax(x·W + b); with grad non-nil
 // it also writes the gradient ([d+1, c]: W's rows, then b). logits is scratch.
+// Blocks of rows are computed in parallel and summed in order.
 func softmaxLoss(x *mat.Dense, labels []int32, p []float64, d, c int, logits, grad *mat.Dense) float64 {
-	scores(x, p, d, c, logits)
 	n := len(labels)
+	blocks := (n + probeBlock - 1) / probeBlock
+	losses := make([]float64, blocks)
+	var grads []*mat.Dense
+	if grad != nil {
+		grads = make([]*mat.Dense, blocks)
+	}
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for k := range blocks {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			lo, hi := k*probeBlock, min((k+1)*probeBlock, n)
+			var g *mat.Dense
+			if grad != nil {
+				g = mat.NewDense(d+1, c, nil)
+				grads[k] = g
+			}
+			losses[k] = softmaxBlock(x.Slice(lo, hi, 0, d).(*mat.Dense), labels[lo:hi], p, d, c,
+				logits.Slice(lo, hi, 0, c).(*mat.Dense), g, n)
+		})
+	}
+	wg.Wait()
 	var loss float64
-	for i := range n {
+	for k := range blocks {
+		loss += losses[k]
+	}
+	if grad != nil {
+		grad.Zero()
+		for _, g := range grads {
+			grad.Add(grad, g)
+		}
+	}
+	return loss / float64(n)
+}
+
+// softmaxBlock is softmaxLoss's sum over the rows of one block (not yet
+// divided by n, the whole set's size), and its share of the gradient.
+func softmaxBlock(x *mat.Dense, labels []int32, p []float64, d, c int, logits, grad *mat.Dense, n int) float64 {
+	scores(x, p, d, c, logits)
+	var loss float64
+	for i := range labels {
 		row := logits.RawRowView(i)
 		m := row[0]
 		for _, v := range row {
@@ -164,12 +223,11 @@ func softmaxLoss(x *mat.Dense, labels []int32, p []float64, d, c int, logits, gr
 		gw := grad.Slice(0, d, 0, c).(*mat.Dense)
 		gw.Mul(x.T(), logits)
 		gb := grad.RawRowView(d)
-		clear(gb)
-		for i := range n {
+		for i := range labels {
 			for j, v := range logits.RawRowView(i) {
 				gb[j] += v
 			}
 		}
 	}
-	return loss / float64(n)
+	return loss
 }

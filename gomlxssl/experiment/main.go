@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 
 	"github.com/mega-ssl/mega/gomlxssl/train"
@@ -43,7 +42,8 @@ func Main(spec Spec) {
 	}
 	switch {
 	case errors.Is(err, train.ErrInterrupted):
-		fmt.Fprintf(os.Stderr, "%s: interrupted; partial results kept in %s; continue with -resume\n", spec.Name, filepath.Join(opts.Out, spec.Name))
+		dir, _, _ := spec.Dir(opts.Out, opts.Dataset)
+		fmt.Fprintf(os.Stderr, "%s: interrupted; partial results kept in %s; continue with -resume\n", spec.Name, dir)
 		os.Exit(130)
 	case err != nil:
 		fmt.Fprintf(os.Stderr, "%s: %v\n", spec.Name, err)
