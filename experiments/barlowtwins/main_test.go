@@ -12,3 +12,7 @@ func TestQuickPresetEndToEnd(t *testing.T) {
 		t.Errorf("run.json records λ = %v, want 0.0051", r.Config["lambda"])
 	}
 }
+
+// Every method trains on the real Fashion-MNIST, one gray channel (a short
+// smoke run: the measured figures come from the fashion preset).
+func TestFashionMNIST(t *testing.T) { experimenttest.FashionSmoke(t, spec()) }

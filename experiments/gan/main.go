@@ -91,8 +91,10 @@ func knobs(fs *flag.FlagSet) {
 // images, samples, rotations): `scope.At` reuses its variables.
 var generator = models.DefaultDecoder()
 
-func generate(scope *model.Scope, noise *Node) *Node {
-	return MulScalar(Tanh(generator.Apply(scope.At("generator"), noise)), 2)
+// generate draws images of the data's shape, like (any [B, H, W, C] node or
+// shape of it: 32×32×3 shapes, 28×28×1 garments).
+func generate(scope *model.Scope, noise *Node, like shapes.Shape) *Node {
+	return MulScalar(Tanh(generator.Apply(scope.At("generator"), noise, like.Dim(1), like.Dim(2), like.Dim(3))), 2)
 }
 
 func discriminate(enc models.Encoder, scope *model.Scope, x *Node) (realness, rotationLogits *Node) {
@@ -121,7 +123,7 @@ func gan(enc models.Encoder) experiment.Method {
 	return experiment.Method{
 		Loss: func(scope *model.Scope, b experiment.Batch) *Node {
 			g, n := b.V1.Graph(), b.V1.Shape().Dim(0)
-			fake := generate(scope, scope.RandomNormal(g, shapes.Make(dtypes.Float32, n, noiseDim)))
+			fake := generate(scope, scope.RandomNormal(g, shapes.Make(dtypes.Float32, n, noiseDim)), b.V1.Shape())
 			realD, _ := discriminate(enc, scope, b.V1)
 			fakeD, _ := discriminate(enc, scope, StopGradient(fake))
 			softplus := func(x *Node) *Node { return ReduceAllMean(Add(MaxScalar(x, 0), Log1P(Exp(Neg(Abs(x)))))) }
@@ -168,7 +170,9 @@ func report(a *experiment.Artifacts) error {
 		noise[i] = float32(normal())
 	}
 	out, err := a.Infer(func(scope *model.Scope, in []*Node) []*Node {
-		return []*Node{AddScalar(MulScalar(generate(scope, in[0]), 0.25), 0.5)} // back to [0, 1]
+		d := a.Split.Train
+		like := shapes.Make(dtypes.Float32, samples, d.Height, d.Width, d.Channels)
+		return []*Node{AddScalar(MulScalar(generate(scope, in[0], like), 0.25), 0.5)} // back to [0, 1]
 	}, tensors.FromFlatDataAndDimensions(noise, samples, noiseDim))
 	if err != nil {
 		return err
@@ -245,7 +249,7 @@ func coverage(hist []float64) (covered int, entropy float64) {
 func samplesOverTraining(a *experiment.Artifacts, path string, images *tensors.Tensor) error {
 	const perRow = 8
 	d := a.Split.Train
-	size := d.Height * d.Width * 3
+	size := d.ImageSize()
 	store := filepath.Join(a.Dir, "samples.f32")
 	kept, err := results.ReadFloat32s(store)
 	if err != nil {

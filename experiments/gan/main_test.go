@@ -28,3 +28,7 @@ func TestQuickPresetEndToEnd(t *testing.T) {
 	}
 	rotation = false
 }
+
+// Every method trains on the real Fashion-MNIST, one gray channel (a short
+// smoke run: the measured figures come from the fashion preset).
+func TestFashionMNIST(t *testing.T) { experimenttest.FashionSmoke(t, spec()) }

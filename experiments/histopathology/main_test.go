@@ -20,7 +20,7 @@ import (
 // MoCo moves the neighbourhoods (kNN) before it moves the linear probe; the
 // default run's linear gain is measured and stated in the README.
 func TestQuickPresetEndToEnd(t *testing.T) {
-	r, _ := experimenttest.QuickRunContract(t, spec(), "-queue", "1024")
+	r, _ := experimenttest.QuickRunContract(t, spec())
 	if r.Metrics.KNNTop1 <= r.Baselines.RandomInit.KNNTop1 {
 		t.Errorf("kNN top-1 %.3f does not beat the random-init encoder's %.3f", r.Metrics.KNNTop1, r.Baselines.RandomInit.KNNTop1)
 	}

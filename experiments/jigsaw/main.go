@@ -103,8 +103,8 @@ func jigsaw(enc models.Encoder) experiment.Method {
 	head := models.MLPHead{Hidden: headHidden, Out: perms}
 	classify := func(scope *model.Scope, x, which, offset *Node) *Node {
 		b, t := x.Shape().Dim(0), puzzle.Tiles()
-		tiles := puzzle.Shuffle(x, set, which, offset) // [B, T, tile, tile, 3]
-		h := enc.Apply(scope.In("encoder"), Reshape(tiles, b*t, tile, tile, 3))
+		tiles := puzzle.Shuffle(x, set, which, offset) // [B, T, tile, tile, C]
+		h := enc.Apply(scope.In("encoder"), Reshape(tiles, b*t, tile, tile, x.Shape().Dim(3)))
 		return head.Apply(scope.In("jigsaw"), Reshape(h, b, t*enc.Dim()))
 	}
 	return experiment.Method{

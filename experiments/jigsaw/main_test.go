@@ -25,3 +25,7 @@ func TestBadPuzzlesAreRefused(t *testing.T) {
 		}
 	}
 }
+
+// Every method trains on the real Fashion-MNIST, one gray channel (a short
+// smoke run: the measured figures come from the fashion preset).
+func TestFashionMNIST(t *testing.T) { experimenttest.FashionSmoke(t, spec()) }

@@ -37,3 +37,7 @@ func TestCheckBankRefusesBadFlags(t *testing.T) {
 		t.Errorf("-positive view runs as variant %q, want viewpositive", name)
 	}
 }
+
+// Every method trains on the real Fashion-MNIST, one gray channel (a short
+// smoke run: the measured figures come from the fashion preset).
+func TestFashionMNIST(t *testing.T) { experimenttest.FashionSmoke(t, spec()) }

@@ -105,7 +105,7 @@ func variant() (name, title string) {
 	if config.Momentum != d.Momentum {
 		v.Add(fmt.Sprintf("m%g", config.Momentum), fmt.Sprintf("m = %g", config.Momentum))
 	}
-	if config.Queue != d.Queue {
+	if config.Queue != d.Queue && config.SizedFrom == 0 { // a queue sized to the data is still the main run
 		v.Add(fmt.Sprintf("k%d", config.Queue), fmt.Sprintf("K = %d", config.Queue))
 	}
 	if config.Temperature != d.Temperature {

@@ -13,3 +13,7 @@ func TestQuickPresetEndToEnd(t *testing.T) {
 		t.Errorf("rotation accuracy %v on the test split, want above chance (0.25)", a)
 	}
 }
+
+// Every method trains on the real Fashion-MNIST, one gray channel (a short
+// smoke run: the measured figures come from the fashion preset).
+func TestFashionMNIST(t *testing.T) { experimenttest.FashionSmoke(t, spec()) }

@@ -22,3 +22,7 @@ func TestQuickPresetEndToEnd(t *testing.T) {
 		t.Errorf("pairs from labels: labels %v, variant %q; want true and \"labels\"", r.Labels, r.Variant)
 	}
 }
+
+// Every method trains on the real Fashion-MNIST, one gray channel (a short
+// smoke run: the measured figures come from the fashion preset).
+func TestFashionMNIST(t *testing.T) { experimenttest.FashionSmoke(t, spec()) }

@@ -7,3 +7,7 @@ import (
 )
 
 func TestQuickPresetEndToEnd(t *testing.T) { experimenttest.QuickRun(t, spec()) }
+
+// Every method trains on the real Fashion-MNIST, one gray channel (a short
+// smoke run: the measured figures come from the fashion preset).
+func TestFashionMNIST(t *testing.T) { experimenttest.FashionSmoke(t, spec()) }

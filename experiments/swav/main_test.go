@@ -33,3 +33,7 @@ func TestCheckRefusesTemperature(t *testing.T) {
 		t.Errorf("-temperature 0: error %v, want one naming -temperature", err)
 	}
 }
+
+// Every method trains on the real Fashion-MNIST, one gray channel (a short
+// smoke run: the measured figures come from the fashion preset).
+func TestFashionMNIST(t *testing.T) { experimenttest.FashionSmoke(t, spec()) }

@@ -85,8 +85,9 @@ func knobs(fs *flag.FlagSet) {
 // maps to the posterior's mean μ and log-variance log σ². A code is drawn
 // by the reparameterisation $z = \mu + \sigma \odot \varepsilon$,
 // $\varepsilon \sim \mathcal{N}(0, I)$, so that gradients reach μ and σ, and
-// the decoder (`models.Decoder`: upsampling and convolutions, 4×4 → 32×32)
-// turns it into one logit per pixel and channel.
+// the decoder (`models.Decoder`: upsampling and convolutions, 4×4 → 32×32,
+// of which a 28×28 image keeps the centre) turns it into one logit per pixel
+// and channel.
 var decoder = models.DefaultDecoder()
 
 func posterior(enc models.Encoder, scope *model.Scope, x *Node) (mu, logVar *Node) {
@@ -97,6 +98,13 @@ func posterior(enc models.Encoder, scope *model.Scope, x *Node) (mu, logVar *Nod
 	return mu, logVar
 }
 
+// logitsLike decodes z into one logit per value of images shaped like x
+// [B, H, W, C] (32×32×3 shapes, or 28×28×1 garments: the decoder draws 32×32
+// and keeps the centre).
+func logitsLike(scope *model.Scope, z, x *Node) *Node {
+	return decoder.Apply(scope.In("decoder"), z, x.Shape().Dim(1), x.Shape().Dim(2), x.Shape().Dim(3))
+}
+
 // unit maps standardised images back to [0, 1], the Bernoulli targets.
 func unit(x *Node) *Node { return AddScalar(MulScalar(x, 0.25), 0.5) }
 
@@ -104,7 +112,7 @@ func unit(x *Node) *Node { return AddScalar(MulScalar(x, 0.25), 0.5) }
 //
 // The negative ELBO with β (`losses.NegativeELBO`): Bernoulli pixels
 // (`losses.BernoulliNLL`, the binary cross-entropy with logits, summed over
-// an image's 3,072 values) and the closed-form KL of each dimension,
+// an image's values, 3,072 at 32×32×3) and the closed-form KL of each dimension,
 // $\tfrac{1}{2}(\mu_j^2 + \sigma_j^2 - \log \sigma_j^2 - 1)$
 // (`losses.GaussianKL`, tested against numerical integration; the ELBO on a
 // hand-computed case).
@@ -115,7 +123,7 @@ func vae(enc models.Encoder) experiment.Method {
 			mu, logVar := posterior(enc, scope, b.V1)
 			eps := scope.RandomNormal(g, mu.Shape())
 			z := Add(mu, Mul(Exp(MulScalar(logVar, 0.5)), eps))
-			logits := decoder.Apply(scope.In("decoder"), z)
+			logits := logitsLike(scope, z, b.V1)
 			weight := Const(g, float32(beta))
 			if klAnneal > 0 {
 				ramp := DivScalar(ConvertDType(b.Step, dtypes.Float32), float64(klAnneal*b.StepsPerEpoch))
@@ -148,7 +156,7 @@ func report(enc models.Encoder) func(a *experiment.Artifacts) error {
 		n := test.Len()
 		out, err := a.Infer(func(scope *model.Scope, in []*Node) []*Node {
 			mu, logVar := posterior(enc, scope, in[0])
-			logits := decoder.Apply(scope.In("decoder"), mu)
+			logits := logitsLike(scope, mu, in[0])
 			return []*Node{mu, ReduceSum(losses.GaussianKL(mu, logVar), 0), losses.BernoulliNLL(logits, unit(in[0])), Sigmoid(logits)}
 		}, experiment.Images(test, 0, n))
 		if err != nil {
@@ -177,7 +185,7 @@ func report(enc models.Encoder) func(a *experiment.Artifacts) error {
 		}
 		a.Measure("active units", float64(active), fmt.Sprintf("latent dimensions (of %d) whose posterior mean varies across the test images: Cov_x(E[z_u|x]) > %g (Burda et al. 2016)", latent, activeMin))
 		a.Measure("KL (nats per image)", totalKL, "the KL term at the posterior, averaged over the test images")
-		a.Measure("reconstruction NLL (nats per image)", meanNLL, "−log p(x|z = μ) under the Bernoulli decoder, averaged over the test images (3,072 values each)")
+		a.Measure("reconstruction NLL (nats per image)", meanNLL, fmt.Sprintf("−log p(x|z = μ) under the Bernoulli decoder, averaged over the test images (%d values each)", test.ImageSize()))
 		a.Measure("β", beta, fmt.Sprintf("the KL weight at the end of training; KL annealing over %d epochs", klAnneal))
 
 		// KL per dimension, largest first.
@@ -196,7 +204,7 @@ func report(enc models.Encoder) func(a *experiment.Artifacts) error {
 		}
 		a.Figure("kl.svg", fmt.Sprintf("KL divergence of each latent dimension from the prior, averaged over the test images: %d of %d units are active.", active, latent))
 
-		size := test.Height * test.Width * 3
+		size := test.ImageSize()
 		rows := [][][]float32{{}, {}}
 		for i := range 10 {
 			rows[0] = append(rows[0], test.Float32(i, i+1))
@@ -256,7 +264,8 @@ func decode(a *experiment.Artifacts, order []int) (samples, traversals [][][]flo
 	}
 	count := 16 + 4*steps
 	out, err := a.Infer(func(scope *model.Scope, in []*Node) []*Node {
-		return []*Node{Sigmoid(decoder.Apply(scope.In("decoder"), in[0]))}
+		d := a.Split.Test
+		return []*Node{Sigmoid(decoder.Apply(scope.In("decoder"), in[0], d.Height, d.Width, d.Channels))}
 	}, tensors.FromFlatDataAndDimensions(codes, count, latent))
 	if err != nil {
 		return nil, nil, err

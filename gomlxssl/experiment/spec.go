@@ -11,6 +11,7 @@ import (
 	"github.com/mega-ssl/mega/gomlxssl/augment"
 	"github.com/mega-ssl/mega/gomlxssl/data"
 	"github.com/mega-ssl/mega/gomlxssl/models"
+	"github.com/mega-ssl/mega/gomlxssl/results"
 )
 
 // Batch is what a method's loss sees of one training step.
@@ -113,16 +114,4 @@ func (s Spec) Dir(out, dataset string) (dir, variant, title string) {
 func (s Spec) OwnDataset() string { return cmp.Or(s.Dataset, "shapes") }
 
 // DatasetTitle is a dataset's name as a reader knows it.
-func DatasetTitle(dataset string) string {
-	switch dataset {
-	case "fashion-mnist":
-		return "Fashion-MNIST"
-	case "mnist":
-		return "MNIST"
-	case "cifar10":
-		return "CIFAR-10"
-	case "histo":
-		return "tissue patches"
-	}
-	return dataset
-}
+func DatasetTitle(dataset string) string { return results.DatasetTitle(dataset) }

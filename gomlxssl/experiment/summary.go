@@ -48,6 +48,9 @@ func Summary(r *results.Run) string {
 	baseline := func(name string, v results.Baseline) {
 		row(name, pct(v.KNNTop1), pct(v.LinearTop1), top5(v.LinearTop5), pct(v.KNNTop1OnePct), pct(v.LinearTop1OnePct))
 	}
+	if px := r.Baselines.RawPixels; px != nil {
+		baseline("raw pixels", *px)
+	}
 	baseline("random-init encoder", r.Baselines.RandomInit)
 	if complete {
 		row(r.Title, pct(m.KNNTop1), pct(m.LinearTop1), top5(m.LinearTop5), pct(m.KNNTop1OnePct), pct(m.LinearTop1OnePct))

@@ -9,6 +9,7 @@ import (
 	"cmp"
 	"flag"
 	"fmt"
+	"os"
 
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
@@ -30,6 +31,12 @@ type Config struct {
 	BNGroups int
 	// ProjHidden and ProjDim size the MLP head.
 	ProjHidden, ProjDim int
+	// SizedFrom is the default queue that the training set could not hold
+	// when Check sized Queue down to fit it (0 otherwise).
+	SizedFrom int
+	// flags is the flag set Flags registered on, to tell a -queue given
+	// explicitly (refused when it does not fit) from the default (sized).
+	flags *flag.FlagSet
 }
 
 // Default is MoCo v2's CIFAR setting: K = 4096, m = 0.99, τ = 0.2, a 512 →
@@ -41,6 +48,7 @@ func Default() Config {
 // Flags registers the knobs on fs, with c's values as defaults; the parsed
 // values land in c.
 func (c *Config) Flags(fs *flag.FlagSet) {
+	c.flags = fs
 	fs.Float64Var(&c.Temperature, "temperature", c.Temperature, "InfoNCE temperature τ")
 	fs.Float64Var(&c.Momentum, "momentum", c.Momentum, "momentum m of the key encoder")
 	fs.IntVar(&c.Queue, "queue", c.Queue, "queue size K (a multiple of twice the batch, at most the training set)")
@@ -51,8 +59,19 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 
 // Check refuses a queue that the step's 2B keys do not tile, or that is
 // larger than the training set (it would hold the same image twice), and a
-// momentum or temperature the method cannot train with.
+// momentum or temperature the method cannot train with. The default queue,
+// when the training set cannot hold it (the quick preset's 2,048 images),
+// is first sized down to the largest multiple of 2B that fits, saying so;
+// the run records the K it trained with. A -queue given explicitly is never
+// changed.
 func (c *Config) Check(trainSize, batch int) error {
+	if c.Queue > trainSize && !c.given("queue") && batch > 0 {
+		if k := trainSize / (2 * batch) * (2 * batch); k > 0 {
+			fmt.Fprintf(os.Stderr, "moco: the default queue of %d keys does not fit the training set (%d images): K = %d, "+
+				"the largest multiple of 2 × -batch (%d) that does\n", c.Queue, trainSize, k, 2*batch)
+			c.SizedFrom, c.Queue = c.Queue, k
+		}
+	}
 	switch {
 	case c.Queue <= 0 || c.Queue%(2*batch) != 0:
 		return fmt.Errorf("-queue %d must be a positive multiple of 2 × -batch (%d)", c.Queue, 2*batch)
@@ -62,6 +81,15 @@ func (c *Config) Check(trainSize, batch int) error {
 		return fmt.Errorf("-bn-groups %d must divide the 2 × -batch (%d) views", c.BNGroups, 2*batch)
 	}
 	return cmp.Or(experiment.UnitInterval("-momentum", c.Momentum, false), experiment.Positive("-temperature", c.Temperature))
+}
+
+// given tells whether the flag name was set on the command line.
+func (c *Config) given(name string) bool {
+	set := false
+	if c.flags != nil {
+		c.flags.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	}
+	return set
 }
 
 // Interleave returns the permutation that sends row i of n to group i mod

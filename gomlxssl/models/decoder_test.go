@@ -17,10 +17,15 @@ func TestDecoder(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := DefaultDecoder()
-	out := model.MustExecOnce(be, model.NewStore(), func(scope *model.Scope, z *Node) *Node { return d.Apply(scope, z) },
+	out := model.MustExecOnce(be, model.NewStore(), func(scope *model.Scope, z *Node) *Node { return d.Apply(scope, z, 32, 32, 3) },
 		tensors.FromShape(shapeOfDims(2, 32)))
 	if got := out.Shape().Dimensions; d.Size() != 32 || len(got) != 4 || got[0] != 2 || got[1] != 32 || got[2] != 32 || got[3] != 3 {
 		t.Errorf("decoder output %v (size %d), want [2 32 32 3]", got, d.Size())
+	}
+	gray := model.MustExecOnce(be, model.NewStore(), func(scope *model.Scope, z *Node) *Node { return d.Apply(scope, z, 28, 28, 1) },
+		tensors.FromShape(shapeOfDims(2, 32)))
+	if got := gray.Shape().Dimensions; got[1] != 28 || got[2] != 28 || got[3] != 1 {
+		t.Errorf("decoder output for 28×28 gray images %v, want [2 28 28 1]", got)
 	}
 	up := tensors.MustCopyFlatData[float32](MustExecOnce(be, upsample2, tensors.FromFlatDataAndDimensions([]float32{1, 2, 3, 4}, 1, 2, 2, 1)))
 	want := []float32{1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4}

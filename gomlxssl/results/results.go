@@ -170,3 +170,21 @@ func ReadRun(path string) (*Run, error) {
 	}
 	return &r, nil
 }
+
+// DatasetTitle is a dataset's name as a reader knows it ("fashion-mnist" is
+// Fashion-MNIST); names it does not know are returned as they are.
+func DatasetTitle(name string) string {
+	switch name {
+	case "fashion-mnist":
+		return "Fashion-MNIST"
+	case "mnist":
+		return "MNIST"
+	case "cifar10":
+		return "CIFAR-10"
+	case "shapes":
+		return "shapes"
+	case "histo":
+		return "tissue patches"
+	}
+	return name
+}

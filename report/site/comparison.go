@@ -21,6 +21,9 @@ type comparisonView struct {
 	Command string
 	// Pretext is set when a run measured a pretext task (its column is shown).
 	Pretext bool
+	// Dataset names the data of every row when a directive's runs span
+	// several datasets (one table each); empty otherwise.
+	Dataset string
 }
 
 type comparisonRow struct {
@@ -131,10 +134,18 @@ func comparison(runs []*Experiment, anchors map[string]string) *comparisonView {
 			if len(datasets) > 1 {
 				on = " on " + r.Dataset.Name
 			}
-			for _, b := range []struct {
+			floors := []struct {
 				name string
 				v    results.Baseline
-			}{{"random-init " + enc + on, bl.RandomInit}, {fmt.Sprintf("supervised %s%s (%d epochs)", enc, on, bl.Supervised.Epochs), bl.Supervised}} {
+			}{{"random-init " + enc + on, bl.RandomInit}, {fmt.Sprintf("supervised %s%s (%d epochs)", enc, on, bl.Supervised.Epochs), bl.Supervised}}
+			if px := bl.RawPixels; px != nil && !seenBaseline[data+"|pixels"] { // one row per data, whatever the encoder
+				seenBaseline[data+"|pixels"] = true
+				floors = slices.Insert(floors, 0, struct {
+					name string
+					v    results.Baseline
+				}{"raw pixels" + on, *px})
+			}
+			for _, b := range floors {
 				cells := []comparisonCell{
 					{Text: pct(b.v.KNNTop1)}, {Text: pct(b.v.LinearTop1)}, top5(r, b.v.LinearTop5),
 					onePct(b.v.KNNTop1OnePct), onePct(b.v.LinearTop1OnePct), {Text: "—"},

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -152,8 +153,11 @@ type metricRow struct {
 }
 
 type figureView struct {
-	ID      string
-	Number  int
+	ID     string
+	Number int
+	// Part letters the panels of one numbered figure drawn as several
+	// (a t-SNE grid per dataset: 7a, 7b); empty for a single one.
+	Part    string
 	URI     template.URL
 	Caption string
 	Alt     string
@@ -279,6 +283,10 @@ func (b *builder) runResults(e *Experiment, status string, warnings []string) (r
 			onePct(bl.RandomInit.KNNTop1OnePct), onePct(bl.RandomInit.LinearTop1OnePct), "—", "—"}},
 		{Name: fmt.Sprintf("supervised encoder (%d epochs)", bl.Supervised.Epochs), Cells: []string{pct(bl.Supervised.KNNTop1), pct(bl.Supervised.LinearTop1), top5(bl.Supervised.LinearTop5),
 			onePct(bl.Supervised.KNNTop1OnePct), onePct(bl.Supervised.LinearTop1OnePct), "—", "—"}},
+	}
+	if px := bl.RawPixels; px != nil { // the probes on the images themselves: the bar a representation must clear
+		v.Metrics = slices.Insert(v.Metrics, 1, metricRow{Name: "raw pixels", Cells: []string{pct(px.KNNTop1), pct(px.LinearTop1), top5(px.LinearTop5),
+			onePct(px.KNNTop1OnePct), onePct(px.LinearTop1OnePct), "—", "—"}})
 	}
 	if m.PretextAccuracy != nil {
 		v.Measures = append(v.Measures, measureView{Name: "pretext-task accuracy", Value: pct(*m.PretextAccuracy),

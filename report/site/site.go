@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/mega-ssl/mega/gomlxssl/atomicfile"
+	"github.com/mega-ssl/mega/gomlxssl/results"
 	"github.com/mega-ssl/mega/report/markdown"
 	"github.com/mega-ssl/mega/templates"
 )
@@ -127,8 +128,13 @@ type partView struct {
 	Experiment *experimentView
 	Comparison *comparisonView
 	TSNE       *tsneView
-	Sweep      *tsneView
-	Bench      *benchView
+	// Comparisons and TSNEs are what a comparison or t-SNE directive
+	// shows: one table and one grid per dataset, so that runs on other data
+	// never share a table or a best mark.
+	Comparisons []*comparisonView
+	TSNEs       []*tsneView
+	Sweep       *tsneView
+	Bench       *benchView
 	// names are the experiments a comparison or t-SNE directive covers
 	// (none: every placed one).
 	names []string
@@ -157,6 +163,29 @@ func runsOf(placed []*Experiment, names []string) []*Experiment {
 		runs = append(runs, e.Runs()...)
 	}
 	return runs
+}
+
+// datasetRuns are the runs of one dataset, in page order.
+type datasetRuns struct {
+	name string
+	runs []*Experiment
+}
+
+// byDataset groups runs by their data, in the order the data first appear
+// (an experiment's main run, on its own data, comes first).
+func byDataset(runs []*Experiment) []datasetRuns {
+	var groups []datasetRuns
+	for _, e := range runs {
+		if e.Run == nil {
+			continue
+		}
+		i := slices.IndexFunc(groups, func(g datasetRuns) bool { return g.name == e.Run.Dataset.Name })
+		if i < 0 {
+			groups, i = append(groups, datasetRuns{name: e.Run.Dataset.Name}), len(groups)
+		}
+		groups[i].runs = append(groups[i].runs, e)
+	}
+	return groups
 }
 
 func (b *builder) build() ([]byte, error) {
@@ -266,30 +295,58 @@ func (b *builder) build() ([]byte, error) {
 		}
 	}
 	for _, p := range compares {
-		p.Comparison = comparison(runsOf(placed, p.names), anchors)
-		p.Comparison.Command = "go run run.go run simclr"
+		command := "go run run.go run simclr"
 		if len(p.names) > 0 {
-			p.Comparison.Command = "go run run.go run " + strings.Join(p.names, " ")
+			command = "go run run.go run " + strings.Join(p.names, " ")
+		}
+		groups := byDataset(runsOf(placed, p.names))
+		for _, g := range groups {
+			c := comparison(g.runs, anchors)
+			c.Command = command
+			if len(groups) > 1 {
+				c.Dataset = results.DatasetTitle(g.name)
+			}
+			p.Comparisons = append(p.Comparisons, c)
+		}
+		if len(groups) == 0 {
+			p.Comparisons = []*comparisonView{{Columns: comparisonColumns, Command: command}}
 		}
 	}
 	for i, p := range tsnes {
-		path, panels, err := b.tsneGrid(runsOf(placed, p.names), titles, fmt.Sprintf("tsne-grid-%d.svg", i+1))
-		if err != nil {
-			return nil, err
+		groups := byDataset(runsOf(placed, p.names))
+		for gi, g := range groups {
+			file := fmt.Sprintf("tsne-grid-%d.svg", i+1)
+			if gi > 0 {
+				file = fmt.Sprintf("tsne-grid-%d-%s.svg", i+1, g.name)
+			}
+			path, panels, err := b.tsneGrid(g.runs, titles, file)
+			if err != nil {
+				return nil, err
+			}
+			if panels == 0 {
+				continue
+			}
+			uri, err := markdown.DataURI(filepath.Dir(path), filepath.Base(path))
+			if err != nil {
+				return nil, err
+			}
+			f := *p.TSNE.Figure
+			if len(groups) > 1 { // one numbered figure, a part per dataset
+				f.ID, f.Part = fmt.Sprintf("%s-%s", f.ID, g.name), string(rune('a'+gi))
+			}
+			f.URI = template.URL(uri)
+			on := ""
+			if len(groups) > 1 {
+				on = " on " + results.DatasetTitle(g.name)
+			}
+			f.Caption = fmt.Sprintf("t-SNE of the test-set representations h of %s%s, coloured by class. Perplexity %g, %d iterations, seed %d, Barnes-Hut θ = 0.5, computed in Go from each run's embeddings.csv.",
+				plural(panels, "method", "methods"), on, TSNEConfig.Perplexity, TSNEConfig.Iterations, TSNEConfig.Seed)
+			f.Alt = "t-SNE grid of the methods' representations" + on
+			p.TSNEs = append(p.TSNEs, &tsneView{Figure: &f})
 		}
-		if panels == 0 {
-			p.TSNE = &tsneView{Missing: "No experiment has written embeddings yet."}
-			continue
+		if len(p.TSNEs) == 0 {
+			p.TSNEs = []*tsneView{{Missing: "No experiment has written embeddings yet."}}
 		}
-		uri, err := markdown.DataURI(filepath.Dir(path), filepath.Base(path))
-		if err != nil {
-			return nil, err
-		}
-		f := p.TSNE.Figure
-		f.URI = template.URL(uri)
-		f.Caption = fmt.Sprintf("t-SNE of the test-set representations h of %s, coloured by class. Perplexity %g, %d iterations, seed %d, Barnes-Hut θ = 0.5, computed in Go from each run's embeddings.csv.",
-			plural(panels, "method", "methods"), TSNEConfig.Perplexity, TSNEConfig.Iterations, TSNEConfig.Seed)
-		f.Alt = "t-SNE grid of the methods' representations"
 	}
 	for _, e := range placed {
 		if e.Run != nil {

@@ -46,6 +46,71 @@ func QuickRunContract(t *testing.T, spec experiment.Spec, extra ...string) (*res
 	return quickRun(t, spec, false, extra...)
 }
 
+// FashionMNISTDir is where Debian's dataset-fashion-mnist puts the files.
+const FashionMNISTDir = "/usr/share/datasets/fashion-mnist"
+
+// NeedFashionMNIST skips a test when the real Fashion-MNIST is not
+// installed — except in CI (CI=true), which installs it, where its absence
+// fails the test.
+func NeedFashionMNIST(t *testing.T) {
+	t.Helper()
+	if _, err := os.Stat(FashionMNISTDir); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI installs dataset-fashion-mnist, but %s is missing", FashionMNISTDir)
+		}
+		t.Skipf("the real Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist): %v", err)
+	}
+}
+
+// FashionSmoke trains spec for one short epoch on a stratified sample of
+// the real Fashion-MNIST (512 training, 256 test images, one gray channel)
+// and checks the run is complete, a variant named after the data, and holds
+// the raw-pixel baseline: every method takes -dataset fashion-mnist.
+func FashionSmoke(t *testing.T, spec experiment.Spec, extra ...string) *results.Run {
+	t.Helper()
+	NeedFashionMNIST(t)
+	out := t.TempDir()
+	fs := flag.NewFlagSet(spec.Name, flag.ContinueOnError)
+	opts := experiment.Flags(spec, fs)
+	args := []string{"-preset", "quick", "-dataset", "fashion-mnist", "-out", out, "-backend", "go", "-train", "512", "-test", "256",
+		"-epochs", "1", "-batch", "32", "-supervised-epochs", "1", "-probe-iters", "20", "-embeddings", "50"}
+	if err := fs.Parse(append(args, extra...)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := experiment.Run(context.Background(), spec, opts, fs); err != nil {
+		t.Fatal(err)
+	}
+	dir, _, _ := spec.Dir(out, "fashion-mnist")
+	r, err := results.ReadRun(filepath.Join(dir, "run.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Status != results.StatusComplete || r.Dataset.Name != "fashion-mnist" || r.Dataset.Image != [3]int{28, 28, 1} ||
+		r.Baselines.RawPixels == nil || !strings.HasSuffix(r.Variant, "fashion-mnist") {
+		t.Errorf("Fashion-MNIST run: status %q, data %s %v, raw pixels %v, variant %q", r.Status, r.Dataset.Name, r.Dataset.Image,
+			r.Baselines.RawPixels, r.Variant)
+	}
+	for c, n := range r.Dataset.TrainPerClass {
+		if n < 51 || n > 52 {
+			t.Errorf("class %d has %d of 512 training images: the sample is not stratified", c, n)
+		}
+	}
+	return r
+}
+
+// QuickRunError runs spec as QuickRun does and returns Run's error: for
+// settings that must be refused before anything trains.
+func QuickRunError(t *testing.T, spec experiment.Spec, extra ...string) error {
+	t.Helper()
+	fs := flag.NewFlagSet(spec.Name, flag.ContinueOnError)
+	opts := experiment.Flags(spec, fs)
+	if err := fs.Parse(append([]string{"-preset", "quick", "-out", t.TempDir(), "-backend", "go"}, extra...)); err != nil {
+		return err
+	}
+	_, err := experiment.Run(context.Background(), spec, opts, fs)
+	return err
+}
+
 func quickRun(t *testing.T, spec experiment.Spec, learns bool, extra ...string) (*results.Run, string) {
 	t.Helper()
 	out := t.TempDir()
