@@ -2,6 +2,7 @@ package augment
 
 import (
 	"context"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -148,5 +149,36 @@ func TestShuffleTiles(t *testing.T) {
 	}
 	if moved == 0 {
 		t.Error("no tile moved")
+	}
+}
+
+// A gray image stays one channel through every transform, and the policy
+// adapted to it says what runs: no saturation, hue or grayscale step.
+func TestGrayViews(t *testing.T) {
+	const h, w = 12, 10
+	src := make([]uint8, h*w)
+	for i := range src {
+		src[i] = uint8(i * 2)
+	}
+	cfg := SimCLR().ForData("fashion-mnist", 1)
+	if cfg.Saturation != 0 || cfg.Hue != 0 || cfg.GrayP != 0 || cfg.Brightness == 0 || cfg.Contrast == 0 || cfg.FlipP == 0 {
+		t.Errorf("gray policy %+v: want brightness and contrast, no saturation, hue or grayscale, the flip kept", cfg)
+	}
+	cfg.BlurP, cfg.SolarizeP, cfg.TileGrid = 1, 1, 2
+	dst := make([]float32, h*w)
+	rng := rand.New(rand.NewPCG(1, 1))
+	for range 20 {
+		cfg.Apply(rng, src, h, w, 1, dst)
+		for i, v := range dst {
+			if v < 0 || v > 1 || math.IsNaN(float64(v)) {
+				t.Fatalf("value %d of a gray view is %v", i, v)
+			}
+		}
+	}
+	if SimCLR().ForData("mnist", 1).FlipP != 0 {
+		t.Error("digits keep the horizontal flip")
+	}
+	if rgb := SimCLR().ForData("shapes", 3); rgb != SimCLR() {
+		t.Errorf("an RGB dataset's policy changed: %+v", rgb)
 	}
 }
