@@ -30,6 +30,9 @@ type Options struct {
 	KNNTrain, ProbeIterations, Embeddings                      int
 	CropMin, Jitter, Gray, Blur                                float64
 	Resume, Download                                           bool
+	// DryRun checks the flags and the data, prints what would run, and
+	// stops before anything trains (the README's commands are tested so).
+	DryRun bool
 	// PresetBudget ignores the method's own default epochs and batch
 	// (Spec.DefaultEpochs, Spec.DefaultBatch) for the preset's, so that
 	// methods compared side by side share one budget.
@@ -76,6 +79,7 @@ func RegisterFlags(fs *flag.FlagSet) *Options {
 	fs.IntVar(&o.Tiles, "tiles", -1, "augmentation: shuffle N×N tiles of every view (0: off; method's default if unset)")
 	fs.BoolVar(&o.PresetBudget, "preset-budget", false, "train for the preset's epochs and batch even where the method has its own (the compare group passes it: one budget for its four methods)")
 	fs.BoolVar(&o.Resume, "resume", false, "continue from the checkpoint in OUT/<experiment>/checkpoint")
+	fs.BoolVar(&o.DryRun, "dry-run", false, "check the flags and the data, print what would run, and stop before training")
 	return o
 }
 

@@ -18,7 +18,7 @@ import (
 
 // Run trains and evaluates one experiment and writes its results. fs holds the
 // parsed flags (recorded in run.json); the returned Run is what was written,
-// also on error.
+// also on error (nil for a -dry-run, which stops after the checks).
 func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results.Run, error) {
 	started := time.Now()
 	if o.Dataset == "" {
@@ -66,6 +66,12 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 		}
 	}
 	dir, variant, title := spec.Dir(o.Out, o.Dataset)
+	if o.DryRun {
+		fmt.Printf("dry run: %s on %s (%d train / %d test images, %d×%d×%d), encoder %s, %d epochs of batch %d, peak LR %g, "+
+			"supervised baseline %d epochs; results would go to %s\n", title, split.Train.Name, split.Train.Len(), split.Test.Len(),
+			split.Train.Height, split.Train.Width, split.Train.Channels, enc.Name(), o.Epochs, o.Batch, o.LR, o.SupervisedEpochs, dir)
+		return nil, nil
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}

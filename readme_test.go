@@ -1,0 +1,155 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/mega-ssl/mega/report/cli"
+)
+
+// readmeCommands returns every command the README prints: the lines of its
+// code blocks and its inline code spans that start with "go run" or
+// "go test", without their trailing comments. Spans that name a command
+// without being one (a bare "go run run.go", a template with NAME or FLAGS)
+// are left out.
+func readmeCommands(readme string) []string {
+	var cmds []string
+	add := func(c string) {
+		c = strings.TrimSpace(c)
+		if i := strings.Index(c, " #"); i >= 0 {
+			c = strings.TrimSpace(c[:i])
+		}
+		if !strings.HasPrefix(c, "go run ") && !strings.HasPrefix(c, "go test ") {
+			return
+		}
+		if c == "go run run.go" || regexp.MustCompile(`\b[A-Z]{3,}\b`).MatchString(c) {
+			return
+		}
+		if !slices.Contains(cmds, c) {
+			cmds = append(cmds, c)
+		}
+	}
+	inBlock := false
+	for _, line := range strings.Split(readme, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "```") {
+			inBlock = !inBlock
+			continue
+		}
+		if inBlock {
+			add(line)
+			continue
+		}
+		for _, m := range regexp.MustCompile("`([^`]+)`").FindAllStringSubmatch(line, -1) {
+			add(m[1])
+		}
+	}
+	return cmds
+}
+
+// TestREADMECommands runs every command the README prints, as printed, so
+// that a README command that breaks (or a new one without a rule here) fails
+// the suite:
+//   - go run ./experiments/NAME FLAGS: the experiment with those flags and
+//     -dry-run, which parses them, loads the data and runs the method's checks
+//     (MoCo's queue against the quick preset's 2,048 images…), then stops
+//     before training; results would go to a temporary -out;
+//   - go run run.go list|report: run for real on an empty -out;
+//   - go run run.go run GROUP [-- FLAGS]: the group with -dry-run added to
+//     its flags (each experiment is started through `go run`, as printed);
+//   - go run run.go serve|watch|bench: long-running, so their flags are
+//     checked (-h);
+//   - go test ./...: this suite itself; any other go test line runs with
+//     -run XXX (benchmarks once).
+func TestREADMECommands(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds every experiment")
+	}
+	raw, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmds := readmeCommands(string(raw))
+	if len(cmds) < 10 {
+		t.Fatalf("found %d commands in the README: the extraction is broken", len(cmds))
+	}
+	bin := t.TempDir()
+	var builds sync.Map
+	build := func(name string) (string, error) {
+		once, _ := builds.LoadOrStore(name, sync.OnceValues(func() (string, error) {
+			path := filepath.Join(bin, name)
+			out, err := exec.Command("go", "build", "-o", path, "./experiments/"+name).CombinedOutput()
+			if err != nil {
+				return "", fmt.Errorf("go build ./experiments/%s: %v\n%s", name, err, out)
+			}
+			return path, nil
+		}))
+		return once.(func() (string, error))()
+	}
+	for _, c := range cmds {
+		t.Run(c, func(t *testing.T) {
+			args := strings.Fields(c)
+			out := t.TempDir()
+			switch {
+			case args[1] == "run" && strings.HasPrefix(args[2], "./experiments/"):
+				path, err := build(strings.TrimPrefix(args[2], "./experiments/"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				cmd := exec.Command(path, append(args[3:], "-dry-run", "-out", out)...)
+				if b, err := cmd.CombinedOutput(); err != nil || !bytes.Contains(b, []byte("dry run:")) {
+					t.Errorf("%s: %v\n%s", c, err, b)
+				}
+			case args[1] == "run" && args[2] == "run.go":
+				runVerb(t, c, args[3:], out)
+			case c == "go test ./...":
+				// This suite.
+			case args[1] == "test":
+				extra := []string{"-run", "XXX"}
+				if slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(a, "-bench") }) {
+					extra = append(extra, "-benchtime", "1x")
+				}
+				if b, err := exec.Command("go", append(append([]string{"test"}, extra...), args[2:]...)...).CombinedOutput(); err != nil {
+					t.Errorf("%s: %v\n%s", c, err, b)
+				}
+			default:
+				t.Errorf("README command %q has no rule in TestREADMECommands: add one", c)
+			}
+		})
+	}
+}
+
+// runVerb runs a run.go command line (args after "run.go") with -out out.
+func runVerb(t *testing.T, c string, args []string, out string) {
+	t.Helper()
+	if len(args) == 0 {
+		t.Fatalf("%s: no verb", c)
+	}
+	var stdout, stderr bytes.Buffer
+	verb, rest := args[0], args[1:]
+	var line []string
+	switch verb {
+	case "list", "report":
+		line = append([]string{verb, "-out", out}, rest...)
+	case "run":
+		names, flags := rest, []string{}
+		if i := slices.Index(rest, "--"); i >= 0 {
+			names, flags = rest[:i], rest[i+1:]
+		}
+		line = append(append(append([]string{"run", "-out", out}, names...), "--"), append(flags, "-dry-run")...)
+	case "serve", "watch", "bench":
+		line = append([]string{verb}, append(rest, "-h")...)
+	default:
+		t.Fatalf("README command %q: verb %q has no rule in TestREADMECommands", c, verb)
+	}
+	if code := cli.Main(line, &stdout, &stderr); code != 0 {
+		t.Errorf("%s (run as run.go %s): exit %d\n%s%s", c, strings.Join(line, " "), code, stdout.String(), stderr.String())
+	}
+}
