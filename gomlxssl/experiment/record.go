@@ -64,7 +64,7 @@ func (r *runner) curves() error {
 	r.run.Figures = append([]results.Figure{
 		{File: "augmentations.svg", Caption: "Two augmented views (rows 2 and 3) of eight training images (row 1)."},
 		{File: "loss.svg", Caption: "Training loss per epoch."},
-		{File: "knn.svg", Caption: fmt.Sprintf("kNN top-1 accuracy per epoch (weighted cosine, k=%d, τ=%g), with the random-init and supervised encoders as dashed lines.", r.o.KNNK, r.o.KNNT)},
+		{File: "knn.svg", Caption: r.knnCaption()},
 	}, r.figures...)
 	return nil
 }
@@ -96,4 +96,16 @@ func gitInfo() results.Git {
 	}
 	status, _ := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output()
 	return results.Git{Commit: strings.TrimSpace(string(out)), Dirty: len(strings.TrimSpace(string(status))) > 0}
+}
+
+// knnCaption says what the kNN curve measures, and over how many training
+// images when the monitor searches a sample of them (the dashed baselines
+// and the final figures search the whole split).
+func (r *runner) knnCaption() string {
+	monitor := ""
+	if n := r.split.Train.Len(); r.o.KNNTrain > 0 && r.o.KNNTrain < n {
+		monitor = fmt.Sprintf(", searching a stratified sample of %d of the %d training images, so a little below the final kNN over all of them", r.o.KNNTrain, n)
+	}
+	return fmt.Sprintf("kNN top-1 accuracy per epoch (weighted cosine, k=%d, τ=%g%s), with the random-init and supervised encoders as dashed lines.",
+		r.o.KNNK, r.o.KNNT, monitor)
 }
