@@ -15,7 +15,7 @@ import (
 	"github.com/mega-ssl/mega/report/cli"
 )
 
-// readmeCommands returns every command the README prints: the lines of its
+// readmeCommands returns every command a document prints: the lines of its
 // code blocks and its inline code spans that start with "go run" or
 // "go test", without their trailing comments. Spans that name a command
 // without being one (a bare "go run run.go", a template with NAME or FLAGS)
@@ -54,9 +54,9 @@ func readmeCommands(readme string) []string {
 	return cmds
 }
 
-// TestREADMECommands runs every command the README prints, as printed, so
-// that a README command that breaks (or a new one without a rule here) fails
-// the suite:
+// TestREADMECommands runs every command the README and docs/*.md print, as
+// printed, so that a documented command that breaks (or a new one without a
+// rule here) fails the suite:
 //   - go run ./experiments/NAME FLAGS: the experiment with those flags and
 //     -dry-run, which parses them, loads the data and runs the method's checks
 //     (MoCo's queue against the quick preset's 2,048 images…), then stops
@@ -72,13 +72,21 @@ func TestREADMECommands(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds every experiment")
 	}
-	raw, err := os.ReadFile("README.md")
-	if err != nil {
-		t.Fatal(err)
+	docs, _ := filepath.Glob("docs/*.md")
+	var cmds []string
+	for _, doc := range append([]string{"README.md"}, docs...) {
+		raw, err := os.ReadFile(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range readmeCommands(string(raw)) {
+			if !slices.Contains(cmds, c) {
+				cmds = append(cmds, c)
+			}
+		}
 	}
-	cmds := readmeCommands(string(raw))
-	if len(cmds) < 10 {
-		t.Fatalf("found %d commands in the README: the extraction is broken", len(cmds))
+	if len(cmds) < 20 {
+		t.Fatalf("found %d commands in the README and docs/: the extraction is broken", len(cmds))
 	}
 	bin := t.TempDir()
 	var builds sync.Map
