@@ -212,7 +212,12 @@ func (cfg Config) crop(rng *rand.Rand, src []uint8, h, w, c int, dst []float32) 
 // with torchvision's definitions (hue as a rotation in YIQ space). On one
 // channel (c = 1) saturation and hue have no meaning and are skipped.
 func (cfg Config) jitter(rng *rand.Rand, img []float32, c int) {
-	factor := func(amount float64) float32 { return float32(1 - amount + rng.Float64()*2*amount) }
+	// A factor uniform in [max(0, 1 − amount), 1 + amount], as torchvision's:
+	// a strength above 1 (-jitter over 1.25) must not turn an image negative.
+	factor := func(amount float64) float32 {
+		lo := max(0, 1-amount)
+		return float32(lo + rng.Float64()*(1+amount-lo))
+	}
 	for _, op := range rng.Perm(4) {
 		switch op {
 		case 0:
