@@ -161,8 +161,11 @@ func TestGrayViews(t *testing.T) {
 		src[i] = uint8(i * 2)
 	}
 	cfg := SimCLR().ForData("fashion-mnist", 1)
-	if cfg.Saturation != 0 || cfg.Hue != 0 || cfg.GrayP != 0 || cfg.Brightness == 0 || cfg.Contrast == 0 || cfg.FlipP == 0 {
-		t.Errorf("gray policy %+v: want brightness and contrast, no saturation, hue or grayscale, the flip kept", cfg)
+	if cfg.Saturation != 0 || cfg.Hue != 0 || cfg.GrayP != 0 || cfg.Brightness == 0 || cfg.Contrast == 0 || cfg.FlipP == 0 || cfg.BlurP != 0.5 {
+		t.Errorf("gray policy %+v: want brightness and contrast, blur 0.5, no saturation, hue or grayscale, the flip kept", cfg)
+	}
+	if sup := Supervised().ForData("fashion-mnist", 1); sup != Supervised() {
+		t.Errorf("the crop-and-flip policy changed on gray data: %+v", sup)
 	}
 	cfg.BlurP, cfg.SolarizeP, cfg.TileGrid = 1, 1, 2
 	dst := make([]float32, h*w)
