@@ -1,6 +1,7 @@
 package moco
 
 import (
+	"flag"
 	"strings"
 	"testing"
 
@@ -11,12 +12,32 @@ func TestCheck(t *testing.T) {
 	for _, tc := range []struct {
 		queue, groups, train, batch int
 		ok                          bool
-	}{{4096, 8, 6000, 128, true}, {4096, 8, 2048, 64, false}, {1000, 8, 6000, 128, false}, {1024, 8, 2048, 64, true}, {1024, 3, 2048, 64, false}} {
+	}{{4096, 8, 6000, 128, true}, {4096, 8, 2048, 64, true}, {1000, 8, 6000, 128, false}, {1024, 8, 2048, 64, true}, {1024, 3, 2048, 64, false}} {
 		c := Default()
 		c.Queue, c.BNGroups = tc.queue, tc.groups
 		if err := c.Check(tc.train, tc.batch); (err == nil) != tc.ok {
 			t.Errorf("queue %d, %d groups, train %d, batch %d: error %v", tc.queue, tc.groups, tc.train, tc.batch, err)
 		}
+	}
+}
+
+// The default queue that a training set cannot hold is sized to the largest
+// multiple of 2B that fits, and recorded; a -queue given explicitly is
+// refused instead.
+func TestQueueSizedOrRefused(t *testing.T) {
+	c := Default()
+	c.Flags(flag.NewFlagSet("moco", flag.ContinueOnError))
+	if err := c.Check(2000, 64); err != nil || c.Queue != 1920 || c.SizedFrom != 4096 {
+		t.Errorf("default queue on 2,000 images, batch 64: error %v, K = %d (from %d); want 1920 from 4096", err, c.Queue, c.SizedFrom)
+	}
+	c = Default()
+	fs := flag.NewFlagSet("moco", flag.ContinueOnError)
+	c.Flags(fs)
+	if err := fs.Parse([]string{"-queue", "4096"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Check(2048, 64); err == nil || !strings.Contains(err.Error(), "-queue 4096 is larger than the training set") || c.Queue != 4096 {
+		t.Errorf("explicit -queue 4096 on 2,048 images: error %v, K = %d; want it refused and unchanged", err, c.Queue)
 	}
 }
 
