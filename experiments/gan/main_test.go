@@ -31,4 +31,4 @@ func TestQuickPresetEndToEnd(t *testing.T) {
 
 // Every method trains on the real Fashion-MNIST, one gray channel (a short
 // smoke run: the measured figures come from the fashion preset).
-func TestFashionMNIST(t *testing.T) { experimenttest.FashionSmoke(t, spec()) }
+func TestFashionMNIST(t *testing.T) { experimenttest.FashionSmoke(t, spec(), "-samples", "200") }

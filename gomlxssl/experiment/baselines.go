@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/gomlx/compute"
 	. "github.com/gomlx/gomlx/core/graph"
@@ -125,9 +126,14 @@ func Baselines(ctx context.Context, be compute.Backend, enc models.Encoder, spli
 	}
 	key := fmt.Sprintf("v3-%s-train%d-test%d-%016x-%s-seed%d-sup%d-batch%d-lr%g-k%d-t%g-probe%d", split.Train.Name, split.Train.Len(),
 		split.Test.Len(), fingerprint(split), enc.Name(), o.Seed, o.SupervisedEpochs, batch, o.baselineLR, o.KNNK, o.KNNT, o.ProbeIterations)
-	path := filepath.Join(o.Out, "baselines", sanitize(key)+".json")
+	path := filepath.Join(o.baselines(), sanitize(key)+".json")
 	classifier := strings.TrimSuffix(path, ".json") + "-classifier"
 	var cached results.Baselines
+	unlock, err := lock(path)
+	if err != nil {
+		return cached, "", err
+	}
+	defer unlock()
 	if b, err := os.ReadFile(path); err == nil {
 		saved, _ := filepath.Glob(filepath.Join(classifier, "*.json"))
 		if err := json.Unmarshal(b, &cached); err == nil && len(saved) > 0 {
@@ -176,4 +182,23 @@ func Baselines(ctx context.Context, be compute.Backend, enc models.Encoder, spli
 		Supervised: ceil.baseline(o.SupervisedEpochs),
 	}
 	return out, classifier, results.WriteJSON(path, out)
+}
+
+// lock takes an exclusive lock on path+".lock" (creating the directory), so
+// that two runs sharing a baselines cache compute an entry once: the second
+// waits, then finds it cached. The lock is released when the process ends,
+// whatever the way.
+func lock(path string) (unlock func(), err error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path+".lock", os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("locking %s: %w", f.Name(), err)
+	}
+	return func() { f.Close() }, nil
 }

@@ -3,6 +3,7 @@ package experiment
 import (
 	"flag"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/mega-ssl/mega/gomlxssl/augment"
@@ -30,6 +31,10 @@ type Options struct {
 	KNNTrain, ProbeIterations, Embeddings                      int
 	CropMin, Jitter, Gray, Blur                                float64
 	Resume, Download                                           bool
+	// BaselinesDir caches the baselines (OUT/baselines when empty); runs
+	// with different -out may share one (the tests do), safely: a cache
+	// entry is computed under a lock, by one run at a time.
+	BaselinesDir string
 	// DryRun checks the flags and the data, prints what would run, and
 	// stops before anything trains (the README's commands are tested so).
 	DryRun bool
@@ -78,6 +83,7 @@ func RegisterFlags(fs *flag.FlagSet) *Options {
 	fs.Float64Var(&o.Blur, "blur", -1, "augmentation: Gaussian blur probability (method's default if unset)")
 	fs.IntVar(&o.Tiles, "tiles", -1, "augmentation: shuffle N×N tiles of every view (0: off; method's default if unset)")
 	fs.BoolVar(&o.PresetBudget, "preset-budget", false, "train for the preset's epochs and batch even where the method has its own (the compare group passes it: one budget for its four methods)")
+	fs.StringVar(&o.BaselinesDir, "baselines", "", "where the baselines are cached (default OUT/baselines; several runs may share one)")
 	fs.BoolVar(&o.Resume, "resume", false, "continue from the checkpoint in OUT/<experiment>/checkpoint")
 	fs.BoolVar(&o.DryRun, "dry-run", false, "check the flags and the data, print what would run, and stop before training")
 	return o
@@ -183,4 +189,12 @@ func (o *Options) augmentation(cfg augment.Config) augment.Config {
 func (o *Options) trainConfig() train.Config {
 	return train.Config{Epochs: o.Epochs, BatchSize: o.Batch, Optimizer: o.Optimizer, LR: o.LR, MinLR: o.MinLR,
 		WarmupEpochs: o.Warmup, WeightDecay: o.WeightDecay, Seed: o.Seed}
+}
+
+// baselines is the directory of the baselines' cache.
+func (o *Options) baselines() string {
+	if o.BaselinesDir != "" {
+		return o.BaselinesDir
+	}
+	return filepath.Join(o.Out, "baselines")
 }

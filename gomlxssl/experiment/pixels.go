@@ -27,8 +27,13 @@ func pixelFeatures(d *data.Dataset) eval.Features {
 func RawPixels(split data.Split, o *Options) (results.Baseline, error) {
 	key := fmt.Sprintf("pixels-v1-%s-train%d-test%d-%016x-seed%d-k%d-t%g-probe%d", split.Train.Name, split.Train.Len(),
 		split.Test.Len(), fingerprint(split), o.Seed, o.KNNK, o.KNNT, o.ProbeIterations)
-	path := filepath.Join(o.Out, "baselines", sanitize(key)+".json")
+	path := filepath.Join(o.baselines(), sanitize(key)+".json")
 	var b results.Baseline
+	unlock, err := lock(path)
+	if err != nil {
+		return b, err
+	}
+	defer unlock()
 	if raw, err := os.ReadFile(path); err == nil && json.Unmarshal(raw, &b) == nil {
 		return b, nil
 	}

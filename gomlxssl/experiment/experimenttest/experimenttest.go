@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -27,6 +28,15 @@ import (
 	"github.com/mega-ssl/mega/gomlxssl/results"
 	"github.com/mega-ssl/mega/gomlxssl/train"
 )
+
+// sharedBaselines is the baselines cache the quick runs of one `go test`
+// invocation share: every experiment's quick run has the same random-init,
+// raw-pixel and supervised baselines, computed once under a lock. The test
+// binaries of one `go test ./...` have the go command as their parent, so
+// the directory is named after it: a new invocation computes them afresh.
+func sharedBaselines() string {
+	return filepath.Join(os.TempDir(), fmt.Sprintf("mega-test-baselines-%d", os.Getppid()))
+}
 
 // QuickRun trains spec with -preset quick (plus extra flags) into a
 // temporary output directory and returns its run.json and that directory
@@ -72,7 +82,7 @@ func FashionSmoke(t *testing.T, spec experiment.Spec, extra ...string) *results.
 	out := t.TempDir()
 	fs := flag.NewFlagSet(spec.Name, flag.ContinueOnError)
 	opts := experiment.Flags(spec, fs)
-	args := []string{"-preset", "quick", "-dataset", "fashion-mnist", "-out", out, "-backend", "go", "-train", "512", "-test", "256",
+	args := []string{"-preset", "quick", "-dataset", "fashion-mnist", "-out", out, "-baselines", sharedBaselines(), "-backend", "go", "-train", "512", "-test", "256",
 		"-epochs", "1", "-batch", "32", "-supervised-epochs", "1", "-probe-iters", "20", "-embeddings", "50"}
 	if err := fs.Parse(append(args, extra...)); err != nil {
 		t.Fatal(err)
@@ -116,7 +126,7 @@ func quickRun(t *testing.T, spec experiment.Spec, learns bool, extra ...string) 
 	out := t.TempDir()
 	fs := flag.NewFlagSet(spec.Name, flag.ContinueOnError)
 	opts := experiment.Flags(spec, fs)
-	if err := fs.Parse(append([]string{"-preset", "quick", "-out", out, "-backend", "go"}, extra...)); err != nil {
+	if err := fs.Parse(append([]string{"-preset", "quick", "-out", out, "-baselines", sharedBaselines(), "-backend", "go"}, extra...)); err != nil {
 		t.Fatal(err)
 	}
 	start := time.Now()
