@@ -75,43 +75,36 @@ func (k KNN) Accuracy(train, test Features, numClasses int) (float64, error) {
 	tr, te := train.normalized(), test.normalized()
 	const chunk = 256
 	correct := make([]int, (te.Len()+chunk-1)/chunk)
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for c := range correct {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			lo, hi := c*chunk, min((c+1)*chunk, te.Len())
-			rows := hi - lo
-			sims := make([]float32, rows*tr.Len())
-			// sims = te[lo:hi] · trᵀ
-			blas32.Gemm(blas.NoTrans, blas.Trans, 1,
-				blas32.General{Rows: rows, Cols: te.Dim, Stride: te.Dim, Data: te.Data[lo*te.Dim : hi*te.Dim]},
-				blas32.General{Rows: tr.Len(), Cols: tr.Dim, Stride: tr.Dim, Data: tr.Data},
-				0, blas32.General{Rows: rows, Cols: tr.Len(), Stride: tr.Len(), Data: sims})
-			votes := make([]float64, numClasses)
-			h := make(topK, 0, kk)
-			for r := range rows {
-				h = h[:0]
-				for j, s := range sims[r*tr.Len() : (r+1)*tr.Len()] {
-					if len(h) < kk {
-						heap.Push(&h, neighbour{s, j})
-					} else if s > h[0].sim {
-						h[0] = neighbour{s, j}
-						heap.Fix(&h, 0)
-					}
-				}
-				clear(votes)
-				for _, n := range h {
-					votes[tr.Labels[n.index]] += math.Exp(float64(n.sim) / k.T)
-				}
-				if argmax(votes) == int(te.Labels[lo+r]) {
-					correct[c]++
+	inParallel(len(correct), func(c int) {
+		lo, hi := c*chunk, min((c+1)*chunk, te.Len())
+		rows := hi - lo
+		sims := make([]float32, rows*tr.Len())
+		// sims = te[lo:hi] · trᵀ
+		blas32.Gemm(blas.NoTrans, blas.Trans, 1,
+			blas32.General{Rows: rows, Cols: te.Dim, Stride: te.Dim, Data: te.Data[lo*te.Dim : hi*te.Dim]},
+			blas32.General{Rows: tr.Len(), Cols: tr.Dim, Stride: tr.Dim, Data: tr.Data},
+			0, blas32.General{Rows: rows, Cols: tr.Len(), Stride: tr.Len(), Data: sims})
+		votes := make([]float64, numClasses)
+		h := make(topK, 0, kk)
+		for r := range rows {
+			h = h[:0]
+			for j, s := range sims[r*tr.Len() : (r+1)*tr.Len()] {
+				if len(h) < kk {
+					heap.Push(&h, neighbour{s, j})
+				} else if s > h[0].sim {
+					h[0] = neighbour{s, j}
+					heap.Fix(&h, 0)
 				}
 			}
-		})
-	}
-	wg.Wait()
+			clear(votes)
+			for _, n := range h {
+				votes[tr.Labels[n.index]] += math.Exp(float64(n.sim) / k.T)
+			}
+			if argmax(votes) == int(te.Labels[lo+r]) {
+				correct[c]++
+			}
+		}
+	})
 	total := 0
 	for _, c := range correct {
 		total += c
@@ -146,4 +139,19 @@ func argmax(v []float64) int {
 		}
 	}
 	return best
+}
+
+// inParallel calls f(0) … f(n−1), at most GOMAXPROCS at a time, and returns
+// when all have.
+func inParallel(n int, f func(k int)) {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for k := range n {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			f(k)
+		})
+	}
+	wg.Wait()
 }

@@ -3,9 +3,7 @@ package eval
 import (
 	"fmt"
 	"math"
-	"runtime"
 	"slices"
-	"sync"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/optimize"
@@ -166,23 +164,16 @@ func softmaxLoss(x *mat.Dense, labels []int32, p []float64, d, c int, logits, gr
 	if grad != nil {
 		grads = make([]*mat.Dense, blocks)
 	}
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for k := range blocks {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			lo, hi := k*probeBlock, min((k+1)*probeBlock, n)
-			var g *mat.Dense
-			if grad != nil {
-				g = mat.NewDense(d+1, c, nil)
-				grads[k] = g
-			}
-			losses[k] = softmaxBlock(x.Slice(lo, hi, 0, d).(*mat.Dense), labels[lo:hi], p, d, c,
-				logits.Slice(lo, hi, 0, c).(*mat.Dense), g, n)
-		})
-	}
-	wg.Wait()
+	inParallel(blocks, func(k int) {
+		lo, hi := k*probeBlock, min((k+1)*probeBlock, n)
+		var g *mat.Dense
+		if grad != nil {
+			g = mat.NewDense(d+1, c, nil)
+			grads[k] = g
+		}
+		losses[k] = softmaxBlock(x.Slice(lo, hi, 0, d).(*mat.Dense), labels[lo:hi], p, d, c,
+			logits.Slice(lo, hi, 0, c).(*mat.Dense), g, n)
+	})
 	var loss float64
 	for k := range blocks {
 		loss += losses[k]
