@@ -102,7 +102,7 @@ func (s Spec) Dir(out, dataset string) (dir, variant, title string) {
 	}
 	if dataset != "" && dataset != s.OwnDataset() {
 		variant = strings.Trim(variant+"-"+dataset, "-")
-		title += " on " + DatasetTitle(dataset)
+		title += " on " + results.DatasetTitle(dataset)
 	}
 	if variant == "" {
 		return filepath.Join(out, s.Name), "", s.Title
@@ -112,6 +112,3 @@ func (s Spec) Dir(out, dataset string) (dir, variant, title string) {
 
 // OwnDataset is the data the experiment runs on when -dataset is not given.
 func (s Spec) OwnDataset() string { return cmp.Or(s.Dataset, "shapes") }
-
-// DatasetTitle is a dataset's name as a reader knows it.
-func DatasetTitle(dataset string) string { return results.DatasetTitle(dataset) }

@@ -23,6 +23,7 @@ import (
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/model/checkpoint"
 
+	"github.com/mega-ssl/mega/gomlxssl/data"
 	"github.com/mega-ssl/mega/gomlxssl/experiment"
 	"github.com/mega-ssl/mega/gomlxssl/models"
 	"github.com/mega-ssl/mega/gomlxssl/results"
@@ -56,17 +57,14 @@ func QuickRunContract(t *testing.T, spec experiment.Spec, extra ...string) (*res
 	return quickRun(t, spec, false, extra...)
 }
 
-// FashionMNISTDir is where Debian's dataset-fashion-mnist puts the files.
-const FashionMNISTDir = "/usr/share/datasets/fashion-mnist"
-
 // NeedFashionMNIST skips a test when the real Fashion-MNIST is not
 // installed — except in CI (CI=true), which installs it, where its absence
 // fails the test.
 func NeedFashionMNIST(t *testing.T) {
 	t.Helper()
-	if _, err := os.Stat(FashionMNISTDir); err != nil {
+	if _, err := os.Stat(data.FashionMNISTSystemDir); err != nil {
 		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI installs dataset-fashion-mnist, but %s is missing", FashionMNISTDir)
+			t.Fatalf("CI installs dataset-fashion-mnist, but %s is missing", data.FashionMNISTSystemDir)
 		}
 		t.Skipf("the real Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist): %v", err)
 	}
