@@ -156,19 +156,6 @@ func quickRun(t *testing.T, spec experiment.Spec, learns bool, extra ...string) 
 	return r, out
 }
 
-// datasetOf is the -dataset among flags, "" when none is given.
-func datasetOf(flags []string) string {
-	for i, f := range flags {
-		if name, value, ok := strings.Cut(strings.TrimLeft(f, "-"), "="); ok && name == "dataset" {
-			return value
-		}
-		if strings.TrimLeft(f, "-") == "dataset" && i+1 < len(flags) {
-			return flags[i+1]
-		}
-	}
-	return ""
-}
-
 // ResumeMatches checks that an interrupted run of spec resumes where it
 // stopped: a tiny run (2 epochs) interrupted after its first epoch and
 // resumed with -resume must train its second epoch to the same mean loss as
@@ -182,6 +169,7 @@ func ResumeMatches(t *testing.T, spec experiment.Spec, state []string, extra ...
 	t.Helper()
 	tiny := append([]string{"-preset", "quick", "-backend", "go", "-encoder", "convnet-16-16", "-train", "256", "-test", "64",
 		"-batch", "32", "-epochs", "2", "-supervised-epochs", "1", "-knn-k", "20", "-probe-iters", "20", "-embeddings", "50"}, extra...)
+	dataset := "" // as the runs resolve -dataset
 	run := func(out string, interrupt bool, more ...string) float64 {
 		t.Helper()
 		fs := flag.NewFlagSet(spec.Name, flag.ContinueOnError)
@@ -205,6 +193,7 @@ func ResumeMatches(t *testing.T, spec experiment.Spec, state []string, extra ...
 			}
 		}
 		_, err := experiment.Run(ctx, s, opts, fs)
+		dataset = opts.Dataset
 		if interrupt {
 			if !errors.Is(err, train.ErrInterrupted) {
 				t.Fatalf("interrupted run: want ErrInterrupted, got %v", err)
@@ -231,7 +220,7 @@ func ResumeMatches(t *testing.T, spec experiment.Spec, state []string, extra ...
 	if err := os.CopyFS(lost, os.DirFS(out)); err != nil {
 		t.Fatal(err)
 	}
-	dir, _, _ := spec.Dir(lost, datasetOf(extra))
+	dir, _, _ := spec.Dir(lost, dataset)
 	store := model.NewStore()
 	h, err := checkpoint.Build(store).Dir(filepath.Join(dir, "checkpoint")).Immediate().Done()
 	if err != nil {
