@@ -58,8 +58,8 @@ func Extract(backend compute.Backend, store *model.Store, embed EmbedFn, ds *dat
 	return h, z, nil
 }
 
-// Mean runs score (in inference mode) over ds in batches and returns the mean
-// of the per-image values it returns ([B] for a batch of B standardised
+// Mean runs score (in inference mode) over every image of ds, in batches of
+// batchSize, and returns the mean of the per-image values it returns ([B] for a batch of B standardised
 // images): a pretext task's accuracy on held-out images, say.
 func Mean(backend compute.Backend, store *model.Store, score func(scope *model.Scope, x *Node) *Node, ds *data.Dataset, batchSize int) (float64, error) {
 	exec, err := model.NewExec(backend, store, func(scope *model.Scope, x *Node) *Node {
@@ -71,9 +71,13 @@ func Mean(backend compute.Backend, store *model.Store, score func(scope *model.S
 	}
 	defer exec.Finalize()
 	n := ds.Len()
+	if n == 0 {
+		return 0, fmt.Errorf("scoring: no images")
+	}
 	var sum float64
-	for start := 0; start+batchSize <= n; start += batchSize {
-		x := tensors.FromFlatDataAndDimensions(ds.Float32(start, start+batchSize), batchSize, ds.Height, ds.Width, ds.Channels)
+	for start := 0; start < n; start += batchSize {
+		end := min(start+batchSize, n) // a last, smaller batch is scored too (one more compilation)
+		x := tensors.FromFlatDataAndDimensions(ds.Float32(start, end), end-start, ds.Height, ds.Width, ds.Channels)
 		out, err := exec.Call(x)
 		if err != nil {
 			return 0, fmt.Errorf("scoring: %w", err)
@@ -82,8 +86,5 @@ func Mean(backend compute.Backend, store *model.Store, score func(scope *model.S
 			sum += v
 		}
 	}
-	if n < batchSize {
-		return 0, fmt.Errorf("scoring needs at least %d images, got %d", batchSize, n)
-	}
-	return sum / float64(n/batchSize*batchSize), nil
+	return sum / float64(n), nil
 }
