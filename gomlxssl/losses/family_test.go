@@ -5,9 +5,11 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/gomlx/compute/gobackend"
 	. "github.com/gomlx/gomlx/core/graph"
+
 	"github.com/gomlx/gomlx/core/tensors"
+
+	"github.com/mega-ssl/mega/gomlxssl/backend/backendtest"
 )
 
 // cosine is the cosine similarity of two vectors, in float64.
@@ -160,10 +162,7 @@ func hardNegReference(z1, z2 [][]float64, tau, beta, tauPlus float64) float64 {
 
 func runLoss(t *testing.T, f func(a, b *Node) *Node, z1, z2 [][]float64) float64 {
 	t.Helper()
-	backend, err := gobackend.New("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	backend := backendtest.Go(t)
 	flat := toTensor
 	return float64(tensors.ToScalar[float32](MustExecOnce(backend, f, flat(z1), flat(z2))))
 }
@@ -269,10 +268,7 @@ func simsiamReference(p1, p2, z1, z2 [][]float64) float64 {
 
 func TestSimSiamMatchesReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(6, 1))
-	backend, err := gobackend.New("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	backend := backendtest.Go(t)
 	flat := toTensor
 	for _, tc := range []struct{ b, d int }{{2, 3}, {16, 32}, {64, 128}} {
 		p1, p2 := rounded(randomRows(rng, tc.b, tc.d)), rounded(randomRows(rng, tc.b, tc.d))
@@ -316,10 +312,7 @@ func infoNCEReference(q, k, queue [][]float64, tau float64, exclude [][]bool) fl
 
 func TestInfoNCEMatchesReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 1))
-	backend, err := gobackend.New("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	backend := backendtest.Go(t)
 	flat := toTensor
 	for _, tc := range []struct {
 		b, d, k int

@@ -5,9 +5,11 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/gomlx/compute/gobackend"
 	. "github.com/gomlx/gomlx/core/graph"
+
 	"github.com/gomlx/gomlx/core/tensors"
+
+	"github.com/mega-ssl/mega/gomlxssl/backend/backendtest"
 )
 
 // ntxentReference is NT-Xent written directly from SimCLR's eq. (1) in float64,
@@ -103,10 +105,7 @@ func TestNTXentEdgeCases(t *testing.T) {
 }
 
 func TestCrossEntropy(t *testing.T) {
-	backend, err := gobackend.New("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	backend := backendtest.Go(t)
 	logits := [][]float32{{1, 2, 3}, {0, 0, 0}}
 	labels := []int32{2, 1}
 	want := 0.0

@@ -5,9 +5,11 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/gomlx/compute/gobackend"
 	. "github.com/gomlx/gomlx/core/graph"
+
 	"github.com/gomlx/gomlx/core/tensors"
+
+	"github.com/mega-ssl/mega/gomlxssl/backend/backendtest"
 )
 
 // contrastiveReference is Hadsell et al.'s L(Y, D) over every ordered pair
@@ -39,10 +41,7 @@ func contrastiveReference(z [][]float64, dissimilar [][]bool, m float64) float64
 
 func runContrastive(t *testing.T, z [][]float64, dissimilar [][]bool, m float64) float64 {
 	t.Helper()
-	backend, err := gobackend.New("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	backend := backendtest.Go(t)
 	mask := make([]bool, 0, len(z)*len(z))
 	for _, row := range dissimilar {
 		mask = append(mask, row...)
@@ -160,10 +159,7 @@ func swavReference(s1, s2, q1, q2 [][]float64, tau float64) float64 {
 
 func TestSinkhornMatchesReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(10, 1))
-	backend, err := gobackend.New("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	backend := backendtest.Go(t)
 	for _, tc := range []struct {
 		n, p, iters int
 		eps         float64
@@ -206,10 +202,7 @@ func TestSinkhornMatchesReference(t *testing.T) {
 
 func TestSwAVMatchesReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 1))
-	backend, err := gobackend.New("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	backend := backendtest.Go(t)
 	for _, tc := range []struct {
 		b, p int
 		tau  float64

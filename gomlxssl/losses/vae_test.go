@@ -5,9 +5,11 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/gomlx/compute/gobackend"
 	. "github.com/gomlx/gomlx/core/graph"
+
 	"github.com/gomlx/gomlx/core/tensors"
+
+	"github.com/mega-ssl/mega/gomlxssl/backend/backendtest"
 )
 
 // klByQuadrature is KL(N(μ, σ²) ‖ N(0, 1)) = ∫ q(z) log(q(z)/p(z)) dz by
@@ -34,10 +36,7 @@ func klByQuadrature(mu, logVar float64) float64 {
 }
 
 func TestGaussianKLMatchesQuadrature(t *testing.T) {
-	be, err := gobackend.New("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	be := backendtest.Go(t)
 	rng := rand.New(rand.NewPCG(12, 1))
 	mu, logVar := rounded(randomRows(rng, 4, 8)), rounded(randomRows(rng, 4, 8))
 	for _, r := range logVar {
@@ -60,10 +59,7 @@ func TestGaussianKLMatchesQuadrature(t *testing.T) {
 // 0.5: softplus(0) − 0 = log 2 and softplus(2) − 1; one latent with μ = 0.5,
 // σ = 1: KL ½·0.25 = 0.125, weighed by β = 2.
 func TestNegativeELBOHandChecked(t *testing.T) {
-	be, err := gobackend.New("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	be := backendtest.Go(t)
 	out := MustExecOnce(be, func(logits, x, mu, logVar *Node) *Node {
 		return NegativeELBO(logits, x, mu, logVar, Const(logits.Graph(), float32(2)), 0)
 	},
@@ -80,10 +76,7 @@ func TestNegativeELBOHandChecked(t *testing.T) {
 // 0.125 in both (μ = ±0.5), dimension 1 has 0 and ½·4 = 2 (mean 1); with
 // λ = 0.5 the KL term is 0.5 + 1, without it 0.125 + 1.
 func TestFreeBits(t *testing.T) {
-	be, err := gobackend.New("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	be := backendtest.Go(t)
 	kl := func(freeBits float64) float64 {
 		out := MustExecOnce(be, func(logits, x, mu, logVar *Node) *Node {
 			return NegativeELBO(logits, x, mu, logVar, Const(logits.Graph(), float32(1)), freeBits)

@@ -5,10 +5,12 @@ import (
 	"testing"
 
 	"github.com/gomlx/compute/dtypes"
-	"github.com/gomlx/compute/gobackend"
 	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph"
+
 	"github.com/gomlx/gomlx/core/tensors"
+
+	"github.com/mega-ssl/mega/gomlxssl/backend/backendtest"
 )
 
 // BenchmarkConv2DTrain times one convolution's forward and backward pass
@@ -16,10 +18,7 @@ import (
 // encoder at 256 views, and reports GFLOP/s counting the three matrix
 // products (forward, input gradient, kernel gradient).
 func BenchmarkConv2DTrain(b *testing.B) {
-	be, err := gobackend.New("")
-	if err != nil {
-		b.Fatal(err)
-	}
+	be := backendtest.Go(b)
 	const batch = 256
 	for _, l := range []struct{ h, c, out, stride int }{{32, 3, 32, 1}, {32, 32, 64, 2}, {16, 64, 128, 2}, {8, 128, 256, 2}} {
 		b.Run(fmt.Sprintf("%dx%dx%d-to-%d-s%d", l.h, l.h, l.c, l.out, l.stride), func(b *testing.B) {

@@ -5,19 +5,18 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/gomlx/compute/gobackend"
 	. "github.com/gomlx/gomlx/core/graph"
+
 	"github.com/gomlx/gomlx/core/tensors"
+
+	"github.com/mega-ssl/mega/gomlxssl/backend/backendtest"
 )
 
 // TestConv2DMatchesConvolve checks the im2col convolution against the
 // backend's own convolution, values and gradients (of x and of the kernel),
 // for the kernel sizes and strides the encoders use.
 func TestConv2DMatchesConvolve(t *testing.T) {
-	backend, err := gobackend.New("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	backend := backendtest.Go(t)
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, tc := range []struct{ h, c, out, k, stride int }{
 		{8, 3, 4, 3, 1}, {8, 3, 5, 3, 2}, {7, 2, 3, 3, 2}, {6, 4, 3, 1, 1}, {9, 2, 2, 5, 1},

@@ -3,19 +3,18 @@ package models
 import (
 	"testing"
 
-	"github.com/gomlx/compute/gobackend"
 	. "github.com/gomlx/gomlx/core/graph"
+
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
+
+	"github.com/mega-ssl/mega/gomlxssl/backend/backendtest"
 )
 
 // The decoder makes 32×32×3 images from codes, and upsample2 repeats each
 // pixel over a 2×2 block.
 func TestDecoder(t *testing.T) {
-	be, err := gobackend.New("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	be := backendtest.Go(t)
 	d := DefaultDecoder()
 	out := model.MustExecOnce(be, model.NewStore(), func(scope *model.Scope, z *Node) *Node { return d.Apply(scope, z, 32, 32, 3) },
 		tensors.FromShape(shapeOfDims(2, 32)))

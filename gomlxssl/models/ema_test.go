@@ -4,20 +4,19 @@ import (
 	"math"
 	"testing"
 
-	"github.com/gomlx/compute/gobackend"
 	. "github.com/gomlx/gomlx/core/graph"
+
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/train/optimizer"
+
+	"github.com/mega-ssl/mega/gomlxssl/backend/backendtest"
 )
 
 // UpdateTarget copies the online weights at step 0, then tracks them as an
 // exponential moving average; the target's own weights are not trainable.
 func TestUpdateTarget(t *testing.T) {
-	be, err := gobackend.New("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	be := backendtest.Go(t)
 	store := model.NewStore()
 	online := store.RootScope().In("online").VariableWithValue("w", []float32{1, 2})
 	target := store.RootScope().In("target").VariableWithValue("w", []float32{-5, 7})
@@ -49,10 +48,7 @@ func TestUpdateTarget(t *testing.T) {
 
 // The queue replaces its oldest rows, wrapping around.
 func TestKeyQueue(t *testing.T) {
-	be, err := gobackend.New("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	be := backendtest.Go(t)
 	store := model.NewStore()
 	exec := model.MustNewExec(be, store, func(scope *model.Scope, keys *Node) *Node {
 		scope.SetTraining(keys.Graph(), true)
@@ -84,10 +80,7 @@ func TestKeyQueue(t *testing.T) {
 // The cosine schedule starts at its base, passes the midpoint halfway and
 // ends at 1 (and stays there past the budget).
 func TestCosineMomentum(t *testing.T) {
-	be, err := gobackend.New("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	be := backendtest.Go(t)
 	m := MustNewExec(be, func(step *Node) *Node { return CosineMomentum(step, 100, 0.99) })
 	for _, tc := range []struct{ step, want float64 }{{0, 0.99}, {50, 0.995}, {100, 1}, {150, 1},
 		{25, 1 - 0.01*(math.Cos(math.Pi/4)+1)/2}} {

@@ -3,19 +3,18 @@ package models
 import (
 	"testing"
 
-	"github.com/gomlx/compute/gobackend"
 	. "github.com/gomlx/gomlx/core/graph"
+
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
+
+	"github.com/mega-ssl/mega/gomlxssl/backend/backendtest"
 )
 
 // Inside Frozen, a variable sends no gradient and its updates are dropped;
 // outside, it is the ordinary variable again.
 func TestFrozen(t *testing.T) {
-	be, err := gobackend.New("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	be := backendtest.Go(t)
 	store := model.NewStore()
 	d := store.RootScope().In("d").VariableWithValue("w", float32(3))
 	gen := store.RootScope().In("g").VariableWithValue("w", float32(5))

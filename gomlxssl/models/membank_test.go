@@ -4,19 +4,18 @@ import (
 	"math"
 	"testing"
 
-	"github.com/gomlx/compute/gobackend"
 	. "github.com/gomlx/gomlx/core/graph"
+
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
+
+	"github.com/mega-ssl/mega/gomlxssl/backend/backendtest"
 )
 
 // A new entry takes the embedding (normalised); a seen one moves towards the
 // embedding with momentum and is renormalised; other entries stay.
 func TestMemoryBank(t *testing.T) {
-	be, err := gobackend.New("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	be := backendtest.Go(t)
 	store := model.NewStore()
 	exec := model.MustNewExec(be, store, func(scope *model.Scope, idx, emb *Node) (*Node, *Node) {
 		scope.SetTraining(idx.Graph(), true)

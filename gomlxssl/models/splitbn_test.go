@@ -4,19 +4,18 @@ import (
 	"math"
 	"testing"
 
-	"github.com/gomlx/compute/gobackend"
 	. "github.com/gomlx/gomlx/core/graph"
+
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
+
+	"github.com/mega-ssl/mega/gomlxssl/backend/backendtest"
 )
 
 // With two groups, each half of the batch is standardised with its own
 // statistics (scale 1, offset 0 at initialisation).
 func TestSplitBatchNorm(t *testing.T) {
-	be, err := gobackend.New("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	be := backendtest.Go(t)
 	// 4 samples × 1 channel: the first half around 10, the second around −3.
 	x := tensors.FromFlatDataAndDimensions([]float32{9, 11, -4, -2}, 4, 1)
 	store := model.NewStore()

@@ -4,9 +4,11 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/gomlx/compute/gobackend"
 	. "github.com/gomlx/gomlx/core/graph"
+
 	"github.com/gomlx/gomlx/core/tensors"
+
+	"github.com/mega-ssl/mega/gomlxssl/backend/backendtest"
 )
 
 // minHamming is the smallest Hamming distance between two permutations of
@@ -79,10 +81,7 @@ func TestPermutationsMaximiseHamming(t *testing.T) {
 // Shuffle shows, at position k, the cell perms[which][k] cropped at its
 // offset, on the image scaled by nearest neighbour to Grid·Cell pixels.
 func TestShuffle(t *testing.T) {
-	be, err := gobackend.New("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	be := backendtest.Go(t)
 	const b, h, c = 2, 6, 2
 	p := Puzzle{Grid: 2, Cell: 4, Tile: 3} // the 6-pixel images are scaled to 8
 	perms := [][]int{{0, 1, 2, 3}, {3, 2, 1, 0}, {1, 3, 0, 2}}

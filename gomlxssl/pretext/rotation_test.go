@@ -3,18 +3,17 @@ package pretext
 import (
 	"testing"
 
-	"github.com/gomlx/compute/gobackend"
 	. "github.com/gomlx/gomlx/core/graph"
+
 	"github.com/gomlx/gomlx/core/tensors"
+
+	"github.com/mega-ssl/mega/gomlxssl/backend/backendtest"
 )
 
 // One quarter turn moves pixel (j, W−1−i) to (i, j); four turns are the
 // identity; the labels count the turns of each block.
 func TestRotations(t *testing.T) {
-	be, err := gobackend.New("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	be := backendtest.Go(t)
 	const b, n, c = 2, 3, 2
 	x := make([]float32, b*n*n*c)
 	for i := range x {
@@ -56,10 +55,7 @@ func TestRotations(t *testing.T) {
 // RotateQuarters gives image i the rotation of its quarter, the same as
 // Rotations gives it in that quarter's block.
 func TestRotateQuarters(t *testing.T) {
-	be, err := gobackend.New("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	be := backendtest.Go(t)
 	const b, n = 8, 4
 	x := make([]float32, b*n*n)
 	for i := range x {

@@ -4,10 +4,10 @@ import (
 	"math"
 	"testing"
 
-	"github.com/gomlx/compute/gobackend"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/ml/model"
 
+	"github.com/mega-ssl/mega/gomlxssl/backend/backendtest"
 	"github.com/mega-ssl/mega/gomlxssl/data"
 )
 
@@ -16,10 +16,7 @@ import (
 // mean pixel of the whole split. (It once required a whole batch and dropped
 // the remainder, so -test 200 failed a pretext task after training.)
 func TestMeanScoresEveryImage(t *testing.T) {
-	be, err := gobackend.New("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	be := backendtest.Go(t)
 	store := model.NewStore()
 	d := data.Shapes(data.ShapesOptions{Train: 8, Test: 7, Seed: 1}).Test
 	// Each image's mean standardised pixel, (x - 0.5) / 0.25.

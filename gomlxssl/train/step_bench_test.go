@@ -3,12 +3,12 @@ package train
 import (
 	"testing"
 
-	"github.com/gomlx/compute/gobackend"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 
 	"github.com/mega-ssl/mega/gomlxssl/backend"
+	"github.com/mega-ssl/mega/gomlxssl/backend/backendtest"
 	"github.com/mega-ssl/mega/gomlxssl/losses"
 	"github.com/mega-ssl/mega/gomlxssl/models"
 )
@@ -20,10 +20,7 @@ func benchmarkSimCLRStep(b *testing.B, encoder string) {
 	if !backend.SIMD {
 		b.Log("built without GOEXPERIMENT=simd: expect ~20x slower matrix products")
 	}
-	be, err := gobackend.New("")
-	if err != nil {
-		b.Fatal(err)
-	}
+	be := backendtest.Go(b)
 	enc, err := models.ParseEncoder(encoder)
 	if err != nil {
 		b.Fatal(err)

@@ -6,21 +6,18 @@ import (
 	"math"
 	"testing"
 
-	"github.com/gomlx/compute/gobackend"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/layers"
 	"github.com/gomlx/gomlx/ml/model"
 
 	"github.com/mega-ssl/mega/gomlxssl/augment"
+	"github.com/mega-ssl/mega/gomlxssl/backend/backendtest"
 	"github.com/mega-ssl/mega/gomlxssl/data"
 )
 
 func TestDivergedLossStops(t *testing.T) {
-	be, err := gobackend.New("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	be := backendtest.Go(t)
 	d := data.Shapes(data.ShapesOptions{Train: 64, Test: 8, Seed: 1}).Train
 	pipe := augment.NewPipeline(d, augment.Config{}, 16, 1, true)
 	loss := func(scope *model.Scope, in []*Node) *Node {
@@ -53,10 +50,7 @@ func TestConfigValidate(t *testing.T) {
 // A variable under a peak-LR scope moves by the peak learning rate at every
 // step (but a zero-rate one), the rest by the scheduled rate.
 func TestPeakLRScopes(t *testing.T) {
-	be, err := gobackend.New("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	be := backendtest.Go(t)
 	loss := func(scope *model.Scope, in []*Node) *Node {
 		g := in[0].Graph()
 		a := scope.In("head").VariableWithValue("w", float32(0)).NodeValue(g)

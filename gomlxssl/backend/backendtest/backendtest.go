@@ -1,0 +1,20 @@
+// Package backendtest gives tests the Go backend, the one that runs
+// everywhere (CI has no PJRT plugin), in one line.
+package backendtest
+
+import (
+	"testing"
+
+	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/gobackend"
+)
+
+// Go is a new Go backend; a test that cannot have one stops there.
+func Go(tb testing.TB) compute.Backend {
+	tb.Helper()
+	be, err := gobackend.New("")
+	if err != nil {
+		tb.Fatalf("Go backend: %v", err)
+	}
+	return be
+}
