@@ -33,6 +33,7 @@ package main
 
 import (
 	"flag"
+	"fmt"
 
 	. "github.com/gomlx/gomlx/core/graph"
 
@@ -55,15 +56,27 @@ import (
 // 128 the cross-correlation matrix has rank at most 128, so its off-diagonal
 // terms cannot all vanish, and a large λ fights the invariance term: the
 // paper's λ, unscaled, is the default, and `-lambda` sets another.
-var (
-	projHidden, projDim int
-	lambda              float64
-)
+type config struct {
+	Projector models.MLPHead
+	Lambda    float64
+}
 
-func knobs(fs *flag.FlagSet) {
-	fs.IntVar(&projHidden, "proj-hidden", 512, "hidden width of the projector")
-	fs.IntVar(&projDim, "proj-dim", 512, "output dimension D of the projector")
-	fs.Float64Var(&lambda, "lambda", 0.0051, "weight λ of the off-diagonal terms")
+func defaults() config {
+	return config{Projector: models.MLPHead{Hidden: 512, Out: 512}, Lambda: 0.0051}
+}
+
+// Flags makes each knob a flag (`-proj-hidden`, `-proj-dim`, `-lambda`).
+func (c *config) Flags(fs *flag.FlagSet) {
+	c.Projector.Flags(fs, "proj", "projector (D)")
+	fs.Float64Var(&c.Lambda, "lambda", c.Lambda, "weight λ of the off-diagonal terms")
+}
+
+// Check refuses a projector without width or a negative λ.
+func (c *config) Check(trainSize, batch int) error {
+	if c.Lambda < 0 {
+		return fmt.Errorf("-lambda %g must not be negative", c.Lambda)
+	}
+	return c.Projector.Check("proj")
 }
 
 // ## The model and the loss
@@ -78,10 +91,9 @@ func knobs(fs *flag.FlagSet) {
 // `losses.BarlowTwins` is tested against a float64 reference written from
 // this formula, and on hand-checked cases (C = I gives 0, C = −I gives 4 per
 // dimension).
-func barlowTwins(enc models.Encoder) experiment.Method {
-	head := models.MLPHead{Hidden: projHidden, Out: projDim}
-	return experiment.JointEmbedding(enc, head, "projector", func(z1, z2 *Node) *Node {
-		return losses.BarlowTwins(z1, z2, lambda)
+func (c *config) barlowTwins(enc models.Encoder) experiment.Method {
+	return experiment.JointEmbedding(enc, c.Projector, "projector", func(z1, z2 *Node) *Node {
+		return losses.BarlowTwins(z1, z2, c.Lambda)
 	})
 }
 
@@ -98,7 +110,8 @@ func augmentation() augment.Config { return augment.SimCLRShapes() }
 // the measurements above), monitors kNN and the collapse figures every
 // epoch, fits the linear probe and writes `out/barlowtwins/`.
 func spec() experiment.Spec {
-	return experiment.Spec{Name: "barlowtwins", Title: "Barlow Twins", Flags: knobs, Augment: augmentation(), Build: barlowTwins,
+	c := defaults()
+	return experiment.Spec{Name: "barlowtwins", Title: "Barlow Twins", Config: &c, Augment: augmentation(), Build: c.barlowTwins,
 		DefaultEpochs: 40}
 }
 

@@ -50,6 +50,7 @@
 package main
 
 import (
+	"cmp"
 	"flag"
 
 	. "github.com/gomlx/gomlx/core/graph"
@@ -70,16 +71,34 @@ import (
 // preset cut to 5 epochs, 235 steps, constant m): m = 0.99 gave kNN 13.2% and
 // linear 21.1%, m = 0.96 13.8% and 21.7% (random init: 12.1%, 17.1%) — BYOL
 // starts slowly here, as it learns from a target that itself must learn first.
-var (
-	momentum                        float64
-	projHidden, projDim, predHidden int
-)
+type config struct {
+	Momentum float64
+	// Projector's Out is the predictor's too.
+	Projector  models.MLPHead
+	PredHidden int
+}
 
-func knobs(fs *flag.FlagSet) {
-	fs.Float64Var(&momentum, "momentum", 0.99, "base momentum m of the target network (raised to 1 on a cosine schedule)")
-	fs.IntVar(&projHidden, "proj-hidden", 512, "hidden width of the projector and the predictor")
-	fs.IntVar(&projDim, "proj-dim", 128, "output dimension of the projector and the predictor")
-	fs.IntVar(&predHidden, "pred-hidden", 512, "hidden width of the predictor")
+func defaults() config {
+	return config{Momentum: 0.99, Projector: models.MLPHead{Hidden: 512, Out: 128}, PredHidden: 512}
+}
+
+// Flags makes each knob a flag (`-momentum`, `-proj-hidden`, `-proj-dim`,
+// `-pred-hidden`).
+func (c *config) Flags(fs *flag.FlagSet) {
+	fs.Float64Var(&c.Momentum, "momentum", c.Momentum, "base momentum m of the target network (raised to 1 on a cosine schedule)")
+	c.Projector.Flags(fs, "proj", "projector (and the predictor's output)")
+	fs.IntVar(&c.PredHidden, "pred-hidden", c.PredHidden, "hidden width of the predictor")
+}
+
+// Check refuses a base momentum outside [0, 1] or a head without width,
+// before anything trains.
+func (c *config) Check(trainSize, batch int) error {
+	return cmp.Or(experiment.UnitInterval("-momentum", c.Momentum, false), c.Projector.Check("proj"), c.predictor().Check("pred"))
+}
+
+// predictor maps a projection to a prediction of the same width.
+func (c *config) predictor() models.MLPHead {
+	return models.MLPHead{Hidden: c.PredHidden, Out: c.Projector.Out}
 }
 
 // ## The networks and the loss
@@ -94,10 +113,9 @@ func knobs(fs *flag.FlagSet) {
 //
 // After each step, `models.UpdateTarget` moves the target, $\xi \leftarrow m\,\xi + (1-m)\,\theta$,
 // inside the same step graph (it starts as a copy of the online network).
-func byol(enc models.Encoder) experiment.Method {
-	projector := models.MLPHead{Hidden: projHidden, Out: projDim}
-	predictor := models.MLPHead{Hidden: predHidden, Out: projDim}
-	network := experiment.Network(enc, projector, "projector")
+func (c *config) byol(enc models.Encoder) experiment.Method {
+	predictor := c.predictor()
+	network := experiment.Network(enc, c.Projector, "projector")
 	return experiment.Method{
 		Loss: func(scope *model.Scope, b experiment.Batch) *Node {
 			x := experiment.BothViews(b.V1, b.V2)
@@ -105,7 +123,7 @@ func byol(enc models.Encoder) experiment.Method {
 			_, z := network(online, x)
 			p := predictor.Apply(online.In("predictor"), z)
 			_, zt := network(scope.In("target"), x)
-			models.UpdateTarget(scope, x.Graph(), "online", "target", models.CosineMomentum(b.Step, b.TotalSteps, momentum))
+			models.UpdateTarget(scope, x.Graph(), "online", "target", models.CosineMomentum(b.Step, b.TotalSteps, c.Momentum))
 			p1, p2 := experiment.SplitViews(p)
 			z1, z2 := experiment.SplitViews(zt)
 			return losses.SimSiam(p1, p2, z1, z2)
@@ -127,13 +145,9 @@ const defaultBatch = 16
 func augmentation() augment.Config { return augment.SimCLRShapes() }
 
 func spec() experiment.Spec {
-	return experiment.Spec{Name: "byol", Title: "BYOL", Flags: knobs, Augment: augmentation(), Build: byol,
-		DefaultBatch: defaultBatch, Check: check}
-}
-
-// check refuses a base momentum outside [0, 1] before anything trains.
-func check(trainSize, batch int) error {
-	return experiment.UnitInterval("-momentum", momentum, false)
+	c := defaults()
+	return experiment.Spec{Name: "byol", Title: "BYOL", Config: &c, Augment: augmentation(), Build: c.byol,
+		DefaultBatch: defaultBatch}
 }
 
 func main() { experiment.Main(spec()) }

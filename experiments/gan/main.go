@@ -66,19 +66,21 @@ import (
 // `-rotation`, the self-supervised GAN's rotation losses are weighed as in
 // Chen et al. (and their reference code): β = 1 for the discriminator on
 // real images, α = 0.2 for the generator on its samples.
-var (
-	noiseDim    int
-	rotation    bool
-	alpha, beta float64
-	samples     int
-)
+type config struct {
+	NoiseDim, Samples int
+	Rotation          bool
+	Alpha, Beta       float64
+}
 
-func knobs(fs *flag.FlagSet) {
-	fs.IntVar(&noiseDim, "noise", 64, "noise dimensions (a multiple of 16)")
-	fs.BoolVar(&rotation, "rotation", false, "add the self-supervised GAN's rotation losses")
-	fs.Float64Var(&alpha, "alpha", 0.2, "weight α of the generator's rotation loss (with -rotation)")
-	fs.Float64Var(&beta, "beta", 1, "weight β of the discriminator's rotation loss (with -rotation)")
-	fs.IntVar(&samples, "samples", 1000, "samples classified after each epoch to measure the classes covered")
+func defaults() config { return config{NoiseDim: 64, Alpha: 0.2, Beta: 1, Samples: 1000} }
+
+// Flags makes each knob a flag.
+func (c *config) Flags(fs *flag.FlagSet) {
+	fs.IntVar(&c.NoiseDim, "noise", c.NoiseDim, "noise dimensions (a multiple of 16)")
+	fs.BoolVar(&c.Rotation, "rotation", c.Rotation, "add the self-supervised GAN's rotation losses")
+	fs.Float64Var(&c.Alpha, "alpha", c.Alpha, "weight α of the generator's rotation loss (with -rotation)")
+	fs.Float64Var(&c.Beta, "beta", c.Beta, "weight β of the discriminator's rotation loss (with -rotation)")
+	fs.IntVar(&c.Samples, "samples", c.Samples, "samples classified after each epoch to measure the classes covered")
 }
 
 // ## The two players
@@ -118,29 +120,29 @@ func discriminate(enc models.Encoder, scope *model.Scope, x *Node) (realness, ro
 // samples through a stop-gradient, and the generator's loss sees the
 // discriminator through `models.Frozen` (its variables read through a
 // stop-gradient), so each network gets exactly its own gradient.
-func gan(enc models.Encoder) experiment.Method {
+func (c *config) gan(enc models.Encoder) experiment.Method {
 	players := []string{"/encoder", "/disc"}
 	return experiment.Method{
 		Loss: func(scope *model.Scope, b experiment.Batch) *Node {
 			g, n := b.V1.Graph(), b.V1.Shape().Dim(0)
-			fake := generate(scope, scope.RandomNormal(g, shapes.Make(dtypes.Float32, n, noiseDim)), b.V1.Shape())
+			fake := generate(scope, scope.RandomNormal(g, shapes.Make(dtypes.Float32, n, c.NoiseDim)), b.V1.Shape())
 			realD, _ := discriminate(enc, scope, b.V1)
 			fakeD, _ := discriminate(enc, scope, StopGradient(fake))
 			softplus := func(x *Node) *Node { return ReduceAllMean(Add(MaxScalar(x, 0), Log1P(Exp(Neg(Abs(x)))))) }
 			lossD := Add(softplus(Neg(realD)), softplus(fakeD))
-			if rotation {
+			if c.Rotation {
 				rotated, turns := pretext.RotateQuarters(b.V1)
 				_, logits := discriminate(enc, scope, rotated)
-				lossD = Add(lossD, MulScalar(losses.CrossEntropy(logits, turns), beta))
+				lossD = Add(lossD, MulScalar(losses.CrossEntropy(logits, turns), c.Beta))
 			}
 			var lossG *Node
 			models.Frozen(scope, g, players, func() {
 				d, _ := discriminate(enc, scope, fake)
 				lossG = softplus(Neg(d))
-				if rotation {
+				if c.Rotation {
 					rotated, turns := pretext.RotateQuarters(fake)
 					_, logits := discriminate(enc, scope, rotated)
-					lossG = Add(lossG, MulScalar(losses.CrossEntropy(logits, turns), alpha))
+					lossG = Add(lossG, MulScalar(losses.CrossEntropy(logits, turns), c.Alpha))
 				}
 			})
 			return Add(lossD, lossG)
@@ -151,7 +153,7 @@ func gan(enc models.Encoder) experiment.Method {
 			return h, h
 		},
 		AdamBeta1: 0.5,
-		Report:    report,
+		Report:    c.report,
 	}
 }
 
@@ -163,17 +165,17 @@ func gan(enc models.Encoder) experiment.Method {
 // it receives at least half its fair share of the samples (5% of them for
 // ten classes). The curve over epochs, the final histogram and a row of
 // samples per epoch are the figures.
-func report(a *experiment.Artifacts) error {
-	noise := make([]float32, samples*noiseDim)
+func (c *config) report(a *experiment.Artifacts) error {
+	noise := make([]float32, c.Samples*c.NoiseDim)
 	normal := rand.New(rand.NewPCG(a.Seed, 0x9a11)).NormFloat64
 	for i := range noise {
 		noise[i] = float32(normal())
 	}
 	out, err := a.Infer(func(scope *model.Scope, in []*Node) []*Node {
 		d := a.Split.Train
-		like := shapes.Make(dtypes.Float32, samples, d.Height, d.Width, d.Channels)
+		like := shapes.Make(dtypes.Float32, c.Samples, d.Height, d.Width, d.Channels)
 		return []*Node{AddScalar(MulScalar(generate(scope, in[0], like), 0.25), 0.5)} // back to [0, 1]
-	}, tensors.FromFlatDataAndDimensions(noise, samples, noiseDim))
+	}, tensors.FromFlatDataAndDimensions(noise, c.Samples, c.NoiseDim))
 	if err != nil {
 		return err
 	}
@@ -204,7 +206,7 @@ func report(a *experiment.Artifacts) error {
 		[]plots.HLine{{Name: fmt.Sprintf("log₂ %d (uniform)", len(names)), Value: math.Log2(float64(len(names)))}}); err != nil {
 		return err
 	}
-	a.Figure("coverage.svg", fmt.Sprintf("Mode collapse over training: the classes covered by %d samples from fixed noise (a class is covered with at least half its fair share) and the entropy of their class histogram, after every epoch.", samples))
+	a.Figure("coverage.svg", fmt.Sprintf("Mode collapse over training: the classes covered by %d samples from fixed noise (a class is covered with at least half its fair share) and the entropy of their class histogram, after every epoch.", c.Samples))
 	// A row of eight samples per epoch.
 	grid := filepath.Join(a.Dir, "samples.svg")
 	if err := samplesOverTraining(a, grid, images); err != nil {
@@ -214,13 +216,13 @@ func report(a *experiment.Artifacts) error {
 	if !a.Final {
 		return nil
 	}
-	a.Measure("classes covered", float64(covered), fmt.Sprintf("of %d, by %d samples classified by the supervised classifier (at least half a fair share each)", len(names), samples))
+	a.Measure("classes covered", float64(covered), fmt.Sprintf("of %d, by %d samples classified by the supervised classifier (at least half a fair share each)", len(names), c.Samples))
 	a.Measure("class entropy (bits)", entropy, fmt.Sprintf("of the samples' class histogram; log₂ %d = %.2f when every class is equally present", len(names), math.Log2(float64(len(names)))))
 	if err := plots.BarChart(filepath.Join(a.Dir, "classes.svg"), plots.Chart{Title: "classes of the generator's samples (supervised classifier)",
-		XLabel: "class", YLabel: "samples"}, names, hist, plots.HLine{Name: "fair share", Value: float64(samples) / float64(len(names))}); err != nil {
+		XLabel: "class", YLabel: "samples"}, names, hist, plots.HLine{Name: "fair share", Value: float64(c.Samples) / float64(len(names))}); err != nil {
 		return err
 	}
-	a.Figure("classes.svg", fmt.Sprintf("The classes of %d samples after training, as the supervised classifier names them; the dashed line is a fair share.", samples))
+	a.Figure("classes.svg", fmt.Sprintf("The classes of %d samples after training, as the supervised classifier names them; the dashed line is a fair share.", c.Samples))
 	return nil
 }
 
@@ -285,23 +287,24 @@ func samplesOverTraining(a *experiment.Artifacts, path string, images *tensors.T
 func augmentation() augment.Config { return augment.Config{FlipP: 0.5} }
 
 func spec() experiment.Spec {
-	return experiment.Spec{Name: "gan", Title: "DCGAN", Flags: knobs, Augment: augmentation(), Build: gan,
-		SingleView: true, Variant: variant, Check: check, LR: 2e-4, DefaultEpochs: 10, DefaultBatch: 32, ConstantLR: true}
+	c := defaults()
+	return experiment.Spec{Name: "gan", Title: "DCGAN", Config: &c, Augment: augmentation(), Build: c.gan,
+		SingleView: true, Variant: c.variant, LR: 2e-4, DefaultEpochs: 10, DefaultBatch: 32, ConstantLR: true}
 }
 
-func variant() (name, title string) {
-	if rotation {
-		return "rotation", fmt.Sprintf("Self-supervised GAN (rotation loss, α = %g, β = %g)", alpha, beta)
+func (c *config) variant() (name, title string) {
+	if c.Rotation {
+		return "rotation", fmt.Sprintf("Self-supervised GAN (rotation loss, α = %g, β = %g)", c.Alpha, c.Beta)
 	}
 	return "", ""
 }
 
-func check(trainSize, batch int) error {
-	if noiseDim <= 0 || noiseDim%16 != 0 {
-		return fmt.Errorf("-noise %d: want a positive multiple of 16", noiseDim)
+func (c *config) Check(trainSize, batch int) error {
+	if c.NoiseDim <= 0 || c.NoiseDim%16 != 0 {
+		return fmt.Errorf("-noise %d: want a positive multiple of 16", c.NoiseDim)
 	}
-	if samples < 8 {
-		return fmt.Errorf("-samples %d: want at least 8", samples)
+	if c.Samples < 8 {
+		return fmt.Errorf("-samples %d: want at least 8", c.Samples)
 	}
 	return nil
 }

@@ -26,7 +26,6 @@ func TestQuickPresetEndToEnd(t *testing.T) {
 			}
 		}
 	}
-	rotation = false
 }
 
 // Every method trains on the real Fashion-MNIST, one gray channel (a short

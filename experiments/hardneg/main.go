@@ -48,17 +48,22 @@ import (
 // The paper's CIFAR-10 setting: β = 1, τ⁺ = 0.1. The temperature and the
 // projection head are SimCLR's here (τ = 0.2, 256 → 128), so that the only
 // difference between the two experiments is the weighting of the negatives.
-var (
-	temperature, beta, tauPlus float64
-	projHidden, projDim        int
-)
+type config struct {
+	Temperature, Beta, TauPlus float64
+	Head                       models.MLPHead
+}
 
-func knobs(fs *flag.FlagSet) {
-	fs.Float64Var(&temperature, "temperature", 0.2, "temperature τ")
-	fs.Float64Var(&beta, "beta", 1, "hardness β (0: every negative weighs the same)")
-	fs.Float64Var(&tauPlus, "tau-plus", 0.1, "class prior τ⁺ of the debiasing (0: none)")
-	fs.IntVar(&projHidden, "proj-hidden", 256, "hidden width of the projection head")
-	fs.IntVar(&projDim, "proj-dim", 128, "output dimension of the projection head")
+func defaults() config {
+	return config{Temperature: 0.2, Beta: 1, TauPlus: 0.1, Head: models.MLPHead{Hidden: 256, Out: 128}}
+}
+
+// Flags makes each knob a flag (`-temperature`, `-beta`, `-tau-plus`,
+// `-proj-hidden`, `-proj-dim`).
+func (c *config) Flags(fs *flag.FlagSet) {
+	fs.Float64Var(&c.Temperature, "temperature", c.Temperature, "temperature τ")
+	fs.Float64Var(&c.Beta, "beta", c.Beta, "hardness β (0: every negative weighs the same)")
+	fs.Float64Var(&c.TauPlus, "tau-plus", c.TauPlus, "class prior τ⁺ of the debiasing (0: none)")
+	c.Head.Flags(fs, "proj", "projection head")
 }
 
 // ## The loss
@@ -71,10 +76,9 @@ func knobs(fs *flag.FlagSet) {
 // and the loss is $-\log \frac{p}{p + N_g}$ averaged over the 2B anchors. With
 // β = 0 and τ⁺ = 0 it is exactly NT-Xent, which `losses.HardNegative`'s test
 // checks beside a float64 reference of the formula.
-func hardNeg(enc models.Encoder) experiment.Method {
-	head := models.MLPHead{Hidden: projHidden, Out: projDim}
-	return experiment.JointEmbedding(enc, head, "projection", func(z1, z2 *Node) *Node {
-		return losses.HardNegative(z1, z2, temperature, beta, tauPlus)
+func (c *config) hardNeg(enc models.Encoder) experiment.Method {
+	return experiment.JointEmbedding(enc, c.Head, "projection", func(z1, z2 *Node) *Node {
+		return losses.HardNegative(z1, z2, c.Temperature, c.Beta, c.TauPlus)
 	})
 }
 
@@ -85,30 +89,31 @@ func hardNeg(enc models.Encoder) experiment.Method {
 func augmentation() augment.Config { return augment.SimCLRShapes() }
 
 func spec() experiment.Spec {
-	return experiment.Spec{Name: "hardneg", Title: "Hard negatives (β = 1, τ⁺ = 0.1)", Flags: knobs, Augment: augmentation(),
-		Build: hardNeg, Variant: variant, Check: check}
+	c := defaults()
+	return experiment.Spec{Name: "hardneg", Title: "Hard negatives (β = 1, τ⁺ = 0.1)", Config: &c, Augment: augmentation(),
+		Build: c.hardNeg, Variant: c.variant}
 }
 
-// check refuses settings the loss is not defined for, before anything trains:
+// Check refuses settings the loss is not defined for, before anything trains:
 // τ must be positive, β not negative, and the class prior τ⁺ in [0, 1) (the
 // debiased sum divides by 1 − τ⁺).
-func check(trainSize, batch int) error {
-	if beta < 0 {
-		return fmt.Errorf("-beta %g must not be negative", beta)
+func (c *config) Check(trainSize, batch int) error {
+	if c.Beta < 0 {
+		return fmt.Errorf("-beta %g must not be negative", c.Beta)
 	}
-	return cmp.Or(experiment.Positive("-temperature", temperature), experiment.UnitInterval("-tau-plus", tauPlus, true))
+	return cmp.Or(experiment.Positive("-temperature", c.Temperature), experiment.UnitInterval("-tau-plus", c.TauPlus, true), c.Head.Check("proj"))
 }
 
 // variant keeps the paper's setting as the main run, the debiased loss alone
 // (β = 0) as "debiased", and any other setting apart.
-func variant() (name, title string) {
+func (c *config) variant() (name, title string) {
 	switch {
-	case beta == 1 && tauPlus == 0.1:
+	case c.Beta == 1 && c.TauPlus == 0.1:
 		return "", ""
-	case beta == 0:
-		return "debiased", fmt.Sprintf("Debiased contrastive (β = 0, τ⁺ = %g)", tauPlus)
+	case c.Beta == 0:
+		return "debiased", fmt.Sprintf("Debiased contrastive (β = 0, τ⁺ = %g)", c.TauPlus)
 	}
-	return fmt.Sprintf("beta%g-tauplus%g", beta, tauPlus), fmt.Sprintf("Hard negatives (β = %g, τ⁺ = %g)", beta, tauPlus)
+	return fmt.Sprintf("beta%g-tauplus%g", c.Beta, c.TauPlus), fmt.Sprintf("Hard negatives (β = %g, τ⁺ = %g)", c.Beta, c.TauPlus)
 }
 
 func main() { experiment.Main(spec()) }

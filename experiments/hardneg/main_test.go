@@ -12,14 +12,14 @@ func TestQuickPresetEndToEnd(t *testing.T) { experimenttest.QuickRun(t, spec()) 
 // Settings the loss is not defined for are refused before training, naming
 // the flag; the paper's and the debiased-only settings pass.
 func TestCheckRefusesBadFlags(t *testing.T) {
-	defer func(tau, b, tp float64) { temperature, beta, tauPlus = tau, b, tp }(temperature, beta, tauPlus)
 	for _, c := range []struct {
 		temperature, beta, tauPlus float64
 		flag                       string
 	}{{0, 1, 0.1, "-temperature"}, {0.2, -1, 0.1, "-beta"}, {0.2, 1, 1, "-tau-plus"}, {0.2, 1, -0.1, "-tau-plus"},
 		{0.2, 1, 0.1, ""}, {0.2, 0, 0.1, ""}, {0.2, 1, 0, ""}} {
-		temperature, beta, tauPlus = c.temperature, c.beta, c.tauPlus
-		err := check(6000, 128)
+		cfg := defaults()
+		cfg.Temperature, cfg.Beta, cfg.TauPlus = c.temperature, c.beta, c.tauPlus
+		err := cfg.Check(6000, 128)
 		if c.flag == "" && err != nil || c.flag != "" && (err == nil || !strings.Contains(err.Error(), c.flag)) {
 			t.Errorf("%+v: error %v, want one naming %q", c, err, c.flag)
 		}

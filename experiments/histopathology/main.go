@@ -62,16 +62,17 @@ import (
 // MoCo v2 as in the contrastive experiment (`moco.Default`: queue 4,096,
 // momentum 0.99, τ = 0.2, split batch norm; the talk's run used τ = 0.07 and
 // batch 512), and the augmentation policy.
-var (
-	config = defaultConfig()
-	policy string
-)
+type config struct {
+	MoCo   moco.Config
+	Policy string
+}
 
-func defaultConfig() moco.Config { return moco.Default() }
+func defaults() config { return config{MoCo: moco.Default(), Policy: "crop-jitter"} }
 
-func knobs(fs *flag.FlagSet) {
-	config.Flags(fs)
-	fs.StringVar(&policy, "policy", "crop-jitter", "augmentation: crop-jitter (random resized crop + colour jitter) or tiles (3×3 tiles shuffled + colour jitter)")
+// Flags makes each knob a flag: MoCo's, and `-policy`.
+func (c *config) Flags(fs *flag.FlagSet) {
+	c.MoCo.Flags(fs)
+	fs.StringVar(&c.Policy, "policy", c.Policy, "augmentation: crop-jitter (random resized crop + colour jitter) or tiles (3×3 tiles shuffled + colour jitter)")
 }
 
 // ## The two augmentation policies
@@ -81,9 +82,9 @@ func knobs(fs *flag.FlagSet) {
 // encoder should not care. They differ in the geometric transformation:
 // a random resized crop of 20–100% of the patch, or the whole patch cut
 // into 3×3 tiles put back in a random order (`augment.Config.TileGrid`).
-func augmentation() augment.Config {
+func (c *config) augmentation() augment.Config {
 	cfg := augment.SimCLR()
-	if policy == "tiles" {
+	if c.Policy == "tiles" {
 		cfg.CropScale = [2]float64{}
 		cfg.TileGrid = 3
 	}
@@ -102,9 +103,10 @@ func report(enc models.Encoder) func(a *experiment.Artifacts) error {
 		if !a.Final || !ok {
 			return nil
 		}
-		w := a.Store.GetVariable("/online/encoder/block0/conv/weights")
+		encoder := moco.QueryEncoder(a.Store.RootScope())
+		w := net.FirstFilters(encoder)
 		if w == nil {
-			return fmt.Errorf("no first-layer filters at /online/encoder/block0/conv/weights")
+			return fmt.Errorf("no first-layer filters in the query encoder (scope %s)", encoder.Scope())
 		}
 		if err := plots.ImageGrid(filepath.Join(a.Dir, "filters.svg"), "first-layer filters (3×3, RGB)",
 			filterImages(tensors.MustCopyFlatData[float32](w.MustValue()), net.Widths[0]), 3*8, 3*8); err != nil {
@@ -119,7 +121,7 @@ func report(enc models.Encoder) func(a *experiment.Artifacts) error {
 		}
 		images := append(test.Float32(picks[0], picks[0]+1), test.Float32(picks[1], picks[1]+1)...)
 		out, err := a.Infer(func(scope *model.Scope, in []*Node) []*Node {
-			return []*Node{net.FeatureMaps(scope.In("online").In("encoder"), in[0], 1)}
+			return []*Node{net.FeatureMaps(moco.QueryEncoder(scope), in[0], 1)}
 		}, tensors.FromFlatDataAndDimensions(images, 2, test.Height, test.Width, 3))
 		if err != nil {
 			return err
@@ -207,30 +209,33 @@ func activationRows(images, maps []float32, h, w, channels, k int) [][][]float32
 //	go run ./experiments/histopathology                 # out/histopathology/
 //	go run ./experiments/histopathology -policy tiles   # out/histopathology-tiles/
 func spec() experiment.Spec {
-	return experiment.Spec{Name: "histopathology", Title: "MoCo v2, crop + colour jitter", Flags: knobs,
-		Augment: augment.SimCLR(), Build: build, Check: check, CheckData: checkClasses, Dataset: "histo", Variant: variant, DefaultEpochs: 20}
+	c := defaults()
+	return experiment.Spec{Name: "histopathology", Title: "MoCo v2, crop + colour jitter", Config: &c,
+		Augment: augment.SimCLR(), Build: c.build, CheckData: checkClasses, Dataset: "histo", Variant: c.variant, DefaultEpochs: 20}
 }
 
-func build(enc models.Encoder) experiment.Method {
-	m := config.Method(enc)
+func (c *config) build(enc models.Encoder) experiment.Method {
+	m := c.MoCo.Method(enc)
 	m.Report = report(enc)
-	policy := augmentation()
+	policy := c.augmentation()
 	m.Augment = &policy
 	return m
 }
 
-func variant() (name, title string) {
-	if policy == "tiles" {
+func (c *config) variant() (name, title string) {
+	if c.Policy == "tiles" {
 		return "tiles", "MoCo v2, 3×3 tile shuffling + colour jitter"
 	}
 	return "", ""
 }
 
-func check(trainSize, batch int) error {
-	if policy != "crop-jitter" && policy != "tiles" {
-		return fmt.Errorf("-policy %q: want crop-jitter or tiles", policy)
+// Check wants a known policy and MoCo's own checks (which may size the
+// default queue to the data).
+func (c *config) Check(trainSize, batch int) error {
+	if c.Policy != "crop-jitter" && c.Policy != "tiles" {
+		return fmt.Errorf("-policy %q: want crop-jitter or tiles", c.Policy)
 	}
-	return config.Check(trainSize, batch)
+	return c.MoCo.Check(trainSize, batch)
 }
 
 // checkClasses wants exactly the classes benign and malignant.

@@ -37,13 +37,13 @@ func TestQuickPresetEndToEnd(t *testing.T) {
 func folderRun(t *testing.T, dir string) error {
 	t.Helper()
 	fs := flag.NewFlagSet("histopathology", flag.ContinueOnError)
-	opts := experiment.Flags(spec(), fs)
+	s := spec()
+	opts := experiment.Flags(s, fs)
 	if err := fs.Parse([]string{"-preset", "quick", "-backend", "go", "-out", t.TempDir(), "-dataset", "folder", "-data-dir", dir,
 		"-batch", "32", "-queue", "128", "-epochs", "2", "-supervised-epochs", "1", "-probe-iters", "20", "-embeddings", "20"}); err != nil {
 		t.Fatal(err)
 	}
-	defer func() { config = defaultConfig() }()
-	_, err := experiment.Run(context.Background(), spec(), opts, fs)
+	_, err := experiment.Run(context.Background(), s, opts, fs)
 	return err
 }
 

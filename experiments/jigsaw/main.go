@@ -58,16 +58,19 @@ import (
 // 48 pixels (16-pixel cells) and crops 12-pixel tiles; a 2×2 grid cuts the
 // 32-pixel image into 16-pixel cells and 12-pixel tiles, and has 4! = 24
 // permutations in all.
-var (
-	grid, perms, tile int
-	headHidden        int
-)
+type config struct {
+	Grid, Perms, Tile int
+	HeadHidden        int
+}
 
-func knobs(fs *flag.FlagSet) {
-	fs.IntVar(&grid, "grid", 3, "tiles per side: 2 (the 32-pixel image) or 3 (scaled to 48 pixels)")
-	fs.IntVar(&perms, "perms", 100, "size of the permutation set (at most 24 for 2×2)")
-	fs.IntVar(&tile, "tile", 12, "tile side in pixels, cropped from 16-pixel cells")
-	fs.IntVar(&headHidden, "head-hidden", 512, "hidden width of the permutation classifier")
+func defaults() config { return config{Grid: 3, Perms: 100, Tile: 12, HeadHidden: 512} }
+
+// Flags makes each knob a flag (`-grid`, `-perms`, `-tile`, `-head-hidden`).
+func (c *config) Flags(fs *flag.FlagSet) {
+	fs.IntVar(&c.Grid, "grid", c.Grid, "tiles per side: 2 (the 32-pixel image) or 3 (scaled to 48 pixels)")
+	fs.IntVar(&c.Perms, "perms", c.Perms, "size of the permutation set (at most 24 for 2×2)")
+	fs.IntVar(&c.Tile, "tile", c.Tile, "tile side in pixels, cropped from 16-pixel cells")
+	fs.IntVar(&c.HeadHidden, "head-hidden", c.HeadHidden, "hidden width of the permutation classifier")
 }
 
 const cell = 16
@@ -82,8 +85,8 @@ const cell = 16
 // where random sets of the same sizes reach 6, 4 and 0 — a random set of
 // 1,000 holds the same puzzle twice). The set is part of the task, so it is
 // drawn with a fixed seed.
-func permutationSet() [][]int {
-	set, err := pretext.Permutations(grid*grid, perms, 1)
+func (c *config) permutationSet() [][]int {
+	set, err := pretext.Permutations(c.Grid*c.Grid, c.Perms, 1)
 	if err != nil {
 		panic(err) // checked by check() before training
 	}
@@ -97,21 +100,21 @@ func permutationSet() [][]int {
 // The B·T tiles go through the encoder as one batch; the T representations of
 // an image are concatenated in the shuffled order and an MLP classifies the
 // permutation: $\ell = -\log p_\theta(\pi \mid \mathrm{tiles}_\pi(x))$.
-func jigsaw(enc models.Encoder) experiment.Method {
-	puzzle := pretext.Puzzle{Grid: grid, Cell: cell, Tile: tile}
-	set := permutationSet()
-	head := models.MLPHead{Hidden: headHidden, Out: perms}
+func (c *config) jigsaw(enc models.Encoder) experiment.Method {
+	puzzle := pretext.Puzzle{Grid: c.Grid, Cell: cell, Tile: c.Tile}
+	set := c.permutationSet()
+	head := models.MLPHead{Hidden: c.HeadHidden, Out: c.Perms}
 	classify := func(scope *model.Scope, x, which, offset *Node) *Node {
 		b, t := x.Shape().Dim(0), puzzle.Tiles()
 		tiles := puzzle.Shuffle(x, set, which, offset) // [B, T, tile, tile, C]
-		h := enc.Apply(scope.In("encoder"), Reshape(tiles, b*t, tile, tile, x.Shape().Dim(3)))
+		h := enc.Apply(scope.In("encoder"), Reshape(tiles, b*t, c.Tile, c.Tile, x.Shape().Dim(3)))
 		return head.Apply(scope.In("jigsaw"), Reshape(h, b, t*enc.Dim()))
 	}
 	return experiment.Method{
 		Loss: func(scope *model.Scope, b experiment.Batch) *Node {
 			g, n := b.V1.Graph(), b.V1.Shape().Dim(0)
-			which := scope.RandomIntN(g, int32(perms), shapes.Make(dtypes.Int32, n))
-			offset := scope.RandomIntN(g, int32(cell-tile+1), shapes.Make(dtypes.Int32, n, puzzle.Tiles(), 2))
+			which := scope.RandomIntN(g, int32(c.Perms), shapes.Make(dtypes.Int32, n))
+			offset := scope.RandomIntN(g, int32(cell-c.Tile+1), shapes.Make(dtypes.Int32, n, puzzle.Tiles(), 2))
 			return losses.CrossEntropy(classify(scope, b.V1, which, offset), which)
 		},
 		// The probes read the tile encoder applied to whole images.
@@ -124,7 +127,7 @@ func jigsaw(enc models.Encoder) experiment.Method {
 		Pretext: func(scope *model.Scope, x *Node) *Node {
 			g, n := x.Graph(), x.Shape().Dim(0)
 			which := ConvertDType(Iota(g, shapes.Make(dtypes.Int32, n), 0), dtypes.Int32)
-			which = Sub(which, Mul(Div(which, Scalar(g, dtypes.Int32, perms)), Scalar(g, dtypes.Int32, perms)))
+			which = Sub(which, Mul(Div(which, Scalar(g, dtypes.Int32, c.Perms)), Scalar(g, dtypes.Int32, c.Perms)))
 			logits := classify(scope, x, which, puzzle.Centred(g, n))
 			return ConvertDType(Equal(ArgMax(logits, -1, dtypes.Int32), which), x.DType())
 		},
@@ -140,36 +143,37 @@ func jigsaw(enc models.Encoder) experiment.Method {
 func augmentation() augment.Config { return augment.Supervised() }
 
 func spec() experiment.Spec {
-	return experiment.Spec{Name: "jigsaw", Title: "Jigsaw 3×3, 100 permutations", Flags: knobs, Augment: augmentation(),
-		Build: jigsaw, Check: check, SingleView: true, Variant: variant}
+	c := defaults()
+	return experiment.Spec{Name: "jigsaw", Title: "Jigsaw 3×3, 100 permutations", Config: &c, Augment: augmentation(),
+		Build: c.jigsaw, SingleView: true, Variant: c.variant}
 }
 
-func variant() (name, title string) {
-	if grid == 3 && perms == 100 && tile == 12 {
+func (c *config) variant() (name, title string) {
+	if c.Grid == 3 && c.Perms == 100 && c.Tile == 12 {
 		return "", ""
 	}
-	name = fmt.Sprintf("grid%d-perms%d", grid, perms)
-	if tile != 12 {
-		name += fmt.Sprintf("-tile%d", tile)
+	name = fmt.Sprintf("grid%d-perms%d", c.Grid, c.Perms)
+	if c.Tile != 12 {
+		name += fmt.Sprintf("-tile%d", c.Tile)
 	}
-	return name, fmt.Sprintf("Jigsaw %d×%d, %d permutations", grid, grid, perms)
+	return name, fmt.Sprintf("Jigsaw %d×%d, %d permutations", c.Grid, c.Grid, c.Perms)
 }
 
-func check(trainSize, batch int) error {
-	if err := (pretext.Puzzle{Grid: grid, Cell: cell, Tile: tile}).Validate(); err != nil {
+func (c *config) Check(trainSize, batch int) error {
+	if err := (pretext.Puzzle{Grid: c.Grid, Cell: cell, Tile: c.Tile}).Validate(); err != nil {
 		return err
 	}
-	if grid > 3 {
-		return fmt.Errorf("-grid %d: want 2 or 3", grid)
+	if c.Grid > 3 {
+		return fmt.Errorf("-grid %d: want 2 or 3", c.Grid)
 	}
 	n := 1
-	for k := 2; k <= grid*grid; k++ {
+	for k := 2; k <= c.Grid*c.Grid; k++ {
 		n *= k
 	}
-	if perms < 2 || perms > n {
-		return fmt.Errorf("-perms %d: a %d×%d grid has %d permutations; want 2 to %d", perms, grid, grid, n, n)
+	if c.Perms < 2 || c.Perms > n {
+		return fmt.Errorf("-perms %d: a %d×%d grid has %d permutations; want 2 to %d", c.Perms, c.Grid, c.Grid, n, n)
 	}
-	return nil
+	return models.MLPHead{Hidden: c.HeadHidden, Out: c.Perms}.Check("head")
 }
 
 func main() { experiment.Main(spec()) }

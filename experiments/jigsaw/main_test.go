@@ -9,7 +9,6 @@ import (
 // The quick run (2×2 tiles, all 24 permutations, to stay under a minute) also
 // scores the puzzle itself on held-out images.
 func TestQuickPresetEndToEnd(t *testing.T) {
-	defer func() { grid, perms = 3, 100 }()
 	r, _ := experimenttest.QuickRun(t, spec(), "-grid", "2", "-perms", "24")
 	if a := r.Metrics.PretextAccuracy; r.Variant != "grid2-perms24" || a == nil || *a <= 1.0/24 {
 		t.Errorf("variant %q, permutation accuracy %v; want grid2-perms24 and above chance (1/24)", r.Variant, a)
@@ -17,10 +16,10 @@ func TestQuickPresetEndToEnd(t *testing.T) {
 }
 
 func TestBadPuzzlesAreRefused(t *testing.T) {
-	defer func() { grid, perms, tile = 3, 100, 12 }()
 	for _, tc := range []struct{ grid, perms, tile int }{{2, 25, 12}, {3, 1, 12}, {4, 100, 12}, {3, 100, 17}, {1, 1, 12}} {
-		grid, perms, tile = tc.grid, tc.perms, tc.tile
-		if check(6000, 128) == nil {
+		c := defaults()
+		c.Grid, c.Perms, c.Tile = tc.grid, tc.perms, tc.tile
+		if c.Check(6000, 128) == nil {
 			t.Errorf("grid %d, %d permutations, tile %d: want an error", tc.grid, tc.perms, tc.tile)
 		}
 	}

@@ -87,20 +87,24 @@ import (
 // 4,096 negatives from the bank; the temperature, the head and everything
 // else are SimCLR's here, so that the comparison is about where the
 // negatives come from.
-var (
-	temperature, momentum float64
-	negatives             int
-	positive              string
-	projHidden, projDim   int
-)
+type config struct {
+	Temperature, Momentum float64
+	Negatives             int
+	Positive              string
+	Head                  models.MLPHead
+}
 
-func knobs(fs *flag.FlagSet) {
-	fs.Float64Var(&temperature, "temperature", 0.2, "InfoNCE temperature τ")
-	fs.Float64Var(&momentum, "bank-momentum", 0.5, "momentum of a memory's refresh (0: replace it)")
-	fs.IntVar(&negatives, "negatives", 4096, "negatives sampled from the bank each step")
-	fs.StringVar(&positive, "positive", "memory", "a view's positive key: memory (the image's memory, as Wu et al. and PIRL) or view (the image's other view)")
-	fs.IntVar(&projHidden, "proj-hidden", 256, "hidden width of the projection head")
-	fs.IntVar(&projDim, "proj-dim", 128, "output dimension of the projection head (the bank's width)")
+func defaults() config {
+	return config{Temperature: 0.2, Momentum: 0.5, Negatives: 4096, Positive: "memory", Head: models.MLPHead{Hidden: 256, Out: 128}}
+}
+
+// Flags makes each knob a flag.
+func (c *config) Flags(fs *flag.FlagSet) {
+	fs.Float64Var(&c.Temperature, "temperature", c.Temperature, "InfoNCE temperature τ")
+	fs.Float64Var(&c.Momentum, "bank-momentum", c.Momentum, "momentum of a memory's refresh (0: replace it)")
+	fs.IntVar(&c.Negatives, "negatives", c.Negatives, "negatives sampled from the bank each step")
+	fs.StringVar(&c.Positive, "positive", c.Positive, "a view's positive key: memory (the image's memory, as Wu et al. and PIRL) or view (the image's other view)")
+	c.Head.Flags(fs, "proj", "projection head (the bank's width)")
 }
 
 // ## The model, the bank and the loss
@@ -120,29 +124,28 @@ func knobs(fs *flag.FlagSet) {
 // so a resumed run continues with its memories). An image seen for the first
 // time has no memory yet: its other view stands in for the positive, and
 // its memory starts as its embedding.
-func membank(enc models.Encoder) experiment.Method {
-	head := models.MLPHead{Hidden: projHidden, Out: projDim}
-	network := experiment.Network(enc, head, "projection")
+func (c *config) membank(enc models.Encoder) experiment.Method {
+	network := experiment.Network(enc, c.Head, "projection")
 	return experiment.Method{
 		Loss: func(scope *model.Scope, b experiment.Batch) *Node {
 			g := b.V1.Graph()
 			_, z := network(scope, experiment.BothViews(b.V1, b.V2))
 			z1, z2 := experiment.SplitViews(z)
-			bank := models.NewMemoryBank(scope.In("bank"), g, b.TrainSize, projDim)
+			bank := models.NewMemoryBank(scope.In("bank"), g, b.TrainSize, c.Head.Out)
 			memory, seen := bank.Read(b.Index)
 			known := GreaterThan(InsertAxes(seen, -1), ZerosLike(InsertAxes(seen, -1)))
 			pos1, pos2 := Where(known, memory, z2), Where(known, memory, z1)
-			if positive == "view" {
+			if c.Positive == "view" {
 				pos1, pos2 = z2, z1
 			}
-			drawn := scope.RandomIntN(g, int32(b.TrainSize), shapes.Make(dtypes.Int32, negatives))
+			drawn := scope.RandomIntN(g, int32(b.TrainSize), shapes.Make(dtypes.Int32, c.Negatives))
 			negs, negSeen := bank.Read(drawn)
 			own := Equal(InsertAxes(b.Index, -1), InsertAxes(drawn, 0))    // [B, K]
 			unwritten := InsertAxes(Equal(negSeen, ZerosLike(negSeen)), 0) // [1, K]
 			exclude := LogicalOr(own, BroadcastToShape(unwritten, own.Shape()))
-			loss := MulScalar(Add(losses.InfoNCE(z1, pos1, negs, temperature, exclude),
-				losses.InfoNCE(z2, pos2, negs, temperature, exclude)), 0.5)
-			bank.Update(b.Index, Add(L2Normalize(z1, -1), L2Normalize(z2, -1)), momentum)
+			loss := MulScalar(Add(losses.InfoNCE(z1, pos1, negs, c.Temperature, exclude),
+				losses.InfoNCE(z2, pos2, negs, c.Temperature, exclude)), 0.5)
+			bank.Update(b.Index, Add(L2Normalize(z1, -1), L2Normalize(z2, -1)), c.Momentum)
 			return loss
 		},
 		Embed: network,
@@ -160,28 +163,30 @@ const defaultEpochs = 60
 func augmentation() augment.Config { return augment.SimCLRShapes() }
 
 func spec() experiment.Spec {
-	return experiment.Spec{Name: "membank", Title: "Memory bank", Flags: knobs, Augment: augmentation(), Build: membank, Check: checkBank,
-		Variant: variant, DefaultEpochs: defaultEpochs}
+	c := defaults()
+	return experiment.Spec{Name: "membank", Title: "Memory bank", Config: &c, Augment: augmentation(), Build: c.membank,
+		Variant: c.variant, DefaultEpochs: defaultEpochs}
 }
 
 // variant keeps the papers' positive (the image's memory) as the main run and
 // sends a run with the other view as the positive to "viewpositive".
-func variant() (name, title string) {
-	if positive == "view" {
+func (c *config) variant() (name, title string) {
+	if c.Positive == "view" {
 		return "viewpositive", "Memory bank (positive: the other view)"
 	}
 	return "", ""
 }
 
-// checkBank refuses settings the bank cannot serve.
-func checkBank(trainSize, batch int) error {
+// Check refuses settings the bank cannot serve.
+func (c *config) Check(trainSize, batch int) error {
 	switch {
-	case negatives <= 0:
-		return fmt.Errorf("-negatives %d must be positive", negatives)
-	case positive != "memory" && positive != "view":
-		return fmt.Errorf("-positive %q: want memory or view", positive)
+	case c.Negatives <= 0:
+		return fmt.Errorf("-negatives %d must be positive", c.Negatives)
+	case c.Positive != "memory" && c.Positive != "view":
+		return fmt.Errorf("-positive %q: want memory or view", c.Positive)
 	}
-	return cmp.Or(experiment.Positive("-temperature", temperature), experiment.UnitInterval("-bank-momentum", momentum, true))
+	return cmp.Or(experiment.Positive("-temperature", c.Temperature), experiment.UnitInterval("-bank-momentum", c.Momentum, true),
+		c.Head.Check("proj"))
 }
 
 func main() { experiment.Main(spec()) }

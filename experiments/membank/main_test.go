@@ -16,24 +16,25 @@ func TestResumeKeepsBank(t *testing.T) {
 }
 
 // Settings the bank cannot serve are refused before training, naming the flag.
-func TestCheckBankRefusesBadFlags(t *testing.T) {
-	defer func(p string, n int, m, tau float64) { positive, negatives, momentum, temperature = p, n, m, tau }(positive, negatives, momentum, temperature)
+func TestCheckRefusesBadFlags(t *testing.T) {
 	for _, c := range []struct {
 		positive    string
 		negatives   int
 		momentum, t float64
 		flag        string
 	}{{"views", 4096, 0.5, 0.2, "-positive"}, {"memory", 0, 0.5, 0.2, "-negatives"}, {"memory", 4096, 1, 0.2, "-bank-momentum"}, {"memory", 4096, 0.5, 0, "-temperature"}} {
-		positive, negatives, momentum, temperature = c.positive, c.negatives, c.momentum, c.t
-		if err := checkBank(6000, 128); err == nil || !strings.Contains(err.Error(), c.flag) {
+		cfg := defaults()
+		cfg.Positive, cfg.Negatives, cfg.Momentum, cfg.Temperature = c.positive, c.negatives, c.momentum, c.t
+		if err := cfg.Check(6000, 128); err == nil || !strings.Contains(err.Error(), c.flag) {
 			t.Errorf("%+v: error %v, want one naming %s", c, err, c.flag)
 		}
 	}
-	positive, negatives, momentum, temperature = "view", 4096, 0.5, 0.2
-	if err := checkBank(6000, 128); err != nil {
+	cfg := defaults()
+	cfg.Positive = "view"
+	if err := cfg.Check(6000, 128); err != nil {
 		t.Errorf("-positive view: %v", err)
 	}
-	if name, _ := variant(); name != "viewpositive" {
+	if name, _ := cfg.variant(); name != "viewpositive" {
 		t.Errorf("-positive view runs as variant %q, want viewpositive", name)
 	}
 }

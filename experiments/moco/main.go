@@ -46,8 +46,6 @@ import (
 // kNN 21.5% and linear 42.2%, τ = 0.1 25.3% and 45.2% (random init: 12.1%,
 // 17.1%). With 5 epochs, m = 0.9 let the projections collapse to an
 // effective rank of 2 (linear 21.6%).
-var config = reference()
-
 // reference is this experiment's default configuration.
 func reference() moco.Config {
 	c := moco.Default()
@@ -92,14 +90,15 @@ func reference() moco.Config {
 func augmentation() augment.Config { return augment.SimCLRShapes() }
 
 func spec() experiment.Spec {
-	return experiment.Spec{Name: "moco", Title: "MoCo v2", Flags: config.Flags, Augment: augmentation(), Build: config.Method, Check: config.Check,
-		Variant: variant}
+	c := reference()
+	return experiment.Spec{Name: "moco", Title: "MoCo v2", Config: &c, Augment: augmentation(), Build: c.Method,
+		Variant: func() (name, title string) { return variant(c) }}
 }
 
 // variant keeps the reference settings as the main run and names a run with
 // another momentum, queue or temperature by them ("m0.96-k1024"), so that it
 // sits beside the main run instead of replacing it.
-func variant() (name, title string) {
+func variant(config moco.Config) (name, title string) {
 	d := reference()
 	var v experiment.VariantName
 	if config.Momentum != d.Momentum {

@@ -11,7 +11,6 @@ import (
 // is sized to 2,048 (the README's `-preset quick` as printed), and run.json
 // records the K it trained with.
 func TestQuickPresetEndToEnd(t *testing.T) {
-	defer func() { config = reference() }()
 	r, _ := experimenttest.QuickRun(t, spec())
 	if r.Variant != "" || r.Config["queue"] != float64(2048) {
 		t.Errorf("quick preset: variant %q, queue %v; want the main run with K = 2048", r.Variant, r.Config["queue"])
@@ -21,7 +20,6 @@ func TestQuickPresetEndToEnd(t *testing.T) {
 // A -queue given explicitly that the training set cannot hold is refused,
 // naming the flag, before anything trains.
 func TestExplicitQueueTooLarge(t *testing.T) {
-	defer func() { config = reference() }()
 	err := experimenttest.QuickRunError(t, spec(), "-queue", "4096")
 	if err == nil || !strings.Contains(err.Error(), "-queue 4096 is larger than the training set") {
 		t.Errorf("want the queue refused, got %v", err)
@@ -37,7 +35,6 @@ func TestResumeKeepsQueue(t *testing.T) {
 // Runs with other settings than the reference ones land in their own
 // directories, named by what differs.
 func TestVariantNames(t *testing.T) {
-	defer func() { config = reference() }()
 	for _, c := range []struct {
 		m, tau     float64
 		k          int
@@ -48,9 +45,9 @@ func TestVariantNames(t *testing.T) {
 		{0.99, 0.1, 1024, "k1024", "MoCo v2 (K = 1024)"},
 		{0.99, 0.2, 4096, "t0.2", "MoCo v2 (τ = 0.2)"},
 	} {
-		config = reference()
+		config := reference()
 		config.Momentum, config.Temperature, config.Queue = c.m, c.tau, c.k
-		if name, title := variant(); name != c.name || title != c.text {
+		if name, title := variant(config); name != c.name || title != c.text {
 			t.Errorf("m = %g, τ = %g, K = %d: variant %q %q, want %q %q", c.m, c.tau, c.k, name, title, c.name, c.text)
 		}
 	}

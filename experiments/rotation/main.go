@@ -41,11 +41,19 @@ import (
 // The classifier on top of the encoder's representation h is a small MLP
 // (h → 256 → 4); RotNet puts its classifier on convolutional features, and
 // the representation we probe is the encoder's output, as for every method.
-var headHidden int
-
-func knobs(fs *flag.FlagSet) {
-	fs.IntVar(&headHidden, "head-hidden", 256, "hidden width of the rotation classifier")
+type config struct {
+	Head models.MLPHead // Out is the four rotations
 }
+
+func defaults() config { return config{Head: models.MLPHead{Hidden: 256, Out: 4}} }
+
+// Flags makes the knob a flag (`-head-hidden`).
+func (c *config) Flags(fs *flag.FlagSet) {
+	fs.IntVar(&c.Head.Hidden, "head-hidden", c.Head.Hidden, "hidden width of the rotation classifier")
+}
+
+// Check refuses a classifier without width.
+func (c *config) Check(trainSize, batch int) error { return c.Head.Check("head") }
 
 // ## The task and the loss
 //
@@ -54,9 +62,8 @@ func knobs(fs *flag.FlagSet) {
 // examples whose labels are the number of quarter turns
 // (`pretext.Rotations`, tested pixel by pixel). The loss is the cross-entropy
 // of the rotation, $\ell = -\log p_\theta(r \mid \mathrm{rot}_r(x))$.
-func rotation(enc models.Encoder) experiment.Method {
-	head := models.MLPHead{Hidden: headHidden, Out: 4}
-	network := experiment.Network(enc, head, "rotation")
+func (c *config) rotation(enc models.Encoder) experiment.Method {
+	network := experiment.Network(enc, c.Head, "rotation")
 	return experiment.Method{
 		Loss: func(scope *model.Scope, b experiment.Batch) *Node {
 			x, turns := pretext.Rotations(b.V1)
@@ -84,7 +91,8 @@ func rotation(enc models.Encoder) experiment.Method {
 func augmentation() augment.Config { return augment.Supervised() }
 
 func spec() experiment.Spec {
-	return experiment.Spec{Name: "rotation", Title: "RotNet", Flags: knobs, Augment: augmentation(), Build: rotation, SingleView: true, DefaultEpochs: 13}
+	c := defaults()
+	return experiment.Spec{Name: "rotation", Title: "RotNet", Config: &c, Augment: augmentation(), Build: c.rotation, SingleView: true, DefaultEpochs: 13}
 }
 
 func main() { experiment.Main(spec()) }

@@ -43,6 +43,7 @@
 package main
 
 import (
+	"cmp"
 	"flag"
 	"fmt"
 
@@ -61,17 +62,21 @@ import (
 // L2-normalised, so distances lie in [0, 2] and the margin asks dissimilar
 // pairs to be at least 60° apart (a chord of 1 on the unit sphere). The
 // head is SimCLR's (256 → 128).
-var (
-	margin              float64
-	pairs               string
-	projHidden, projDim int
-)
+type config struct {
+	Margin float64
+	Pairs  string
+	Head   models.MLPHead
+}
 
-func knobs(fs *flag.FlagSet) {
-	fs.Float64Var(&margin, "margin", 1, "margin m: dissimilar pairs are pushed apart until this distance")
-	fs.StringVar(&pairs, "pairs", "views", "where pairs come from: views (two views of one image = similar) or labels (same class = similar)")
-	fs.IntVar(&projHidden, "proj-hidden", 256, "hidden width of the projection head")
-	fs.IntVar(&projDim, "proj-dim", 128, "dimension of the compared embeddings")
+func defaults() config {
+	return config{Margin: 1, Pairs: "views", Head: models.MLPHead{Hidden: 256, Out: 128}}
+}
+
+// Flags makes each knob a flag (`-margin`, `-pairs`, `-proj-hidden`, `-proj-dim`).
+func (c *config) Flags(fs *flag.FlagSet) {
+	fs.Float64Var(&c.Margin, "margin", c.Margin, "margin m: dissimilar pairs are pushed apart until this distance")
+	fs.StringVar(&c.Pairs, "pairs", c.Pairs, "where pairs come from: views (two views of one image = similar) or labels (same class = similar)")
+	c.Head.Flags(fs, "proj", "projection head (the compared embeddings)")
 }
 
 // ## The loss and the label convention
@@ -88,24 +93,23 @@ func knobs(fs *flag.FlagSet) {
 // of this formula): a batch holds far more dissimilar pairs than similar ones.
 // With views, $Y_{ij} = 0$ only for the two views of the same image; with
 // labels, $Y_{ij} = 1$ when images i and j are of different classes.
-func siamese(enc models.Encoder) experiment.Method {
-	head := models.MLPHead{Hidden: projHidden, Out: projDim}
-	network := experiment.Network(enc, head, "projection")
+func (c *config) siamese(enc models.Encoder) experiment.Method {
+	network := experiment.Network(enc, c.Head, "projection")
 	return experiment.Method{
 		Loss: func(scope *model.Scope, b experiment.Batch) *Node {
 			_, z := network(scope, experiment.BothViews(b.V1, b.V2))
-			return losses.Contrastive(L2NormalizeWithEpsilon(z, 1e-12, -1), dissimilar(b), margin)
+			return losses.Contrastive(L2NormalizeWithEpsilon(z, 1e-12, -1), c.dissimilar(b), c.Margin)
 		},
 		Embed:  network,
-		Labels: pairs == "labels",
+		Labels: c.Pairs == "labels",
 	}
 }
 
 // dissimilar is Y for every pair of the 2B embeddings (view 1 of the batch,
 // then view 2).
-func dissimilar(b experiment.Batch) *Node {
+func (c *config) dissimilar(b experiment.Batch) *Node {
 	id := b.Index // the same image: a similar pair
-	if pairs == "labels" {
+	if c.Pairs == "labels" {
 		id = b.Label // the same class
 	}
 	both := experiment.BothViews(id, id) // [2B]
@@ -120,23 +124,24 @@ func dissimilar(b experiment.Batch) *Node {
 func augmentation() augment.Config { return augment.SimCLRShapes() }
 
 func spec() experiment.Spec {
-	return experiment.Spec{Name: "siamese", Title: "Siamese network (pairs from views)", Flags: knobs,
-		Augment: augmentation(), Build: siamese, Check: checkPairs, Variant: variant}
+	c := defaults()
+	return experiment.Spec{Name: "siamese", Title: "Siamese network (pairs from views)", Config: &c,
+		Augment: augmentation(), Build: c.siamese, Variant: c.variant}
 }
 
 // variant sends the run with pairs from labels to out/siamese-labels/.
-func variant() (name, title string) {
-	if pairs == "labels" {
+func (c *config) variant() (name, title string) {
+	if c.Pairs == "labels" {
 		return "labels", "Siamese network (pairs from labels)"
 	}
 	return "", ""
 }
 
-func checkPairs(trainSize, batch int) error {
-	if pairs != "labels" && pairs != "views" {
-		return fmt.Errorf("-pairs %q: want views or labels", pairs)
+func (c *config) Check(trainSize, batch int) error {
+	if c.Pairs != "labels" && c.Pairs != "views" {
+		return fmt.Errorf("-pairs %q: want views or labels", c.Pairs)
 	}
-	return experiment.Positive("-margin", margin)
+	return cmp.Or(experiment.Positive("-margin", c.Margin), c.Head.Check("proj"))
 }
 
 func main() { experiment.Main(spec()) }

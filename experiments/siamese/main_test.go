@@ -16,7 +16,6 @@ func TestQuickPresetEndToEnd(t *testing.T) {
 	if r.Labels || r.Variant != "" {
 		t.Errorf("pairs from views: labels %v, variant %q; want false and the main run", r.Labels, r.Variant)
 	}
-	defer func() { pairs = "views" }()
 	r, _ = experimenttest.QuickRunContract(t, spec(), "-pairs", "labels")
 	if !r.Labels || r.Variant != "labels" {
 		t.Errorf("pairs from labels: labels %v, variant %q; want true and \"labels\"", r.Labels, r.Variant)

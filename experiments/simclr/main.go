@@ -29,6 +29,7 @@
 package main
 
 import (
+	"cmp"
 	"flag"
 
 	. "github.com/gomlx/gomlx/core/graph"
@@ -47,15 +48,24 @@ import (
 // (kNN after 5 epochs on the shapes data: 17.0% at τ = 0.2, 16.0% at τ = 0.5).
 // The projection head is Dense → BatchNorm → ReLU → Dense, to 128 dimensions
 // as in the paper.
-var (
-	temperature         float64
-	projHidden, projDim int
-)
+type config struct {
+	Temperature float64
+	Head        models.MLPHead
+}
 
-func knobs(fs *flag.FlagSet) {
-	fs.Float64Var(&temperature, "temperature", 0.2, "NT-Xent temperature τ")
-	fs.IntVar(&projHidden, "proj-hidden", 256, "hidden width of the projection head")
-	fs.IntVar(&projDim, "proj-dim", 128, "output dimension of the projection head (z)")
+func defaults() config {
+	return config{Temperature: 0.2, Head: models.MLPHead{Hidden: 256, Out: 128}}
+}
+
+// Flags makes each knob a flag (`-temperature`, `-proj-hidden`, `-proj-dim`).
+func (c *config) Flags(fs *flag.FlagSet) {
+	fs.Float64Var(&c.Temperature, "temperature", c.Temperature, "NT-Xent temperature τ")
+	c.Head.Flags(fs, "proj", "projection head (z)")
+}
+
+// Check refuses a temperature the loss cannot divide by, before anything trains.
+func (c *config) Check(trainSize, batch int) error {
+	return cmp.Or(experiment.Positive("-temperature", c.Temperature), c.Head.Check("proj"))
 }
 
 // ## The model and the loss
@@ -70,10 +80,9 @@ func knobs(fs *flag.FlagSet) {
 // averaged over all 2B anchors, so each view is in turn the anchor and the
 // positive — the swapped, symmetric form. `losses.NTXent` is tested against a
 // float64 reference written from this formula.
-func simclr(enc models.Encoder) experiment.Method {
-	head := models.MLPHead{Hidden: projHidden, Out: projDim}
-	return experiment.JointEmbedding(enc, head, "projection", func(z1, z2 *Node) *Node {
-		return losses.NTXent(z1, z2, temperature)
+func (c *config) simclr(enc models.Encoder) experiment.Method {
+	return experiment.JointEmbedding(enc, c.Head, "projection", func(z1, z2 *Node) *Node {
+		return losses.NTXent(z1, z2, c.Temperature)
 	})
 }
 
@@ -105,12 +114,8 @@ func augmentation() augment.Config { return augment.SimCLRShapes() }
 // then fits the linear probe on the frozen representation h — no
 // augmentation, no regularisation — and writes `out/simclr/`.
 func spec() experiment.Spec {
-	return experiment.Spec{Name: "simclr", Title: "SimCLR", Flags: knobs, Augment: augmentation(), Build: simclr, Check: check}
-}
-
-// check refuses a temperature the loss cannot divide by, before anything trains.
-func check(trainSize, batch int) error {
-	return experiment.Positive("-temperature", temperature)
+	c := defaults()
+	return experiment.Spec{Name: "simclr", Title: "SimCLR", Config: &c, Augment: augmentation(), Build: c.simclr}
 }
 
 func main() { experiment.Main(spec()) }

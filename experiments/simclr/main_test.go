@@ -93,18 +93,23 @@ func TestQuickPresetEndToEnd(t *testing.T) {
 	}
 }
 
-// A temperature that is not positive is refused before training, naming the flag.
-func TestCheckRefusesTemperature(t *testing.T) {
-	defer func(v float64) { temperature = v }(temperature)
-	for _, v := range []float64{0, -0.2} {
-		temperature = v
-		if err := check(6000, 128); err == nil || !strings.Contains(err.Error(), "-temperature") {
-			t.Errorf("-temperature %g: error %v, want one naming -temperature", v, err)
+// A temperature that is not positive, or a head without width, is refused
+// before training, naming the flag.
+func TestCheckRefusesBadKnobs(t *testing.T) {
+	for _, bad := range []struct {
+		set  func(c *config)
+		flag string
+	}{{func(c *config) { c.Temperature = 0 }, "-temperature"}, {func(c *config) { c.Temperature = -0.2 }, "-temperature"},
+		{func(c *config) { c.Head.Out = 0 }, "-proj-dim"}, {func(c *config) { c.Head.Hidden = -1 }, "-proj-hidden"}} {
+		c := defaults()
+		bad.set(&c)
+		if err := c.Check(6000, 128); err == nil || !strings.Contains(err.Error(), bad.flag) {
+			t.Errorf("%+v: error %v, want one naming %s", c, err, bad.flag)
 		}
 	}
-	temperature = 0.2
-	if err := check(6000, 128); err != nil {
-		t.Errorf("-temperature 0.2: %v", err)
+	c := defaults()
+	if err := c.Check(6000, 128); err != nil {
+		t.Errorf("defaults %+v: %v", c, err)
 	}
 }
 

@@ -19,6 +19,7 @@
 package main
 
 import (
+	"cmp"
 	"flag"
 
 	. "github.com/gomlx/gomlx/core/graph"
@@ -40,16 +41,33 @@ import (
 // the latest representations"): `-predictor-peak-lr` (on by default) keeps
 // the predictor at the peak learning rate throughout (the trainer's
 // `PeakLRScopes`).
-var (
-	projHidden, projDim, predHidden int
-	predictorPeakLR                 bool
-)
+type config struct {
+	// Projector's Out is the predictor's too; PredHidden is the predictor's bottleneck.
+	Projector       models.MLPHead
+	PredHidden      int
+	PredictorPeakLR bool
+}
 
-func knobs(fs *flag.FlagSet) {
-	fs.IntVar(&projHidden, "proj-hidden", 512, "hidden width of the projector")
-	fs.IntVar(&projDim, "proj-dim", 512, "output dimension of the projector (and the predictor)")
-	fs.IntVar(&predHidden, "pred-hidden", 128, "bottleneck width of the predictor")
-	fs.BoolVar(&predictorPeakLR, "predictor-peak-lr", true, "train the predictor at the peak learning rate throughout")
+func defaults() config {
+	return config{Projector: models.MLPHead{Hidden: 512, Out: 512}, PredHidden: 128, PredictorPeakLR: true}
+}
+
+// Flags makes each knob a flag (`-proj-hidden`, `-proj-dim`, `-pred-hidden`,
+// `-predictor-peak-lr`).
+func (c *config) Flags(fs *flag.FlagSet) {
+	c.Projector.Flags(fs, "proj", "projector (and the predictor's output)")
+	fs.IntVar(&c.PredHidden, "pred-hidden", c.PredHidden, "bottleneck width of the predictor")
+	fs.BoolVar(&c.PredictorPeakLR, "predictor-peak-lr", c.PredictorPeakLR, "train the predictor at the peak learning rate throughout")
+}
+
+// Check refuses a head without width.
+func (c *config) Check(trainSize, batch int) error {
+	return cmp.Or(c.Projector.Check("proj"), c.predictor().Check("pred"))
+}
+
+// predictor maps a projection to a prediction of the same width.
+func (c *config) predictor() models.MLPHead {
+	return models.MLPHead{Hidden: c.PredHidden, Out: c.Projector.Out}
 }
 
 // ## The model and the loss
@@ -60,16 +78,15 @@ func knobs(fs *flag.FlagSet) {
 //
 // `losses.SimSiam` is tested against a float64 reference, and for the
 // stop-gradient: no gradient reaches the projections through the targets.
-func simsiam(enc models.Encoder) experiment.Method {
-	projector := models.MLPHead{Hidden: projHidden, Out: projDim}
-	predictor := models.MLPHead{Hidden: predHidden, Out: projDim}
-	network := experiment.Network(enc, projector, "projector")
+func (c *config) simsiam(enc models.Encoder) experiment.Method {
+	predictor := c.predictor()
+	network := experiment.Network(enc, c.Projector, "projector")
 	embed := func(scope *model.Scope, x *Node) (h, z *Node) {
 		h, z = network(scope, x)
 		return h, models.BatchNorm(scope.In("projector_bn"), z) // the projector ends with batch norm, as the paper's
 	}
 	var peak []string
-	if predictorPeakLR {
+	if c.PredictorPeakLR {
 		peak = []string{"/predictor"}
 	}
 	return experiment.Method{
@@ -91,7 +108,8 @@ func simsiam(enc models.Encoder) experiment.Method {
 func augmentation() augment.Config { return augment.SimCLRShapes() }
 
 func spec() experiment.Spec {
-	return experiment.Spec{Name: "simsiam", Title: "SimSiam", Flags: knobs, Augment: augmentation(), Build: simsiam}
+	c := defaults()
+	return experiment.Spec{Name: "simsiam", Title: "SimSiam", Config: &c, Augment: augmentation(), Build: c.simsiam}
 }
 
 func main() { experiment.Main(spec()) }

@@ -41,6 +41,7 @@
 package main
 
 import (
+	"cmp"
 	"flag"
 	"fmt"
 
@@ -67,23 +68,28 @@ import (
 // equipartition. For small batches the paper adds a queue of earlier
 // projections to the codes' computation (`-queue`, a multiple of 2B, used
 // from epoch `-queue-start` + 1); here it is off by default (see above).
-var (
-	temperature, epsilon          float64
-	prototypes, iterations        int
-	queueSize, queueStart, freeze int
-	projHidden, projDim           int
-)
+type config struct {
+	Temperature, Epsilon            float64
+	Prototypes, Iterations          int
+	Queue, QueueStart, FreezeEpochs int
+	Head                            models.MLPHead
+}
 
-func knobs(fs *flag.FlagSet) {
-	fs.Float64Var(&temperature, "temperature", 0.1, "temperature τ of the predictions")
-	fs.Float64Var(&epsilon, "epsilon", 0.05, "Sinkhorn's entropic regularisation ε")
-	fs.IntVar(&iterations, "sinkhorn-iters", 3, "Sinkhorn-Knopp iterations")
-	fs.IntVar(&prototypes, "prototypes", 100, "number of prototypes K")
-	fs.IntVar(&queueSize, "queue", 0, "projections of earlier views the codes are computed with (a multiple of twice the batch; 0: none)")
-	fs.IntVar(&queueStart, "queue-start", 1, "epochs before the queue is used")
-	fs.IntVar(&freeze, "freeze-prototypes", 1, "epochs during which the prototypes are not trained")
-	fs.IntVar(&projHidden, "proj-hidden", 256, "hidden width of the projection head")
-	fs.IntVar(&projDim, "proj-dim", 128, "output dimension of the projection head")
+func defaults() config {
+	return config{Temperature: 0.1, Epsilon: 0.05, Iterations: 3, Prototypes: 100, QueueStart: 1, FreezeEpochs: 1,
+		Head: models.MLPHead{Hidden: 256, Out: 128}}
+}
+
+// Flags makes each knob a flag.
+func (c *config) Flags(fs *flag.FlagSet) {
+	fs.Float64Var(&c.Temperature, "temperature", c.Temperature, "temperature τ of the predictions")
+	fs.Float64Var(&c.Epsilon, "epsilon", c.Epsilon, "Sinkhorn's entropic regularisation ε")
+	fs.IntVar(&c.Iterations, "sinkhorn-iters", c.Iterations, "Sinkhorn-Knopp iterations")
+	fs.IntVar(&c.Prototypes, "prototypes", c.Prototypes, "number of prototypes K")
+	fs.IntVar(&c.Queue, "queue", c.Queue, "projections of earlier views the codes are computed with (a multiple of twice the batch; 0: none)")
+	fs.IntVar(&c.QueueStart, "queue-start", c.QueueStart, "epochs before the queue is used")
+	fs.IntVar(&c.FreezeEpochs, "freeze-prototypes", c.FreezeEpochs, "epochs during which the prototypes are not trained")
+	c.Head.Flags(fs, "proj", "projection head")
 }
 
 // ## Prototypes
@@ -92,15 +98,15 @@ func knobs(fs *flag.FlagSet) {
 // sphere: before every step they are normalised (the paper does it in
 // place), and the optimiser's update applies to the normalised rows. While
 // they are frozen their gradient is multiplied by zero.
-func prototypeMatrix(scope *model.Scope, b experiment.Batch) *Node {
+func (c *config) prototypeMatrix(scope *model.Scope, b experiment.Batch) *Node {
 	g := b.V1.Graph()
-	v := scope.WithInitializer(initializer.RandomNormalFn(scope, 1)).VariableWithShape("prototypes", shapes.Make(dtypes.Float32, prototypes, projDim))
+	v := scope.WithInitializer(initializer.RandomNormalFn(scope, 1)).VariableWithShape("prototypes", shapes.Make(dtypes.Float32, c.Prototypes, c.Head.Out))
 	w := v.NodeValue(g)
 	unit := L2NormalizeWithEpsilon(StopGradient(w), 1e-12, -1)
-	v.SetNodeValue(unit)                    // what the optimiser updates
-	c := Add(w, StopGradient(Sub(unit, w))) // the normalised values, with the gradient of w
-	trained := ConvertDType(GreaterOrEqual(b.Step, Scalar(g, b.Step.DType(), freeze*b.StepsPerEpoch)), dtypes.Float32)
-	return Add(StopGradient(c), Mul(trained, Sub(c, StopGradient(c))))
+	v.SetNodeValue(unit)                         // what the optimiser updates
+	normed := Add(w, StopGradient(Sub(unit, w))) // the normalised values, with the gradient of w
+	trained := ConvertDType(GreaterOrEqual(b.Step, Scalar(g, b.Step.DType(), c.FreezeEpochs*b.StepsPerEpoch)), dtypes.Float32)
+	return Add(StopGradient(normed), Mul(trained, Sub(normed, StopGradient(normed))))
 }
 
 // ## The swapped prediction
@@ -114,31 +120,30 @@ func prototypeMatrix(scope *model.Scope, b experiment.Batch) *Node {
 //
 // (`losses.SwAV`; both are tested against float64 references, Sinkhorn's
 // marginals too).
-func swav(enc models.Encoder) experiment.Method {
-	head := models.MLPHead{Hidden: projHidden, Out: projDim}
-	network := experiment.Network(enc, head, "projection")
+func (c *config) swav(enc models.Encoder) experiment.Method {
+	network := experiment.Network(enc, c.Head, "projection")
 	return experiment.Method{
 		Loss: func(scope *model.Scope, b experiment.Batch) *Node {
 			g := b.V1.Graph()
 			_, z := network(scope, experiment.BothViews(b.V1, b.V2))
 			z = L2NormalizeWithEpsilon(z, 1e-12, -1)
-			c := prototypeMatrix(scope.In("prototypes"), b)
-			scores := MatMul(z, Transpose(c, 0, 1)) // [2B, K]
+			protos := c.prototypeMatrix(scope.In("prototypes"), b)
+			scores := MatMul(z, Transpose(protos, 0, 1)) // [2B, K]
 			s1, s2 := experiment.SplitViews(scores)
-			codes := func(s *Node) *Node { return losses.Sinkhorn(s, epsilon, iterations) }
-			if queueSize > 0 {
-				queue, enqueue := models.KeyQueue(scope.In("queue"), g, queueSize, projDim)
-				queued := MatMul(StopGradient(queue), Transpose(StopGradient(c), 0, 1)) // [Q, K]
-				started := GreaterOrEqual(b.Step, Scalar(g, b.Step.DType(), queueStart*b.StepsPerEpoch))
+			codes := func(s *Node) *Node { return losses.Sinkhorn(s, c.Epsilon, c.Iterations) }
+			if c.Queue > 0 {
+				queue, enqueue := models.KeyQueue(scope.In("queue"), g, c.Queue, c.Head.Out)
+				queued := MatMul(StopGradient(queue), Transpose(StopGradient(protos), 0, 1)) // [Q, K]
+				started := GreaterOrEqual(b.Step, Scalar(g, b.Step.DType(), c.QueueStart*b.StepsPerEpoch))
 				plain := codes
 				codes = func(s *Node) *Node {
 					n := s.Shape().Dim(0)
-					all := losses.Sinkhorn(Concatenate([]*Node{queued, s}, 0), epsilon, iterations)
-					return Where(started, Slice(all, AxisRange(queueSize, queueSize+n)), plain(s))
+					all := losses.Sinkhorn(Concatenate([]*Node{queued, s}, 0), c.Epsilon, c.Iterations)
+					return Where(started, Slice(all, AxisRange(c.Queue, c.Queue+n)), plain(s))
 				}
 				enqueue(z)
 			}
-			return losses.SwAV(s1, s2, codes(s1), codes(s2), temperature)
+			return losses.SwAV(s1, s2, codes(s1), codes(s2), c.Temperature)
 		},
 		Embed: network,
 	}
@@ -152,28 +157,29 @@ func swav(enc models.Encoder) experiment.Method {
 func augmentation() augment.Config { return augment.SimCLRShapes() }
 
 func spec() experiment.Spec {
-	return experiment.Spec{Name: "swav", Title: "SwAV", Flags: knobs, Augment: augmentation(), Build: swav, Check: check, Variant: variant}
+	c := defaults()
+	return experiment.Spec{Name: "swav", Title: "SwAV", Config: &c, Augment: augmentation(), Build: c.swav, Variant: c.variant}
 }
 
 // variant sends a run with the queue to "queue" (the run measured above with
 // `-queue 3840`), so that it sits beside the main run instead of replacing it.
-func variant() (name, title string) {
-	if queueSize == 0 {
+func (c *config) variant() (name, title string) {
+	if c.Queue == 0 {
 		return "", ""
 	}
-	return "queue", fmt.Sprintf("SwAV with a queue of %d projections from epoch %d", queueSize, queueStart+1)
+	return "queue", fmt.Sprintf("SwAV with a queue of %d projections from epoch %d", c.Queue, c.QueueStart+1)
 }
 
-func check(trainSize, batch int) error {
+func (c *config) Check(trainSize, batch int) error {
 	switch {
-	case prototypes < 2:
-		return fmt.Errorf("-prototypes %d: want at least 2", prototypes)
-	case epsilon <= 0 || iterations < 1:
-		return fmt.Errorf("-epsilon %g and -sinkhorn-iters %d must be positive", epsilon, iterations)
-	case queueSize < 0 || queueSize%(2*batch) != 0:
-		return fmt.Errorf("-queue %d must be 0 or a multiple of 2 × -batch (%d)", queueSize, 2*batch)
+	case c.Prototypes < 2:
+		return fmt.Errorf("-prototypes %d: want at least 2", c.Prototypes)
+	case c.Epsilon <= 0 || c.Iterations < 1:
+		return fmt.Errorf("-epsilon %g and -sinkhorn-iters %d must be positive", c.Epsilon, c.Iterations)
+	case c.Queue < 0 || c.Queue%(2*batch) != 0:
+		return fmt.Errorf("-queue %d must be 0 or a multiple of 2 × -batch (%d)", c.Queue, 2*batch)
 	}
-	return experiment.Positive("-temperature", temperature)
+	return cmp.Or(experiment.Positive("-temperature", c.Temperature), c.Head.Check("proj"))
 }
 
 func main() { experiment.Main(spec()) }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"strings"
 	"testing"
 
@@ -13,7 +12,6 @@ func TestQuickPresetEndToEnd(t *testing.T) { experimenttest.QuickRun(t, spec()) 
 // The queue (off by default) still trains through the whole run and lands in
 // its own directory.
 func TestQueueRunsAsVariant(t *testing.T) {
-	defer func() { queueSize = 0 }()
 	r, _ := experimenttest.QuickRunContract(t, spec(), "-queue", "256")
 	if r.Variant != "queue" {
 		t.Errorf("a run with a queue ran as variant %q, want queue", r.Variant)
@@ -23,13 +21,12 @@ func TestQueueRunsAsVariant(t *testing.T) {
 // A temperature that is not positive is refused before training, naming the
 // flag; the defaults pass.
 func TestCheckRefusesTemperature(t *testing.T) {
-	knobs(flag.NewFlagSet("swav", flag.ContinueOnError)) // every knob at its default
-	defer knobs(flag.NewFlagSet("swav", flag.ContinueOnError))
-	if err := check(6000, 128); err != nil {
+	c := defaults()
+	if err := c.Check(6000, 128); err != nil {
 		t.Errorf("defaults: %v", err)
 	}
-	temperature = 0
-	if err := check(6000, 128); err == nil || !strings.Contains(err.Error(), "-temperature") {
+	c.Temperature = 0
+	if err := c.Check(6000, 128); err == nil || !strings.Contains(err.Error(), "-temperature") {
 		t.Errorf("-temperature 0: error %v, want one naming -temperature", err)
 	}
 }

@@ -63,20 +63,21 @@ import (
 //
 // A 32-dimensional code; β weighs the KL term (1 is the true ELBO);
 // `-kl-anneal E` raises β linearly from 0 over the first E epochs.
-var (
-	latent    int
-	beta      float64
-	klAnneal  int
-	freeBits  float64
-	activeMin float64
-)
+type config struct {
+	Latent                    int
+	Beta, FreeBits, ActiveMin float64
+	KLAnneal                  int
+}
 
-func knobs(fs *flag.FlagSet) {
-	fs.IntVar(&latent, "latent", 32, "latent dimensions (a multiple of 16)")
-	fs.Float64Var(&beta, "beta", 1, "weight β of the KL term")
-	fs.IntVar(&klAnneal, "kl-anneal", 0, "epochs over which β rises linearly from 0 (0: none)")
-	fs.Float64Var(&freeBits, "free-bits", 0, "nats of KL each latent dimension may spend for free (0: none)")
-	fs.Float64Var(&activeMin, "active-threshold", 0.01, "a unit is active when Cov_x(E[z_u|x]) exceeds this (Burda et al.)")
+func defaults() config { return config{Latent: 32, Beta: 1, ActiveMin: 0.01} }
+
+// Flags makes each knob a flag.
+func (c *config) Flags(fs *flag.FlagSet) {
+	fs.IntVar(&c.Latent, "latent", c.Latent, "latent dimensions (a multiple of 16)")
+	fs.Float64Var(&c.Beta, "beta", c.Beta, "weight β of the KL term")
+	fs.IntVar(&c.KLAnneal, "kl-anneal", c.KLAnneal, "epochs over which β rises linearly from 0 (0: none)")
+	fs.Float64Var(&c.FreeBits, "free-bits", c.FreeBits, "nats of KL each latent dimension may spend for free (0: none)")
+	fs.Float64Var(&c.ActiveMin, "active-threshold", c.ActiveMin, "a unit is active when Cov_x(E[z_u|x]) exceeds this (Burda et al.)")
 }
 
 // ## The model
@@ -90,11 +91,11 @@ func knobs(fs *flag.FlagSet) {
 // and channel.
 var decoder = models.DefaultDecoder()
 
-func posterior(enc models.Encoder, scope *model.Scope, x *Node) (mu, logVar *Node) {
+func (c *config) posterior(enc models.Encoder, scope *model.Scope, x *Node) (mu, logVar *Node) {
 	h := enc.Apply(scope.In("encoder"), x)
-	stats := layers.DenseWithBias(scope.In("posterior"), h, 2*latent)
-	mu = Slice(stats, AxisRange(), AxisRange(0, latent))
-	logVar = ClipScalar(Slice(stats, AxisRange(), AxisRange(latent, 2*latent)), -10, 10)
+	stats := layers.DenseWithBias(scope.In("posterior"), h, 2*c.Latent)
+	mu = Slice(stats, AxisRange(), AxisRange(0, c.Latent))
+	logVar = ClipScalar(Slice(stats, AxisRange(), AxisRange(c.Latent, 2*c.Latent)), -10, 10)
 	return mu, logVar
 }
 
@@ -116,27 +117,27 @@ func unit(x *Node) *Node { return AddScalar(MulScalar(x, 0.25), 0.5) }
 // $\tfrac{1}{2}(\mu_j^2 + \sigma_j^2 - \log \sigma_j^2 - 1)$
 // (`losses.GaussianKL`, tested against numerical integration; the ELBO on a
 // hand-computed case).
-func vae(enc models.Encoder) experiment.Method {
+func (c *config) vae(enc models.Encoder) experiment.Method {
 	return experiment.Method{
 		Loss: func(scope *model.Scope, b experiment.Batch) *Node {
 			g := b.V1.Graph()
-			mu, logVar := posterior(enc, scope, b.V1)
+			mu, logVar := c.posterior(enc, scope, b.V1)
 			eps := scope.RandomNormal(g, mu.Shape())
 			z := Add(mu, Mul(Exp(MulScalar(logVar, 0.5)), eps))
 			logits := logitsLike(scope, z, b.V1)
-			weight := Const(g, float32(beta))
-			if klAnneal > 0 {
-				ramp := DivScalar(ConvertDType(b.Step, dtypes.Float32), float64(klAnneal*b.StepsPerEpoch))
-				weight = MulScalar(MinScalar(ramp, 1), beta)
+			weight := Const(g, float32(c.Beta))
+			if c.KLAnneal > 0 {
+				ramp := DivScalar(ConvertDType(b.Step, dtypes.Float32), float64(c.KLAnneal*b.StepsPerEpoch))
+				weight = MulScalar(MinScalar(ramp, 1), c.Beta)
 			}
-			return losses.NegativeELBO(logits, unit(b.V1), mu, logVar, weight, freeBits)
+			return losses.NegativeELBO(logits, unit(b.V1), mu, logVar, weight, c.FreeBits)
 		},
 		// The representation is μ.
 		Embed: func(scope *model.Scope, x *Node) (h, z *Node) {
-			mu, _ := posterior(enc, scope, x)
+			mu, _ := c.posterior(enc, scope, x)
 			return mu, mu
 		},
-		Report: report(enc),
+		Report: c.report(enc),
 	}
 }
 
@@ -147,7 +148,7 @@ func vae(enc models.Encoder) experiment.Method {
 // error; and figures — reconstructions of test images, samples decoded from
 // the prior, and traversals of the most informative dimensions (one
 // dimension swept from −3 to 3, the others at 0).
-func report(enc models.Encoder) func(a *experiment.Artifacts) error {
+func (c *config) report(enc models.Encoder) func(a *experiment.Artifacts) error {
 	return func(a *experiment.Artifacts) error {
 		if !a.Final {
 			return nil
@@ -155,7 +156,7 @@ func report(enc models.Encoder) func(a *experiment.Artifacts) error {
 		test := a.Split.Test
 		n := test.Len()
 		out, err := a.Infer(func(scope *model.Scope, in []*Node) []*Node {
-			mu, logVar := posterior(enc, scope, in[0])
+			mu, logVar := c.posterior(enc, scope, in[0])
 			logits := logitsLike(scope, mu, in[0])
 			return []*Node{mu, ReduceSum(losses.GaussianKL(mu, logVar), 0), losses.BernoulliNLL(logits, unit(in[0])), Sigmoid(logits)}
 		}, experiment.Images(test, 0, n))
@@ -167,7 +168,7 @@ func report(enc models.Encoder) func(a *experiment.Artifacts) error {
 		nll := tensors.MustCopyFlatData[float32](out[2])
 		recon := tensors.MustCopyFlatData[float32](out[3])
 
-		kl := make([]float64, latent)
+		kl := make([]float64, c.Latent)
 		var totalKL, meanNLL float64
 		for j := range kl {
 			kl[j] = float64(klSum[j]) / float64(n)
@@ -176,25 +177,25 @@ func report(enc models.Encoder) func(a *experiment.Artifacts) error {
 		for _, v := range nll {
 			meanNLL += float64(v) / float64(n)
 		}
-		variance := unitVariances(mu, n)
+		variance := c.unitVariances(mu, n)
 		active := 0
 		for _, v := range variance {
-			if v > activeMin {
+			if v > c.ActiveMin {
 				active++
 			}
 		}
-		a.Measure("active units", float64(active), fmt.Sprintf("latent dimensions (of %d) whose posterior mean varies across the test images: Cov_x(E[z_u|x]) > %g (Burda et al. 2016)", latent, activeMin))
+		a.Measure("active units", float64(active), fmt.Sprintf("latent dimensions (of %d) whose posterior mean varies across the test images: Cov_x(E[z_u|x]) > %g (Burda et al. 2016)", c.Latent, c.ActiveMin))
 		a.Measure("KL (nats per image)", totalKL, "the KL term at the posterior, averaged over the test images")
 		a.Measure("reconstruction NLL (nats per image)", meanNLL, fmt.Sprintf("−log p(x|z = μ) under the Bernoulli decoder, averaged over the test images (%d values each)", test.ImageSize()))
-		a.Measure("β", beta, fmt.Sprintf("the KL weight at the end of training; KL annealing over %d epochs", klAnneal))
+		a.Measure("β", c.Beta, fmt.Sprintf("the KL weight at the end of training; KL annealing over %d epochs", c.KLAnneal))
 
 		// KL per dimension, largest first.
-		order := make([]int, latent)
+		order := make([]int, c.Latent)
 		for j := range order {
 			order[j] = j
 		}
 		sort.Slice(order, func(i, k int) bool { return kl[order[i]] > kl[order[k]] })
-		labels, sorted := make([]string, latent), make([]float64, latent)
+		labels, sorted := make([]string, c.Latent), make([]float64, c.Latent)
 		for i, j := range order {
 			labels[i], sorted[i] = fmt.Sprint(j), kl[j]
 		}
@@ -202,7 +203,7 @@ func report(enc models.Encoder) func(a *experiment.Artifacts) error {
 			XLabel: "latent dimension", YLabel: "KL (nats)"}, labels, sorted, plots.HLine{}); err != nil {
 			return err
 		}
-		a.Figure("kl.svg", fmt.Sprintf("KL divergence of each latent dimension from the prior, averaged over the test images: %d of %d units are active.", active, latent))
+		a.Figure("kl.svg", fmt.Sprintf("KL divergence of each latent dimension from the prior, averaged over the test images: %d of %d units are active.", active, c.Latent))
 
 		size := test.ImageSize()
 		rows := [][][]float32{{}, {}}
@@ -215,7 +216,7 @@ func report(enc models.Encoder) func(a *experiment.Artifacts) error {
 		}
 		a.Figure("reconstructions.svg", "Ten test images (top row) and the decoder's reconstructions from their posterior means (bottom row).")
 
-		samples, traversals, err := decode(a, order)
+		samples, traversals, err := c.decode(a, order)
 		if err != nil {
 			return err
 		}
@@ -232,12 +233,12 @@ func report(enc models.Encoder) func(a *experiment.Artifacts) error {
 }
 
 // unitVariances is the variance over the n test images of each dimension of μ.
-func unitVariances(mu []float32, n int) []float64 {
-	v := make([]float64, latent)
-	for j := range latent {
+func (c *config) unitVariances(mu []float32, n int) []float64 {
+	v := make([]float64, c.Latent)
+	for j := range c.Latent {
 		var s, ss float64
 		for i := range n {
-			x := float64(mu[i*latent+j])
+			x := float64(mu[i*c.Latent+j])
 			s += x
 			ss += x * x
 		}
@@ -248,16 +249,16 @@ func unitVariances(mu []float32, n int) []float64 {
 }
 
 // decode makes 2 rows of 8 samples from the prior and 4 rows of traversals.
-func decode(a *experiment.Artifacts, order []int) (samples, traversals [][][]float32, err error) {
+func (c *config) decode(a *experiment.Artifacts, order []int) (samples, traversals [][][]float32, err error) {
 	const steps = 7
 	var codes []float32
 	rng := rand.New(rand.NewPCG(a.Seed, 0x7ae)).NormFloat64
-	for range 16 * latent {
+	for range 16 * c.Latent {
 		codes = append(codes, float32(rng()))
 	}
 	for r := range 4 {
 		for s := range steps {
-			z := make([]float32, latent)
+			z := make([]float32, c.Latent)
 			z[order[r]] = float32(-3 + 6*float64(s)/float64(steps-1))
 			codes = append(codes, z...)
 		}
@@ -266,7 +267,7 @@ func decode(a *experiment.Artifacts, order []int) (samples, traversals [][][]flo
 	out, err := a.Infer(func(scope *model.Scope, in []*Node) []*Node {
 		d := a.Split.Test
 		return []*Node{Sigmoid(decoder.Apply(scope.In("decoder"), in[0], d.Height, d.Width, d.Channels))}
-	}, tensors.FromFlatDataAndDimensions(codes, count, latent))
+	}, tensors.FromFlatDataAndDimensions(codes, count, c.Latent))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -297,31 +298,32 @@ func decode(a *experiment.Artifacts, order []int) (samples, traversals [][][]flo
 func augmentation() augment.Config { return augment.Config{FlipP: 0.5} }
 
 func spec() experiment.Spec {
-	return experiment.Spec{Name: "vae", Title: "VAE (β = 1)", Flags: knobs, Augment: augmentation(), Build: vae,
-		SingleView: true, Variant: variant, Check: check, DefaultEpochs: 13}
+	c := defaults()
+	return experiment.Spec{Name: "vae", Title: "VAE (β = 1)", Config: &c, Augment: augmentation(), Build: c.vae,
+		SingleView: true, Variant: c.variant, DefaultEpochs: 13}
 }
 
-func variant() (name, title string) {
-	if beta == 1 && klAnneal == 0 && freeBits == 0 {
+func (c *config) variant() (name, title string) {
+	if c.Beta == 1 && c.KLAnneal == 0 && c.FreeBits == 0 {
 		return "", ""
 	}
 	var v experiment.VariantName
-	v.Add(fmt.Sprintf("beta%g", beta), fmt.Sprintf("β = %g", beta))
-	if klAnneal > 0 {
-		v.Add(fmt.Sprintf("anneal%d", klAnneal), fmt.Sprintf("KL annealed over %d epochs", klAnneal))
+	v.Add(fmt.Sprintf("beta%g", c.Beta), fmt.Sprintf("β = %g", c.Beta))
+	if c.KLAnneal > 0 {
+		v.Add(fmt.Sprintf("anneal%d", c.KLAnneal), fmt.Sprintf("KL annealed over %d epochs", c.KLAnneal))
 	}
-	if freeBits > 0 {
-		v.Add(fmt.Sprintf("freebits%g", freeBits), fmt.Sprintf("%g free nats per dimension", freeBits))
+	if c.FreeBits > 0 {
+		v.Add(fmt.Sprintf("freebits%g", c.FreeBits), fmt.Sprintf("%g free nats per dimension", c.FreeBits))
 	}
 	return v.Result("VAE")
 }
 
-func check(trainSize, batch int) error {
-	if latent <= 0 || latent%16 != 0 {
-		return fmt.Errorf("-latent %d: want a positive multiple of 16", latent)
+func (c *config) Check(trainSize, batch int) error {
+	if c.Latent <= 0 || c.Latent%16 != 0 {
+		return fmt.Errorf("-latent %d: want a positive multiple of 16", c.Latent)
 	}
-	if beta < 0 || klAnneal < 0 || freeBits < 0 {
-		return fmt.Errorf("-beta %g and -kl-anneal %d must not be negative", beta, klAnneal)
+	if c.Beta < 0 || c.KLAnneal < 0 || c.FreeBits < 0 {
+		return fmt.Errorf("-beta %g, -kl-anneal %d and -free-bits %g must not be negative", c.Beta, c.KLAnneal, c.FreeBits)
 	}
 	return nil
 }

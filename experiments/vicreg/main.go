@@ -58,19 +58,30 @@ import (
 // The paper's weights λ = 25 (invariance), μ = 25 (variance), ν = 1
 // (covariance). The projector is 512 → 16 (the paper: three layers of
 // 8,192; see above for why 16 here).
-const defaultProjDim = 16
+type config struct {
+	Weights   losses.VICRegWeights
+	Projector models.MLPHead
+}
 
-var (
-	weights             losses.VICRegWeights
-	projHidden, projDim int
-)
+func defaults() config {
+	return config{Weights: losses.DefaultVICReg, Projector: models.MLPHead{Hidden: 512, Out: 16}}
+}
 
-func knobs(fs *flag.FlagSet) {
-	fs.Float64Var(&weights.Invariance, "invariance", losses.DefaultVICReg.Invariance, "weight λ of the invariance term")
-	fs.Float64Var(&weights.Variance, "variance", losses.DefaultVICReg.Variance, "weight μ of the variance term")
-	fs.Float64Var(&weights.Covariance, "covariance", losses.DefaultVICReg.Covariance, "weight ν of the covariance term")
-	fs.IntVar(&projHidden, "proj-hidden", 512, "hidden width of the projector")
-	fs.IntVar(&projDim, "proj-dim", defaultProjDim, "output dimension D of the projector")
+// Flags makes each knob a flag (`-invariance`, `-variance`, `-covariance`,
+// `-proj-hidden`, `-proj-dim`).
+func (c *config) Flags(fs *flag.FlagSet) {
+	fs.Float64Var(&c.Weights.Invariance, "invariance", c.Weights.Invariance, "weight λ of the invariance term")
+	fs.Float64Var(&c.Weights.Variance, "variance", c.Weights.Variance, "weight μ of the variance term")
+	fs.Float64Var(&c.Weights.Covariance, "covariance", c.Weights.Covariance, "weight ν of the covariance term")
+	c.Projector.Flags(fs, "proj", "projector (D)")
+}
+
+// Check refuses negative weights or a projector without width.
+func (c *config) Check(trainSize, batch int) error {
+	if w := c.Weights; w.Invariance < 0 || w.Variance < 0 || w.Covariance < 0 {
+		return fmt.Errorf("-invariance %g, -variance %g and -covariance %g must not be negative", w.Invariance, w.Variance, w.Covariance)
+	}
+	return c.Projector.Check("proj")
 }
 
 // ## The loss
@@ -84,10 +95,9 @@ func knobs(fs *flag.FlagSet) {
 //
 // as the authors' code computes it (`losses.VICReg`, tested against a float64
 // reference and on a collapsed batch, whose loss is the variance term alone).
-func vicreg(enc models.Encoder) experiment.Method {
-	head := models.MLPHead{Hidden: projHidden, Out: projDim}
-	return experiment.JointEmbedding(enc, head, "projector", func(z1, z2 *Node) *Node {
-		return losses.VICReg(z1, z2, weights)
+func (c *config) vicreg(enc models.Encoder) experiment.Method {
+	return experiment.JointEmbedding(enc, c.Projector, "projector", func(z1, z2 *Node) *Node {
+		return losses.VICReg(z1, z2, c.Weights)
 	})
 }
 
@@ -98,27 +108,28 @@ func vicreg(enc models.Encoder) experiment.Method {
 func augmentation() augment.Config { return augment.SimCLRShapes() }
 
 func spec() experiment.Spec {
-	return experiment.Spec{Name: "vicreg", Title: "VICReg", Flags: knobs, Augment: augmentation(), Build: vicreg, Variant: variant}
+	c := defaults()
+	return experiment.Spec{Name: "vicreg", Title: "VICReg", Config: &c, Augment: augmentation(), Build: c.vicreg, Variant: c.variant}
 }
 
 // variant keeps the paper's weights with the default projector as the main
 // run; other weights or another projector width go apart: the loss without
 // its covariance term (ν = 0) is "nocov", a width D is "dD" ("d512",
 // "nocov-d512": the runs measured above).
-func variant() (name, title string) {
+func (c *config) variant() (name, title string) {
 	w := losses.DefaultVICReg
 	base, v := "VICReg", experiment.VariantName{}
 	switch {
-	case weights == w:
-	case weights.Invariance == w.Invariance && weights.Variance == w.Variance && weights.Covariance == 0:
+	case c.Weights == w:
+	case c.Weights.Invariance == w.Invariance && c.Weights.Variance == w.Variance && c.Weights.Covariance == 0:
 		base = "VICReg without its covariance term"
 		v.Add("nocov", "ν = 0")
 	default:
-		v.Add(fmt.Sprintf("lambda%g-mu%g-nu%g", weights.Invariance, weights.Variance, weights.Covariance),
-			fmt.Sprintf("λ = %g, μ = %g, ν = %g", weights.Invariance, weights.Variance, weights.Covariance))
+		v.Add(fmt.Sprintf("lambda%g-mu%g-nu%g", c.Weights.Invariance, c.Weights.Variance, c.Weights.Covariance),
+			fmt.Sprintf("λ = %g, μ = %g, ν = %g", c.Weights.Invariance, c.Weights.Variance, c.Weights.Covariance))
 	}
-	if projDim != defaultProjDim {
-		v.Add(fmt.Sprintf("d%d", projDim), fmt.Sprintf("D = %d", projDim))
+	if c.Projector.Out != defaults().Projector.Out {
+		v.Add(fmt.Sprintf("d%d", c.Projector.Out), fmt.Sprintf("D = %d", c.Projector.Out))
 	}
 	return v.Result(base)
 }

@@ -19,20 +19,20 @@ func TestQuickPresetEndToEnd(t *testing.T) {
 // The runs the notebook measures land in their own directories: another
 // projector width, the loss without its covariance term, other weights.
 func TestVariantNames(t *testing.T) {
-	defer func() { weights, projDim = losses.DefaultVICReg, defaultProjDim }()
 	for _, c := range []struct {
 		w          losses.VICRegWeights
 		dim        int
 		name, text string
 	}{
-		{losses.DefaultVICReg, defaultProjDim, "", ""},
+		{losses.DefaultVICReg, 16, "", ""},
 		{losses.DefaultVICReg, 512, "d512", "VICReg (D = 512)"},
 		{losses.VICRegWeights{Invariance: 25, Variance: 25}, 512, "nocov-d512", "VICReg without its covariance term (ν = 0, D = 512)"},
-		{losses.VICRegWeights{Invariance: 25, Variance: 25}, defaultProjDim, "nocov", "VICReg without its covariance term (ν = 0)"},
-		{losses.VICRegWeights{Invariance: 5, Variance: 25, Covariance: 1}, defaultProjDim, "lambda5-mu25-nu1", "VICReg (λ = 5, μ = 25, ν = 1)"},
+		{losses.VICRegWeights{Invariance: 25, Variance: 25}, 16, "nocov", "VICReg without its covariance term (ν = 0)"},
+		{losses.VICRegWeights{Invariance: 5, Variance: 25, Covariance: 1}, 16, "lambda5-mu25-nu1", "VICReg (λ = 5, μ = 25, ν = 1)"},
 	} {
-		weights, projDim = c.w, c.dim
-		if name, title := variant(); name != c.name || title != c.text {
+		cfg := defaults()
+		cfg.Weights, cfg.Projector.Out = c.w, c.dim
+		if name, title := cfg.variant(); name != c.name || title != c.text {
 			t.Errorf("weights %+v, D = %d: variant %q %q, want %q %q", c.w, c.dim, name, title, c.name, c.text)
 		}
 	}

@@ -2,7 +2,7 @@ package experiment
 
 import "fmt"
 
-// The checks below are what a method's Spec.Check is made of: each refuses
+// The checks below are what a method's Config.Check is made of: each refuses
 // one flag's value before anything trains, naming the flag, and returns nil
 // for a good one, so that several combine with cmp.Or (the first error wins).
 

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	. "github.com/gomlx/gomlx/core/graph"
@@ -220,43 +221,59 @@ func TestFlagChecks(t *testing.T) {
 }
 
 // A method's own epochs and batch fill the flags left unset; -preset-budget
-// and explicit flags keep them from doing so.
-func TestMethodBudget(t *testing.T) {
+// and explicit flags keep them from doing so. Resolve leaves its input as it
+// was, and says where each setting came from.
+func TestResolve(t *testing.T) {
 	spec := Spec{DefaultEpochs: 60, DefaultBatch: 16}
 	for _, c := range []struct {
-		args          []string
-		epochs, batch int
+		args               []string
+		epochs, batch      int
+		epochsFrom, preset string
 	}{
-		{nil, 60, 16},
-		{[]string{"-preset-budget"}, 25, 128},
-		{[]string{"-epochs", "7", "-batch", "32"}, 7, 32},
-		{[]string{"-preset", "quick"}, 4, 16}, // own epochs belong to the default preset only
-		{[]string{"-preset", "quick", "-preset-budget"}, 4, 64},
+		{nil, 60, 16, "method", "default"},
+		{[]string{"-preset-budget"}, 25, 128, "preset default", "default"},
+		{[]string{"-epochs", "7", "-batch", "32"}, 7, 32, "flag", "default"},
+		{[]string{"-preset", "quick"}, 4, 16, "preset quick", "quick"}, // own epochs belong to the default preset only
+		{[]string{"-preset", "quick", "-preset-budget"}, 4, 64, "preset quick", "quick"},
+		{[]string{"-dataset", "fashion-mnist"}, 10, 16, "preset fashion", "fashion"}, // the data's own preset
 	} {
 		fs := flag.NewFlagSet("t", flag.ContinueOnError)
 		o := RegisterFlags(fs)
 		if err := fs.Parse(c.args); err != nil {
 			t.Fatal(err)
 		}
-		o.methodBudget(spec)
-		if err := o.resolve(fs); err != nil {
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		before := *o
+		r, err := Resolve(spec, *o, func(f string) bool { return set[f] })
+		if err != nil {
 			t.Fatal(err)
 		}
-		if o.Epochs != c.epochs || o.Batch != c.batch {
-			t.Errorf("%q: %d epochs of batch %d, want %d of %d", c.args, o.Epochs, o.Batch, c.epochs, c.batch)
+		if r.Epochs != c.epochs || r.Batch != c.batch || r.From["epochs"] != c.epochsFrom || r.Preset != c.preset {
+			t.Errorf("%q: %d epochs (from %q) of batch %d at preset %s, want %d (from %q) of %d at %s", c.args, r.Epochs, r.From["epochs"],
+				r.Batch, r.Preset, c.epochs, c.epochsFrom, c.batch, c.preset)
+		}
+		if o.Epochs != before.Epochs || o.Batch != before.Batch || o.Preset != before.Preset || o.LR != before.LR || o.From != nil {
+			t.Errorf("%q: Resolve changed its input: %+v", c.args, *o)
+		}
+		again, _ := Resolve(spec, *o, func(f string) bool { return set[f] })
+		if again.Budget() != r.Budget() {
+			t.Errorf("%q: resolved twice, %q then %q", c.args, r.Budget(), again.Budget())
 		}
 	}
 }
 
-// -h names a method's own budget, derived from its Spec.
-func TestOwnBudget(t *testing.T) {
-	for _, c := range []struct {
-		spec Spec
-		want string
-	}{{Spec{}, ""}, {Spec{DefaultEpochs: 60}, "60 epochs in the default preset"},
-		{Spec{DefaultEpochs: 10, DefaultBatch: 32}, "10 epochs in the default preset, batch 32 in every preset"}} {
-		if got := c.spec.ownBudget(); got != c.want {
-			t.Errorf("%+v: %q, want %q", c.spec, got, c.want)
+// -h shows each preset's budget for the method, naming what is the method's own.
+func TestPresetBudgets(t *testing.T) {
+	got := presetBudgets(Spec{DefaultEpochs: 10, DefaultBatch: 32, LR: 2e-4})
+	for _, want := range []string{"default  shapes 6000/1000, 10 epochs of batch 32, peak LR 0.0002",
+		"quick    shapes 2048/500, 4 epochs of batch 32", "fashion  fashion-mnist all/all, 10 epochs of batch 32",
+		"the method's own: epochs, batch, lr", "-preset-budget"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("-h budgets lack %q:\n%s", want, got)
 		}
+	}
+	if plain := presetBudgets(Spec{}); strings.Contains(plain, "own") || !strings.Contains(plain, "25 epochs of batch 128") {
+		t.Errorf("a method without its own budget:\n%s", plain)
 	}
 }

@@ -31,10 +31,14 @@ func JointEmbedding(enc models.Encoder, head models.MLPHead, headScope string, l
 // target scope.
 func Network(enc models.Encoder, head models.MLPHead, headScope string) train.EmbedFn {
 	return func(scope *model.Scope, x *Node) (h, z *Node) {
-		h = enc.Apply(scope.In("encoder"), x)
+		h = enc.Apply(scope.In(EncoderScope), x)
 		return h, head.Apply(scope.In("%s", headScope), h)
 	}
 }
+
+// EncoderScope is the scope Network builds the encoder in, under the
+// method's scope.
+const EncoderScope = "encoder"
 
 // BothViews stacks the two views' batches [B, …] into one [2B, …], view 1
 // first, so that one pass of a network serves both.

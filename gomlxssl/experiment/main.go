@@ -23,9 +23,8 @@ func Main(spec Spec) {
 		for _, p := range Presets {
 			fmt.Fprintf(flag.CommandLine.Output(), "  %-8s %s\n", p.Name, p.Description)
 		}
-		if own := spec.ownBudget(); own != "" {
-			fmt.Fprintf(flag.CommandLine.Output(), "\n%s has its own budget: %s (-preset-budget: the preset's).\n", spec.Title, own)
-		}
+		fmt.Fprintf(flag.CommandLine.Output(), "\nWhat %s trains with at each preset (experiment.Resolve; flags override, run.json records the result):\n%s",
+			spec.Title, presetBudgets(spec))
 		fmt.Fprintln(flag.CommandLine.Output(), "\nFlags:")
 		flag.PrintDefaults()
 	}

@@ -2,9 +2,7 @@ package experiment
 
 import (
 	"flag"
-	"fmt"
 	"path/filepath"
-	"strings"
 
 	"github.com/mega-ssl/mega/gomlxssl/augment"
 	"github.com/mega-ssl/mega/gomlxssl/train"
@@ -13,8 +11,8 @@ import (
 // Flags registers the shared flags and the method's own on fs.
 func Flags(spec Spec, fs *flag.FlagSet) *Options {
 	o := RegisterFlags(fs)
-	if spec.Flags != nil {
-		spec.Flags(fs)
+	if spec.Config != nil {
+		spec.Config.Flags(fs)
 	}
 	return o
 }
@@ -45,9 +43,13 @@ type Options struct {
 	// baselineLR and baselineBatch are the preset's learning rate and
 	// batch, which the supervised baseline trains with whatever -lr and
 	// -batch a method runs at, so that every method of a preset shares one
-	// ceiling.
+	// ceiling (set by Resolve).
 	baselineLR    float64
 	baselineBatch int
+	// From says where each budget setting of a resolved run came from
+	// (Resolve): "flag", "method" (the Spec's own), "preset NAME",
+	// "experiment" (the Spec's own data). run.json records it.
+	From map[string]string
 }
 
 // RegisterFlags adds the shared flags to fs.
@@ -87,82 +89,6 @@ func RegisterFlags(fs *flag.FlagSet) *Options {
 	fs.BoolVar(&o.Resume, "resume", false, "continue from the checkpoint in OUT/<experiment>/checkpoint")
 	fs.BoolVar(&o.DryRun, "dry-run", false, "check the flags and the data, print what would run, and stop before training")
 	return o
-}
-
-// ownBudget describes the method's own default epochs and batch, or "" when
-// it has none.
-func (s Spec) ownBudget() string {
-	var parts []string
-	if s.DefaultEpochs > 0 {
-		parts = append(parts, fmt.Sprintf("%d epochs in the default preset", s.DefaultEpochs))
-	}
-	if s.DefaultBatch > 0 {
-		parts = append(parts, fmt.Sprintf("batch %d in every preset", s.DefaultBatch))
-	}
-	return strings.Join(parts, ", ")
-}
-
-// datasetPreset picks the dataset's own preset when -dataset names one that
-// has it (DatasetPresets) and -preset is not given.
-func (o *Options) datasetPreset(fs *flag.FlagSet) {
-	given := false
-	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "preset" })
-	if p, ok := DatasetPresets[o.Dataset]; ok && !given {
-		o.Preset = p
-	}
-}
-
-// methodBudget gives the method's own default epochs (default preset only)
-// and batch to the flags left unset, before the preset fills the rest;
-// -preset-budget keeps the preset's.
-func (o *Options) methodBudget(spec Spec) {
-	if o.PresetBudget {
-		return
-	}
-	if o.Epochs == 0 && o.Preset == "default" {
-		o.Epochs = spec.DefaultEpochs
-	}
-	if o.Batch == 0 {
-		o.Batch = spec.DefaultBatch
-	}
-}
-
-// resolve fills unset flags from the preset.
-func (o *Options) resolve(fs *flag.FlagSet) error {
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	p, err := PresetByName(o.Preset)
-	if err != nil {
-		return err
-	}
-	orPreset(&o.Dataset, p.Dataset)
-	orPreset(&o.Encoder, p.Encoder)
-	orPreset(&o.Epochs, p.Epochs)
-	orPreset(&o.Batch, p.Batch)
-	orPreset(&o.SupervisedEpochs, p.SupervisedEpochs)
-	orPreset(&o.KNNTrain, p.KNNTrain)
-	orPreset(&o.KNNK, p.KNNK)
-	orPreset(&o.LR, p.LR)
-	o.baselineLR, o.baselineBatch = p.LR, p.Batch
-	if !set["train"] { // 0 is meaningful here: the whole split
-		o.Train = p.Train
-	}
-	if !set["test"] {
-		o.Test = p.Test
-	}
-	if o.Warmup < 0 {
-		o.Warmup = p.Warmup
-	}
-	o.Embeddings = min(max(o.Embeddings, 0), 5000)
-	return nil
-}
-
-// orPreset sets *v to the preset's value when the flag was left at its zero value.
-func orPreset[T comparable](v *T, preset T) {
-	var zero T
-	if *v == zero {
-		*v = preset
-	}
 }
 
 // augmentation is the method's policy with any augmentation flags applied.

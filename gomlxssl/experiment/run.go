@@ -21,22 +21,13 @@ import (
 // also on error (nil for a -dry-run, which stops after the checks).
 func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results.Run, error) {
 	started := time.Now()
-	if o.Dataset == "" {
-		o.Dataset = spec.Dataset
-	}
-	if o.LR == 0 {
-		o.LR = spec.LR
-	}
-	o.datasetPreset(fs)
-	o.methodBudget(spec)
-	if err := o.resolve(fs); err != nil {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	resolved, err := Resolve(spec, *o, func(name string) bool { return set[name] })
+	if err != nil {
 		return nil, err
 	}
-	minLRSet := false
-	fs.Visit(func(f *flag.Flag) { minLRSet = minLRSet || f.Name == "min-lr" })
-	if spec.ConstantLR && !minLRSet {
-		o.MinLR = o.LR // the cosine from LR to LR: constant after the warm-up
-	}
+	o = &resolved
 	enc, err := models.ParseEncoder(o.Encoder)
 	if err != nil {
 		return nil, err
@@ -55,8 +46,8 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 	if err != nil {
 		return nil, err
 	}
-	if spec.Check != nil {
-		if err := spec.Check(split.Train.Len(), o.Batch); err != nil {
+	if spec.Config != nil {
+		if err := spec.Config.Check(split.Train.Len(), o.Batch); err != nil {
 			return nil, err
 		}
 	}
@@ -104,9 +95,10 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 	})
 	for k, v := range map[string]any{"dataset": o.Dataset, "encoder": enc.Name(), "epochs": o.Epochs, "batch": o.Batch,
 		"train": split.Train.Len(), "test": split.Test.Len(), "lr": o.LR, "warmup": o.Warmup,
-		"supervised-epochs": o.SupervisedEpochs, "knn-train": o.KNNTrain} {
+		"supervised-epochs": o.SupervisedEpochs, "knn-train": o.KNNTrain, "knn-k": o.KNNK, "min-lr": o.MinLR, "preset": o.Preset} {
 		run.Config[k] = v
 	}
+	run.ConfigFrom = o.From
 	if method.Augment != nil {
 		spec.Augment = *method.Augment
 	}

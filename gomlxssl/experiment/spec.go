@@ -35,21 +35,29 @@ type Batch struct {
 	TrainSize int
 }
 
+// Config is a method's settings. An experiment keeps its knobs in one
+// struct: Flags registers each as a flag with the struct's value as its
+// default, so that parsing fills the struct; Check validates the parsed
+// values against the data and the batch before anything trains (MoCo: the
+// queue must tile by the batch's keys and fit the training set), with an
+// error that names the flag. Build and Variant read the same struct.
+type Config interface {
+	Flags(fs *flag.FlagSet)
+	Check(trainSize, batch int) error
+}
+
 // Spec describes an experiment to the runner.
 type Spec struct {
 	Name  string // directory under -out, e.g. "simclr"
 	Title string // e.g. "SimCLR"
 	// Augment is the method's augmentation policy.
 	Augment augment.Config
-	// Flags registers the method's own flags (optional); run.json records
-	// them with the shared ones.
-	Flags func(fs *flag.FlagSet)
+	// Config holds the method's settings (nil for a method without any):
+	// their flags, recorded in run.json with the shared ones, and their
+	// check before anything trains.
+	Config Config
 	// Build makes the method for the chosen encoder, once flags are parsed.
 	Build func(enc models.Encoder) Method
-	// Check, if set, validates the method's flags against the data and the
-	// batch before anything trains (MoCo: the queue must tile by the batch's
-	// keys and not exceed the training set), with an error that says which flag.
-	Check func(trainSize, batch int) error
 	// LR, if set, is the method's own default peak learning rate, used when
 	// -lr is not given (a GAN trains at 2·10⁻⁴).
 	LR float64

@@ -29,8 +29,8 @@ type Config struct {
 	Queue int
 	// BNGroups splits batch norm's statistics into groups of the batch.
 	BNGroups int
-	// ProjHidden and ProjDim size the MLP head.
-	ProjHidden, ProjDim int
+	// Head is the projection head (-proj-hidden, -proj-dim).
+	Head models.MLPHead
 	// SizedFrom is the default queue that the training set could not hold
 	// when Check sized Queue down to fit it (0 otherwise).
 	SizedFrom int
@@ -42,7 +42,7 @@ type Config struct {
 // Default is MoCo v2's CIFAR setting: K = 4096, m = 0.99, τ = 0.2, a 512 →
 // 128 head, and split batch norm in 8 groups.
 func Default() Config {
-	return Config{Temperature: 0.2, Momentum: 0.99, Queue: 4096, BNGroups: 8, ProjHidden: 512, ProjDim: 128}
+	return Config{Temperature: 0.2, Momentum: 0.99, Queue: 4096, BNGroups: 8, Head: models.MLPHead{Hidden: 512, Out: 128}}
 }
 
 // Flags registers the knobs on fs, with c's values as defaults; the parsed
@@ -53,8 +53,7 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.Float64Var(&c.Momentum, "momentum", c.Momentum, "momentum m of the key encoder")
 	fs.IntVar(&c.Queue, "queue", c.Queue, "queue size K (a multiple of twice the batch, at most the training set)")
 	fs.IntVar(&c.BNGroups, "bn-groups", c.BNGroups, "split-BN groups: batch-norm statistics per group of the batch")
-	fs.IntVar(&c.ProjHidden, "proj-hidden", c.ProjHidden, "hidden width of the projection head")
-	fs.IntVar(&c.ProjDim, "proj-dim", c.ProjDim, "output dimension of the projection head")
+	c.Head.Flags(fs, "proj", "projection head")
 }
 
 // Check refuses a queue that the step's 2B keys do not tile, or that is
@@ -80,7 +79,8 @@ func (c *Config) Check(trainSize, batch int) error {
 	case c.BNGroups < 1 || (2*batch)%c.BNGroups != 0:
 		return fmt.Errorf("-bn-groups %d must divide the 2 × -batch (%d) views", c.BNGroups, 2*batch)
 	}
-	return cmp.Or(experiment.UnitInterval("-momentum", c.Momentum, false), experiment.Positive("-temperature", c.Temperature))
+	return cmp.Or(experiment.UnitInterval("-momentum", c.Momentum, false), experiment.Positive("-temperature", c.Temperature),
+		c.Head.Check("proj"))
 }
 
 // given tells whether the flag name was set on the command line.
@@ -90,6 +90,20 @@ func (c *Config) given(name string) bool {
 		c.flags.Visit(func(f *flag.Flag) { set = set || f.Name == name })
 	}
 	return set
+}
+
+// The scopes of the query encoder (which the probes read) and the key
+// encoder, under the method's scope.
+const (
+	queryScope = "online"
+	keyScope   = "target"
+)
+
+// QueryEncoder is the scope of the query encoder's variables under the
+// method's scope: the encoder the probes read and whose filters and feature
+// maps the histopathology experiment shows.
+func QueryEncoder(scope *model.Scope) *model.Scope {
+	return scope.In(queryScope).In(experiment.EncoderScope)
 }
 
 // Interleave returns the permutation that sends row i of n to group i mod
@@ -116,27 +130,26 @@ func Interleave(n, groups int) (perm, inverse *tensors.Tensor) {
 func (c *Config) Method(enc models.Encoder) experiment.Method {
 	cfg := *c // the parsed settings, fixed for this run
 	c = &cfg
-	head := models.MLPHead{Hidden: c.ProjHidden, Out: c.ProjDim}
-	network := experiment.Network(enc, head, "projection")
+	network := experiment.Network(enc, c.Head, "projection")
 	return experiment.Method{
 		Loss: func(scope *model.Scope, b experiment.Batch) *Node {
 			g := b.V1.Graph()
 			x := experiment.BothViews(b.V1, b.V2)
-			query, key := scope.In("online"), scope.In("target")
+			query, key := scope.In(queryScope), scope.In(keyScope)
 			query.SetParam(models.BNGroupsParam, c.BNGroups)
 			key.SetParam(models.BNGroupsParam, c.BNGroups)
 			_, q := network(query, x)
 			perm, inverse := Interleave(x.Shape().Dim(0), c.BNGroups)
 			_, kShuffled := network(key, Gather(x, ConstTensor(g, perm), false))
 			k := Gather(kShuffled, ConstTensor(g, inverse), false)
-			models.UpdateTarget(scope, g, "online", "target", Const(g, float32(c.Momentum)))
-			queue, enqueue := models.KeyQueue(scope.In("moco"), g, c.Queue, c.ProjDim)
+			models.UpdateTarget(scope, g, queryScope, keyScope, Const(g, float32(c.Momentum)))
+			queue, enqueue := models.KeyQueue(scope.In("moco"), g, c.Queue, c.Head.Out)
 			q1, q2 := experiment.SplitViews(q)
 			k1, k2 := experiment.SplitViews(k)
 			loss := MulScalar(Add(losses.InfoNCE(q1, k2, queue, c.Temperature, nil), losses.InfoNCE(q2, k1, queue, c.Temperature, nil)), 0.5)
 			enqueue(k)
 			return loss
 		},
-		Embed: func(scope *model.Scope, x *Node) (h, z *Node) { return network(scope.In("online"), x) },
+		Embed: func(scope *model.Scope, x *Node) (h, z *Node) { return network(scope.In(queryScope), x) },
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	. "github.com/gomlx/gomlx/core/graph"
-	"github.com/gomlx/gomlx/ml/layers"
 	"github.com/gomlx/gomlx/ml/layers/activation"
 	"github.com/gomlx/gomlx/ml/model"
 )
@@ -61,6 +60,13 @@ func (c ConvNet) FeatureMaps(scope *model.Scope, x *Node, blocks int) *Node {
 		x = activation.Relu(BatchNorm(s.In("bn"), Conv2D(s, x, width, 3, stride)))
 	}
 	return x
+}
+
+// FirstFilters is the first convolution's kernel [3, 3, C, Widths[0]] as
+// Apply creates it under scope, or nil when scope holds none: the learned
+// filters, for figures.
+func (c ConvNet) FirstFilters(scope *model.Scope) *model.Variable {
+	return scope.In("block0").In("conv").GetVariable("weights")
 }
 
 // ResNet18 is ResNet-18 with the CIFAR stem (3x3 convolution, stride 1, no
@@ -131,16 +137,4 @@ func ParseEncoder(name string) (Encoder, error) {
 		return ConvNet{Widths: widths}, nil
 	}
 	return nil, fmt.Errorf("unknown encoder %q: want convnet, convnet-W1-W2-..., or resnet18", name)
-}
-
-// MLPHead is a projection (or prediction) head: Dense → batch norm → ReLU → Dense.
-type MLPHead struct {
-	Hidden, Out int
-}
-
-// Apply builds the head in scope.
-func (h MLPHead) Apply(scope *model.Scope, x *Node) *Node {
-	x = layers.Dense(scope.In("fc1"), x, false, h.Hidden)
-	x = activation.Relu(BatchNorm(scope.In("bn1"), x))
-	return layers.Dense(scope.In("fc2"), x, true, h.Out)
 }

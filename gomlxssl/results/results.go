@@ -47,6 +47,10 @@ type Run struct {
 	Dataset  DatasetRef `json:"dataset"`
 	// Config holds every flag of the run, by flag name.
 	Config map[string]any `json:"config"`
+	// ConfigFrom says where each budget setting in Config came from: "flag",
+	// "method" (the method's own), "preset NAME", "dataset NAME" (the
+	// data's own preset), "experiment" (the experiment's own data).
+	ConfigFrom map[string]string `json:"config_from,omitempty"`
 	// Args are the flags given on the command line, but -out and -resume:
 	// appended to "go run ./experiments/<experiment>", they run it again.
 	Args      []string  `json:"args,omitempty"`
