@@ -21,6 +21,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/mega-ssl/mega/experiments"
 	"github.com/mega-ssl/mega/report/livereload"
 	"github.com/mega-ssl/mega/report/rebuild"
 	"github.com/mega-ssl/mega/report/site"
@@ -163,17 +164,11 @@ func (c *command) report(args []string) error {
 	return c.build()
 }
 
-// groupRun is one run of a group: an experiment and its own flags (a
-// variant's).
-type groupRun struct {
-	name string
-	args []string
-}
-
-func runs(names ...string) []groupRun {
-	out := make([]groupRun, len(names))
+// runs is a run of each experiment named, with no flags of its own.
+func runs(names ...string) []experiments.Run {
+	out := make([]experiments.Run, len(names))
 	for i, n := range names {
-		out[i] = groupRun{name: n}
+		out[i] = experiments.Run{Name: n}
 	}
 	return out
 }
@@ -182,42 +177,12 @@ func runs(names ...string) []groupRun {
 // group cannot be missing from it: the talk's comparison first, then the rest.
 func groupHelp() string {
 	names := []string{"compare (the talk's four contrastive methods)"}
-	for _, n := range groupNames() {
+	for _, n := range experiments.GroupNames() {
 		if n != "compare" {
 			names = append(names, n)
 		}
 	}
 	return strings.Join(names, ", ")
-}
-
-// samebudget gives each run of a comparison the preset's epochs and batch.
-var samebudget = []string{"-preset-budget"}
-
-// groups are the names run accepts for several runs at once.
-var groups = map[string][]groupRun{
-	// The talk's first experiment: four contrastive methods with the same
-	// augmentation, encoder and budget (the README gives its time): the
-	// preset's, not the memory bank's own 60 epochs.
-	"compare": {{"membank", samebudget}, {"moco", samebudget}, {"simclr", samebudget}, {"swav", samebudget}},
-	// The jigsaw sweep: the grid and the size of the permutation set.
-	"jigsaw-sweep": {{"jigsaw", nil}, {"jigsaw", []string{"-grid", "2", "-perms", "24"}},
-		{"jigsaw", []string{"-perms", "10"}}, {"jigsaw", []string{"-perms", "1000"}}},
-	// Posterior collapse: β = 1, a large β, and two cures: the same β
-	// reached by KL annealing, and free bits.
-	"vae-collapse": {{"vae", nil}, {"vae", []string{"-beta", "8"}}, {"vae", []string{"-beta", "8", "-kl-anneal", "6"}},
-		{"vae", []string{"-beta", "8", "-free-bits", "0.5"}}},
-	// Mode collapse: the plain GAN and the self-supervised GAN, same budget.
-	"gan-modes": {{"gan", nil}, {"gan", []string{"-rotation"}}},
-	// The talk's second experiment: both augmentation policies.
-	"histopathology-policies": {{"histopathology", nil}, {"histopathology", []string{"-policy", "tiles"}}},
-	// Hard negatives beside SimCLR with the same budget, and the debiased loss alone.
-	"hardneg-vs-simclr": {{"simclr", nil}, {"hardneg", nil}, {"hardneg", []string{"-beta", "0"}}},
-	// The Siamese network's two kinds of pairs: from views, from labels.
-	"siamese-pairs": {{"siamese", nil}, {"siamese", []string{"-pairs", "labels"}}},
-	// VICReg's projector width: the default (16), 512 wide, and 512 wide
-	// without the covariance term.
-	"vicreg-projector": {{"vicreg", nil}, {"vicreg", []string{"-proj-dim", "512"}},
-		{"vicreg", []string{"-proj-dim", "512", "-covariance", "0"}}},
 }
 
 func (c *command) list(args []string) error {
@@ -307,28 +272,28 @@ func (c *command) runExperiments(args []string) error {
 		known[e.Name] = true
 		all = append(all, e.Name)
 	}
-	var group []groupRun
+	var group []experiments.Run
 	groupName := ""
 	switch {
 	case len(names) == 1 && names[0] == "all":
 		group = runs(all...)
-	case len(names) == 1 && groups[names[0]] != nil:
-		groupName, group = names[0], groups[names[0]]
+	case len(names) == 1 && experiments.Groups[names[0]] != nil:
+		groupName, group = names[0], experiments.Groups[names[0]]
 	case len(names) == 0:
-		return fmt.Errorf("name the experiments to run (or all, or a group: %s): %s", strings.Join(groupNames(), ", "), strings.Join(all, ", "))
+		return fmt.Errorf("name the experiments to run (or all, or a group: %s): %s", strings.Join(experiments.GroupNames(), ", "), strings.Join(all, ", "))
 	default:
 		group = runs(names...)
 	}
 	sort.Strings(all)
 	for _, g := range group {
-		if !known[g.name] {
-			return fmt.Errorf("no experiment %q (experiments: %s; groups: %s)", g.name, strings.Join(all, ", "), strings.Join(groupNames(), ", "))
+		if !known[g.Name] {
+			return fmt.Errorf("no experiment %q (experiments: %s; groups: %s)", g.Name, strings.Join(all, ", "), strings.Join(experiments.GroupNames(), ", "))
 		}
 	}
 	start := time.Now()
 	for _, g := range group {
-		n := g.name
-		cmdArgs := append(append([]string{"run", "./experiments/" + n, "-out", c.out}, g.args...), rest...)
+		n := g.Name
+		cmdArgs := append(append([]string{"run", "./experiments/" + n, "-out", c.out}, g.Args...), rest...)
 		fmt.Fprintf(c.stderr, "run.go run: go %s\n", strings.Join(cmdArgs, " "))
 		cmd := exec.CommandContext(c.ctx, "go", cmdArgs...)
 		cmd.Dir = c.root
@@ -350,8 +315,8 @@ func (c *command) runExperiments(args []string) error {
 		fmt.Fprintf(c.stdout, "\n%s: %d runs in %s\n", groupName, len(group), time.Since(start).Round(time.Second))
 		var names []string
 		for _, g := range group {
-			if !slices.Contains(names, g.name) {
-				names = append(names, g.name)
+			if !slices.Contains(names, g.Name) {
+				names = append(names, g.Name)
 			}
 		}
 		if err := c.printList(names); err != nil {
@@ -359,16 +324,6 @@ func (c *command) runExperiments(args []string) error {
 		}
 	}
 	return c.build()
-}
-
-// groupNames lists the run groups, sorted.
-func groupNames() []string {
-	var names []string
-	for n := range groups {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
 }
 
 func (c *command) serve(args []string) error { return c.watch(append([]string{"-serve"}, args...)) }

@@ -286,14 +286,3 @@ func TestBenchQuick(t *testing.T) {
 		t.Error("the report does not show the bench table")
 	}
 }
-
-// Every experiment a run group names exists.
-func TestGroupsNameExperiments(t *testing.T) {
-	for name, members := range groups {
-		for _, m := range members {
-			if _, err := os.Stat(filepath.Join("..", "..", "experiments", m.name, "main.go")); err != nil {
-				t.Errorf("group %s names %s, which has no experiments/%s/main.go", name, m.name, m.name)
-			}
-		}
-	}
-}
