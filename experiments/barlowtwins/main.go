@@ -92,8 +92,8 @@ func (c *config) Check(trainSize, batch int) error {
 // this formula, and on hand-checked cases (C = I gives 0, C = −I gives 4 per
 // dimension).
 func (c *config) barlowTwins(enc models.Encoder) experiment.Method {
-	return experiment.JointEmbedding(enc, c.Projector, "projector", func(z1, z2 *Node) *Node {
-		return losses.BarlowTwins(z1, z2, c.Lambda)
+	return experiment.JointEmbedding(enc, c.Projector, "projector", func(v experiment.Views) *Node {
+		return losses.BarlowTwins(v.Z1, v.Z2, c.Lambda)
 	})
 }
 

@@ -77,8 +77,8 @@ func (c *config) Flags(fs *flag.FlagSet) {
 // β = 0 and τ⁺ = 0 it is exactly NT-Xent, which `losses.HardNegative`'s test
 // checks beside a float64 reference of the formula.
 func (c *config) hardNeg(enc models.Encoder) experiment.Method {
-	return experiment.JointEmbedding(enc, c.Head, "projection", func(z1, z2 *Node) *Node {
-		return losses.HardNegative(z1, z2, c.Temperature, c.Beta, c.TauPlus)
+	return experiment.JointEmbedding(enc, c.Head, "projection", func(v experiment.Views) *Node {
+		return losses.HardNegative(v.Z1, v.Z2, c.Temperature, c.Beta, c.TauPlus)
 	})
 }
 

@@ -73,7 +73,6 @@ import (
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph"
-	"github.com/gomlx/gomlx/ml/model"
 
 	"github.com/mega-ssl/mega/gomlxssl/augment"
 	"github.com/mega-ssl/mega/gomlxssl/experiment"
@@ -125,31 +124,26 @@ func (c *config) Flags(fs *flag.FlagSet) {
 // time has no memory yet: its other view stands in for the positive, and
 // its memory starts as its embedding.
 func (c *config) membank(enc models.Encoder) experiment.Method {
-	network := experiment.Network(enc, c.Head, "projection")
-	return experiment.Method{
-		Loss: func(scope *model.Scope, b experiment.Batch) *Node {
-			g := b.V1.Graph()
-			_, z := network(scope, experiment.BothViews(b.V1, b.V2))
-			z1, z2 := experiment.SplitViews(z)
-			bank := models.NewMemoryBank(scope.In("bank"), g, b.TrainSize, c.Head.Out)
-			memory, seen := bank.Read(b.Index)
-			known := GreaterThan(InsertAxes(seen, -1), ZerosLike(InsertAxes(seen, -1)))
-			pos1, pos2 := Where(known, memory, z2), Where(known, memory, z1)
-			if c.Positive == "view" {
-				pos1, pos2 = z2, z1
-			}
-			drawn := scope.RandomIntN(g, int32(b.TrainSize), shapes.Make(dtypes.Int32, c.Negatives))
-			negs, negSeen := bank.Read(drawn)
-			own := Equal(InsertAxes(b.Index, -1), InsertAxes(drawn, 0))    // [B, K]
-			unwritten := InsertAxes(Equal(negSeen, ZerosLike(negSeen)), 0) // [1, K]
-			exclude := LogicalOr(own, BroadcastToShape(unwritten, own.Shape()))
-			loss := MulScalar(Add(losses.InfoNCE(z1, pos1, negs, c.Temperature, exclude),
-				losses.InfoNCE(z2, pos2, negs, c.Temperature, exclude)), 0.5)
-			bank.Update(b.Index, Add(L2Normalize(z1, -1), L2Normalize(z2, -1)), c.Momentum)
-			return loss
-		},
-		Embed: network,
-	}
+	return experiment.JointEmbedding(enc, c.Head, "projection", func(v experiment.Views) *Node {
+		b, scope, z1, z2 := v.Batch, v.Scope, v.Z1, v.Z2
+		g := z1.Graph()
+		bank := models.NewMemoryBank(scope.In("bank"), g, b.TrainSize, c.Head.Out)
+		memory, seen := bank.Read(b.Index)
+		known := GreaterThan(InsertAxes(seen, -1), ZerosLike(InsertAxes(seen, -1)))
+		pos1, pos2 := Where(known, memory, z2), Where(known, memory, z1)
+		if c.Positive == "view" {
+			pos1, pos2 = z2, z1
+		}
+		drawn := scope.RandomIntN(g, int32(b.TrainSize), shapes.Make(dtypes.Int32, c.Negatives))
+		negs, negSeen := bank.Read(drawn)
+		own := Equal(InsertAxes(b.Index, -1), InsertAxes(drawn, 0))    // [B, K]
+		unwritten := InsertAxes(Equal(negSeen, ZerosLike(negSeen)), 0) // [1, K]
+		exclude := LogicalOr(own, BroadcastToShape(unwritten, own.Shape()))
+		loss := MulScalar(Add(losses.InfoNCE(z1, pos1, negs, c.Temperature, exclude),
+			losses.InfoNCE(z2, pos2, negs, c.Temperature, exclude)), 0.5)
+		bank.Update(b.Index, Add(L2Normalize(z1, -1), L2Normalize(z2, -1)), c.Momentum)
+		return loss
+	})
 }
 
 // defaultEpochs is the bank's default budget: 60 epochs, 60 refreshes of

@@ -48,7 +48,6 @@ import (
 	"fmt"
 
 	. "github.com/gomlx/gomlx/core/graph"
-	"github.com/gomlx/gomlx/ml/model"
 
 	"github.com/mega-ssl/mega/gomlxssl/augment"
 	"github.com/mega-ssl/mega/gomlxssl/experiment"
@@ -94,15 +93,12 @@ func (c *config) Flags(fs *flag.FlagSet) {
 // With views, $Y_{ij} = 0$ only for the two views of the same image; with
 // labels, $Y_{ij} = 1$ when images i and j are of different classes.
 func (c *config) siamese(enc models.Encoder) experiment.Method {
-	network := experiment.Network(enc, c.Head, "projection")
-	return experiment.Method{
-		Loss: func(scope *model.Scope, b experiment.Batch) *Node {
-			_, z := network(scope, experiment.BothViews(b.V1, b.V2))
-			return losses.Contrastive(L2NormalizeWithEpsilon(z, 1e-12, -1), c.dissimilar(b), c.Margin)
-		},
-		Embed:  network,
-		Labels: c.Pairs == "labels",
-	}
+	m := experiment.JointEmbedding(enc, c.Head, "projection", func(v experiment.Views) *Node {
+		z := experiment.BothViews(v.Z1, v.Z2) // every pair of the 2B embeddings
+		return losses.Contrastive(L2NormalizeWithEpsilon(z, 1e-12, -1), c.dissimilar(v.Batch), c.Margin)
+	})
+	m.Labels = c.Pairs == "labels"
+	return m
 }
 
 // dissimilar is Y for every pair of the 2B embeddings (view 1 of the batch,

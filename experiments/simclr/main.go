@@ -81,8 +81,8 @@ func (c *config) Check(trainSize, batch int) error {
 // positive — the swapped, symmetric form. `losses.NTXent` is tested against a
 // float64 reference written from this formula.
 func (c *config) simclr(enc models.Encoder) experiment.Method {
-	return experiment.JointEmbedding(enc, c.Head, "projection", func(z1, z2 *Node) *Node {
-		return losses.NTXent(z1, z2, c.Temperature)
+	return experiment.JointEmbedding(enc, c.Head, "projection", func(v experiment.Views) *Node {
+		return losses.NTXent(v.Z1, v.Z2, c.Temperature)
 	})
 }
 

@@ -96,8 +96,8 @@ func (c *config) Check(trainSize, batch int) error {
 // as the authors' code computes it (`losses.VICReg`, tested against a float64
 // reference and on a collapsed batch, whose loss is the variance term alone).
 func (c *config) vicreg(enc models.Encoder) experiment.Method {
-	return experiment.JointEmbedding(enc, c.Projector, "projector", func(z1, z2 *Node) *Node {
-		return losses.VICReg(z1, z2, c.Weights)
+	return experiment.JointEmbedding(enc, c.Projector, "projector", func(v experiment.Views) *Node {
+		return losses.VICReg(v.Z1, v.Z2, c.Weights)
 	})
 }
 

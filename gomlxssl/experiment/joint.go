@@ -8,18 +8,30 @@ import (
 	"github.com/mega-ssl/mega/gomlxssl/train"
 )
 
+// Views is what a JointEmbedding loss sees: the two views' projections, and
+// the step's batch (the images' Index and Label, the Step) and scope, for a
+// loss that needs more than the projections — the memory bank's variables
+// and indices, the Siamese network's pairs.
+type Views struct {
+	Z1, Z2 *Node
+	Batch  Batch
+	Scope  *model.Scope
+}
+
 // JointEmbedding is the Method of every two-view objective whose views share
-// one network — SimCLR, Barlow Twins, VICReg, hard negatives: the encoder
-// (scope "encoder") gives the representation h, the head (scope headScope)
-// the projection z, and both views go through them as one batch of 2B images,
-// so that the batch-norm statistics are shared by the two views and one
-// matrix product serves both. loss receives the two views' projections.
-func JointEmbedding(enc models.Encoder, head models.MLPHead, headScope string, loss func(z1, z2 *Node) *Node) Method {
+// one network — SimCLR, Barlow Twins, VICReg, hard negatives, the memory
+// bank, the Siamese network: the encoder (scope "encoder") gives the
+// representation h, the head (scope headScope) the projection z, and both
+// views go through them as one batch of 2B images, so that the batch-norm
+// statistics are shared by the two views and one matrix product serves both.
+// loss receives the two views' projections with the batch and the scope.
+func JointEmbedding(enc models.Encoder, head models.MLPHead, headScope string, loss func(v Views) *Node) Method {
 	embed := Network(enc, head, headScope)
 	return Method{
 		Loss: func(scope *model.Scope, b Batch) *Node {
 			_, z := embed(scope, BothViews(b.V1, b.V2))
-			return loss(SplitViews(z))
+			z1, z2 := SplitViews(z)
+			return loss(Views{Z1: z1, Z2: z2, Batch: b, Scope: scope})
 		},
 		Embed: embed,
 	}
