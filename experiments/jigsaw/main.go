@@ -65,6 +65,9 @@ type config struct {
 
 func defaults() config { return config{Grid: 3, Perms: 100, Tile: 12, HeadHidden: 512} }
 
+// head classifies the tiles' representations into the permutation set.
+func (c *config) head() models.MLPHead { return models.MLPHead{Hidden: c.HeadHidden, Out: c.Perms} }
+
 // Flags makes each knob a flag (`-grid`, `-perms`, `-tile`, `-head-hidden`).
 func (c *config) Flags(fs *flag.FlagSet) {
 	fs.IntVar(&c.Grid, "grid", c.Grid, "tiles per side: 2 (the 32-pixel image) or 3 (scaled to 48 pixels)")
@@ -103,7 +106,7 @@ func (c *config) permutationSet() [][]int {
 func (c *config) jigsaw(enc models.Encoder) experiment.Method {
 	puzzle := pretext.Puzzle{Grid: c.Grid, Cell: cell, Tile: c.Tile}
 	set := c.permutationSet()
-	head := models.MLPHead{Hidden: c.HeadHidden, Out: c.Perms}
+	head := c.head()
 	classify := func(scope *model.Scope, x, which, offset *Node) *Node {
 		b, t := x.Shape().Dim(0), puzzle.Tiles()
 		tiles := puzzle.Shuffle(x, set, which, offset) // [B, T, tile, tile, C]
@@ -173,7 +176,7 @@ func (c *config) Check(trainSize, batch int) error {
 	if c.Perms < 2 || c.Perms > n {
 		return fmt.Errorf("-perms %d: a %d×%d grid has %d permutations; want 2 to %d", c.Perms, c.Grid, c.Grid, n, n)
 	}
-	return models.MLPHead{Hidden: c.HeadHidden, Out: c.Perms}.Check("head")
+	return c.head().Check("head")
 }
 
 func main() { experiment.Main(spec()) }
