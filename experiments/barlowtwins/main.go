@@ -40,6 +40,7 @@ import (
 	"github.com/mega-ssl/mega/gomlxssl/augment"
 	"github.com/mega-ssl/mega/gomlxssl/experiment"
 	"github.com/mega-ssl/mega/gomlxssl/losses"
+	"github.com/mega-ssl/mega/gomlxssl/method"
 	"github.com/mega-ssl/mega/gomlxssl/models"
 )
 
@@ -92,7 +93,7 @@ func (c *config) Check(trainSize, batch int) error {
 // this formula, and on hand-checked cases (C = I gives 0, C = −I gives 4 per
 // dimension).
 func (c *config) barlowTwins(enc models.Encoder) experiment.Method {
-	return experiment.JointEmbedding(enc, c.Projector, "projector", func(v experiment.Views) *Node {
+	return experiment.JointEmbedding(enc, c.Projector, "projector", func(v method.Views) *Node {
 		return losses.BarlowTwins(v.Z1, v.Z2, c.Lambda)
 	})
 }

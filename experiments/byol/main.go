@@ -59,6 +59,7 @@ import (
 	"github.com/mega-ssl/mega/gomlxssl/augment"
 	"github.com/mega-ssl/mega/gomlxssl/experiment"
 	"github.com/mega-ssl/mega/gomlxssl/losses"
+	"github.com/mega-ssl/mega/gomlxssl/method"
 	"github.com/mega-ssl/mega/gomlxssl/models"
 )
 
@@ -93,7 +94,7 @@ func (c *config) Flags(fs *flag.FlagSet) {
 // Check refuses a base momentum outside [0, 1] or a head without width,
 // before anything trains.
 func (c *config) Check(trainSize, batch int) error {
-	return cmp.Or(experiment.UnitInterval("-momentum", c.Momentum, false), c.Projector.Check("proj"), c.predictor().Check("pred"))
+	return cmp.Or(method.UnitInterval("-momentum", c.Momentum, false), c.Projector.Check("proj"), c.predictor().Check("pred"))
 }
 
 // predictor maps a projection to a prediction of the same width.
@@ -115,17 +116,17 @@ func (c *config) predictor() models.MLPHead {
 // inside the same step graph (it starts as a copy of the online network).
 func (c *config) byol(enc models.Encoder) experiment.Method {
 	predictor := c.predictor()
-	network := experiment.Network(enc, c.Projector, "projector")
+	network := method.Network(enc, c.Projector, "projector")
 	return experiment.Method{
-		Loss: func(scope *model.Scope, b experiment.Batch) *Node {
-			x := experiment.BothViews(b.V1, b.V2)
+		Loss: func(scope *model.Scope, b method.Batch) *Node {
+			x := method.BothViews(b.V1, b.V2)
 			online := scope.In("online")
 			_, z := network(online, x)
 			p := predictor.Apply(online.In("predictor"), z)
 			_, zt := network(scope.In("target"), x)
 			models.UpdateTarget(scope, x.Graph(), "online", "target", models.CosineMomentum(b.Step, b.TotalSteps, c.Momentum))
-			p1, p2 := experiment.SplitViews(p)
-			z1, z2 := experiment.SplitViews(zt)
+			p1, p2 := method.SplitViews(p)
+			z1, z2 := method.SplitViews(zt)
 			return losses.SimSiam(p1, p2, z1, z2)
 		},
 		// The probes read the online encoder.

@@ -50,6 +50,7 @@ import (
 	"github.com/mega-ssl/mega/gomlxssl/augment"
 	"github.com/mega-ssl/mega/gomlxssl/experiment"
 	"github.com/mega-ssl/mega/gomlxssl/losses"
+	"github.com/mega-ssl/mega/gomlxssl/method"
 	"github.com/mega-ssl/mega/gomlxssl/models"
 	"github.com/mega-ssl/mega/gomlxssl/plots"
 	"github.com/mega-ssl/mega/gomlxssl/pretext"
@@ -123,7 +124,7 @@ func discriminate(enc models.Encoder, scope *model.Scope, x *Node) (realness, ro
 func (c *config) gan(enc models.Encoder) experiment.Method {
 	players := []string{"/encoder", "/disc"}
 	return experiment.Method{
-		Loss: func(scope *model.Scope, b experiment.Batch) *Node {
+		Loss: func(scope *model.Scope, b method.Batch) *Node {
 			g, n := b.V1.Graph(), b.V1.Shape().Dim(0)
 			fake := generate(scope, scope.RandomNormal(g, shapes.Make(dtypes.Float32, n, c.NoiseDim)), b.V1.Shape())
 			realD, _ := discriminate(enc, scope, b.V1)

@@ -40,6 +40,7 @@ import (
 	"github.com/mega-ssl/mega/gomlxssl/augment"
 	"github.com/mega-ssl/mega/gomlxssl/experiment"
 	"github.com/mega-ssl/mega/gomlxssl/losses"
+	"github.com/mega-ssl/mega/gomlxssl/method"
 	"github.com/mega-ssl/mega/gomlxssl/models"
 )
 
@@ -77,7 +78,7 @@ func (c *config) Flags(fs *flag.FlagSet) {
 // β = 0 and τ⁺ = 0 it is exactly NT-Xent, which `losses.HardNegative`'s test
 // checks beside a float64 reference of the formula.
 func (c *config) hardNeg(enc models.Encoder) experiment.Method {
-	return experiment.JointEmbedding(enc, c.Head, "projection", func(v experiment.Views) *Node {
+	return experiment.JointEmbedding(enc, c.Head, "projection", func(v method.Views) *Node {
 		return losses.HardNegative(v.Z1, v.Z2, c.Temperature, c.Beta, c.TauPlus)
 	})
 }
@@ -101,7 +102,7 @@ func (c *config) Check(trainSize, batch int) error {
 	if c.Beta < 0 {
 		return fmt.Errorf("-beta %g must not be negative", c.Beta)
 	}
-	return cmp.Or(experiment.Positive("-temperature", c.Temperature), experiment.UnitInterval("-tau-plus", c.TauPlus, true), c.Head.Check("proj"))
+	return cmp.Or(method.Positive("-temperature", c.Temperature), method.UnitInterval("-tau-plus", c.TauPlus, true), c.Head.Check("proj"))
 }
 
 // variant keeps the paper's setting as the main run, the debiased loss alone

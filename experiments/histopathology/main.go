@@ -96,7 +96,7 @@ func (c *config) augmentation() augment.Config {
 // After training, the first layer's 16 filters (3×3 RGB, each scaled to the
 // full range) and, for the first benign and the first malignant test patch,
 // the activation maps of the first block's most varied channels: where the
-// encoder "looks". The network and the loss are MoCo's (`moco.Config.Method`).
+// encoder "looks". The network and the loss are MoCo's (`moco.Config.Objective`).
 func report(enc models.Encoder) func(a *experiment.Artifacts) error {
 	return func(a *experiment.Artifacts) error {
 		net, ok := enc.(models.ConvNet)
@@ -215,8 +215,8 @@ func spec() experiment.Spec {
 }
 
 func (c *config) build(enc models.Encoder) experiment.Method {
-	m := c.MoCo.Method(enc)
-	m.Report = report(enc)
+	loss, embed := c.MoCo.Objective(enc)
+	m := experiment.Method{Loss: loss, Embed: embed, Report: report(enc)}
 	policy := c.augmentation()
 	m.Augment = &policy
 	return m

@@ -46,6 +46,7 @@ import (
 	"github.com/mega-ssl/mega/gomlxssl/augment"
 	"github.com/mega-ssl/mega/gomlxssl/experiment"
 	"github.com/mega-ssl/mega/gomlxssl/losses"
+	"github.com/mega-ssl/mega/gomlxssl/method"
 	"github.com/mega-ssl/mega/gomlxssl/models"
 	"github.com/mega-ssl/mega/gomlxssl/pretext"
 )
@@ -114,7 +115,7 @@ func (c *config) jigsaw(enc models.Encoder) experiment.Method {
 		return head.Apply(scope.In("jigsaw"), Reshape(h, b, t*enc.Dim()))
 	}
 	return experiment.Method{
-		Loss: func(scope *model.Scope, b experiment.Batch) *Node {
+		Loss: func(scope *model.Scope, b method.Batch) *Node {
 			g, n := b.V1.Graph(), b.V1.Shape().Dim(0)
 			which := scope.RandomIntN(g, int32(c.Perms), shapes.Make(dtypes.Int32, n))
 			offset := scope.RandomIntN(g, int32(cell-c.Tile+1), shapes.Make(dtypes.Int32, n, puzzle.Tiles(), 2))

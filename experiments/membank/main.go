@@ -77,6 +77,7 @@ import (
 	"github.com/mega-ssl/mega/gomlxssl/augment"
 	"github.com/mega-ssl/mega/gomlxssl/experiment"
 	"github.com/mega-ssl/mega/gomlxssl/losses"
+	"github.com/mega-ssl/mega/gomlxssl/method"
 	"github.com/mega-ssl/mega/gomlxssl/models"
 )
 
@@ -124,7 +125,7 @@ func (c *config) Flags(fs *flag.FlagSet) {
 // time has no memory yet: its other view stands in for the positive, and
 // its memory starts as its embedding.
 func (c *config) membank(enc models.Encoder) experiment.Method {
-	return experiment.JointEmbedding(enc, c.Head, "projection", func(v experiment.Views) *Node {
+	return experiment.JointEmbedding(enc, c.Head, "projection", func(v method.Views) *Node {
 		b, scope, z1, z2 := v.Batch, v.Scope, v.Z1, v.Z2
 		g := z1.Graph()
 		bank := models.NewMemoryBank(scope.In("bank"), g, b.TrainSize, c.Head.Out)
@@ -179,7 +180,7 @@ func (c *config) Check(trainSize, batch int) error {
 	case c.Positive != "memory" && c.Positive != "view":
 		return fmt.Errorf("-positive %q: want memory or view", c.Positive)
 	}
-	return cmp.Or(experiment.Positive("-temperature", c.Temperature), experiment.UnitInterval("-bank-momentum", c.Momentum, true),
+	return cmp.Or(method.Positive("-temperature", c.Temperature), method.UnitInterval("-bank-momentum", c.Momentum, true),
 		c.Head.Check("proj"))
 }
 

@@ -33,6 +33,7 @@ import (
 	"github.com/mega-ssl/mega/gomlxssl/augment"
 	"github.com/mega-ssl/mega/gomlxssl/experiment"
 	"github.com/mega-ssl/mega/gomlxssl/moco"
+	"github.com/mega-ssl/mega/gomlxssl/models"
 )
 
 // ## The knobs
@@ -80,7 +81,7 @@ func reference() moco.Config {
 // (`models.UpdateTarget`), and this step's keys replace the oldest in the
 // queue (`models.KeyQueue`, saved with the checkpoints: a resumed run
 // continues with its queue, which a test checks). The method is written once
-// in `moco.Config.Method`, because the talk's histopathology experiment
+// in `moco.Config.Objective`, because the talk's histopathology experiment
 // trains it too.
 //
 // ## Augmentation and running it
@@ -91,8 +92,10 @@ func augmentation() augment.Config { return augment.SimCLRShapes() }
 
 func spec() experiment.Spec {
 	c := reference()
-	return experiment.Spec{Name: "moco", Title: "MoCo v2", Config: &c, Augment: augmentation(), Build: c.Method,
-		Variant: func() (name, title string) { return variant(c) }}
+	return experiment.Spec{Name: "moco", Title: "MoCo v2", Config: &c, Augment: augmentation(), Build: func(enc models.Encoder) experiment.Method {
+		loss, embed := c.Objective(enc)
+		return experiment.Method{Loss: loss, Embed: embed}
+	}, Variant: func() (name, title string) { return variant(c) }}
 }
 
 // variant keeps the reference settings as the main run and names a run with

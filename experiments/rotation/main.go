@@ -32,6 +32,7 @@ import (
 	"github.com/mega-ssl/mega/gomlxssl/augment"
 	"github.com/mega-ssl/mega/gomlxssl/experiment"
 	"github.com/mega-ssl/mega/gomlxssl/losses"
+	"github.com/mega-ssl/mega/gomlxssl/method"
 	"github.com/mega-ssl/mega/gomlxssl/models"
 	"github.com/mega-ssl/mega/gomlxssl/pretext"
 )
@@ -63,9 +64,9 @@ func (c *config) Check(trainSize, batch int) error { return c.Head.Check("head")
 // (`pretext.Rotations`, tested pixel by pixel). The loss is the cross-entropy
 // of the rotation, $\ell = -\log p_\theta(r \mid \mathrm{rot}_r(x))$.
 func (c *config) rotation(enc models.Encoder) experiment.Method {
-	network := experiment.Network(enc, c.Head, "rotation")
+	network := method.Network(enc, c.Head, "rotation")
 	return experiment.Method{
-		Loss: func(scope *model.Scope, b experiment.Batch) *Node {
+		Loss: func(scope *model.Scope, b method.Batch) *Node {
 			x, turns := pretext.Rotations(b.V1)
 			_, logits := network(scope, x)
 			return losses.CrossEntropy(logits, turns)

@@ -52,6 +52,7 @@ import (
 	"github.com/mega-ssl/mega/gomlxssl/augment"
 	"github.com/mega-ssl/mega/gomlxssl/experiment"
 	"github.com/mega-ssl/mega/gomlxssl/losses"
+	"github.com/mega-ssl/mega/gomlxssl/method"
 	"github.com/mega-ssl/mega/gomlxssl/models"
 )
 
@@ -93,8 +94,8 @@ func (c *config) Flags(fs *flag.FlagSet) {
 // With views, $Y_{ij} = 0$ only for the two views of the same image; with
 // labels, $Y_{ij} = 1$ when images i and j are of different classes.
 func (c *config) siamese(enc models.Encoder) experiment.Method {
-	m := experiment.JointEmbedding(enc, c.Head, "projection", func(v experiment.Views) *Node {
-		z := experiment.BothViews(v.Z1, v.Z2) // every pair of the 2B embeddings
+	m := experiment.JointEmbedding(enc, c.Head, "projection", func(v method.Views) *Node {
+		z := method.BothViews(v.Z1, v.Z2) // every pair of the 2B embeddings
 		return losses.Contrastive(L2NormalizeWithEpsilon(z, 1e-12, -1), c.dissimilar(v.Batch), c.Margin)
 	})
 	m.Labels = c.Pairs == "labels"
@@ -103,12 +104,12 @@ func (c *config) siamese(enc models.Encoder) experiment.Method {
 
 // dissimilar is Y for every pair of the 2B embeddings (view 1 of the batch,
 // then view 2).
-func (c *config) dissimilar(b experiment.Batch) *Node {
+func (c *config) dissimilar(b method.Batch) *Node {
 	id := b.Index // the same image: a similar pair
 	if c.Pairs == "labels" {
 		id = b.Label // the same class
 	}
-	both := experiment.BothViews(id, id) // [2B]
+	both := method.BothViews(id, id) // [2B]
 	return NotEqual(InsertAxes(both, -1), InsertAxes(both, 0))
 }
 
@@ -137,7 +138,7 @@ func (c *config) Check(trainSize, batch int) error {
 	if c.Pairs != "labels" && c.Pairs != "views" {
 		return fmt.Errorf("-pairs %q: want views or labels", c.Pairs)
 	}
-	return cmp.Or(experiment.Positive("-margin", c.Margin), c.Head.Check("proj"))
+	return cmp.Or(method.Positive("-margin", c.Margin), c.Head.Check("proj"))
 }
 
 func main() { experiment.Main(spec()) }

@@ -37,6 +37,7 @@ import (
 	"github.com/mega-ssl/mega/gomlxssl/augment"
 	"github.com/mega-ssl/mega/gomlxssl/experiment"
 	"github.com/mega-ssl/mega/gomlxssl/losses"
+	"github.com/mega-ssl/mega/gomlxssl/method"
 	"github.com/mega-ssl/mega/gomlxssl/models"
 )
 
@@ -65,7 +66,7 @@ func (c *config) Flags(fs *flag.FlagSet) {
 
 // Check refuses a temperature the loss cannot divide by, before anything trains.
 func (c *config) Check(trainSize, batch int) error {
-	return cmp.Or(experiment.Positive("-temperature", c.Temperature), c.Head.Check("proj"))
+	return cmp.Or(method.Positive("-temperature", c.Temperature), c.Head.Check("proj"))
 }
 
 // ## The model and the loss
@@ -81,7 +82,7 @@ func (c *config) Check(trainSize, batch int) error {
 // positive — the swapped, symmetric form. `losses.NTXent` is tested against a
 // float64 reference written from this formula.
 func (c *config) simclr(enc models.Encoder) experiment.Method {
-	return experiment.JointEmbedding(enc, c.Head, "projection", func(v experiment.Views) *Node {
+	return experiment.JointEmbedding(enc, c.Head, "projection", func(v method.Views) *Node {
 		return losses.NTXent(v.Z1, v.Z2, c.Temperature)
 	})
 }

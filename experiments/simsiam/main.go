@@ -28,6 +28,7 @@ import (
 	"github.com/mega-ssl/mega/gomlxssl/augment"
 	"github.com/mega-ssl/mega/gomlxssl/experiment"
 	"github.com/mega-ssl/mega/gomlxssl/losses"
+	"github.com/mega-ssl/mega/gomlxssl/method"
 	"github.com/mega-ssl/mega/gomlxssl/models"
 )
 
@@ -80,7 +81,7 @@ func (c *config) predictor() models.MLPHead {
 // stop-gradient: no gradient reaches the projections through the targets.
 func (c *config) simsiam(enc models.Encoder) experiment.Method {
 	predictor := c.predictor()
-	network := experiment.Network(enc, c.Projector, "projector")
+	network := method.Network(enc, c.Projector, "projector")
 	embed := func(scope *model.Scope, x *Node) (h, z *Node) {
 		h, z = network(scope, x)
 		return h, models.BatchNorm(scope.In("projector_bn"), z) // the projector ends with batch norm, as the paper's
@@ -91,10 +92,10 @@ func (c *config) simsiam(enc models.Encoder) experiment.Method {
 	}
 	return experiment.Method{
 		PeakLRScopes: peak,
-		Loss: func(scope *model.Scope, b experiment.Batch) *Node {
-			_, z := embed(scope, experiment.BothViews(b.V1, b.V2))
-			p1, p2 := experiment.SplitViews(predictor.Apply(scope.In("predictor"), z))
-			z1, z2 := experiment.SplitViews(z)
+		Loss: func(scope *model.Scope, b method.Batch) *Node {
+			_, z := embed(scope, method.BothViews(b.V1, b.V2))
+			p1, p2 := method.SplitViews(predictor.Apply(scope.In("predictor"), z))
+			z1, z2 := method.SplitViews(z)
 			return losses.SimSiam(p1, p2, z1, z2)
 		},
 		Embed: embed,

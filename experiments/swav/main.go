@@ -54,6 +54,7 @@ import (
 	"github.com/mega-ssl/mega/gomlxssl/augment"
 	"github.com/mega-ssl/mega/gomlxssl/experiment"
 	"github.com/mega-ssl/mega/gomlxssl/losses"
+	"github.com/mega-ssl/mega/gomlxssl/method"
 	"github.com/mega-ssl/mega/gomlxssl/models"
 )
 
@@ -98,7 +99,7 @@ func (c *config) Flags(fs *flag.FlagSet) {
 // sphere: before every step they are normalised (the paper does it in
 // place), and the optimiser's update applies to the normalised rows. While
 // they are frozen their gradient is multiplied by zero.
-func (c *config) prototypeMatrix(scope *model.Scope, b experiment.Batch) *Node {
+func (c *config) prototypeMatrix(scope *model.Scope, b method.Batch) *Node {
 	g := b.V1.Graph()
 	v := scope.WithInitializer(initializer.RandomNormalFn(scope, 1)).VariableWithShape("prototypes", shapes.Make(dtypes.Float32, c.Prototypes, c.Head.Out))
 	w := v.NodeValue(g)
@@ -121,15 +122,15 @@ func (c *config) prototypeMatrix(scope *model.Scope, b experiment.Batch) *Node {
 // (`losses.SwAV`; both are tested against float64 references, Sinkhorn's
 // marginals too).
 func (c *config) swav(enc models.Encoder) experiment.Method {
-	network := experiment.Network(enc, c.Head, "projection")
+	network := method.Network(enc, c.Head, "projection")
 	return experiment.Method{
-		Loss: func(scope *model.Scope, b experiment.Batch) *Node {
+		Loss: func(scope *model.Scope, b method.Batch) *Node {
 			g := b.V1.Graph()
-			_, z := network(scope, experiment.BothViews(b.V1, b.V2))
+			_, z := network(scope, method.BothViews(b.V1, b.V2))
 			z = L2NormalizeWithEpsilon(z, 1e-12, -1)
 			protos := c.prototypeMatrix(scope.In("prototypes"), b)
 			scores := MatMul(z, Transpose(protos, 0, 1)) // [2B, K]
-			s1, s2 := experiment.SplitViews(scores)
+			s1, s2 := method.SplitViews(scores)
 			codes := func(s *Node) *Node { return losses.Sinkhorn(s, c.Epsilon, c.Iterations) }
 			if c.Queue > 0 {
 				queue, enqueue := models.KeyQueue(scope.In("queue"), g, c.Queue, c.Head.Out)
@@ -179,7 +180,7 @@ func (c *config) Check(trainSize, batch int) error {
 	case c.Queue < 0 || c.Queue%(2*batch) != 0:
 		return fmt.Errorf("-queue %d must be 0 or a multiple of 2 × -batch (%d)", c.Queue, 2*batch)
 	}
-	return cmp.Or(experiment.Positive("-temperature", c.Temperature), c.Head.Check("proj"))
+	return cmp.Or(method.Positive("-temperature", c.Temperature), c.Head.Check("proj"))
 }
 
 func main() { experiment.Main(spec()) }

@@ -55,6 +55,7 @@ import (
 	"github.com/mega-ssl/mega/gomlxssl/augment"
 	"github.com/mega-ssl/mega/gomlxssl/experiment"
 	"github.com/mega-ssl/mega/gomlxssl/losses"
+	"github.com/mega-ssl/mega/gomlxssl/method"
 	"github.com/mega-ssl/mega/gomlxssl/models"
 	"github.com/mega-ssl/mega/gomlxssl/plots"
 )
@@ -119,7 +120,7 @@ func unit(x *Node) *Node { return AddScalar(MulScalar(x, 0.25), 0.5) }
 // hand-computed case).
 func (c *config) vae(enc models.Encoder) experiment.Method {
 	return experiment.Method{
-		Loss: func(scope *model.Scope, b experiment.Batch) *Node {
+		Loss: func(scope *model.Scope, b method.Batch) *Node {
 			g := b.V1.Graph()
 			mu, logVar := c.posterior(enc, scope, b.V1)
 			eps := scope.RandomNormal(g, mu.Shape())

@@ -50,6 +50,7 @@ import (
 	"github.com/mega-ssl/mega/gomlxssl/augment"
 	"github.com/mega-ssl/mega/gomlxssl/experiment"
 	"github.com/mega-ssl/mega/gomlxssl/losses"
+	"github.com/mega-ssl/mega/gomlxssl/method"
 	"github.com/mega-ssl/mega/gomlxssl/models"
 )
 
@@ -96,7 +97,7 @@ func (c *config) Check(trainSize, batch int) error {
 // as the authors' code computes it (`losses.VICReg`, tested against a float64
 // reference and on a collapsed batch, whose loss is the variance term alone).
 func (c *config) vicreg(enc models.Encoder) experiment.Method {
-	return experiment.JointEmbedding(enc, c.Projector, "projector", func(v experiment.Views) *Node {
+	return experiment.JointEmbedding(enc, c.Projector, "projector", func(v method.Views) *Node {
 		return losses.VICReg(v.Z1, v.Z2, c.Weights)
 	})
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/mega-ssl/mega/gomlxssl/augment"
 	"github.com/mega-ssl/mega/gomlxssl/losses"
+	"github.com/mega-ssl/mega/gomlxssl/method"
 	"github.com/mega-ssl/mega/gomlxssl/models"
 	"github.com/mega-ssl/mega/gomlxssl/results"
 	"github.com/mega-ssl/mega/gomlxssl/train"
@@ -31,7 +32,7 @@ func tinySpec(onEmbed func()) Spec {
 			return h, head.Apply(scope.In("projection"), h)
 		}
 		return Method{
-			Loss: func(scope *model.Scope, in Batch) *Node {
+			Loss: func(scope *model.Scope, in method.Batch) *Node {
 				b := in.V1.Shape().Dim(0)
 				_, z := embed(scope, Concatenate([]*Node{in.V1, in.V2}, 0))
 				return losses.NTXent(Slice(z, AxisRange(0, b)), Slice(z, AxisRange(b, 2*b)), 0.5)
@@ -193,30 +194,6 @@ func TestVariantName(t *testing.T) {
 	v.Add("k1024", "K = 1024")
 	if name, title := v.Result("MoCo v2"); name != "m0.96-k1024" || title != "MoCo v2 (m = 0.96, K = 1024)" {
 		t.Errorf("got %q %q", name, title)
-	}
-}
-
-// The flag checks name the flag and accept exactly the allowed ranges.
-func TestFlagChecks(t *testing.T) {
-	for _, c := range []struct {
-		err  error
-		want string
-	}{
-		{Positive("-temperature", 0), "-temperature 0 must be positive"},
-		{Positive("-margin", -1), "-margin -1 must be positive"},
-		{UnitInterval("-momentum", 1.5, false), "-momentum 1.5 must be in [0, 1]"},
-		{UnitInterval("-momentum", -0.1, false), "-momentum -0.1 must be in [0, 1]"},
-		{UnitInterval("-tau-plus", 1, true), "-tau-plus 1 must be in [0, 1)"},
-	} {
-		if c.err == nil || c.err.Error() != c.want {
-			t.Errorf("error %v, want %q", c.err, c.want)
-		}
-	}
-	for _, err := range []error{Positive("-temperature", 0.1), UnitInterval("-momentum", 0, false),
-		UnitInterval("-momentum", 1, false), UnitInterval("-tau-plus", 0.99, true)} {
-		if err != nil {
-			t.Errorf("a good value refused: %v", err)
-		}
 	}
 }
 

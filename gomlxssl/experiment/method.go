@@ -12,6 +12,7 @@ import (
 
 	"github.com/mega-ssl/mega/gomlxssl/augment"
 	"github.com/mega-ssl/mega/gomlxssl/data"
+	"github.com/mega-ssl/mega/gomlxssl/method"
 	"github.com/mega-ssl/mega/gomlxssl/results"
 	"github.com/mega-ssl/mega/gomlxssl/train"
 )
@@ -19,7 +20,7 @@ import (
 // Method is what an experiment contributes: how to train and what to evaluate.
 type Method struct {
 	// Loss builds the training loss of one step.
-	Loss func(scope *model.Scope, b Batch) *Node
+	Loss func(scope *model.Scope, b method.Batch) *Node
 	// Embed returns the representation h the probes read and the projection
 	// z whose collapse is monitored.
 	Embed train.EmbedFn

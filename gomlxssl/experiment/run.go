@@ -85,8 +85,8 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 	}
 	// The method is built before the flags are recorded, so that a method
 	// that resolves a flag's value (an "automatic" setting) records it.
-	method := spec.Build(enc)
-	run.Labels = method.Labels
+	m := spec.Build(enc)
+	run.Labels = m.Labels
 	fs.VisitAll(func(f *flag.Flag) { run.Config[f.Name] = f.Value.(flag.Getter).Get() })
 	fs.Visit(func(f *flag.Flag) {
 		if f.Name != "out" && f.Name != "resume" {
@@ -99,11 +99,11 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 		run.Config[k] = v
 	}
 	run.ConfigFrom = o.From
-	if method.Augment != nil {
-		spec.Augment = *method.Augment
+	if m.Augment != nil {
+		spec.Augment = *m.Augment
 	}
 	spec.Augment = o.augmentation(spec.Augment.ForData(split.Train.Name, split.Train.Channels))
-	r := &runner{spec: spec, method: method, o: o, enc: enc, be: be, split: split, dir: dir, run: run}
+	r := &runner{spec: spec, method: m, o: o, enc: enc, be: be, split: split, dir: dir, run: run}
 	err = r.execute(ctx)
 	run.Finished = time.Now()
 	run.DurationS = run.EarlierS + run.Finished.Sub(started).Seconds()

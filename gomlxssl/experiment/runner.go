@@ -16,6 +16,7 @@ import (
 	"github.com/mega-ssl/mega/gomlxssl/augment"
 	"github.com/mega-ssl/mega/gomlxssl/data"
 	"github.com/mega-ssl/mega/gomlxssl/eval"
+	"github.com/mega-ssl/mega/gomlxssl/method"
 	"github.com/mega-ssl/mega/gomlxssl/models"
 	"github.com/mega-ssl/mega/gomlxssl/results"
 	"github.com/mega-ssl/mega/gomlxssl/train"
@@ -66,25 +67,25 @@ func (r *runner) execute(ctx context.Context) error {
 	}
 	base.RawPixels = &pixels
 	r.run.Baselines = base
-	method := r.method
+	m := r.method
 	pipe := augment.NewPipeline(r.split.Train, r.spec.Augment, o.Batch, o.Seed, !r.spec.SingleView)
 	cfg := o.trainConfig()
-	cfg.PeakLRScopes, cfg.AdamBeta1 = method.PeakLRScopes, method.AdamBeta1
+	cfg.PeakLRScopes, cfg.AdamBeta1 = m.PeakLRScopes, m.AdamBeta1
 	steps := pipe.StepsPerEpoch()
 	loss := func(scope *model.Scope, in []*Node) *Node {
-		b := Batch{V1: in[0], StepsPerEpoch: steps, TotalSteps: steps * o.Epochs, TrainSize: r.split.Train.Len(),
+		b := method.Batch{V1: in[0], StepsPerEpoch: steps, TotalSteps: steps * o.Epochs, TrainSize: r.split.Train.Len(),
 			Step: optimizer.GetGlobalStepVar(scope).NodeValue(in[0].Graph())}
 		in = in[1:]
 		if !r.spec.SingleView {
 			b.V2, in = in[0], in[1:]
 		}
 		b.Index = in[0]
-		if method.Labels {
+		if m.Labels {
 			b.Label = in[1]
 		}
-		return method.Loss(scope, b)
+		return m.Loss(scope, b)
 	}
-	inputs := func(b augment.Batch) []*tensors.Tensor { return train.Views(b, method.Labels) }
+	inputs := func(b augment.Batch) []*tensors.Tensor { return train.Views(b, m.Labels) }
 	tr, err := train.New(r.be, cfg, steps, loss, filepath.Join(r.dir, "checkpoint"), o.Resume)
 	if err != nil {
 		return err
@@ -112,7 +113,7 @@ func (r *runner) execute(ctx context.Context) error {
 		knnTrain = knnTrain.Sample(o.KNNTrain, o.Seed+2)
 	}
 	onEpoch := func(st train.EpochStats) error {
-		f, err := extract(r.be, tr.Store, method.Embed, knnTrain, r.split.Test)
+		f, err := extract(r.be, tr.Store, m.Embed, knnTrain, r.split.Test)
 		if err != nil {
 			return err
 		}
@@ -149,7 +150,7 @@ func (r *runner) execute(ctx context.Context) error {
 		_ = r.writeProgress()
 		return err
 	}
-	return r.finalEval(tr, method)
+	return r.finalEval(tr, m)
 }
 
 const evalBatch = 250

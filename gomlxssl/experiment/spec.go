@@ -6,34 +6,11 @@ import (
 	"path/filepath"
 	"strings"
 
-	. "github.com/gomlx/gomlx/core/graph"
-
 	"github.com/mega-ssl/mega/gomlxssl/augment"
 	"github.com/mega-ssl/mega/gomlxssl/data"
 	"github.com/mega-ssl/mega/gomlxssl/models"
 	"github.com/mega-ssl/mega/gomlxssl/results"
 )
-
-// Batch is what a method's loss sees of one training step.
-type Batch struct {
-	// V1 and V2 are the two augmented views of B images [B, H, W, 3],
-	// standardised; V2 is nil for a single-view Spec.
-	V1, V2 *Node
-	// Index [B] int32 holds each image's position in the training set (a
-	// memory bank keeps one entry per image).
-	Index *Node
-	// Label [B] int32 holds the images' labels when the method asks for
-	// them (Method.Labels); it is nil otherwise, so a self-supervised method cannot
-	// read them by mistake.
-	Label *Node
-	// Step is the global step before this update (a scalar); StepsPerEpoch
-	// and TotalSteps are the budget, for schedules (BYOL's momentum, SwAV's
-	// frozen prototypes).
-	Step                      *Node
-	StepsPerEpoch, TotalSteps int
-	// TrainSize is the number of training images (Index is below it).
-	TrainSize int
-}
 
 // Config is a method's settings. An experiment keeps its knobs in one
 // struct: Flags registers each as a flag with the struct's value as its

@@ -15,9 +15,10 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 
-	"github.com/mega-ssl/mega/gomlxssl/experiment"
 	"github.com/mega-ssl/mega/gomlxssl/losses"
+	"github.com/mega-ssl/mega/gomlxssl/method"
 	"github.com/mega-ssl/mega/gomlxssl/models"
+	"github.com/mega-ssl/mega/gomlxssl/train"
 )
 
 // Config are MoCo's knobs.
@@ -79,7 +80,7 @@ func (c *Config) Check(trainSize, batch int) error {
 	case c.BNGroups < 1 || (2*batch)%c.BNGroups != 0:
 		return fmt.Errorf("-bn-groups %d must divide the 2 × -batch (%d) views", c.BNGroups, 2*batch)
 	}
-	return cmp.Or(experiment.UnitInterval("-momentum", c.Momentum, false), experiment.Positive("-temperature", c.Temperature),
+	return cmp.Or(method.UnitInterval("-momentum", c.Momentum, false), method.Positive("-temperature", c.Temperature),
 		c.Head.Check("proj"))
 }
 
@@ -103,7 +104,7 @@ const (
 // method's scope: the encoder the probes read and whose filters and feature
 // maps the histopathology experiment shows.
 func QueryEncoder(scope *model.Scope) *model.Scope {
-	return scope.In(queryScope).In(experiment.EncoderScope)
+	return scope.In(queryScope).In(method.EncoderScope)
 }
 
 // Interleave returns the permutation that sends row i of n to group i mod
@@ -119,37 +120,38 @@ func Interleave(n, groups int) (perm, inverse *tensors.Tensor) {
 	return tensors.FromFlatDataAndDimensions(p, n, 1), tensors.FromFlatDataAndDimensions(inv, n, 1)
 }
 
-// Method is MoCo v2 for the encoder enc. Both views are queries of the query
-// encoder (scope "online") and keys of the key encoder (scope "target"),
-// the symmetric form; the InfoNCE loss (losses.InfoNCE) contrasts each
-// query with its positive key and the queue; after the step the key encoder
-// moves towards the query encoder (models.UpdateTarget) and this step's keys
-// replace the oldest in the queue (models.KeyQueue, scope "moco"). The
-// probes read the query encoder. The settings are read when Method is
-// called (after the flags are parsed), not when the method value is taken.
-func (c *Config) Method(enc models.Encoder) experiment.Method {
+// Objective is MoCo v2 for the encoder enc: the loss of one step and the
+// embedding the probes read, which the experiments hand the runner as their
+// experiment.Method. Both views are queries of the query encoder (scope
+// "online") and keys of the key encoder (scope "target"), the symmetric
+// form; the InfoNCE loss (losses.InfoNCE) contrasts each query with its
+// positive key and the queue; after the step the key encoder moves towards
+// the query encoder (models.UpdateTarget) and this step's keys replace the
+// oldest in the queue (models.KeyQueue, scope "moco"). The probes read the
+// query encoder. The settings are read when Objective is called (after the
+// flags are parsed), not when the method value is taken.
+func (c *Config) Objective(enc models.Encoder) (loss func(scope *model.Scope, b method.Batch) *Node, embed train.EmbedFn) {
 	cfg := *c // the parsed settings, fixed for this run
 	c = &cfg
-	network := experiment.Network(enc, c.Head, "projection")
-	return experiment.Method{
-		Loss: func(scope *model.Scope, b experiment.Batch) *Node {
-			g := b.V1.Graph()
-			x := experiment.BothViews(b.V1, b.V2)
-			query, key := scope.In(queryScope), scope.In(keyScope)
-			query.SetParam(models.BNGroupsParam, c.BNGroups)
-			key.SetParam(models.BNGroupsParam, c.BNGroups)
-			_, q := network(query, x)
-			perm, inverse := Interleave(x.Shape().Dim(0), c.BNGroups)
-			_, kShuffled := network(key, Gather(x, ConstTensor(g, perm), false))
-			k := Gather(kShuffled, ConstTensor(g, inverse), false)
-			models.UpdateTarget(scope, g, queryScope, keyScope, Const(g, float32(c.Momentum)))
-			queue, enqueue := models.KeyQueue(scope.In("moco"), g, c.Queue, c.Head.Out)
-			q1, q2 := experiment.SplitViews(q)
-			k1, k2 := experiment.SplitViews(k)
-			loss := MulScalar(Add(losses.InfoNCE(q1, k2, queue, c.Temperature, nil), losses.InfoNCE(q2, k1, queue, c.Temperature, nil)), 0.5)
-			enqueue(k)
-			return loss
-		},
-		Embed: func(scope *model.Scope, x *Node) (h, z *Node) { return network(scope.In(queryScope), x) },
+	network := method.Network(enc, c.Head, "projection")
+	loss = func(scope *model.Scope, b method.Batch) *Node {
+		g := b.V1.Graph()
+		x := method.BothViews(b.V1, b.V2)
+		query, key := scope.In(queryScope), scope.In(keyScope)
+		query.SetParam(models.BNGroupsParam, c.BNGroups)
+		key.SetParam(models.BNGroupsParam, c.BNGroups)
+		_, q := network(query, x)
+		perm, inverse := Interleave(x.Shape().Dim(0), c.BNGroups)
+		_, kShuffled := network(key, Gather(x, ConstTensor(g, perm), false))
+		k := Gather(kShuffled, ConstTensor(g, inverse), false)
+		models.UpdateTarget(scope, g, queryScope, keyScope, Const(g, float32(c.Momentum)))
+		queue, enqueue := models.KeyQueue(scope.In("moco"), g, c.Queue, c.Head.Out)
+		q1, q2 := method.SplitViews(q)
+		k1, k2 := method.SplitViews(k)
+		l := MulScalar(Add(losses.InfoNCE(q1, k2, queue, c.Temperature, nil), losses.InfoNCE(q2, k1, queue, c.Temperature, nil)), 0.5)
+		enqueue(k)
+		return l
 	}
+	embed = func(scope *model.Scope, x *Node) (h, z *Node) { return network(scope.In(queryScope), x) }
+	return loss, embed
 }
