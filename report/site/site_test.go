@@ -89,8 +89,9 @@ func text(n *html.Node) string {
 // sections must follow.
 var TalkOrder = []string{"Preliminary", "Handcrafted pretext tasks", "Generative methods", "Contrastive learning", "Experiments", "Future directions"}
 
-// PageOrder is the talk's outline followed by the report's appendices.
-var PageOrder = append(append([]string{}, TalkOrder...), "Appendix: performance")
+// PageOrder is the talk's outline, then what the field did after it, then
+// the report's appendices.
+var PageOrder = append(append([]string{}, TalkOrder...), "After the talk", "Appendix: performance")
 
 func TestReportStructure(t *testing.T) {
 	root, out := fixture(t)
