@@ -24,16 +24,14 @@ type comparisonView struct {
 	// Dataset names the data of every row when a directive's runs span
 	// several datasets (one table each); empty otherwise.
 	Dataset string
+	// Level is set when a column's top is level with other rows within the
+	// uncertainty (≈ marks): the table's note explains the marks.
+	Level bool
 }
 
 type comparisonRow struct {
 	Name, Anchor, Note string
-	Cells              []comparisonCell
-}
-
-type comparisonCell struct {
-	Text       string
-	Best, Wrap bool
+	Cells              []cell
 }
 
 // comparisonColumns are the table's columns; all but the last ("run") are
@@ -52,7 +50,6 @@ func comparison(runs []*Experiment, anchors map[string]string) *comparisonView {
 	numericColumns := len(c.Columns) - 1
 	type scored struct {
 		row      comparisonRow
-		values   []float64 // the numeric columns, for best-marking; NaN-free
 		eligible bool
 		data     string // runs compete for the best mark only on the same data
 	}
@@ -84,15 +81,20 @@ func comparison(runs []*Experiment, anchors map[string]string) *comparisonView {
 			return fmt.Sprint(epochs)
 		}
 		m := r.Metrics
+		n := r.Dataset.Test
 		few := m.OnePctLabels > 0 // runs from before the 1%-labels setting have none
-		onePct := func(v float64) comparisonCell {
+		onePct := func(v float64) cell {
 			if !few {
-				return comparisonCell{Text: "—"}
+				return dash
 			}
-			return comparisonCell{Text: pct(v)}
+			return accuracy(v, n)
 		}
-		row := comparisonRow{Name: r.Title, Anchor: anchors[e.Name], Cells: []comparisonCell{
-			{Text: pct(m.KNNTop1)}, {Text: pct(m.LinearTop1)}, top5(r, m.LinearTop5),
+		linear, linear5 := accuracy(m.LinearTop1, n), top5(r, m.LinearTop5)
+		if !linearProbed(r) {
+			linear, linear5 = dash, dash
+		}
+		row := comparisonRow{Name: r.Title, Anchor: anchors[e.Name], Cells: []cell{
+			accuracy(m.KNNTop1, n), linear, linear5,
 			onePct(m.KNNTop1OnePct), onePct(m.LinearTop1OnePct), {Text: num(m.EffectiveRank, 1)},
 			{Text: runText(m.Epochs)},
 		}}
@@ -104,24 +106,16 @@ func comparison(runs []*Experiment, anchors map[string]string) *comparisonView {
 		case r.Labels:
 			row.Note = "pre-trained with labels"
 		}
-		values := []float64{m.KNNTop1, m.LinearTop1, m.LinearTop5, m.KNNTop1OnePct, m.LinearTop1OnePct, m.EffectiveRank}
-		if !few {
-			values[3], values[4] = -1, -1
-		}
-		if r.Dataset.Classes <= 5 {
-			values[2] = -1 // top-5 of five classes or fewer: always 100%
-		}
 		if pretext {
-			cell := comparisonCell{Text: "—"}
-			values = append(values, -1)
+			c := dash
 			if a := m.PretextAccuracy; a != nil {
-				cell.Text, values[6] = pct(*a), *a
+				c = accuracy(*a, n)
 			}
-			row.Cells = slices.Insert(row.Cells, 6, cell)
+			row.Cells = slices.Insert(row.Cells, 6, c)
 		}
 		// A collapsed run is not a result, and a run that saw labels is not
 		// self-supervised: neither takes a best mark.
-		rows = append(rows, scored{row: row, values: values, eligible: !r.Collapsed && !r.Labels, data: data})
+		rows = append(rows, scored{row: row, eligible: !r.Collapsed && !r.Labels, data: data})
 		if !slices.Contains(groups, data) {
 			groups = append(groups, data)
 		}
@@ -146,13 +140,13 @@ func comparison(runs []*Experiment, anchors map[string]string) *comparisonView {
 				}{"raw pixels" + on, *px})
 			}
 			for _, b := range floors {
-				cells := []comparisonCell{
-					{Text: pct(b.v.KNNTop1)}, {Text: pct(b.v.LinearTop1)}, top5(r, b.v.LinearTop5),
-					onePct(b.v.KNNTop1OnePct), onePct(b.v.LinearTop1OnePct), {Text: "—"},
+				cells := []cell{
+					accuracy(b.v.KNNTop1, n), accuracy(b.v.LinearTop1, n), top5(r, b.v.LinearTop5),
+					onePct(b.v.KNNTop1OnePct), onePct(b.v.LinearTop1OnePct), dash,
 					{Text: runText(b.v.Epochs)},
 				}
 				if pretext {
-					cells = slices.Insert(cells, 6, comparisonCell{Text: "—"})
+					cells = slices.Insert(cells, 6, dash)
 				}
 				c.Baselines = append(c.Baselines, comparisonRow{Name: b.name, Cells: cells})
 			}
@@ -162,6 +156,9 @@ func comparison(runs []*Experiment, anchors map[string]string) *comparisonView {
 			c.Protocols = append(c.Protocols, r.Protocol)
 		}
 	}
+	// The marks: within one data, a column's top takes ★ only when it is
+	// ahead of every other eligible row by more than their combined
+	// uncertainty (apart); otherwise the rows level with the top take ≈.
 	for col := range numericColumns {
 		switch c.Columns[col] {
 		case "effective rank", // a spread, not a score: more is not better
@@ -169,21 +166,40 @@ func comparison(runs []*Experiment, anchors map[string]string) *comparisonView {
 			continue
 		}
 		for _, data := range groups {
-			best, n := -1.0, 0
-			for _, s := range rows {
-				if s.data == data {
-					n++
-					if s.eligible && s.values[col] > best {
-						best = s.values[col]
-					}
+			var in []*cell // the column's scored cells of eligible rows on this data
+			n := 0
+			for i := range rows {
+				if rows[i].data != data {
+					continue
+				}
+				n++
+				if cl := &rows[i].row.Cells[col]; rows[i].eligible && cl.scored {
+					in = append(in, cl)
 				}
 			}
-			if best < 0 || n < 2 {
+			if n < 2 || len(in) == 0 {
 				continue
 			}
-			for i, s := range rows {
-				if s.data == data && s.eligible && s.values[col] == best {
-					rows[i].row.Cells[col].Best = true
+			top := in[0]
+			for _, cl := range in {
+				if cl.value > top.value {
+					top = cl
+				}
+			}
+			leads := true
+			for _, cl := range in {
+				if cl != top && !apart(*top, *cl) {
+					leads = false
+				}
+			}
+			if leads {
+				top.Best = true
+				continue
+			}
+			for _, cl := range in {
+				if !apart(*top, *cl) {
+					cl.Level = true
+					c.Level = true
 				}
 			}
 		}
@@ -196,9 +212,16 @@ func comparison(runs []*Experiment, anchors map[string]string) *comparisonView {
 
 // top5 is a top-5 accuracy, or a dash for data of five classes or fewer,
 // where every class is in the top five.
-func top5(r *results.Run, v float64) comparisonCell {
+func top5(r *results.Run, v float64) cell {
 	if r.Dataset.Classes <= 5 {
-		return comparisonCell{Text: "—"}
+		return dash
 	}
-	return comparisonCell{Text: pct(v)}
+	return accuracy(v, r.Dataset.Test)
+}
+
+// linearProbed tells whether the run's linear probe has run: a partial run
+// (stopped, or still training) has only the per-epoch kNN, and its linear
+// figures are zero, not measured.
+func linearProbed(r *results.Run) bool {
+	return r.Status != results.StatusPartial || r.Metrics.LinearTop1 > 0
 }

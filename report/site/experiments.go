@@ -148,7 +148,7 @@ type keyValue struct{ Key, Value string }
 
 type metricRow struct {
 	Name  string
-	Cells []string
+	Cells []cell
 	Ours  bool
 }
 
@@ -264,29 +264,30 @@ func (b *builder) runResults(e *Experiment, status string, warnings []string) (r
 	v.Protocol = r.Protocol
 	m, bl := r.Metrics, r.Baselines
 	few := m.OnePctLabels > 0 // runs from before the 1%-labels setting have none
-	onePct := func(v float64) string {
+	n := ds.Test
+	onePct := func(v float64) cell {
 		if !few {
-			return "—"
+			return dash
 		}
-		return pct(v)
+		return accuracy(v, n)
 	}
-	top5 := func(v float64) string {
-		if ds.Classes <= 5 {
-			return "—" // every class is in the top five
-		}
-		return pct(v)
+	probes := func(b results.Baseline) []cell {
+		return []cell{accuracy(b.KNNTop1, n), accuracy(b.LinearTop1, n), top5(r, b.LinearTop5),
+			onePct(b.KNNTop1OnePct), onePct(b.LinearTop1OnePct), dash, dash}
+	}
+	ours := probes(results.Baseline{KNNTop1: m.KNNTop1, LinearTop1: m.LinearTop1, LinearTop5: m.LinearTop5,
+		KNNTop1OnePct: m.KNNTop1OnePct, LinearTop1OnePct: m.LinearTop1OnePct})
+	ours[5], ours[6] = cell{Text: num(m.EmbeddingStd, 3)}, cell{Text: num(m.EffectiveRank, 1)}
+	if !linearProbed(r) {
+		ours[1], ours[2] = dash, dash
 	}
 	v.Metrics = []metricRow{
-		{Name: r.Title, Ours: true, Cells: []string{pct(m.KNNTop1), pct(m.LinearTop1), top5(m.LinearTop5),
-			onePct(m.KNNTop1OnePct), onePct(m.LinearTop1OnePct), num(m.EmbeddingStd, 3), num(m.EffectiveRank, 1)}},
-		{Name: "random-init encoder", Cells: []string{pct(bl.RandomInit.KNNTop1), pct(bl.RandomInit.LinearTop1), top5(bl.RandomInit.LinearTop5),
-			onePct(bl.RandomInit.KNNTop1OnePct), onePct(bl.RandomInit.LinearTop1OnePct), "—", "—"}},
-		{Name: fmt.Sprintf("supervised encoder (%d epochs)", bl.Supervised.Epochs), Cells: []string{pct(bl.Supervised.KNNTop1), pct(bl.Supervised.LinearTop1), top5(bl.Supervised.LinearTop5),
-			onePct(bl.Supervised.KNNTop1OnePct), onePct(bl.Supervised.LinearTop1OnePct), "—", "—"}},
+		{Name: r.Title, Ours: true, Cells: ours},
+		{Name: "random-init encoder", Cells: probes(bl.RandomInit)},
+		{Name: fmt.Sprintf("supervised encoder (%d epochs)", bl.Supervised.Epochs), Cells: probes(bl.Supervised)},
 	}
 	if px := bl.RawPixels; px != nil { // the probes on the images themselves: the bar a representation must clear
-		v.Metrics = slices.Insert(v.Metrics, 1, metricRow{Name: "raw pixels", Cells: []string{pct(px.KNNTop1), pct(px.LinearTop1), top5(px.LinearTop5),
-			onePct(px.KNNTop1OnePct), onePct(px.LinearTop1OnePct), "—", "—"}})
+		v.Metrics = slices.Insert(v.Metrics, 1, metricRow{Name: "raw pixels", Cells: probes(*px)})
 	}
 	if m.PretextAccuracy != nil {
 		v.Measures = append(v.Measures, measureView{Name: "pretext-task accuracy", Value: pct(*m.PretextAccuracy),

@@ -222,7 +222,7 @@ func TestReportStructure(t *testing.T) {
 		}
 	}
 	compare := p.all(func(n *html.Node) bool { c, _ := attr(n, "class"); return n.Data == "table" && c == "compare" })
-	if len(compare) != 3 || !strings.Contains(text(compare[0]), "SimCLR") || !strings.Contains(text(compare[0]), "random-init convnet-16-32-64-128") {
+	if len(compare) != 4 || !strings.Contains(text(compare[0]), "SimCLR") || !strings.Contains(text(compare[0]), "random-init convnet-16-32-64-128") {
 		t.Errorf("comparison table missing or without SimCLR and its baselines")
 	}
 	if d := p.all(func(n *html.Node) bool { c, _ := attr(n, "class"); return n.Data == "details" && c == "code" }); len(d) == 0 {
@@ -438,17 +438,18 @@ func TestVariantsAndComparisons(t *testing.T) {
 		t.Error("another experiment's directory was shown as a variant")
 	}
 	compare := p.all(func(n *html.Node) bool { c, _ := attr(n, "class"); return n.Data == "table" && c == "compare" })
-	// Three directives (the four methods, every method, hard negatives beside
-	// SimCLR), each a table per dataset: shapes, then the patches.
-	if len(compare) != 6 {
-		t.Fatalf("%d comparison tables, want the four methods', every method's and hard negatives beside SimCLR, on each of two datasets", len(compare))
+	// Four directives (the four methods, every method, hard negatives and
+	// NNCLR beside SimCLR), each a table per dataset: shapes, then the patches.
+	if len(compare) != 8 {
+		t.Fatalf("%d comparison tables, want the four methods', every method's, and hard negatives and NNCLR beside SimCLR, on each of two datasets", len(compare))
 	}
-	if n := strings.Count(page, "On tissue patches"); n != 3 {
-		t.Errorf("%d tables headed \"On tissue patches\", want 3", n)
+	if n := strings.Count(page, "On tissue patches"); n != 4 {
+		t.Errorf("%d tables headed \"On tissue patches\", want 4", n)
 	}
 	for _, table := range compare {
 		if strings.Contains(text(table), "SimCLR on patches") {
-			if strings.Contains(text(table), "SimCLR (wide head)") || strings.Contains(text(table), "99.0% ★") {
+			body := text(p.allIn(table, tag("tbody"))[0])
+			if strings.Contains(body, "SimCLR (wide head)") || strings.Contains(body, "★") {
 				t.Errorf("the patches' table holds a shapes run or a best mark: %s", text(table))
 			}
 			continue
@@ -461,10 +462,14 @@ func TestVariantsAndComparisons(t *testing.T) {
 					t.Errorf("labelled run's row %q: want the note and no best mark", name)
 				}
 			case strings.HasPrefix(name, "SimCLR (wide head)"):
-				if !strings.Contains(name, "45.6% ★") {
-					t.Errorf("variant row %q: want its kNN 45.6%% marked best", name)
+				if !strings.Contains(name, "45.6% ±3.1 ★") {
+					t.Errorf("variant row %q: want its kNN 45.6%% (±3.1 on 1,000 images) marked best", name)
 				}
-				if strings.Contains(name, "50.0% ★") {
+				// Its linear top-1 equals SimCLR's: level, no star.
+				if !strings.Contains(name, "48.2% ±3.1 ≈") {
+					t.Errorf("variant row %q: want its linear top-1, equal to SimCLR's, marked level", name)
+				}
+				if strings.Contains(name, "50.0% ±3.1 ★") || strings.Contains(name, "50.0% ±3.1 ≈") {
 					t.Errorf("row %q: a pretext task's accuracy took a best mark", name)
 				}
 			case strings.HasPrefix(name, "SimCLR on patches"):
@@ -525,5 +530,47 @@ func TestSweep(t *testing.T) {
 	}
 	if !found {
 		t.Error("no sweep figure for a run with a pretext task")
+	}
+}
+
+// A ★ needs a lead larger than the combined 95% intervals: 41.4% against
+// 39.0% on 1,000 test images is level (≈ on both), the same figures on
+// 100,000 images are apart (★ on the top only); a collapsed run's higher
+// figure neither takes a mark nor takes one away.
+func TestMarksRespectTheUncertainty(t *testing.T) {
+	run := func(name string, knn float64, test int, collapsed bool) *Experiment {
+		return &Experiment{Name: name, Run: &results.Run{Experiment: name, Title: name, Status: results.StatusComplete,
+			Collapsed: collapsed, Dataset: results.DatasetRef{Name: "shapes", Train: 6000, Test: test, Classes: 10},
+			Metrics: results.Metrics{KNNTop1: knn, LinearTop1: knn, LinearTop5: knn, Epochs: 1}}}
+	}
+	marks := func(c *comparisonView) (best, level []string) {
+		for _, r := range c.Rows {
+			if r.Cells[0].Best {
+				best = append(best, r.Name)
+			}
+			if r.Cells[0].Level {
+				level = append(level, r.Name)
+			}
+		}
+		return best, level
+	}
+	for _, tc := range []struct {
+		test        int
+		best, level string
+	}{{1000, "", "a b"}, {100000, "a", ""}} {
+		c := comparison([]*Experiment{run("a", 0.414, tc.test, false), run("b", 0.39, tc.test, false), run("c", 0.9, tc.test, true)}, nil)
+		best, level := marks(c)
+		if strings.Join(best, " ") != tc.best || strings.Join(level, " ") != tc.level || c.Level != (tc.level != "") {
+			t.Errorf("%d test images: ★ %q, ≈ %q (table level %v), want ★ %q, ≈ %q", tc.test, best, level, c.Level, tc.best, tc.level)
+		}
+	}
+	// A run still training has no linear probe yet: dashes, not 0.0%.
+	partial := run("p", 0.5, 1000, false)
+	partial.Run.Status, partial.Run.Metrics.LinearTop1, partial.Run.Metrics.LinearTop5 = results.StatusPartial, 0, 0
+	if c := comparison([]*Experiment{partial}, nil); c.Rows[0].Cells[1].Text != "—" || c.Rows[0].Cells[2].Text != "—" {
+		t.Errorf("partial run's linear cells %+v, want dashes", c.Rows[0].Cells[1:3])
+	}
+	if got := accuracy(0.414, 1000); got.PM != "3.0" || got.Title != "95% interval 38.4–44.5% (Wilson, 1,000 test images)" {
+		t.Errorf("accuracy cell %+v", got)
 	}
 }
