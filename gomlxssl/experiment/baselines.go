@@ -45,7 +45,7 @@ const onePct = 0.01
 func probe(hTrain, hTest eval.Features, classes int, o *Options) (Scores, error) {
 	knn := eval.KNN{K: o.KNNK, T: o.KNNT}
 	linear := eval.Linear{MaxIterations: o.ProbeIterations}
-	few := hTrain.Fraction(onePct, o.Seed)
+	few := hTrain.Fraction(onePct, o.DataSeed) // one subset for every seed
 	s := Scores{OnePctLabels: few.Len()}
 	var err error
 	if s.KNNTop1, err = knn.Accuracy(hTrain, hTest, classes); err != nil {
@@ -115,7 +115,8 @@ func supervisedLogits(enc models.Encoder, classes int, scope *model.Scope, x *No
 // methods: the encoder at random initialisation, and the encoder trained with
 // labels (cross-entropy through a linear layer, crop + flip augmentation,
 // -supervised-epochs epochs). Both depend only on the data, the encoder, the
-// budget and the seed, so they are cached in OUT/baselines/ and shared by
+// budget and the data seed (-data-seed: every -seed of a method shares
+// them), so they are cached in OUT/baselines/ and shared by
 // every experiment with the same settings. The supervised classifier's
 // checkpoint is kept beside them (the directory returned), for methods that
 // classify their own images (a GAN's samples).
@@ -125,7 +126,7 @@ func Baselines(ctx context.Context, be compute.Backend, enc models.Encoder, spli
 		batch = o.Batch // a training set smaller than the preset's batch
 	}
 	key := fmt.Sprintf("v3-%s-train%d-test%d-%016x-%s-seed%d-sup%d-batch%d-lr%g-k%d-t%g-probe%d", split.Train.Name, split.Train.Len(),
-		split.Test.Len(), fingerprint(split), enc.Name(), o.Seed, o.SupervisedEpochs, batch, o.baselineLR, o.KNNK, o.KNNT, o.ProbeIterations)
+		split.Test.Len(), fingerprint(split), enc.Name(), o.DataSeed, o.SupervisedEpochs, batch, o.baselineLR, o.KNNK, o.KNNT, o.ProbeIterations)
 	path := filepath.Join(o.baselines(), sanitize(key)+".json")
 	classifier := strings.TrimSuffix(path, ".json") + "-classifier"
 	var cached results.Baselines
@@ -143,7 +144,7 @@ func Baselines(ctx context.Context, be compute.Backend, enc models.Encoder, spli
 	classes := len(split.Train.Classes)
 	// The floor: the same architecture, untrained.
 	store := model.NewStore()
-	if err := store.SetRNGStateFromSeed(int64(o.Seed)); err != nil {
+	if err := store.SetRNGStateFromSeed(int64(o.DataSeed)); err != nil {
 		return cached, "", err
 	}
 	f, err := extract(be, store, encoderOnly(enc), split.Train, split.Test)
@@ -157,8 +158,8 @@ func Baselines(ctx context.Context, be compute.Backend, enc models.Encoder, spli
 	fmt.Fprintf(os.Stderr, "baseline random-init %s: kNN %.1f%%, linear %.1f%%\n", enc.Name(), 100*floor.KNNTop1, 100*floor.LinearTop1)
 
 	// The ceiling: the same architecture, trained with labels.
-	pipe := augment.NewPipeline(split.Train, augment.Supervised().ForData(split.Train.Name, split.Train.Channels), batch, o.Seed, false)
-	cfg := train.Config{Epochs: o.SupervisedEpochs, BatchSize: batch, Optimizer: "adam", LR: o.baselineLR, WarmupEpochs: min(1, o.SupervisedEpochs-1), Seed: o.Seed}
+	pipe := augment.NewPipeline(split.Train, augment.Supervised().ForData(split.Train.Name, split.Train.Channels), batch, o.DataSeed, false)
+	cfg := train.Config{Epochs: o.SupervisedEpochs, BatchSize: batch, Optimizer: "adam", LR: o.baselineLR, WarmupEpochs: min(1, o.SupervisedEpochs-1), Seed: o.DataSeed}
 	loss := func(scope *model.Scope, in []*Node) *Node {
 		return losses.CrossEntropy(supervisedLogits(enc, classes, scope, in[0]), in[1])
 	}

@@ -26,9 +26,9 @@ func (o *Options) LoadData() (data.Split, error) {
 	var err error
 	switch o.Dataset {
 	case "shapes":
-		s = data.Shapes(data.ShapesOptions{Train: o.Train, Test: o.Test, Size: o.ImageSize, Seed: o.Seed})
+		s = data.Shapes(data.ShapesOptions{Train: o.Train, Test: o.Test, Size: o.ImageSize, Seed: o.DataSeed})
 	case "histo":
-		s = data.Histo(data.HistoOptions{Train: o.Train, Test: o.Test, Size: o.ImageSize, Seed: o.Seed})
+		s = data.Histo(data.HistoOptions{Train: o.Train, Test: o.Test, Size: o.ImageSize, Seed: o.DataSeed})
 	case "fashion-mnist":
 		s, err = data.FashionMNIST(o.DataDir).Load()
 	case "mnist":
@@ -36,7 +36,7 @@ func (o *Options) LoadData() (data.Split, error) {
 	case "cifar10":
 		s, err = data.LoadCIFAR10(o.DataDir, o.Download)
 	case "folder":
-		s, err = data.LoadImageFolder(o.DataDir, o.ImageSize, 0.2, o.Seed)
+		s, err = data.LoadImageFolder(o.DataDir, o.ImageSize, 0.2, o.DataSeed)
 	default:
 		return s, fmt.Errorf("unknown dataset %q: want one of %s", o.Dataset, strings.Join(Datasets, ", "))
 	}
@@ -49,7 +49,7 @@ func (o *Options) LoadData() (data.Split, error) {
 		}
 	}
 	if !Generated(o.Dataset) {
-		s.Train, s.Test = s.Train.Sample(o.Train, o.Seed), s.Test.Sample(o.Test, o.Seed+1)
+		s.Train, s.Test = s.Train.Sample(o.Train, o.DataSeed), s.Test.Sample(o.Test, o.DataSeed+1)
 		fmt.Fprintf(os.Stderr, "%s: %d training images %v, %d test images %v (per class: %s)\n", s.Train.Name,
 			s.Train.Len(), s.Train.ClassCounts(), s.Test.Len(), s.Test.ClassCounts(), strings.Join(s.Train.Classes, ", "))
 		if slices.Contains(s.Train.ClassCounts(), 0) {

@@ -35,13 +35,16 @@ func Main(spec Spec) {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	run, err := Run(ctx, spec, opts, flag.CommandLine)
-	if run != nil {
+	runs, agg, err := RunSeeds(ctx, spec, opts, flag.CommandLine)
+	for _, run := range runs {
 		fmt.Print(Summary(run))
+	}
+	if agg != nil {
+		fmt.Print(SeedsSummary(agg))
 	}
 	switch {
 	case errors.Is(err, train.ErrInterrupted):
-		dir, _, _ := spec.Dir(opts.Out, opts.Dataset)
+		dir, _, _ := spec.Dir(opts.Out, opts.Dataset, opts.Seed)
 		fmt.Fprintf(os.Stderr, "%s: interrupted; partial results kept in %s; continue with -resume\n", spec.Name, dir)
 		os.Exit(130)
 	case err != nil:

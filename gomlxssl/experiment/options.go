@@ -20,15 +20,21 @@ func Flags(spec Spec, fs *flag.FlagSet) *Options {
 // Options are the flags every experiment shares.
 type Options struct {
 	Out, Backend, Preset, Dataset, DataDir, Encoder, Optimizer string
-	Seed                                                       uint64
-	Epochs, Batch, Train, Test, Warmup, SupervisedEpochs       int
-	ImageSize, Tiles                                           int
-	LR, MinLR, WeightDecay                                     float64
-	KNNK                                                       int
-	KNNT                                                       float64
-	KNNTrain, ProbeIterations, Embeddings                      int
-	CropMin, Jitter, Gray, Blur                                float64
-	Resume, Download                                           bool
+	// Seed seeds the weights, the augmentation and the data order; DataSeed
+	// the data itself (generated images, splits, samples, the 1%-label
+	// subset), so that runs of several seeds see the same images.
+	Seed, DataSeed uint64
+	// Seeds trains with Seed, Seed+1, … (one run each) and writes their
+	// aggregate (RunSeeds).
+	Seeds                                                int
+	Epochs, Batch, Train, Test, Warmup, SupervisedEpochs int
+	ImageSize, Tiles                                     int
+	LR, MinLR, WeightDecay                               float64
+	KNNK                                                 int
+	KNNT                                                 float64
+	KNNTrain, ProbeIterations, Embeddings                int
+	CropMin, Jitter, Gray, Blur                          float64
+	Resume, Download                                     bool
 	// BaselinesDir caches the baselines (OUT/baselines when empty); runs
 	// with different -out may share one (the tests do), safely: a cache
 	// entry is computed under a lock, by one run at a time.
@@ -64,7 +70,9 @@ func RegisterFlags(fs *flag.FlagSet) *Options {
 	fs.BoolVar(&o.Download, "download", false, "download CIFAR-10 into -data-dir when it is missing")
 	fs.StringVar(&o.Encoder, "encoder", "", "encoder: convnet, convnet-W1-W2-..., resnet18 (preset's by default)")
 	fs.StringVar(&o.Optimizer, "optimizer", "adam", "adam or sgd")
-	fs.Uint64Var(&o.Seed, "seed", 1, "seed for data, weights and augmentation")
+	fs.Uint64Var(&o.Seed, "seed", 1, "seed for the weights, the augmentation and the data order (a seed other than 1 writes OUT/<experiment>-seedN/)")
+	fs.Uint64Var(&o.DataSeed, "data-seed", 1, "seed for the data: generated images, splits and samples, the 1%-label subset (held fixed across -seed)")
+	fs.IntVar(&o.Seeds, "seeds", 1, "train with this many seeds (-seed, -seed+1, …), one run each, and write their mean and spread to seeds.json in the first one's directory")
 	fs.IntVar(&o.Epochs, "epochs", 0, "training epochs (preset's by default)")
 	fs.IntVar(&o.Batch, "batch", 0, "batch size in images, two views each (preset's by default)")
 	fs.IntVar(&o.Train, "train", 0, "training images; shapes, histo: how many to generate; others: a seeded sample that keeps every class's share (preset's by default; 0 = all)")

@@ -26,7 +26,7 @@ func pixelFeatures(d *data.Dataset) eval.Features {
 // encoder and method.
 func RawPixels(split data.Split, o *Options) (results.Baseline, error) {
 	key := fmt.Sprintf("pixels-v1-%s-train%d-test%d-%016x-seed%d-k%d-t%g-probe%d", split.Train.Name, split.Train.Len(),
-		split.Test.Len(), fingerprint(split), o.Seed, o.KNNK, o.KNNT, o.ProbeIterations)
+		split.Test.Len(), fingerprint(split), o.DataSeed, o.KNNK, o.KNNT, o.ProbeIterations)
 	path := filepath.Join(o.baselines(), sanitize(key)+".json")
 	var b results.Baseline
 	unlock, err := lock(path)

@@ -56,7 +56,7 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 			return nil, err
 		}
 	}
-	dir, variant, title := spec.Dir(o.Out, o.Dataset)
+	dir, variant, title := spec.Dir(o.Out, o.Dataset, o.Seed)
 	if o.DryRun {
 		fmt.Printf("dry run: %s on %s (%d train / %d test images, %d×%d×%d), encoder %s, %d epochs of batch %d, peak LR %g, "+
 			"supervised baseline %d epochs; results would go to %s\n", title, split.Train.Name, split.Train.Len(), split.Test.Len(),
@@ -76,7 +76,7 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 		Protocol: fmt.Sprintf("frozen %s features; kNN: weighted cosine, k=%d, τ=%g, %d train → %d test images; "+
 			"linear: softmax regression, no augmentation, no regularisation, L-BFGS ≤ %d iterations, full train split; "+
 			"1%% labels: the same kNN (k at most the labelled count) and linear probe fitted on 1%% of each class's training images (seed %d)",
-			enc.Name(), o.KNNK, o.KNNT, split.Train.Len(), split.Test.Len(), o.ProbeIterations, o.Seed),
+			enc.Name(), o.KNNK, o.KNNT, split.Train.Len(), split.Test.Len(), o.ProbeIterations, o.DataSeed),
 	}
 	if o.Resume { // the time already spent counts towards the run's duration
 		if prev, err := results.ReadRun(filepath.Join(dir, "run.json")); err == nil {
@@ -89,13 +89,17 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 	run.Labels = m.Labels
 	fs.VisitAll(func(f *flag.Flag) { run.Config[f.Name] = f.Value.(flag.Getter).Get() })
 	fs.Visit(func(f *flag.Flag) {
-		if f.Name != "out" && f.Name != "resume" {
+		if f.Name != "out" && f.Name != "resume" && f.Name != "seed" && f.Name != "seeds" {
 			run.Args = append(run.Args, "-"+f.Name+"="+f.Value.String())
 		}
 	})
+	if o.Seed != 1 { // the seed this run trained with (one of -seeds)
+		run.Args = append(run.Args, fmt.Sprintf("-seed=%d", o.Seed))
+	}
 	for k, v := range map[string]any{"dataset": o.Dataset, "encoder": enc.Name(), "epochs": o.Epochs, "batch": o.Batch,
 		"train": split.Train.Len(), "test": split.Test.Len(), "lr": o.LR, "warmup": o.Warmup,
-		"supervised-epochs": o.SupervisedEpochs, "knn-train": o.KNNTrain, "knn-k": o.KNNK, "min-lr": o.MinLR, "preset": o.Preset} {
+		"supervised-epochs": o.SupervisedEpochs, "knn-train": o.KNNTrain, "knn-k": o.KNNK, "min-lr": o.MinLR, "preset": o.Preset,
+		"seed": o.Seed, "data-seed": o.DataSeed} {
 		run.Config[k] = v
 	}
 	run.ConfigFrom = o.From

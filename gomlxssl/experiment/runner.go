@@ -110,7 +110,7 @@ func (r *runner) execute(ctx context.Context) error {
 	// class-ordered split would be a few classes.
 	knnTrain := r.split.Train
 	if o.KNNTrain > 0 && o.KNNTrain < knnTrain.Len() {
-		knnTrain = knnTrain.Sample(o.KNNTrain, o.Seed+2)
+		knnTrain = knnTrain.Sample(o.KNNTrain, o.DataSeed+2)
 	}
 	onEpoch := func(st train.EpochStats) error {
 		f, err := extract(r.be, tr.Store, m.Embed, knnTrain, r.split.Test)

@@ -3,6 +3,7 @@ package experiment
 import (
 	"cmp"
 	"flag"
+	"fmt"
 	"path/filepath"
 	"strings"
 
@@ -77,8 +78,10 @@ type Spec struct {
 // the experiment's own (-dataset fashion-mnist for an experiment of shapes)
 // is a variant named after that data too — simclr-fashion-mnist, "SimCLR on
 // Fashion-MNIST" — so that results on two datasets sit side by side and never
-// overwrite each other. dataset "" is the experiment's own.
-func (s Spec) Dir(out, dataset string) (dir, variant, title string) {
+// overwrite each other. dataset "" is the experiment's own. A seed other
+// than 1 (-seed) adds "seedN" — simclr-seed2, "SimCLR (seed 2)" — so that
+// each seed keeps its own results (seed 0 is taken for 1).
+func (s Spec) Dir(out, dataset string, seed uint64) (dir, variant, title string) {
 	title = s.Title
 	if s.Variant != nil {
 		if v, t := s.Variant(); v != "" {
@@ -88,6 +91,10 @@ func (s Spec) Dir(out, dataset string) (dir, variant, title string) {
 	if dataset != "" && dataset != s.OwnDataset() {
 		variant = strings.Trim(variant+"-"+dataset, "-")
 		title += " on " + results.DatasetTitle(dataset)
+	}
+	if seed > 1 {
+		variant = strings.Trim(fmt.Sprintf("%s-seed%d", variant, seed), "-")
+		title += fmt.Sprintf(" (seed %d)", seed)
 	}
 	if variant == "" {
 		return filepath.Join(out, s.Name), "", s.Title

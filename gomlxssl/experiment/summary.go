@@ -66,3 +66,23 @@ func Summary(r *results.Run) string {
 	}
 	return b.String()
 }
+
+// SeedsSummary is the summary of several seeds' aggregate: each probe's
+// mean ± standard deviation and the per-seed values.
+func SeedsSummary(a *results.Seeds) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n%s — %d seeds %v on the same data (data seed %d); mean ± sd (per seed):\n", a.Title, len(a.Seeds), a.Seeds, a.DataSeed)
+	for _, m := range []struct{ key, name string }{{"knn_top1", "kNN top-1"}, {"linear_top1", "linear top-1"},
+		{"knn_top1_1pct", "1% labels kNN"}, {"linear_top1_1pct", "1% labels linear"}} {
+		s, ok := a.Metrics[m.key]
+		if !ok {
+			continue
+		}
+		var each []string
+		for _, v := range s.Values {
+			each = append(each, fmt.Sprintf("%.1f", 100*v))
+		}
+		fmt.Fprintf(&b, "  %-17s %5.1f%% ± %.1f (%s)\n", m.name, 100*s.Mean, 100*s.SD, strings.Join(each, ", "))
+	}
+	return b.String()
+}

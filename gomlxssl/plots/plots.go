@@ -19,10 +19,12 @@ import (
 	"github.com/mega-ssl/mega/gomlxssl/atomicfile"
 )
 
-// Line is one named series of a line chart.
+// Line is one named series of a line chart. Spread, if set (one value per
+// point), draws a band Y ± Spread behind the line: the standard deviation
+// over seeds.
 type Line struct {
-	Name string
-	X, Y []float64
+	Name         string
+	X, Y, Spread []float64
 }
 
 // HLine is a horizontal reference line (a baseline).
@@ -78,6 +80,11 @@ func LineChart(path string, c Chart, series []Line, refs []HLine) error {
 			}
 			xmin, xmax = min(xmin, s.X[j]), max(xmax, s.X[j])
 		}
+		if len(s.Spread) == len(s.X) && len(s.X) > 0 {
+			if err := band(p, s, palette[i%len(palette)]); err != nil {
+				return err
+			}
+		}
 		l, sc, err := plotter.NewLinePoints(pts)
 		if err != nil {
 			return err
@@ -108,6 +115,26 @@ func LineChart(path string, c Chart, series []Line, refs []HLine) error {
 		p.Legend.Add(r.Name, l)
 	}
 	return save(p, path, 6*vg.Inch, 3.6*vg.Inch)
+}
+
+// band adds the translucent area s.Y ± s.Spread in the line's colour.
+func band(p *plot.Plot, s Line, c color.Color) error {
+	ring := make(plotter.XYs, 0, 2*len(s.X))
+	for j := range s.X {
+		ring = append(ring, plotter.XY{X: s.X[j], Y: s.Y[j] + s.Spread[j]})
+	}
+	for j := len(s.X) - 1; j >= 0; j-- {
+		ring = append(ring, plotter.XY{X: s.X[j], Y: s.Y[j] - s.Spread[j]})
+	}
+	poly, err := plotter.NewPolygon(ring)
+	if err != nil {
+		return err
+	}
+	r, g, b, _ := c.RGBA()
+	poly.Color = color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: 64}
+	poly.LineStyle.Width = 0
+	p.Add(poly)
+	return nil
 }
 
 // integerTicks marks whole numbers only, about ten of them.

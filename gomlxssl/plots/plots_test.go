@@ -34,7 +34,16 @@ func TestFigures(t *testing.T) {
 		[]Line{{Name: "a", X: []float64{1, 2, 3}, Y: []float64{10, 20, 30}}}, []HLine{{Name: "floor", Value: 5}}); err != nil {
 		t.Fatal(err)
 	}
-	wellFormed(t, chart)
+	plain := wellFormed(t, chart)
+	// A band across seeds is one more filled path, translucent.
+	banded := filepath.Join(dir, "b.svg")
+	if err := LineChart(banded, Chart{Title: "t", XLabel: "epoch", YLabel: "%", IntegerX: true},
+		[]Line{{Name: "a", X: []float64{1, 2, 3}, Y: []float64{10, 20, 30}, Spread: []float64{1, 2, 1}}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if b := wellFormed(t, banded); !bytes.Contains(b, []byte("fill-opacity")) || bytes.Contains(plain, []byte("fill-opacity")) {
+		t.Error("want a translucent band with Spread, and none without")
+	}
 	grid := filepath.Join(dir, "g.svg")
 	img := make([]float32, 4*4*3)
 	for i := range img {

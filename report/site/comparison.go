@@ -98,6 +98,10 @@ func comparison(runs []*Experiment, anchors map[string]string) *comparisonView {
 			onePct(m.KNNTop1OnePct), onePct(m.LinearTop1OnePct), {Text: num(m.EffectiveRank, 1)},
 			{Text: runText(m.Epochs)},
 		}}
+		if e.Seeds != nil {
+			seedCells(row.Cells, e.Seeds, n)
+			row.Note = fmt.Sprintf("mean ± sd of %d seeds", len(e.Seeds.Seeds))
+		}
 		switch {
 		case r.Collapsed:
 			row.Note = "collapsed: not a result"

@@ -30,17 +30,20 @@ type Experiment struct {
 	// Variants are the experiment's other runs, under OUT/<name>-<variant>/
 	// (Siamese pairs from views, hard negatives with β = 0), in name order.
 	Variants []*Experiment
+	// Seeds is the aggregate of the runs of several seeds that this run is
+	// the first of (seeds.json; nil when it has none). Covered marks a run
+	// that another's aggregate holds (simclr-seed2 in simclr's): the
+	// comparisons show the aggregate, not each seed.
+	Seeds   *results.Seeds
+	Covered bool
 }
 
 // Runs are the experiment's main run and its variants that have results.
 func (e *Experiment) Runs() []*Experiment {
 	var out []*Experiment
-	if e.Run != nil {
-		out = append(out, e)
-	}
-	for _, v := range e.Variants {
-		if v.Run != nil {
-			out = append(out, v)
+	for _, r := range append([]*Experiment{e}, e.Variants...) {
+		if r.Run != nil && !r.Covered {
+			out = append(out, r)
 		}
 	}
 	return out
@@ -79,9 +82,37 @@ func Experiments(root, out string) ([]*Experiment, error) {
 		if e.Variants, err = variants(e, out); err != nil {
 			return nil, err
 		}
+		if err := readSeeds(e); err != nil {
+			return nil, err
+		}
 		exps = append(exps, e)
 	}
 	return exps, nil
+}
+
+// readSeeds reads the aggregate of each of e's runs that has one and marks
+// the other seeds' runs it holds as covered.
+func readSeeds(e *Experiment) error {
+	all := append([]*Experiment{e}, e.Variants...)
+	for _, r := range all {
+		if r.Run == nil {
+			continue
+		}
+		agg, err := results.ReadSeeds(filepath.Join(r.Dir, results.SeedsFile))
+		if err != nil {
+			return err
+		}
+		if agg == nil || len(agg.Seeds) < 2 {
+			continue
+		}
+		r.Seeds = agg
+		for _, d := range agg.Dirs[1:] {
+			if i := slices.IndexFunc(all, func(x *Experiment) bool { return filepath.Base(x.Dir) == d }); i >= 0 {
+				all[i].Covered = true
+			}
+		}
+	}
+	return nil
 }
 
 // variants finds the runs under OUT/<name>-*/ whose run.json names them a
@@ -288,6 +319,17 @@ func (b *builder) runResults(e *Experiment, status string, warnings []string) (r
 	}
 	if px := bl.RawPixels; px != nil { // the probes on the images themselves: the bar a representation must clear
 		v.Metrics = slices.Insert(v.Metrics, 1, metricRow{Name: "raw pixels", Cells: probes(*px)})
+	}
+	if agg := e.Seeds; agg != nil { // the seeds this run is the first of
+		cells := slices.Clone(ours)
+		seedCells(cells, agg, n)
+		if s, ok := agg.Metrics["embedding_std"]; ok {
+			cells[5] = cell{Text: fmt.Sprintf("%s ±%s", num(s.Mean, 3), num(s.SD, 3))}
+		}
+		if s, ok := agg.Metrics["effective_rank"]; ok {
+			cells[6] = cell{Text: fmt.Sprintf("%s ±%s", num(s.Mean, 1), num(s.SD, 1))}
+		}
+		v.Metrics = slices.Insert(v.Metrics, 1, metricRow{Name: fmt.Sprintf("mean ± sd of %d seeds %v", len(agg.Seeds), agg.Seeds), Ours: true, Cells: cells})
 	}
 	if m.PretextAccuracy != nil {
 		v.Measures = append(v.Measures, measureView{Name: "pretext-task accuracy", Value: pct(*m.PretextAccuracy),

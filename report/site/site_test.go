@@ -574,3 +574,33 @@ func TestMarksRespectTheUncertainty(t *testing.T) {
 		t.Errorf("accuracy cell %+v", got)
 	}
 }
+
+// Runs of several seeds: the comparison shows their aggregate (mean ± sd,
+// the seeds named in the row) and not each seed's run; the experiment's
+// section adds the aggregate's row to its table.
+func TestSeedsAggregateShown(t *testing.T) {
+	root, out := fixture(t)
+	sitetest.WriteSampleResults(t, out, "simclr-seed2", "SimCLR (seed 2)")
+	rewriteRun(t, out, "simclr-seed2", func(r *results.Run) {
+		r.Experiment, r.Variant = "simclr", "seed2"
+		r.Metrics.KNNTop1 = 0.30
+	})
+	agg := &results.Seeds{Experiment: "simclr", Title: "SimCLR", Seeds: []uint64{1, 2}, Dirs: []string{"simclr", "simclr-seed2"}, DataSeed: 1,
+		Metrics: map[string]results.Spread{"knn_top1": results.SpreadOf([]float64{0.284, 0.30})}}
+	if err := results.WriteJSON(filepath.Join(out, "simclr", results.SeedsFile), agg); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Build(Config{Root: root, Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := parsePage(t, rep.Path)
+	compare := p.all(func(n *html.Node) bool { c, _ := attr(n, "class"); return n.Data == "table" && c == "compare" })
+	body := text(p.allIn(compare[0], tag("tbody"))[0])
+	if strings.Contains(body, "seed 2") || !strings.Contains(body, "mean ± sd of 2 seeds") || !strings.Contains(body, "29.2% ±1.1") {
+		t.Errorf("comparison with two seeds: %s", body)
+	}
+	if !strings.Contains(text(p.doc), "mean ± sd of 2 seeds [1 2]") {
+		t.Error("the experiment's table lacks the aggregate's row")
+	}
+}

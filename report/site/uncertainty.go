@@ -3,6 +3,7 @@ package site
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/mega-ssl/mega/gomlxssl/results"
 )
@@ -56,4 +57,32 @@ func thousands(n int) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
+}
+
+// spread is the cell of an accuracy over several seeds, measured on n test
+// images: the mean ± the standard deviation over the seeds, the per-seed
+// values on hover. For the marks its uncertainty is the seeds' spread and
+// the test set's interval together.
+func spread(s results.Spread, n int) cell {
+	c := accuracy(s.Mean, n)
+	var each []string
+	for _, v := range s.Values {
+		each = append(each, pct(v))
+	}
+	c.PM = fmt.Sprintf("%.1f", 100*s.SD)
+	c.Title = fmt.Sprintf("mean ± standard deviation over %d seeds (%s); the test set's own 95%% interval adds ±%.1f",
+		len(s.Values), strings.Join(each, ", "), 100*c.half)
+	c.half = math.Hypot(s.SD, c.half)
+	return c
+}
+
+// seedCells replaces the accuracy cells of a run (kNN, linear top-1 and
+// top-5, and both 1%-label figures, in that order from cells[0]) with the
+// aggregate's over its seeds, where it has them.
+func seedCells(cells []cell, agg *results.Seeds, n int) {
+	for i, key := range []string{"knn_top1", "linear_top1", "linear_top5", "knn_top1_1pct", "linear_top1_1pct"} {
+		if s, ok := agg.Metrics[key]; ok && cells[i].scored {
+			cells[i] = spread(s, n)
+		}
+	}
 }

@@ -1,0 +1,103 @@
+package experiment
+
+import (
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"gonum.org/v1/gonum/stat"
+
+	"github.com/mega-ssl/mega/gomlxssl/results"
+)
+
+// Changing only -seed keeps the data byte-identical (every seed sees the
+// same images); -data-seed changes it.
+func TestSeedKeepsTheData(t *testing.T) {
+	load := func(extra ...string) ([]float32, []float32) {
+		o, _ := tinyOptions(t, t.TempDir(), extra...)
+		o.Dataset = "shapes"
+		s, err := o.LoadData()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s.Train.Float32(0, s.Train.Len()), s.Test.Float32(0, s.Test.Len())
+	}
+	train1, test1 := load()
+	train2, test2 := load("-seed", "2")
+	if !slices.Equal(train1, train2) || !slices.Equal(test1, test2) {
+		t.Error("-seed 2 changed the images")
+	}
+	if train3, _ := load("-data-seed", "2"); slices.Equal(train1, train3) {
+		t.Error("-data-seed 2 left the images as they were")
+	}
+}
+
+// -seeds 2 writes one run per seed (tiny/, tiny-seed2/) and seeds.json in
+// the first one's directory, whose means, deviations and curves are those
+// of the two runs' own files.
+func TestSeedsAggregate(t *testing.T) {
+	out := t.TempDir()
+	o, fs := tinyOptions(t, out, "-seeds", "2", "-epochs", "2")
+	runs, agg, err := RunSeeds(context.Background(), tinySpec(func() {}), o, fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(runs) != 2 || agg == nil {
+		t.Fatalf("%d runs, aggregate %v", len(runs), agg)
+	}
+	saved, err := results.ReadSeeds(filepath.Join(out, "tiny", results.SeedsFile))
+	if err != nil || saved == nil {
+		t.Fatalf("seeds.json: %v", err)
+	}
+	if !slices.Equal(saved.Seeds, []uint64{1, 2}) || !slices.Equal(saved.Dirs, []string{"tiny", "tiny-seed2"}) {
+		t.Errorf("seeds %v in %v, want 1, 2 in tiny, tiny-seed2", saved.Seeds, saved.Dirs)
+	}
+	var knn []float64
+	var curves [][]results.EpochRow
+	for i, dir := range saved.Dirs {
+		r, err := results.ReadRun(filepath.Join(out, dir, "run.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Config["seed"] != float64(i+1) || r.Status != results.StatusComplete {
+			t.Errorf("%s: seed %v, status %s", dir, r.Config["seed"], r.Status)
+		}
+		if want := []string{"-seed=2"}; i == 1 && !slices.Equal(r.Args[len(r.Args)-1:], want) {
+			t.Errorf("%s: args %v, want the command to end with -seed=2", dir, r.Args)
+		}
+		knn = append(knn, r.Metrics.KNNTop1)
+		rows, err := results.ReadMetrics(filepath.Join(out, dir, "metrics.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		curves = append(curves, rows)
+	}
+	if curves[0][0].Loss == curves[1][0].Loss {
+		t.Error("the two seeds trained identically: -seed does not reach the weights or the augmentation")
+	}
+	mean, sd := stat.MeanStdDev(knn, nil)
+	got := saved.Metrics["knn_top1"]
+	if math.Abs(got.Mean-mean) > 1e-12 || math.Abs(got.SD-sd) > 1e-12 || !slices.Equal(got.Values, knn) {
+		t.Errorf("kNN aggregate %+v, want mean %g, sd %g of %v", got, mean, sd, knn)
+	}
+	first, err := results.ReadRun(filepath.Join(out, "tiny", "run.json"))
+	if err != nil || !slices.ContainsFunc(first.Figures, func(f results.Figure) bool { return f.File == "knn-seeds.svg" }) {
+		t.Errorf("the first seed's run.json does not list the band figure (%v)", err)
+	}
+	if _, err := os.Stat(filepath.Join(out, "tiny", "knn-seeds.svg")); err != nil {
+		t.Error(err)
+	}
+	c := saved.Curves["knn_top1"]
+	if len(c.Epochs) != 2 {
+		t.Fatalf("kNN curve over %d epochs, want 2", len(c.Epochs))
+	}
+	for e := range 2 {
+		m, s := stat.MeanStdDev([]float64{curves[0][e].KNNTop1, curves[1][e].KNNTop1}, nil)
+		if math.Abs(c.Mean[e]-m) > 1e-12 || math.Abs(c.SD[e]-s) > 1e-12 {
+			t.Errorf("epoch %d: curve %g ± %g, want %g ± %g", c.Epochs[e], c.Mean[e], c.SD[e], m, s)
+		}
+	}
+}
