@@ -73,3 +73,41 @@
     document.querySelectorAll("details").forEach(function (d) { d.open = d.dataset.wasOpen === "true"; });
   });
 })();
+
+// Results at a glance: click a column's head to sort by it (again: the other
+// way). Numbers sort by their data-v value, highest first; dashes last.
+(function () {
+  "use strict";
+  document.querySelectorAll("table.leaderboard").forEach(function (table) {
+    var heads = table.querySelectorAll("thead th");
+    heads.forEach(function (th, col) {
+      th.tabIndex = 0;
+      th.setAttribute("aria-sort", "none");
+      function sort() {
+        var numeric = th.dataset.sort === "num";
+        var down = th.getAttribute("aria-sort") !== "descending";
+        heads.forEach(function (h) { h.setAttribute("aria-sort", "none"); });
+        th.setAttribute("aria-sort", down ? "descending" : "ascending");
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        function key(row) {
+          var cell = row.children[col];
+          if (!numeric) return cell.textContent.trim().toLowerCase();
+          var v = cell.dataset.v;
+          return v === "" || v === undefined ? null : parseFloat(v);
+        }
+        rows.sort(function (a, b) {
+          var ka = key(a), kb = key(b);
+          if (ka === kb) return 0;
+          if (ka === null) return 1;
+          if (kb === null) return -1;
+          var c = ka < kb ? -1 : 1;
+          return down ? -c : c;
+        });
+        rows.forEach(function (r) { body.appendChild(r); });
+      }
+      th.addEventListener("click", sort);
+      th.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sort(); } });
+    });
+  });
+})();

@@ -165,6 +165,23 @@ func TestBrowser(t *testing.T) {
 		t.Error("MathML fraction not laid out (numerator not above denominator)")
 	}
 
+	// Results at a glance: a click on a column's head sorts the rows by it,
+	// highest first; a second click the other way.
+	knn := `Array.from(document.querySelectorAll("table.leaderboard tbody tr")).map(r => parseFloat(r.children[2].dataset.v))`
+	for i, want := range []string{"descending", "ascending"} {
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("table.leaderboard thead th:nth-child(3)"))); err != nil {
+			t.Fatal(err)
+		}
+		v := evalJS[[]float64](t, ctx, knn)
+		ordered := len(v) >= 3
+		for j := 1; j < len(v); j++ {
+			ordered = ordered && (i == 0 && v[j-1] >= v[j] || i == 1 && v[j-1] <= v[j])
+		}
+		if sort := evalJS[string](t, ctx, `document.querySelector("table.leaderboard thead th:nth-child(3)").getAttribute("aria-sort")`); !ordered || sort != want {
+			t.Errorf("click %d on kNN: rows %v, aria-sort %q, want %s", i+1, v, sort, want)
+		}
+	}
+
 	// Dark mode: follows prefers-color-scheme, then the toggle wins.
 	bg := `getComputedStyle(document.body).backgroundColor`
 	scheme := func(v string) {

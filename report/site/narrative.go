@@ -29,6 +29,19 @@ type narrative struct {
 	parts []narrativePart
 }
 
+// title is the narrative's first heading ("Contrastive learning"): the
+// family of the experiments it places.
+func (n narrative) title() string {
+	for _, p := range n.parts {
+		for _, line := range strings.Split(p.markdown, "\n") {
+			if t, ok := strings.CutPrefix(line, "# "); ok {
+				return strings.TrimSpace(t)
+			}
+		}
+	}
+	return ""
+}
+
 // narrativePart is either Markdown or a directive.
 type narrativePart struct {
 	markdown  string

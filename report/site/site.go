@@ -112,11 +112,13 @@ func (b *builder) logf(format string, args ...any) {
 // pageData is what templates/page.html renders.
 type pageData struct {
 	Title, Subtitle, Generated string
-	TOC                        []markdown.Heading
-	Sections                   []sectionView
-	CSS                        template.CSS
-	JS                         template.JS
-	Counts                     string
+	// Leaderboards are the results at a glance, under the title.
+	Leaderboards []*leaderboardView
+	TOC          []markdown.Heading
+	Sections     []sectionView
+	CSS          template.CSS
+	JS           template.JS
+	Counts       string
 }
 
 type sectionView struct{ Parts []partView }
@@ -203,10 +205,12 @@ func (b *builder) build() ([]byte, error) {
 		byName[e.Name] = e
 	}
 	var (
-		data    pageData
-		placed  []*Experiment
-		anchors = map[string]string{}
-		titles  = map[string]string{}
+		data     pageData
+		placed   []*Experiment
+		anchors  = map[string]string{}
+		titles   = map[string]string{}
+		families = map[string]string{} // the part of the talk an experiment is placed in
+		family   string
 		// The parts filled once the page order is known.
 		compares, tsnes []*partView
 	)
@@ -217,17 +221,20 @@ func (b *builder) build() ([]byte, error) {
 		}
 		placed = append(placed, e)
 		anchors[e.Name], titles[e.Name] = v.Heading.ID, v.Title
+		families[e.Name] = family
 		if e.Run != nil && e.Run.Title != "" {
 			titles[e.Name] = e.Run.Title // the short name, for panels
 		}
 		for i, vr := range e.Variants {
 			anchors[vr.Name], titles[vr.Name] = v.Variants[i].ID, vr.Run.Title
+			families[vr.Name] = family
 		}
 		sec.Parts = append(sec.Parts, partView{Experiment: v})
 		return nil
 	}
 	for _, n := range narratives {
 		var sec sectionView
+		family = n.title()
 		for i, p := range n.parts {
 			switch p.directive {
 			case "":
@@ -272,6 +279,7 @@ func (b *builder) build() ([]byte, error) {
 				h := b.page.Heading(2, "", "Other experiments")
 				others.Parts = append(others.Parts, partView{HTML: template.HTML(fmt.Sprintf(`<h2 id="%s"><span class="secno">%s</span> Other experiments</h2>`, h.ID, h.Number))})
 			}
+			family = "other"
 			if err := addExperiment(&others, e); err != nil {
 				return nil, err
 			}
@@ -348,6 +356,7 @@ func (b *builder) build() ([]byte, error) {
 			p.TSNEs = []*tsneView{{Missing: "No experiment has written embeddings yet."}}
 		}
 	}
+	data.Leaderboards = leaderboards(runsOf(placed, nil), anchors, families)
 	for _, e := range placed {
 		if e.Run != nil {
 			b.report.WithResults++
@@ -355,6 +364,9 @@ func (b *builder) build() ([]byte, error) {
 	}
 	b.report.Experiments = len(placed)
 	data.TOC = b.page.TOC()
+	if len(data.Leaderboards) > 0 { // first on the page, unnumbered: not one of the talk's sections
+		data.TOC = append([]markdown.Heading{{Level: 2, ID: "results-at-a-glance", Text: "Results at a glance"}}, data.TOC...)
+	}
 	data.Title = "Make Embeddings Great Again"
 	data.Subtitle = "Self-supervised learning, retold as running Go code"
 	data.Generated = time.Now().UTC().Format("2006-01-02 15:04 UTC")

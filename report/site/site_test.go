@@ -109,6 +109,12 @@ func TestReportStructure(t *testing.T) {
 	for _, h := range p.all(tag("h2")) {
 		h2 = append(h2, strings.TrimLeft(text(h), "0123456789. "))
 	}
+	// The results at a glance come first, before the talk.
+	if len(h2) == 0 || h2[0] != "Results at a glance" {
+		t.Errorf("first section %q, want the results at a glance", h2)
+	} else {
+		h2 = h2[1:]
+	}
 	if strings.Join(h2, "|") != strings.Join(PageOrder, "|") {
 		t.Errorf("sections %q, want the talk's order and the appendices %q", h2, PageOrder)
 	}
@@ -371,7 +377,7 @@ func TestUnplacedExperiment(t *testing.T) {
 	p := parsePage(t, rep.Path)
 	h2 := p.all(tag("h2"))
 	last := text(h2[len(h2)-1])
-	if len(h2) != len(PageOrder)+1 || !strings.HasSuffix(last, "Other experiments") {
+	if len(h2) != len(PageOrder)+2 || !strings.HasSuffix(last, "Other experiments") { // + the results at a glance
 		t.Errorf("last section %q of %d, want \"Other experiments\" after the talk's", last, len(h2))
 	}
 	if !strings.Contains(text(p.doc), "Stripes.") || !strings.Contains(text(p.doc), "go run ./experiments/zebra") {
@@ -602,5 +608,50 @@ func TestSeedsAggregateShown(t *testing.T) {
 	}
 	if !strings.Contains(text(p.doc), "mean ± sd of 2 seeds [1 2]") {
 		t.Error("the experiment's table lacks the aggregate's row")
+	}
+}
+
+// Results at a glance: one table per data and split sizes, best kNN first,
+// with the baselines as rows; the gains over random init and the raw
+// pixels; a badge on a run at the quick preset or a budget set by flags;
+// the data's name is not repeated in each row.
+func TestLeaderboards(t *testing.T) {
+	run := func(name, title string, train int, knn float64, preset string, from map[string]string) *Experiment {
+		px := results.Baseline{KNNTop1: 0.5, LinearTop1: 0.6, KNNTop1OnePct: 0.3, LinearTop1OnePct: 0.4}
+		return &Experiment{Name: name, Run: &results.Run{Experiment: name, Title: title, Status: results.StatusComplete,
+			Dataset: results.DatasetRef{Name: "fashion-mnist", Train: train, Test: 10000, Classes: 10}, ConfigFrom: from,
+			Config:    map[string]any{"preset": preset, "encoder": "convnet"},
+			Metrics:   results.Metrics{KNNTop1: knn, LinearTop1: knn, Epochs: 10, OnePctLabels: 600},
+			Baselines: results.Baselines{RandomInit: results.Baseline{KNNTop1: 0.4}, Supervised: results.Baseline{KNNTop1: 0.9, Epochs: 5}, RawPixels: &px}}}
+	}
+	lbs := leaderboards([]*Experiment{
+		run("simclr-fashion-mnist", "SimCLR on Fashion-MNIST", 60000, 0.7, "fashion", nil),
+		run("byol-fashion-mnist", "BYOL on Fashion-MNIST", 60000, 0.8, "fashion", map[string]string{"epochs": "flag"}),
+		run("vicreg-fashion-mnist", "VICReg on Fashion-MNIST", 2048, 0.6, "quick", nil),
+	}, map[string]string{"simclr-fashion-mnist": "simclr-fashion-mnist"}, map[string]string{"simclr-fashion-mnist": "Contrastive learning"})
+	if len(lbs) != 2 {
+		t.Fatalf("%d tables, want one per split size", len(lbs))
+	}
+	var names []string
+	for _, r := range lbs[0].Rows {
+		names = append(names, r.Name)
+	}
+	want := "supervised convnet (labels)|BYOL|SimCLR|raw pixels|random-init convnet"
+	if strings.Join(names, "|") != want {
+		t.Errorf("rows %q, want %q", strings.Join(names, "|"), want)
+	}
+	simclr := lbs[0].Rows[2]
+	if simclr.Anchor == "" || simclr.Family != "Contrastive learning" || simclr.Badge != "" ||
+		simclr.Cells[4].Text != "+30.0" || simclr.Cells[5].Text != "+20.0" || simclr.Sort[0] != "0.7" {
+		t.Errorf("SimCLR's row %+v", simclr)
+	}
+	if b := lbs[0].Rows[1].Badge; b != "budget set by -epochs" {
+		t.Errorf("BYOL's badge %q", b)
+	}
+	if b := lbs[1].Rows[1].Badge; b != "quick preset" || !strings.Contains(lbs[1].Data, "2,048") { // after the supervised row
+		t.Errorf("the quick run: badge %q in table %q", b, lbs[1].Data)
+	}
+	if px := lbs[0].Rows[3]; !px.Baseline || px.Cells[2].Text != "30.0%" || px.Sort[4] != "" {
+		t.Errorf("raw pixels' row %+v", px)
 	}
 }

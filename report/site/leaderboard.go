@@ -1,0 +1,168 @@
+package site
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/mega-ssl/mega/gomlxssl/results"
+)
+
+// leaderboardView is "results at a glance": one table per data and split
+// sizes (one protocol per table) of every method with results — its family,
+// the four probes, its gains over the random-init encoder and over the raw
+// pixels, epochs, time and status — with the baselines as rows of the same
+// table. The page's script sorts it by any column.
+type leaderboardView struct {
+	Data     string // "Fashion-MNIST, 60,000 / 10,000 images"
+	Columns  []string
+	Rows     []leaderRow
+	Protocol string
+}
+
+type leaderRow struct {
+	Name, Anchor, Family string
+	// Badge flags a run that is not at its method's default budget (quick
+	// preset, flags that change the budget), or not a plain result.
+	Badge    string
+	Baseline bool
+	Cells    []cell
+	// Sort holds each cell's sort key (a number; the baselines' gains are
+	// empty and sort last).
+	Sort []string
+}
+
+var leaderColumns = []string{"kNN top-1", "linear top-1", "1% labels: kNN", "1% labels: linear", "kNN over random init", "kNN over raw pixels", "epochs", "time"}
+
+// leaderboards builds one table per data and split sizes from the runs (in
+// page order), with each experiment's family (its part of the talk).
+func leaderboards(runs []*Experiment, anchors, families map[string]string) []*leaderboardView {
+	var out []*leaderboardView
+	byData := map[string]*leaderboardView{}
+	baselineSeen := map[string]bool{}
+	for _, e := range runs {
+		r := e.Run
+		if r == nil || r.Status == results.StatusFailed {
+			continue
+		}
+		key := fmt.Sprintf("%s|%d|%d", r.Dataset.Name, r.Dataset.Train, r.Dataset.Test)
+		lb := byData[key]
+		if lb == nil {
+			lb = &leaderboardView{Data: fmt.Sprintf("%s, %s / %s images", results.DatasetTitle(r.Dataset.Name), thousands(r.Dataset.Train), thousands(r.Dataset.Test)),
+				Columns: leaderColumns, Protocol: r.Protocol}
+			byData[key] = lb
+			out = append(out, lb)
+		}
+		n, m, bl := r.Dataset.Test, r.Metrics, r.Baselines
+		few := func(v float64) cell {
+			if m.OnePctLabels == 0 {
+				return dash
+			}
+			return accuracy(v, n)
+		}
+		linear := accuracy(m.LinearTop1, n)
+		if !linearProbed(r) {
+			linear = dash
+		}
+		gain := func(over float64) cell {
+			return cell{Text: fmt.Sprintf("%+.1f", 100*(m.KNNTop1-over)), value: m.KNNTop1 - over}
+		}
+		overPixels := dash
+		if bl.RawPixels != nil {
+			overPixels = gain(bl.RawPixels.KNNTop1)
+		}
+		cells := []cell{accuracy(m.KNNTop1, n), linear, few(m.KNNTop1OnePct), few(m.LinearTop1OnePct),
+			gain(bl.RandomInit.KNNTop1), overPixels, {Text: fmt.Sprint(m.Epochs), value: float64(m.Epochs)},
+			{Text: duration(r.DurationS), value: r.DurationS}}
+		if e.Seeds != nil { // the mean ± sd of the seeds this run is the first of
+			for i, k := range []string{"knn_top1", "linear_top1", "knn_top1_1pct", "linear_top1_1pct"} {
+				if s, ok := e.Seeds.Metrics[k]; ok && cells[i].scored {
+					cells[i] = spread(s, n)
+				}
+			}
+		}
+		family := families[e.Name]
+		name := strings.TrimSuffix(r.Title, " on "+results.DatasetTitle(r.Dataset.Name)) // the table says the data
+		lb.Rows = append(lb.Rows, leaderRow{Name: name, Anchor: anchors[e.Name], Family: family, Badge: badge(e), Cells: cells, Sort: sortKeys(cells)})
+		enc := configString(r, "encoder")
+		if baselineSeen[key+"|"+enc] {
+			continue
+		}
+		baselineSeen[key+"|"+enc] = true
+		base := func(name string, b results.Baseline) leaderRow {
+			c := []cell{accuracy(b.KNNTop1, n), accuracy(b.LinearTop1, n), dash, dash, dash, dash, {Text: "—"}, {Text: "—"}}
+			if b.KNNTop1OnePct > 0 { // measured (baselines from before the 1%-labels setting have none)
+				c[2], c[3] = accuracy(b.KNNTop1OnePct, n), accuracy(b.LinearTop1OnePct, n)
+			}
+			if b.Epochs > 0 {
+				c[6] = cell{Text: fmt.Sprint(b.Epochs), value: float64(b.Epochs)}
+			}
+			return leaderRow{Name: name, Family: "baseline", Baseline: true, Cells: c, Sort: sortKeys(c)}
+		}
+		if px := bl.RawPixels; px != nil && !baselineSeen[key+"|pixels"] {
+			baselineSeen[key+"|pixels"] = true
+			lb.Rows = append(lb.Rows, base("raw pixels", *px))
+		}
+		lb.Rows = append(lb.Rows, base("random-init "+enc, bl.RandomInit), base(fmt.Sprintf("supervised %s (labels)", enc), bl.Supervised))
+	}
+	for _, lb := range out { // best first by kNN, the baselines among them
+		slices.SortStableFunc(lb.Rows, func(a, b leaderRow) int {
+			switch {
+			case a.Cells[0].value > b.Cells[0].value:
+				return -1
+			case a.Cells[0].value < b.Cells[0].value:
+				return 1
+			}
+			return 0
+		})
+	}
+	return out
+}
+
+// badge says why a run's figures are not its method's default-budget
+// result: the quick preset, a budget set by flags or the compare group's
+// shared budget, a run still training, a collapse, labels.
+func badge(e *Experiment) string {
+	r := e.Run
+	var why []string
+	switch {
+	case r.Collapsed:
+		why = append(why, "collapsed")
+	case r.Status == results.StatusPartial:
+		why = append(why, fmt.Sprintf("partial: %d of %s epochs", r.Metrics.Epochs, configString(r, "epochs")))
+	}
+	if r.Labels {
+		why = append(why, "labels")
+	}
+	if configString(r, "preset") == "quick" {
+		why = append(why, "quick preset")
+	} else {
+		var set []string
+		for _, f := range []string{"epochs", "batch", "train", "test", "lr"} {
+			if r.ConfigFrom[f] == "flag" {
+				set = append(set, "-"+f)
+			}
+		}
+		if len(set) > 0 {
+			why = append(why, "budget set by "+strings.Join(set, ", "))
+		}
+		if slices.Contains(r.Args, "-preset-budget=true") {
+			why = append(why, "the preset's budget")
+		}
+	}
+	return strings.Join(why, "; ")
+}
+
+// sortKeys are the cells' values for the page's column sort; a dash sorts
+// last.
+func sortKeys(cells []cell) []string {
+	keys := make([]string, len(cells))
+	for i, c := range cells {
+		if c.Text == "—" {
+			keys[i] = ""
+			continue
+		}
+		keys[i] = fmt.Sprintf("%g", c.value)
+	}
+	return keys
+}
