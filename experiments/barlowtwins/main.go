@@ -13,13 +13,16 @@
 //     should be 0.
 //
 // Measured at the default preset, with the 40 epochs this experiment takes
-// by default (batch 128, seed 1): kNN 26.2% and linear 46.4% against the
-// random-init encoder's 12.1% and 17.1%, in 500 s. With the preset's 25
-// epochs it had reached 21.9% and 39.1% (and 16.2%, 29.1% with 13): Barlow
-// Twins learns steadily but slowly here — its loss was still falling when
-// the cosine schedule ran the learning rate out at epoch 25 — so its default
-// run uses the preset's ten minutes (`-epochs 25` gives the shorter run).
-// SimCLR reaches 41.4% and 63.0% in 25 epochs. A narrower projector, which
+// by default (batch 128, seed 1): kNN [@barlowtwins knn] and linear
+// [@barlowtwins linear] against the random-init encoder's
+// [@barlowtwins random-knn] and [@barlowtwins random-linear], in
+// [@barlowtwins time]; on Fashion-MNIST kNN [@barlowtwins-fashion-mnist knn]
+// ([@barlowtwins-fashion-mnist gain] over random init). History
+// (2026-11-27): with the preset's 25 epochs it had reached 21.9% and 39.1%
+// (and 16.2%, 29.1% with 13): Barlow Twins learns steadily but slowly here —
+// its loss was still falling when the cosine schedule ran the learning rate
+// out at epoch 25 — so its default run uses the preset's ten minutes
+// (`-epochs 25` gives the shorter run).
 // rescued VICReg, helps less here (D = 32: 19.0% after 13 epochs against
 // 16.2%), since Barlow Twins standardises every dimension and only weighs
 // their correlations with λ.

@@ -21,16 +21,18 @@
 // `out/gan-rotation/`), with the same budget (`go run run.go run gan-modes`).
 //
 // Measured at the default preset (10 epochs of batch 32 — 1,870 steps —
-// seed 1): the plain GAN (305 s) ends covering 4 of the 10 classes (entropy
-// 1.84 bits), the self-supervised GAN (376 s) also 4 (1.74 bits); both rose
-// from 2 classes in their first epochs. So the rotation loss did not widen
-// the coverage here — and plainly, at this budget neither generator draws
-// shapes yet: their samples are soft colour fields, and what the classifier
-// names are colour and texture statistics, not shapes (the samples figure
-// shows them). The discriminators' features stay near the random-init
-// encoder's (kNN 15.1% and 13.7%, linear 16.6% and 16.8%; random init:
-// 12.1%, 17.1%). A GAN needs tens of thousands of steps on images; ten minutes
-// on two cores give it two thousand.
+// seed 1), in the runs of 2026-11-27: the plain GAN ended covering 4 of the
+// 10 classes (entropy 1.84 bits), the self-supervised GAN also 4 (1.74
+// bits); both rose from 2 classes in their first epochs. So the rotation loss
+// did not widen the coverage here — and plainly, at this budget neither
+// generator draws shapes yet: their samples are soft colour fields, and what
+// the classifier names are colour and texture statistics, not shapes (the
+// samples figure shows them). The discriminators' features of the runs on
+// disk: kNN [@gan knn] and [@gan-rotation knn], linear [@gan linear] and
+// [@gan-rotation linear] (random init: [@gan random-knn],
+// [@gan random-linear]); on Fashion-MNIST kNN [@gan-fashion-mnist knn] and
+// [@gan-rotation-fashion-mnist knn]. A GAN needs tens of thousands of steps on
+// images; ten minutes on two cores give it two thousand.
 package main
 
 import (

@@ -19,15 +19,16 @@
 //
 // Measured at the default preset (25 epochs of batch 128, seed 1; `go run
 // run.go run hardneg-vs-simclr` runs the three): hard negatives (β = 1,
-// τ⁺ = 0.1) kNN 36.0% and linear 58.2%; the debiased loss alone (β = 0)
-// 34.0% and 54.3%; SimCLR 41.4% and 63.0% (random init: 12.1%, 17.1%). At
-// this budget weighing the negatives does not help on our data: both losses
-// trail plain SimCLR, by 5.4 and 7.4 kNN points (a guess, not a measurement:
-// the reweighting pays once most negatives are already easy, later in
-// training than 25 epochs reach). The hard-negative run keeps a less
-// collapsed projection (effective rank 79 against SimCLR's 44). With 13
-// epochs the two were level (hard negatives 27.3% and 47.7%, SimCLR 28.4%
-// and 48.2%).
+// τ⁺ = 0.1) kNN [@hardneg knn] and linear [@hardneg linear]; the debiased
+// loss alone (β = 0) [@hardneg-beta0-tauplus0.1 knn] and [@hardneg-beta0-tauplus0.1 linear]; SimCLR
+// [@simclr knn] and [@simclr linear] (random init: [@hardneg random-knn],
+// [@hardneg random-linear]); on Fashion-MNIST kNN [@hardneg-fashion-mnist knn]
+// ([@hardneg-fashion-mnist gain] over random init). In the runs of
+// 2026-11-27 weighing the negatives did not help on our shapes at this
+// budget: both losses trailed plain SimCLR (a guess, not a measurement: the
+// reweighting pays once most negatives are already easy, later in training
+// than 25 epochs reach), while the hard-negative run kept a less collapsed
+// projection (effective rank [@hardneg rank] against SimCLR's [@simclr rank]).
 package main
 
 import (

@@ -10,16 +10,18 @@
 // SimCLR's MLP head and stronger augmentation.
 //
 // Measured at the default preset (25 epochs of batch 128, seed 1; `go run
-// run.go run compare` trains it beside the other three): kNN 25.3% and
-// linear 45.2% against the random-init encoder's 12.1% and 17.1%, in 441 s
-// (SimCLR: 41.4% and 63.0% in 308 s; the key encoder's third forward pass is
-// the difference in time). The talk's table, on CIFAR-10 after hundreds of
-// epochs, has MoCo first (published: kNN 85.20 against SimCLR's 67.92); on our
-// data and budget it comes third of the four, behind SimCLR and SwAV: the
-// queue's keys come from an encoder that trails the query encoder by about
-// a hundred steps (m = 0.99) and wait up to sixteen steps in the queue,
-// which costs most early in training, while the representation still
-// changes fast — and 25 short epochs are all early. Trials with 13 epochs
+// run.go run compare` trains it beside the other three): kNN [@moco knn] and
+// linear [@moco linear] against the random-init encoder's [@moco random-knn]
+// and [@moco random-linear], in [@moco time] (SimCLR: [@simclr knn] and
+// [@simclr linear] in [@simclr time]; the key encoder's third forward pass is
+// the difference in time); on Fashion-MNIST kNN [@moco-fashion-mnist knn]
+// ([@moco-fashion-mnist gain] over random init). The talk's table, on
+// CIFAR-10 after hundreds of epochs, has MoCo first (published: kNN 85.20
+// against SimCLR's 67.92); on our shapes and budget it trailed SimCLR and
+// SwAV in the runs of 2026-11-27: the queue's keys come from an encoder that
+// trails the query encoder by about a hundred steps (m = 0.99) and wait up to
+// sixteen steps in the queue, which costs most early in training, while the
+// representation still changes fast — and 25 short epochs are all early.
 // (kNN; τ = 0.2 unless said): the reference settings 18.4%; m = 0.96 19.6%;
 // a queue of 512 keys 18.8%; m = 0.96 with 1,024 keys 22.3%; split-BN in 2
 // groups instead of 8 17.4%; a learning rate of 2·10⁻³ 18.1%; τ = 0.1 19.7%.

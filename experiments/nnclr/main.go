@@ -14,6 +14,15 @@
 // It answers the talk's question about the views from the other end: the
 // talk's methods make the views differ by augmentation, NNCLR by drawing one
 // of them from the data itself.
+//
+// Measured at the default preset (25 epochs of batch 128, seed 1): kNN
+// [@nnclr knn] and linear [@nnclr linear] against the random-init encoder's
+// [@nnclr random-knn] and [@nnclr random-linear] (SimCLR, which differs only
+// in the positive: [@simclr knn], [@simclr linear]); on all of
+// Fashion-MNIST kNN [@nnclr-fashion-mnist knn] and linear
+// [@nnclr-fashion-mnist linear], [@nnclr-fashion-mnist gain] over the
+// random-init encoder and [@nnclr-fashion-mnist pixels-gain] over the raw
+// pixels.
 package main
 
 import (

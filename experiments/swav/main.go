@@ -16,10 +16,12 @@
 // constraint that, over a batch, every prototype is used equally.
 //
 // Measured at the default preset (25 epochs of batch 128, seed 1; `go run
-// run.go run compare` trains it beside the other three): kNN 39.5% and
-// linear 59.5% against the random-init encoder's 12.1% and 17.1%, in 298 s —
-// level with SimCLR (41.4%, 63.0%), as the talk's table has SwAV level with
-// MoCo (published, CIFAR-10, 100 epochs: linear top-1 80.96 against 81.54).
+// run.go run compare` trains it beside the other three): kNN [@swav knn] and
+// linear [@swav linear] against the random-init encoder's [@swav random-knn]
+// and [@swav random-linear] (SimCLR: [@simclr knn], [@simclr linear]); on
+// Fashion-MNIST kNN [@swav-fashion-mnist knn] ([@swav-fashion-mnist gain] over
+// random init). The talk's table has SwAV level with MoCo (published,
+// CIFAR-10, 100 epochs: linear top-1 80.96 against 81.54).
 //
 // It did not start that way. With the paper's queue for small batches (the
 // codes computed over the batch and the projections of the last 3,840

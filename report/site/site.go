@@ -96,6 +96,9 @@ type builder struct {
 	page   *markdown.Page
 	outArg string
 	report *Report
+	// runs are the runs on disk by directory name (simclr,
+	// simclr-fashion-mnist), for the prose's citations.
+	runs map[string]*results.Run
 }
 
 func (b *builder) warn(msg string) {
@@ -201,8 +204,14 @@ func (b *builder) build() ([]byte, error) {
 		return nil, err
 	}
 	byName := map[string]*Experiment{}
+	b.runs = map[string]*results.Run{}
 	for _, e := range exps {
 		byName[e.Name] = e
+		for _, r := range append([]*Experiment{e}, e.Variants...) {
+			if r.Run != nil {
+				b.runs[filepath.Base(r.Dir)] = r.Run
+			}
+		}
 	}
 	var (
 		data     pageData
@@ -238,7 +247,7 @@ func (b *builder) build() ([]byte, error) {
 		for i, p := range n.parts {
 			switch p.directive {
 			case "":
-				html, err := b.page.Render([]byte(p.markdown), markdown.Options{Shift: 1, Dir: filepath.Join(b.cfg.Root, "templates", "narrative"), Name: fmt.Sprintf("%s-%d", n.file, i)})
+				html, err := b.page.Render([]byte(b.cite(p.markdown, n.file)), markdown.Options{Shift: 1, Dir: filepath.Join(b.cfg.Root, "templates", "narrative"), Name: fmt.Sprintf("%s-%d", n.file, i)})
 				if err != nil {
 					return nil, err
 				}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -653,5 +654,41 @@ func TestLeaderboards(t *testing.T) {
 	}
 	if px := lbs[0].Rows[3]; !px.Baseline || px.Cells[2].Text != "30.0%" || px.Sort[4] != "" {
 		t.Errorf("raw pixels' row %+v", px)
+	}
+}
+
+// Prose cites figures from the results on disk: [@RUN FIGURE] prints the
+// run's figure as its table does, a run not on disk prints as "not run"
+// with its command, and an unknown figure is a warning.
+func TestCitations(t *testing.T) {
+	root, out := fixture(t)
+	edit := func(path string, f func(string) string) {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(f(string(b))), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	edit(filepath.Join(root, "experiments/simclr/main.go"), func(s string) string {
+		return strings.Replace(s, "// # SimCLR", "// # SimCLR\n//\n// Cited: kNN [@simclr knn], linear [@simclr linear], gain [@simclr gain]; on Fashion-MNIST [@simclr-fashion-mnist knn]; [@simclr bogus].", 1)
+	})
+	rep, err := Build(Config{Root: root, Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := results.ReadRun(filepath.Join(out, "simclr", "run.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := text(parsePage(t, rep.Path).doc)
+	want := fmt.Sprintf("Cited: kNN %s, linear %s, gain %+.1f points; on Fashion-MNIST not run; [@simclr bogus].",
+		pct(r.Metrics.KNNTop1), pct(r.Metrics.LinearTop1), 100*(r.Metrics.KNNTop1-r.Baselines.RandomInit.KNNTop1))
+	if !strings.Contains(page, want) {
+		t.Errorf("page lacks %q", want)
+	}
+	if !slices.ContainsFunc(rep.Warnings, func(w string) bool { return strings.Contains(w, `unknown figure "bogus"`) }) {
+		t.Errorf("no warning for the unknown figure: %q", rep.Warnings)
 	}
 }

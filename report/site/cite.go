@@ -1,0 +1,77 @@
+package site
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/mega-ssl/mega/gomlxssl/results"
+)
+
+// Prose cites measured figures instead of restating them by hand: in a
+// narrative or a notebook's comments, [@RUN FIGURE] prints FIGURE of the run
+// in OUT/RUN/ as it is on disk — [@simclr knn] "41.4%", [@vicreg-fashion-mnist
+// gain] "+10.4 points" — and a run that is not on disk prints visibly as
+// "not run" (a partial one as "partial run"), so that the page never says a
+// number its tables do not show.
+var citation = regexp.MustCompile(`\[@([a-z0-9][a-z0-9.]*(?:-[a-z0-9.]+)*) ([a-z0-9-]+)\]`)
+
+// citeFigures are the figures a citation may name, read from a run.
+var citeFigures = map[string]func(r *results.Run) string{
+	"knn":               func(r *results.Run) string { return pct(r.Metrics.KNNTop1) },
+	"linear":            func(r *results.Run) string { return pct(r.Metrics.LinearTop1) },
+	"top5":              func(r *results.Run) string { return pct(r.Metrics.LinearTop5) },
+	"knn-1pct":          func(r *results.Run) string { return pct(r.Metrics.KNNTop1OnePct) },
+	"linear-1pct":       func(r *results.Run) string { return pct(r.Metrics.LinearTop1OnePct) },
+	"rank":              func(r *results.Run) string { return num(r.Metrics.EffectiveRank, 1) },
+	"std":               func(r *results.Run) string { return num(r.Metrics.EmbeddingStd, 3) },
+	"epochs":            func(r *results.Run) string { return fmt.Sprint(r.Metrics.Epochs) },
+	"time":              func(r *results.Run) string { return duration(r.DurationS) },
+	"gain":              func(r *results.Run) string { return points(r.Metrics.KNNTop1 - r.Baselines.RandomInit.KNNTop1) },
+	"random-knn":        func(r *results.Run) string { return pct(r.Baselines.RandomInit.KNNTop1) },
+	"random-linear":     func(r *results.Run) string { return pct(r.Baselines.RandomInit.LinearTop1) },
+	"supervised-knn":    func(r *results.Run) string { return pct(r.Baselines.Supervised.KNNTop1) },
+	"supervised-linear": func(r *results.Run) string { return pct(r.Baselines.Supervised.LinearTop1) },
+	"pixels-knn": func(r *results.Run) string {
+		if r.Baselines.RawPixels == nil {
+			return "not measured"
+		}
+		return pct(r.Baselines.RawPixels.KNNTop1)
+	},
+	"pixels-gain": func(r *results.Run) string {
+		if r.Baselines.RawPixels == nil {
+			return "not measured"
+		}
+		return points(r.Metrics.KNNTop1 - r.Baselines.RawPixels.KNNTop1)
+	},
+}
+
+func points(d float64) string { return fmt.Sprintf("%+.1f points", 100*d) }
+
+// cite replaces the citations in md with the figures of runs (by directory
+// name), warning about a figure it does not know.
+func (b *builder) cite(md, where string) string {
+	return citation.ReplaceAllStringFunc(md, func(m string) string {
+		p := citation.FindStringSubmatch(m)
+		run, figure := p[1], p[2]
+		get, ok := citeFigures[figure]
+		if !ok {
+			names := make([]string, 0, len(citeFigures))
+			for n := range citeFigures {
+				names = append(names, n)
+			}
+			sort.Strings(names)
+			b.warn(fmt.Sprintf("%s: %s cites an unknown figure %q (known: %s)", where, m, figure, strings.Join(names, ", ")))
+			return m
+		}
+		r := b.runs[run]
+		switch {
+		case r == nil: // the section of the experiment says how to run it
+			return "*not run*"
+		case r.Status != results.StatusComplete && figure != "epochs":
+			return fmt.Sprintf("*%s run*", r.Status)
+		}
+		return get(r)
+	})
+}
