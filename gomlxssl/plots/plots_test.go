@@ -3,6 +3,7 @@ package plots
 import (
 	"bytes"
 	"encoding/xml"
+	"image/png"
 	"io"
 	"os"
 	"path/filepath"
@@ -78,6 +79,20 @@ func TestScatterGrid(t *testing.T) {
 	}
 	if err := ScatterGrid(path, nil, nil, 3); err == nil {
 		t.Error("no panels: no error")
+	}
+	// A .png path draws the same grid as pixels: a PNG of the tiles' size.
+	pngPath := filepath.Join(t.TempDir(), "grid.png")
+	if err := ScatterGrid(pngPath, panels, []string{"circle", "square", "star"}, 3); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(pngPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cfg, err := png.DecodeConfig(f)
+	if err != nil || cfg.Width != 3*220*pngDPI/72 || cfg.Height != 220*pngDPI/72 {
+		t.Errorf("PNG grid: %v, %dx%d", err, cfg.Width, cfg.Height)
 	}
 }
 

@@ -1,14 +1,19 @@
 package plots
 
 import (
+	"bytes"
 	"fmt"
 	"image/color"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/mega-ssl/mega/gomlxssl/atomicfile"
 )
 
 // Panel is one scatter plot of a grid: 2-D points coloured by class.
@@ -25,9 +30,11 @@ var classColours = []color.RGBA{
 	{188, 189, 34, 255}, {23, 190, 207, 255},
 }
 
-// ScatterGrid writes panels side by side (cols per row) as one SVG, with a
-// last tile holding the legend of classes. Axes are hidden: t-SNE's
-// coordinates carry no meaning, only neighbourhoods do.
+// ScatterGrid writes panels side by side (cols per row) as one figure, with
+// a last tile holding the legend of classes: a PNG when path ends in .png
+// (thousands of points are lighter as pixels than as SVG circles: the
+// report's t-SNE grids), else an SVG. Axes are hidden: t-SNE's coordinates
+// carry no meaning, only neighbourhoods do.
 func ScatterGrid(path string, panels []Panel, classes []string, cols int) error {
 	if len(panels) == 0 {
 		return fmt.Errorf("plots: no panels")
@@ -76,7 +83,16 @@ func ScatterGrid(path string, panels []Panel, classes []string, cols int) error 
 	grid[(n-1)/cols][(n-1)%cols] = legend
 	const tile = 220
 	w, h := vg.Length(cols*tile), vg.Length(rows*tile)
-	c := vgsvg.New(w, h)
+	var c vg.CanvasSizer
+	var svg *vgsvg.Canvas
+	var png *vgimg.Canvas
+	if strings.HasSuffix(path, ".png") {
+		png = vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(pngDPI), vgimg.UseBackgroundColor(color.White))
+		c = png
+	} else {
+		svg = vgsvg.New(w, h)
+		c = svg
+	}
 	dc := draw.New(c)
 	tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Points(6), PadY: vg.Points(6), PadTop: vg.Points(4), PadBottom: vg.Points(4), PadLeft: vg.Points(4), PadRight: vg.Points(4)}
 	canvases := plot.Align(grid, tiles, dc)
@@ -87,5 +103,16 @@ func ScatterGrid(path string, panels []Panel, classes []string, cols int) error 
 			}
 		}
 	}
-	return writeSVG(c, path)
+	if png != nil {
+		var buf bytes.Buffer
+		if _, err := (vgimg.PngCanvas{Canvas: png}).WriteTo(&buf); err != nil {
+			return err
+		}
+		return atomicfile.Write(path, buf.Bytes())
+	}
+	return writeSVG(svg, path)
 }
+
+// pngDPI is the resolution of a PNG figure: 1.5 pixels per point of the
+// figure's size, sharp at the page's width on most screens.
+const pngDPI = 108

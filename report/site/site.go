@@ -332,9 +332,9 @@ func (b *builder) build() ([]byte, error) {
 	for i, p := range tsnes {
 		groups := byDataset(runsOf(placed, p.names))
 		for gi, g := range groups {
-			file := fmt.Sprintf("tsne-grid-%d.svg", i+1)
+			file := fmt.Sprintf("tsne-grid-%d.png", i+1) // pixels: thousands of points
 			if gi > 0 {
-				file = fmt.Sprintf("tsne-grid-%d-%s.svg", i+1, g.name)
+				file = fmt.Sprintf("tsne-grid-%d-%s.png", i+1, g.name)
 			}
 			path, panels, err := b.tsneGrid(g.runs, titles, file)
 			if err != nil {

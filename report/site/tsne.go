@@ -13,6 +13,7 @@ import (
 
 	"github.com/mega-ssl/mega/gomlxssl/atomicfile"
 	"github.com/mega-ssl/mega/gomlxssl/plots"
+	"github.com/mega-ssl/mega/gomlxssl/results"
 	"github.com/mega-ssl/mega/gomlxssl/tsne"
 )
 
@@ -128,7 +129,11 @@ func (b *builder) tsneGrid(exps []*Experiment, titles map[string]string, file st
 		if len(emb.classes) > len(classes) {
 			classes = emb.classes
 		}
-		panels = append(panels, plots.Panel{Title: titles[e.Name], XY: y, Labels: emb.labels})
+		title := titles[e.Name]
+		if e.Run != nil { // a grid is of one dataset, which its caption names
+			title = strings.TrimSuffix(title, " on "+results.DatasetTitle(e.Run.Dataset.Name))
+		}
+		panels = append(panels, plots.Panel{Title: title, XY: y, Labels: emb.labels})
 	}
 	if len(panels) == 0 {
 		return "", 0, nil
