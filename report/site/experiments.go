@@ -142,9 +142,12 @@ type experimentView struct {
 	Heading             markdown.Heading
 	ResultsID           string
 	Command, Quick      string
-	Sections            []literateView
-	HasRun              bool
-	Results             runView
+	// Source is the notebook's path in the repository, SourceHref a link to
+	// it relative to the page.
+	Source, SourceHref string
+	Sections           []literateView
+	HasRun             bool
+	Results            runView
 	// Variants are the experiment's other runs, each with its results.
 	Variants []variantView
 	Warnings []string
@@ -159,9 +162,34 @@ type runView struct {
 	// units, covered classes…).
 	Measures []measureView
 	Figures  []figureView
+	// Files are the run's data: run.json, metrics.csv, embeddings.csv.
+	Files []link
 }
 
 type measureView struct{ Name, Value, Note string }
+
+// link is a file the page links to, relative to the page.
+type link struct{ Name, Href string }
+
+// dataFiles are a run's data files that exist, linked from its results.
+func (b *builder) dataFiles(dir string) []link {
+	var out []link
+	for _, f := range []string{"run.json", "metrics.csv", "embeddings.csv", results.SeedsFile} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			out = append(out, link{Name: f, Href: b.href(filepath.Join(dir, f))})
+		}
+	}
+	return out
+}
+
+// href is path relative to the page (OUT/index.html), with slashes.
+func (b *builder) href(path string) string {
+	rel, err := filepath.Rel(b.cfg.Out, path)
+	if err != nil {
+		return filepath.ToSlash(path)
+	}
+	return filepath.ToSlash(rel)
+}
 
 // variantView is a variant's results block, after the main run's.
 type variantView struct {
@@ -196,11 +224,10 @@ type figureView struct {
 
 // command is how to run an experiment so that its results land in out, as a
 // shell command line (arguments quoted where the shell would split them).
-func command(name, out string, extra ...string) string {
+func command(name, _ string, extra ...string) string {
+	// No -out: the command is the reader's, who runs it in their checkout
+	// (a report built from another directory does not print its path).
 	args := []string{"go", "run", "./experiments/" + name}
-	if filepath.Clean(out) != "out" {
-		args = append(args, "-out", out)
-	}
 	var quoted []string
 	for _, a := range append(args, extra...) {
 		if strings.ContainsAny(a, " \t'\"$&;|<>()*?") {
@@ -225,6 +252,7 @@ func (b *builder) experimentView(e *Experiment) (*experimentView, error) {
 		Command: command(e.Name, b.outArg), Quick: command(e.Name, b.outArg, "-preset", "quick")}
 	v.Heading = b.page.Heading(3, e.Name, title)
 	rel, _ := filepath.Rel(b.cfg.Root, e.Source)
+	v.Source, v.SourceHref = filepath.ToSlash(rel), b.href(e.Source)
 	for i, s := range doc.Sections {
 		prose, err := b.page.Render([]byte(b.cite(s.Prose, e.Source)), markdown.Options{Shift: 2, Dir: filepath.Dir(e.Source), Name: fmt.Sprintf("%s-%d", e.Name, i)})
 		if err != nil {
@@ -263,7 +291,7 @@ func (b *builder) experimentView(e *Experiment) (*experimentView, error) {
 // what could not be shown to warnings.
 func (b *builder) runResults(e *Experiment, status string, warnings []string) (runView, []string) {
 	r := e.Run
-	var v runView
+	v := runView{Files: b.dataFiles(e.Dir)}
 	commit := short(r.Git.Commit)
 	if r.Git.Dirty {
 		commit += " (with uncommitted changes)"
