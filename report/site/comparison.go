@@ -40,8 +40,9 @@ type comparisonRow struct {
 var comparisonColumns = []string{"kNN top-1", "linear top-1", "linear top-5", "1% labels: kNN", "1% labels: linear", "effective rank", "epochs"}
 
 // comparison builds the table over the runs (in page order, variants after
-// their experiment) with their anchors.
-func comparison(runs []*Experiment, anchors map[string]string) *comparisonView {
+// their experiment) with their anchors; missing are the titles of the
+// methods the table should have and has no run of, shown as "not run" rows.
+func comparison(runs []*Experiment, anchors map[string]string, missing ...string) *comparisonView {
 	pretext := slices.ContainsFunc(runs, func(e *Experiment) bool { return e.Run != nil && e.Run.Metrics.PretextAccuracy != nil })
 	c := &comparisonView{Columns: comparisonColumns, Pretext: pretext}
 	if pretext {
@@ -119,7 +120,12 @@ func comparison(runs []*Experiment, anchors map[string]string) *comparisonView {
 		}
 		// A collapsed run is not a result, and a run that saw labels is not
 		// self-supervised: neither takes a best mark.
-		rows = append(rows, scored{row: row, eligible: !r.Collapsed && !r.Labels, data: data})
+		// A quick-preset run is a smoke test, not a result: shown, never marked.
+		quick := configString(r, "preset") == "quick"
+		if quick && row.Note == "" {
+			row.Note = "quick preset: a smoke test"
+		}
+		rows = append(rows, scored{row: row, eligible: !r.Collapsed && !r.Labels && !quick, data: data})
 		if !slices.Contains(groups, data) {
 			groups = append(groups, data)
 		}
@@ -210,6 +216,13 @@ func comparison(runs []*Experiment, anchors map[string]string) *comparisonView {
 	}
 	for _, s := range rows {
 		c.Rows = append(c.Rows, s.row)
+	}
+	for _, name := range missing {
+		cells := make([]cell, len(c.Columns))
+		for i := range cells {
+			cells[i] = dash
+		}
+		c.Rows = append(c.Rows, comparisonRow{Name: name, Note: "not run", Cells: cells})
 	}
 	return c
 }

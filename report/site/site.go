@@ -318,7 +318,13 @@ func (b *builder) build() ([]byte, error) {
 		}
 		groups := byDataset(runsOf(placed, p.names))
 		for _, g := range groups {
-			c := comparison(g.runs, anchors)
+			var missing []string // a method the directive names with no run on this data
+			for _, n := range p.names {
+				if !slices.ContainsFunc(g.runs, func(e *Experiment) bool { return e.Run.Experiment == n }) && titles[n] != "" {
+					missing = append(missing, titles[n])
+				}
+			}
+			c := comparison(g.runs, anchors, missing...)
 			c.Command = command
 			if len(groups) > 1 {
 				c.Dataset = results.DatasetTitle(g.name)

@@ -577,6 +577,18 @@ func TestMarksRespectTheUncertainty(t *testing.T) {
 			t.Errorf("%d test images: ★ %q, ≈ %q (table level %v), want ★ %q, ≈ %q", tc.test, best, level, c.Level, tc.best, tc.level)
 		}
 	}
+	// A quick-preset run is a smoke test: shown, never marked, however far
+	// it leads; a method the table names without a run is a "not run" row.
+	quick := run("q", 0.9, 100000, false)
+	quick.Run.Config = map[string]any{"preset": "quick"}
+	c := comparison([]*Experiment{quick, run("a", 0.414, 100000, false), run("b", 0.39, 100000, false)}, nil, "MoCo v2")
+	if best, _ := marks(c); strings.Join(best, " ") != "a" || c.Rows[0].Note != "quick preset: a smoke test" {
+		t.Errorf("with a quick run: ★ %q, its note %q", best, c.Rows[0].Note)
+	}
+	if last := c.Rows[len(c.Rows)-1]; last.Name != "MoCo v2" || last.Note != "not run" || last.Cells[0].Text != "—" {
+		t.Errorf("missing method's row %+v", last)
+	}
+
 	// A run still training has no linear probe yet: dashes, not 0.0%.
 	partial := run("p", 0.5, 1000, false)
 	partial.Run.Status, partial.Run.Metrics.LinearTop1, partial.Run.Metrics.LinearTop5 = results.StatusPartial, 0, 0
