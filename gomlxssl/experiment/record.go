@@ -56,7 +56,7 @@ func (r *runner) curves() error {
 	b := r.run.Baselines
 	if err := plots.LineChart(filepath.Join(r.dir, "knn.svg"), plots.Chart{
 		Title:  fmt.Sprintf("%s: kNN top-1 (k=%d, τ=%g) on the test split", r.run.Title, r.o.KNNK, r.o.KNNT),
-		XLabel: "epoch", YLabel: "accuracy (%)", YMin: 0, YMax: 100, IntegerX: true},
+		XLabel: "epoch", YLabel: "accuracy (%)", IntegerX: true}, // fitted to the curve and its baselines, not 0–100
 		[]plots.Line{{Name: r.run.Title, X: epochs, Y: knn}},
 		[]plots.HLine{{Name: "random init", Value: 100 * b.RandomInit.KNNTop1}, {Name: "supervised", Value: 100 * b.Supervised.KNNTop1}}); err != nil {
 		return err

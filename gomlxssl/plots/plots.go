@@ -11,6 +11,7 @@ import (
 	"strconv"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -18,6 +19,17 @@ import (
 
 	"github.com/mega-ssl/mega/gomlxssl/atomicfile"
 )
+
+// The figures' text is sans-serif, like the report's: gonum/plot measures
+// it with Liberation Sans (embedded), and the SVG names the browser's
+// sans-serif fonts after it (writeSVG).
+func init() {
+	plot.DefaultFont = font.Font{Typeface: "Liberation", Variant: "Sans"}
+}
+
+// svgFonts is the font-family the SVGs carry: Liberation Sans where it is
+// installed, else a sans-serif of the same metrics.
+const svgFonts = "font-family:'Liberation Sans',Arial,Helvetica,sans-serif"
 
 // Line is one named series of a line chart. Spread, if set (one value per
 // point), draws a band Y ± Spread behind the line: the standard deviation
@@ -208,5 +220,6 @@ func writeSVG(c *vgsvg.Canvas, path string) error {
 	// vgsvg embeds images as PNG but labels them image/jpg; strict SVG
 	// renderers (librsvg) then draw nothing. PNG data starts "iVBOR" in base64.
 	out := bytes.ReplaceAll(buf.Bytes(), []byte("data:image/jpg;base64,iVBOR"), []byte("data:image/png;base64,iVBOR"))
+	out = bytes.ReplaceAll(out, []byte("font-family:Liberation Sans"), []byte(svgFonts))
 	return atomicfile.Write(path, out)
 }

@@ -36,6 +36,9 @@ func TestFigures(t *testing.T) {
 		t.Fatal(err)
 	}
 	plain := wellFormed(t, chart)
+	if !bytes.Contains(plain, []byte(svgFonts)) || bytes.Contains(plain, []byte("Serif")) {
+		t.Error("the chart's text is not in the page's sans-serif")
+	}
 	// A band across seeds is one more filled path, translucent.
 	banded := filepath.Join(dir, "b.svg")
 	if err := LineChart(banded, Chart{Title: "t", XLabel: "epoch", YLabel: "%", IntegerX: true},
