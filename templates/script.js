@@ -111,3 +111,30 @@
     });
   });
 })();
+
+// Permalinks on the headings, and one control that opens (or folds) every
+// code block.
+(function () {
+  "use strict";
+  document.querySelectorAll("main h2[id], main h3[id], main h4[id]").forEach(function (h) {
+    var a = document.createElement("a");
+    a.className = "permalink";
+    a.href = "#" + h.id;
+    a.setAttribute("aria-label", "Link to this section");
+    a.textContent = "#";
+    h.appendChild(a);
+  });
+  var codes = document.querySelectorAll("details.code");
+  var toc = document.querySelector("#toc details");
+  if (!codes.length || !toc) return;
+  var b = document.createElement("button");
+  b.type = "button";
+  b.id = "expand-code";
+  b.textContent = "Expand all code";
+  b.addEventListener("click", function () {
+    var open = b.textContent === "Expand all code";
+    codes.forEach(function (d) { d.open = open; });
+    b.textContent = open ? "Fold all code" : "Expand all code";
+  });
+  toc.parentNode.insertBefore(b, toc.nextSibling);
+})();

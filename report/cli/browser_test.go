@@ -182,6 +182,24 @@ func TestBrowser(t *testing.T) {
 		}
 	}
 
+	// One control opens every code block, and folds them again; headings
+	// carry permalinks.
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#expand-code"))); err != nil {
+		t.Fatal(err)
+	}
+	if !evalJS[bool](t, ctx, `Array.from(document.querySelectorAll("details.code")).every(d => d.open)`) {
+		t.Error("expand all code left a block folded")
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#expand-code"))); err != nil {
+		t.Fatal(err)
+	}
+	if evalJS[bool](t, ctx, `Array.from(document.querySelectorAll("details.code")).some(d => d.open)`) {
+		t.Error("fold all code left a block open")
+	}
+	if n := evalJS[int](t, ctx, `document.querySelectorAll("h2 a.permalink, h3 a.permalink").length`); n < 8 {
+		t.Errorf("%d heading permalinks", n)
+	}
+
 	// Dark mode: follows prefers-color-scheme, then the toggle wins.
 	bg := `getComputedStyle(document.body).backgroundColor`
 	scheme := func(v string) {
