@@ -1,12 +1,15 @@
 package site
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -220,6 +223,10 @@ type figureView struct {
 	URI     template.URL
 	Caption string
 	Alt     string
+	// Same is an earlier figure that shows the same images (the same
+	// augmented views of another method): this one refers to it instead of
+	// repeating them.
+	Same *figureView
 }
 
 // command is how to run an experiment so that its results land in out, as a
@@ -367,14 +374,62 @@ func (b *builder) runResults(e *Experiment, status string, warnings []string) (r
 		v.Measures = append(v.Measures, measureView{Name: ms.Name, Value: strconv.FormatFloat(ms.Value, 'g', 4, 64), Note: ms.Note})
 	}
 	for _, f := range r.Figures {
+		if same, ok := b.sameImages(filepath.Join(e.Dir, f.File)); ok { // drawn once per policy and data
+			v.Figures = append(v.Figures, figureView{Same: same, Caption: f.Caption})
+			continue
+		}
 		fv, err := b.figure(e.Dir, f.File, f.Caption)
 		if err != nil {
 			warnings = append(warnings, err.Error())
 			continue
 		}
+		b.seenImages(filepath.Join(e.Dir, f.File), fv)
 		v.Figures = append(v.Figures, fv)
 	}
 	return v, warnings
+}
+
+// embeddedImages matches the pixels an SVG figure embeds (an image grid).
+var embeddedImages = regexp.MustCompile(`base64,[A-Za-z0-9+/=]+`)
+
+// imagesKey is the key of the pixels an SVG figure embeds ("" for a
+// figure that embeds none): two runs with the same augmentation policy, data
+// and seed draw the same views, whatever their figures' titles say.
+func imagesKey(path string) string {
+	if !strings.HasSuffix(path, ".svg") {
+		return ""
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	m := embeddedImages.FindAll(b, -1)
+	if len(m) == 0 {
+		return ""
+	}
+	h := sha256.New()
+	for _, x := range m {
+		h.Write(x)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// sameImages is the figure already on the page that shows the same pixels
+// as the file at path.
+func (b *builder) sameImages(path string) (*figureView, bool) {
+	k := imagesKey(path)
+	if k == "" {
+		return nil, false
+	}
+	f, ok := b.images[k]
+	return f, ok
+}
+
+// seenImages records the figure f drawn from the file at path.
+func (b *builder) seenImages(path string, f figureView) {
+	if k := imagesKey(path); k != "" {
+		b.images[k] = &f
+	}
 }
 
 // figure inlines an image file of an experiment as a numbered figure.

@@ -99,6 +99,9 @@ type builder struct {
 	// runs are the runs on disk by directory name (simclr,
 	// simclr-fashion-mnist), for the prose's citations.
 	runs map[string]*results.Run
+	// images are the figures drawn so far by the pixels they embed
+	// (sameImages).
+	images map[string]*figureView
 }
 
 func (b *builder) warn(msg string) {
@@ -204,7 +207,7 @@ func (b *builder) build() ([]byte, error) {
 		return nil, err
 	}
 	byName := map[string]*Experiment{}
-	b.runs = map[string]*results.Run{}
+	b.runs, b.images = map[string]*results.Run{}, map[string]*figureView{}
 	for _, e := range exps {
 		byName[e.Name] = e
 		for _, r := range append([]*Experiment{e}, e.Variants...) {

@@ -710,3 +710,38 @@ func TestCitations(t *testing.T) {
 		t.Errorf("no warning for the unknown figure: %q", rep.Warnings)
 	}
 }
+
+// Two runs whose figures embed the same images (the same augmented views)
+// show them once: the second refers to the first.
+func TestSameImagesShownOnce(t *testing.T) {
+	root, out := fixture(t)
+	sitetest.WriteSampleResults(t, out, "simclr-wide", "SimCLR (wide head)")
+	views := func(title string) string {
+		return `<svg xmlns="http://www.w3.org/2000/svg"><text>` + title + `</text><image href="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="/></svg>`
+	}
+	for dir, title := range map[string]string{"simclr": "SimCLR: views", "simclr-wide": "SimCLR (wide head): views"} {
+		if err := os.WriteFile(filepath.Join(out, dir, "augmentations.svg"), []byte(views(title)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		rewriteRun(t, out, dir, func(r *results.Run) {
+			if dir == "simclr-wide" {
+				r.Experiment, r.Variant = "simclr", "wide"
+			}
+			r.Figures = append(r.Figures, results.Figure{File: "augmentations.svg", Caption: "Two augmented views."})
+		})
+	}
+	rep, err := Build(Config{Root: root, Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := parsePage(t, rep.Path)
+	figs := 0
+	for _, f := range p.all(tag("figure")) {
+		if strings.Contains(text(f), "Two augmented views.") {
+			figs++
+		}
+	}
+	if figs != 1 || !strings.Contains(text(p.doc), "Two augmented views. The same images as Figure") {
+		t.Errorf("%d figures of the views, want 1 and a reference to it", figs)
+	}
+}
