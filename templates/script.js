@@ -138,3 +138,84 @@
   });
   toc.parentNode.insertBefore(b, toc.nextSibling);
 })();
+
+// The comparisons' kNN curves: one inline SVG chart per table, drawn from
+// its data-series (JSON: [{name, x: epochs, y: %}]); a checkbox per run
+// shows or hides it, and the pointer shows every shown run's value at the
+// nearest epoch. No library.
+(function () {
+  "use strict";
+  var NS = "http://www.w3.org/2000/svg";
+  var colours = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000", "#999999", "#882255", "#44AA99", "#117733"];
+  function el(name, attrs, parent) {
+    var e = document.createElementNS(NS, name);
+    for (var k in attrs) e.setAttribute(k, attrs[k]);
+    if (parent) parent.appendChild(e);
+    return e;
+  }
+  document.querySelectorAll("figure.curves").forEach(function (fig) {
+    var series;
+    try { series = JSON.parse(fig.dataset.series); } catch (e) { return; }
+    var W = 640, H = 300, L = 46, R = 12, T = 12, B = 34;
+    var xmax = 1, ymin = 100, ymax = 0;
+    series.forEach(function (s) {
+      s.x.forEach(function (x) { xmax = Math.max(xmax, x); });
+      s.y.forEach(function (y) { ymin = Math.min(ymin, y); ymax = Math.max(ymax, y); });
+    });
+    ymin = Math.max(0, Math.floor(ymin / 5) * 5); ymax = Math.min(100, Math.ceil(ymax / 5) * 5);
+    if (ymax <= ymin) ymax = ymin + 5;
+    function px(x) { return L + (x - 1) / Math.max(1, xmax - 1) * (W - L - R); }
+    function py(y) { return T + (ymax - y) / (ymax - ymin) * (H - T - B); }
+    var svg = el("svg", { viewBox: "0 0 " + W + " " + H, role: "img", "aria-label": "kNN top-1 per epoch", class: "curves-chart" });
+    for (var t = ymin; t <= ymax + 1e-9; t += (ymax - ymin > 30 ? 10 : 5)) {
+      el("line", { x1: L, x2: W - R, y1: py(t), y2: py(t), class: "grid" }, svg);
+      el("text", { x: L - 6, y: py(t) + 4, "text-anchor": "end", class: "tick" }, svg).textContent = t + "%";
+    }
+    var step = Math.max(1, Math.ceil(xmax / 10));
+    for (var e = 1; e <= xmax; e += step) {
+      el("text", { x: px(e), y: H - B + 16, "text-anchor": "middle", class: "tick" }, svg).textContent = e;
+    }
+    el("text", { x: (L + W - R) / 2, y: H - 4, "text-anchor": "middle", class: "tick" }, svg).textContent = "epoch";
+    var lines = series.map(function (s, i) {
+      var pts = s.x.map(function (x, j) { return px(x) + "," + py(s.y[j]); }).join(" ");
+      return el("polyline", { points: pts, fill: "none", stroke: colours[i % colours.length], "stroke-width": 2, "data-name": s.name }, svg);
+    });
+    var cursor = el("line", { y1: T, y2: H - B, class: "cursor", visibility: "hidden" }, svg);
+    var tip = document.createElement("div");
+    tip.className = "curves-tip";
+    tip.hidden = true;
+    var legend = document.createElement("div");
+    legend.className = "curves-legend";
+    series.forEach(function (s, i) {
+      var label = document.createElement("label");
+      var box = document.createElement("input");
+      box.type = "checkbox";
+      box.checked = true;
+      box.addEventListener("change", function () { lines[i].style.display = box.checked ? "" : "none"; });
+      var sw = document.createElement("span");
+      sw.className = "swatch";
+      sw.style.background = colours[i % colours.length];
+      label.appendChild(box); label.appendChild(sw); label.appendChild(document.createTextNode(" " + s.name));
+      legend.appendChild(label);
+    });
+    svg.addEventListener("mousemove", function (ev) {
+      var r = svg.getBoundingClientRect();
+      var x = (ev.clientX - r.left) / r.width * W;
+      var epoch = Math.round(1 + (x - L) / (W - L - R) * Math.max(1, xmax - 1));
+      epoch = Math.min(xmax, Math.max(1, epoch));
+      cursor.setAttribute("x1", px(epoch)); cursor.setAttribute("x2", px(epoch));
+      cursor.setAttribute("visibility", "visible");
+      var rows = ["epoch " + epoch];
+      series.forEach(function (s, i) {
+        var j = s.x.indexOf(epoch);
+        if (j >= 0 && lines[i].style.display !== "none") rows.push(s.name + ": " + s.y[j].toFixed(1) + "%");
+      });
+      tip.textContent = rows.join("\n");
+      tip.hidden = false;
+    });
+    svg.addEventListener("mouseleave", function () { cursor.setAttribute("visibility", "hidden"); tip.hidden = true; });
+    fig.insertBefore(legend, fig.firstChild);
+    fig.insertBefore(svg, legend);
+    fig.insertBefore(tip, legend);
+  });
+})();

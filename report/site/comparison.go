@@ -27,6 +27,9 @@ type comparisonView struct {
 	// Level is set when a column's top is level with other rows within the
 	// uncertainty (≈ marks): the table's note explains the marks.
 	Level bool
+	// Curves are the rows' kNN curves as JSON (curvesJSON), drawn by the
+	// page's script as one chart the reader can pick runs in.
+	Curves string
 }
 
 type comparisonRow struct {

@@ -328,7 +328,7 @@ func (b *builder) build() ([]byte, error) {
 				}
 			}
 			c := comparison(g.runs, anchors, missing...)
-			c.Command = command
+			c.Command, c.Curves = command, curvesJSON(g.runs, titles)
 			if len(groups) > 1 {
 				c.Dataset = results.DatasetTitle(g.name)
 			}

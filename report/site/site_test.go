@@ -745,3 +745,30 @@ func TestSameImagesShownOnce(t *testing.T) {
 		t.Errorf("%d figures of the views, want 1 and a reference to it", figs)
 	}
 }
+
+// The comparisons' kNN curves come from each run's metrics.csv, named
+// without the data the table is of; a single run draws no chart.
+func TestCurvesJSON(t *testing.T) {
+	dir := t.TempDir()
+	var runs []*Experiment
+	for i, name := range []string{"simclr", "moco"} {
+		d := filepath.Join(dir, name)
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		rows := []results.EpochRow{{Epoch: 1, KNNTop1: 0.5 + 0.1*float64(i)}, {Epoch: 2, KNNTop1: 0.6 + 0.1*float64(i)}}
+		if err := results.WriteMetrics(filepath.Join(d, "metrics.csv"), rows); err != nil {
+			t.Fatal(err)
+		}
+		runs = append(runs, &Experiment{Name: name, Dir: d, Run: &results.Run{Title: strings.ToUpper(name) + " on Fashion-MNIST",
+			Dataset: results.DatasetRef{Name: "fashion-mnist"}}})
+	}
+	got := curvesJSON(runs, nil)
+	want := `[{"name":"SIMCLR","x":[1,2],"y":[50,60]},{"name":"MOCO","x":[1,2],"y":[60,70]}]`
+	if got != want {
+		t.Errorf("curves %s, want %s", got, want)
+	}
+	if one := curvesJSON(runs[:1], nil); one != "" {
+		t.Errorf("one run drew a chart: %s", one)
+	}
+}
