@@ -14,6 +14,9 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+
+	"github.com/mega-ssl/mega/gomlxssl/results"
+	"github.com/mega-ssl/mega/report/sitetest"
 )
 
 // chromiumPath is where Debian's chromium package puts the browser
@@ -112,6 +115,24 @@ func TestBrowser(t *testing.T) {
 	ctx := browser(t)
 	shots := os.Getenv("MEGA_SCREENSHOTS")
 	root, out, addr := server(t, func(root, out string) {
+		// A second run with a kNN curve beside the sample's: the
+		// comparisons draw their interactive chart of both.
+		sitetest.WriteSampleResults(t, out, "simclr-wide", "SimCLR (wide head)")
+		for i, dir := range []string{"simclr", "simclr-wide"} {
+			rows := []results.EpochRow{{Epoch: 1, KNNTop1: 0.2 + 0.05*float64(i)}, {Epoch: 2, KNNTop1: 0.25 + 0.05*float64(i)}}
+			if err := results.WriteMetrics(filepath.Join(out, dir, "metrics.csv"), rows); err != nil {
+				t.Fatal(err)
+			}
+		}
+		path := filepath.Join(out, "simclr-wide", "run.json")
+		r, err := results.ReadRun(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Experiment, r.Variant = "simclr", "wide"
+		if err := results.WriteJSON(path, r); err != nil {
+			t.Fatal(err)
+		}
 		// Screenshots for the README show the repository's experiments and
 		// real results when there are some, not the fixture's sample.
 		real := filepath.Join(repoRoot, "out", "simclr")
@@ -180,6 +201,20 @@ func TestBrowser(t *testing.T) {
 		if sort := evalJS[string](t, ctx, `document.querySelector("table.leaderboard thead th:nth-child(3)").getAttribute("aria-sort")`); !ordered || sort != want {
 			t.Errorf("click %d on kNN: rows %v, aria-sort %q, want %s", i+1, v, sort, want)
 		}
+	}
+
+	// The comparisons' kNN curves: a line per run; unticking a run hides
+	// its line, and the pointer over the chart lists the shown runs' values.
+	if n := evalJS[int](t, ctx, `document.querySelectorAll("figure.curves svg polyline").length`); n < 2 {
+		t.Fatalf("%d curves drawn, want the two runs'", n)
+	}
+	tip := evalJS[string](t, ctx, `(() => { const f = document.querySelector("figure.curves"); f.scrollIntoView();
+		f.querySelector("input").click();
+		const svg = f.querySelector("svg"), r = svg.getBoundingClientRect();
+		svg.dispatchEvent(new MouseEvent("mousemove", {clientX: r.right - 20, clientY: r.top + 40}));
+		return getComputedStyle(f.querySelector("polyline")).display + "|" + f.querySelector(".curves-tip").textContent; })()`)
+	if !strings.HasPrefix(tip, "none|epoch 2") || strings.Count(tip, "%") != 1 {
+		t.Errorf("after unticking the first run and pointing at epoch 2: %q, want its line hidden and one value", tip)
 	}
 
 	// One control opens every code block, and folds them again; headings
