@@ -514,8 +514,9 @@ func TestVariantsAndComparisons(t *testing.T) {
 	}
 }
 
-// @sweep draws an experiment's runs that measured a pretext task as a
-// numbered figure, and says what to run when none has.
+// @sweep draws an experiment's runs that measured a pretext task, on one
+// dataset, as a numbered figure, and says what to run while fewer than two
+// have (a chart of one run is no sweep).
 func TestSweep(t *testing.T) {
 	root, out := fixture(t)
 	narr := filepath.Join(root, "templates", "narrative", "04-contrastive.md")
@@ -527,12 +528,20 @@ func TestSweep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if page := text(parsePage(t, rep.Path).doc); !strings.Contains(page, "No run of simclr has measured its pretext task yet") {
+	if page := text(parsePage(t, rep.Path).doc); !strings.Contains(page, "The sweep needs several runs of simclr on one dataset (0 so far)") {
 		t.Error("a sweep without pretext runs does not say so")
 	}
 	sitetest.WriteSampleResults(t, out, "simclr-puzzle", "SimCLR puzzle")
 	none := 0.0 // a task too hard to learn still shows
 	rewriteRun(t, out, "simclr-puzzle", func(r *results.Run) { r.Experiment, r.Variant, r.Metrics.PretextAccuracy = "simclr", "puzzle", &none })
+	if rep, err = Build(Config{Root: root, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	if page := text(parsePage(t, rep.Path).doc); !strings.Contains(page, "(1 so far)") {
+		t.Error("a sweep of one run was drawn")
+	}
+	half := 0.5
+	rewriteRun(t, out, "simclr", func(r *results.Run) { r.Metrics.PretextAccuracy = &half })
 	if rep, err = Build(Config{Root: root, Out: out}); err != nil {
 		t.Fatal(err)
 	}

@@ -14,18 +14,29 @@ import (
 // task's accuracy beside the kNN and linear probes (the jigsaw sweep: a task
 // too easy or too hard teaches less), into OUT/.cache/sweep-NAME.svg.
 func (b *builder) sweep(p *partView, runs []*Experiment) error {
+	// One data per sweep: the data most of the runs are of (a sweep is a
+	// comparison, and runs on other data are not comparable).
+	count := map[string]int{}
+	data := ""
+	for _, e := range runs {
+		if r := e.Run; r != nil && r.Metrics.PretextAccuracy != nil && r.Status != "failed" {
+			if count[r.Dataset.Name]++; count[r.Dataset.Name] > count[data] {
+				data = r.Dataset.Name
+			}
+		}
+	}
 	var labels []string
 	var pretext, knn, linear []float64
 	for _, e := range runs {
-		if r := e.Run; r != nil && r.Metrics.PretextAccuracy != nil && r.Status != "failed" {
+		if r := e.Run; r != nil && r.Metrics.PretextAccuracy != nil && r.Status != "failed" && r.Dataset.Name == data {
 			labels = append(labels, r.Title)
 			pretext = append(pretext, 100**r.Metrics.PretextAccuracy)
 			knn = append(knn, 100*r.Metrics.KNNTop1)
 			linear = append(linear, 100*r.Metrics.LinearTop1)
 		}
 	}
-	if len(labels) == 0 {
-		p.Sweep = &tsneView{Missing: fmt.Sprintf("No run of %s has measured its pretext task yet: go run run.go run %s-sweep.", p.names[0], p.names[0])}
+	if len(labels) < 2 { // a sweep of one run is no sweep: its section has its figures
+		p.Sweep = &tsneView{Missing: fmt.Sprintf("The sweep needs several runs of %s on one dataset (%d so far): go run run.go run %s-sweep.", p.names[0], len(labels), p.names[0])}
 		return nil
 	}
 	id, num := b.page.Figure()
