@@ -23,11 +23,13 @@ type Panel struct {
 	Labels []int
 }
 
-// classColours is the Tableau 10 palette, one colour per class.
+// classColours are one colour per class that readers with the common
+// colour-vision deficiencies can still tell apart: Okabe & Ito's eight
+// (without white), then Paul Tol's dark purple and olive.
 var classColours = []color.RGBA{
-	{31, 119, 180, 255}, {255, 127, 14, 255}, {44, 160, 44, 255}, {214, 39, 40, 255},
-	{148, 103, 189, 255}, {140, 86, 75, 255}, {227, 119, 194, 255}, {127, 127, 127, 255},
-	{188, 189, 34, 255}, {23, 190, 207, 255},
+	{0, 114, 178, 255}, {230, 159, 0, 255}, {0, 158, 115, 255}, {204, 121, 167, 255},
+	{86, 180, 233, 255}, {213, 94, 0, 255}, {240, 228, 66, 255}, {0, 0, 0, 255},
+	{51, 34, 136, 255}, {153, 153, 51, 255},
 }
 
 // ScatterGrid writes panels side by side (cols per row) as one figure, with
@@ -63,7 +65,7 @@ func ScatterGrid(path string, panels []Panel, classes []string, cols int) error 
 			if err != nil {
 				return err
 			}
-			s.GlyphStyle = draw.GlyphStyle{Color: classColours[c%len(classColours)], Radius: vg.Points(1.4), Shape: draw.CircleGlyph{}}
+			s.GlyphStyle = draw.GlyphStyle{Color: classColours[c%len(classColours)], Radius: vg.Points(1.7), Shape: draw.CircleGlyph{}}
 			p.Add(s)
 		}
 		grid[i/cols][i%cols] = p

@@ -130,8 +130,11 @@ func (b *builder) tsneGrid(exps []*Experiment, titles map[string]string, file st
 			classes = emb.classes
 		}
 		title := titles[e.Name]
-		if e.Run != nil { // a grid is of one dataset, which its caption names
+		if e.Run != nil { // a grid is of one dataset, which its caption names; each panel says its kNN
 			title = strings.TrimSuffix(title, " on "+results.DatasetTitle(e.Run.Dataset.Name))
+			if linearProbed(e.Run) {
+				title += ": kNN " + pct(e.Run.Metrics.KNNTop1)
+			}
 		}
 		panels = append(panels, plots.Panel{Title: title, XY: y, Labels: emb.labels})
 	}
