@@ -37,10 +37,10 @@ import (
 
 // ## The knobs
 //
-// The paper's settings for its ResNet-50 and ViT runs: temperature τ = 0.2
-// (solo-learn's CIFAR recipe too), the key encoder's momentum rising from
-// m = 0.99 to 1 on a cosine schedule (as BYOL's), and a prediction head on
-// the query side. The heads are narrower than the paper's 4096 → 256, as
+// Temperature τ = 0.2, the paper's for its ViTs and solo-learn's CIFAR
+// recipe (the reference code's ResNet-50 recipe uses τ = 1.0); the key
+// encoder's momentum rising from m = 0.99 to 1 on a cosine schedule, as in
+// the paper (and BYOL); a prediction head on the query side. The heads are narrower than the paper's 4096 → 256, as
 // everywhere here: a 512-wide projector to 128 dimensions and a 512-wide
 // predictor.
 type config struct {
