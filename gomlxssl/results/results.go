@@ -192,3 +192,10 @@ func DatasetTitle(name string) string {
 	}
 	return name
 }
+
+// LinearProbed tells whether the run's linear probe has run: a partial run
+// (stopped, or still training) has only the per-epoch kNN, and its linear
+// figures are zero, not measured.
+func (r *Run) LinearProbed() bool {
+	return r.Status != StatusPartial || r.Metrics.LinearTop1 > 0
+}

@@ -22,7 +22,6 @@ import (
 	"time"
 
 	"github.com/mega-ssl/mega/experiments"
-	"github.com/mega-ssl/mega/gomlxssl/results"
 	"github.com/mega-ssl/mega/report/livereload"
 	"github.com/mega-ssl/mega/report/rebuild"
 	"github.com/mega-ssl/mega/report/site"
@@ -215,7 +214,7 @@ func (c *command) printList(names []string) error {
 			cmd := "go run ./experiments/" + e.Name
 			if r := run.Run; r != nil {
 				knn = fmt.Sprintf("%.1f%%", 100*r.Metrics.KNNTop1)
-				if r.Status != results.StatusPartial || r.Metrics.LinearTop1 > 0 { // a run still training has no linear probe yet
+				if r.LinearProbed() { // a run still training has no linear probe yet
 					lin = fmt.Sprintf("%.1f%%", 100*r.Metrics.LinearTop1)
 				}
 				if r.Metrics.OnePctLabels > 0 {

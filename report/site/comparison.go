@@ -94,7 +94,7 @@ func comparison(runs []*Experiment, anchors map[string]string, missing ...string
 			return accuracy(v, n)
 		}
 		linear, linear5 := accuracy(m.LinearTop1, n), top5(r, m.LinearTop5)
-		if !linearProbed(r) {
+		if !r.LinearProbed() {
 			linear, linear5 = dash, dash
 		}
 		row := comparisonRow{Name: r.Title, Anchor: anchors[e.Name], Cells: []cell{
@@ -237,11 +237,4 @@ func top5(r *results.Run, v float64) cell {
 		return dash
 	}
 	return accuracy(v, r.Dataset.Test)
-}
-
-// linearProbed tells whether the run's linear probe has run: a partial run
-// (stopped, or still training) has only the per-epoch kNN, and its linear
-// figures are zero, not measured.
-func linearProbed(r *results.Run) bool {
-	return r.Status != results.StatusPartial || r.Metrics.LinearTop1 > 0
 }

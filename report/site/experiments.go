@@ -231,7 +231,7 @@ type figureView struct {
 
 // command is how to run an experiment so that its results land in out, as a
 // shell command line (arguments quoted where the shell would split them).
-func command(name, _ string, extra ...string) string {
+func command(name string, extra ...string) string {
 	// No -out: the command is the reader's, who runs it in their checkout
 	// (a report built from another directory does not print its path).
 	args := []string{"go", "run", "./experiments/" + name}
@@ -256,7 +256,7 @@ func (b *builder) experimentView(e *Experiment) (*experimentView, error) {
 		title = e.Name
 	}
 	v := &experimentView{Name: e.Name, Title: title, Status: e.Status(),
-		Command: command(e.Name, b.outArg), Quick: command(e.Name, b.outArg, "-preset", "quick")}
+		Command: command(e.Name), Quick: command(e.Name, "-preset", "quick")}
 	v.Heading = b.page.Heading(3, e.Name, title)
 	rel, _ := filepath.Rel(b.cfg.Root, e.Source)
 	v.Source, v.SourceHref = filepath.ToSlash(rel), b.href(e.Source)
@@ -284,7 +284,7 @@ func (b *builder) experimentView(e *Experiment) (*experimentView, error) {
 	}
 	for _, vr := range e.Variants {
 		vv := variantView{Title: vr.Run.Title, ID: b.page.ID(vr.Name + "-results"),
-			Command: command(e.Name, b.outArg, vr.Run.Args...)}
+			Command: command(e.Name, vr.Run.Args...)}
 		vv.Results, v.Warnings = b.runResults(vr, (&Experiment{Run: vr.Run}).Status(), v.Warnings)
 		v.Variants = append(v.Variants, vv)
 	}
@@ -344,7 +344,7 @@ func (b *builder) runResults(e *Experiment, status string, warnings []string) (r
 	ours := probes(results.Baseline{KNNTop1: m.KNNTop1, LinearTop1: m.LinearTop1, LinearTop5: m.LinearTop5,
 		KNNTop1OnePct: m.KNNTop1OnePct, LinearTop1OnePct: m.LinearTop1OnePct})
 	ours[5], ours[6] = cell{Text: num(m.EmbeddingStd, 3)}, cell{Text: num(m.EffectiveRank, 1)}
-	if !linearProbed(r) {
+	if !r.LinearProbed() {
 		ours[1], ours[2] = dash, dash
 	}
 	v.Metrics = []metricRow{

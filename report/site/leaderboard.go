@@ -61,7 +61,7 @@ func leaderboards(runs []*Experiment, anchors, families map[string]string) []*le
 			return accuracy(v, n)
 		}
 		linear := accuracy(m.LinearTop1, n)
-		if !linearProbed(r) {
+		if !r.LinearProbed() {
 			linear = dash
 		}
 		gain := func(over float64) cell {

@@ -65,10 +65,7 @@ func Build(cfg Config) (*Report, error) {
 	if cfg.Templates == nil {
 		cfg.Templates = TemplatesFS(cfg.Root)
 	}
-	b := &builder{cfg: cfg, page: markdown.NewPage(), outArg: cfg.Out, report: &Report{}}
-	if rel, err := filepath.Rel(cfg.Root, cfg.Out); err == nil && !strings.HasPrefix(rel, "..") {
-		b.outArg = rel
-	}
+	b := &builder{cfg: cfg, page: markdown.NewPage(), report: &Report{}}
 	html, err := b.build()
 	if err != nil {
 		return nil, err
@@ -94,7 +91,6 @@ func TemplatesFS(root string) fs.FS {
 type builder struct {
 	cfg    Config
 	page   *markdown.Page
-	outArg string
 	report *Report
 	// runs are the runs on disk by directory name (simclr,
 	// simclr-fashion-mnist), for the prose's citations.

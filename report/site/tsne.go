@@ -132,7 +132,7 @@ func (b *builder) tsneGrid(exps []*Experiment, titles map[string]string, file st
 		title := titles[e.Name]
 		if e.Run != nil { // a grid is of one dataset, which its caption names; each panel says its kNN
 			title = strings.TrimSuffix(title, " on "+results.DatasetTitle(e.Run.Dataset.Name))
-			if linearProbed(e.Run) {
+			if e.Run.LinearProbed() {
 				title += ": kNN " + pct(e.Run.Metrics.KNNTop1)
 			}
 		}
