@@ -117,23 +117,15 @@ func (c *config) predictor() models.MLPHead {
 //
 // After each step, `models.UpdateTarget` moves the target, $\xi \leftarrow m\,\xi + (1-m)\,\theta$,
 // inside the same step graph (it starts as a copy of the online network).
+// The two networks are `method.MomentumPair`, which MoCo v3 shares.
 func (c *config) byol(enc models.Encoder) experiment.Method {
-	predictor := c.predictor()
-	network := method.Network(enc, c.Projector, "projector")
+	views, embed := method.MomentumPair(enc, c.Projector, c.predictor(), c.Momentum)
 	return experiment.Method{
 		Loss: func(scope *model.Scope, b method.Batch) *Node {
-			x := method.BothViews(b.V1, b.V2)
-			online := scope.In("online")
-			_, z := network(online, x)
-			p := predictor.Apply(online.In("predictor"), z)
-			_, zt := network(scope.In("target"), x)
-			models.UpdateTarget(scope, x.Graph(), "online", "target", models.CosineMomentum(b.Step, b.TotalSteps, c.Momentum))
-			p1, p2 := method.SplitViews(p)
-			z1, z2 := method.SplitViews(zt)
+			p1, p2, z1, z2 := views(scope, b)
 			return losses.SimSiam(p1, p2, z1, z2)
 		},
-		// The probes read the online encoder.
-		Embed: func(scope *model.Scope, x *Node) (h, z *Node) { return network(scope.In("online"), x) },
+		Embed: embed, // the probes read the online encoder
 	}
 }
 

@@ -88,24 +88,15 @@ func (c *config) predictor() models.MLPHead {
 // Algorithm 1, and for its targets: no gradient reaches the keys). After the
 // step the key encoder moves towards the query encoder,
 // $\xi \leftarrow m\,\xi + (1-m)\,\theta$ (`models.UpdateTarget`, with BYOL's
-// cosine schedule of m, `models.CosineMomentum`).
+// cosine schedule of m): the two networks are BYOL's, `method.MomentumPair`.
 func (c *config) mocov3(enc models.Encoder) experiment.Method {
-	predictor := c.predictor()
-	network := method.Network(enc, c.Projector, "projector")
+	views, embed := method.MomentumPair(enc, c.Projector, c.predictor(), c.Momentum)
 	return experiment.Method{
 		Loss: func(scope *model.Scope, b method.Batch) *Node {
-			x := method.BothViews(b.V1, b.V2)
-			online := scope.In("online")
-			_, z := network(online, x)
-			q := predictor.Apply(online.In("predictor"), z)
-			_, k := network(scope.In("target"), x)
-			models.UpdateTarget(scope, x.Graph(), "online", "target", models.CosineMomentum(b.Step, b.TotalSteps, c.Momentum))
-			q1, q2 := method.SplitViews(q)
-			k1, k2 := method.SplitViews(k)
+			q1, q2, k1, k2 := views(scope, b)
 			return losses.MoCoV3(q1, q2, k1, k2, c.Temperature)
 		},
-		// The probes read the query encoder.
-		Embed: func(scope *model.Scope, x *Node) (h, z *Node) { return network(scope.In("online"), x) },
+		Embed: embed, // the probes read the query encoder
 	}
 }
 
