@@ -1,15 +1,12 @@
 package site
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -170,29 +167,6 @@ type runView struct {
 }
 
 type measureView struct{ Name, Value, Note string }
-
-// link is a file the page links to, relative to the page.
-type link struct{ Name, Href string }
-
-// dataFiles are a run's data files that exist, linked from its results.
-func (b *builder) dataFiles(dir string) []link {
-	var out []link
-	for _, f := range []string{"run.json", "metrics.csv", "embeddings.csv", results.SeedsFile} {
-		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
-			out = append(out, link{Name: f, Href: b.href(filepath.Join(dir, f))})
-		}
-	}
-	return out
-}
-
-// href is path relative to the page (OUT/index.html), with slashes.
-func (b *builder) href(path string) string {
-	rel, err := filepath.Rel(b.cfg.Out, path)
-	if err != nil {
-		return filepath.ToSlash(path)
-	}
-	return filepath.ToSlash(rel)
-}
 
 // variantView is a variant's results block, after the main run's.
 type variantView struct {
@@ -387,59 +361,6 @@ func (b *builder) runResults(e *Experiment, status string, warnings []string) (r
 		v.Figures = append(v.Figures, fv)
 	}
 	return v, warnings
-}
-
-// embeddedImages matches the pixels an SVG figure embeds (an image grid).
-var embeddedImages = regexp.MustCompile(`base64,[A-Za-z0-9+/=]+`)
-
-// imagesKey is the key of the pixels an SVG figure embeds ("" for a
-// figure that embeds none): two runs with the same augmentation policy, data
-// and seed draw the same views, whatever their figures' titles say.
-func imagesKey(path string) string {
-	if !strings.HasSuffix(path, ".svg") {
-		return ""
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return ""
-	}
-	m := embeddedImages.FindAll(b, -1)
-	if len(m) == 0 {
-		return ""
-	}
-	h := sha256.New()
-	for _, x := range m {
-		h.Write(x)
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}
-
-// sameImages is the figure already on the page that shows the same pixels
-// as the file at path.
-func (b *builder) sameImages(path string) (*figureView, bool) {
-	k := imagesKey(path)
-	if k == "" {
-		return nil, false
-	}
-	f, ok := b.images[k]
-	return f, ok
-}
-
-// seenImages records the figure f drawn from the file at path.
-func (b *builder) seenImages(path string, f figureView) {
-	if k := imagesKey(path); k != "" {
-		b.images[k] = &f
-	}
-}
-
-// figure inlines an image file of an experiment as a numbered figure.
-func (b *builder) figure(dir, file, caption string) (figureView, error) {
-	uri, err := markdown.DataURI(dir, file)
-	if err != nil {
-		return figureView{}, fmt.Errorf("figure %s: %w", filepath.Join(dir, file), err)
-	}
-	id, n := b.page.Figure()
-	return figureView{ID: id, Number: n, URI: template.URL(uri), Caption: caption, Alt: caption}, nil
 }
 
 func configString(r *results.Run, key string) string {
