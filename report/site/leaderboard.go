@@ -74,12 +74,8 @@ func leaderboards(runs []*Experiment, anchors, families map[string]string) []*le
 		cells := []cell{accuracy(m.KNNTop1, n), linear, few(m.KNNTop1OnePct), few(m.LinearTop1OnePct),
 			gain(bl.RandomInit.KNNTop1), overPixels, {Text: fmt.Sprint(m.Epochs), value: float64(m.Epochs)},
 			{Text: duration(r.DurationS), value: r.DurationS}}
-		if e.Seeds != nil { // the mean ± sd of the seeds this run is the first of
-			for i, k := range []string{"knn_top1", "linear_top1", "knn_top1_1pct", "linear_top1_1pct"} {
-				if s, ok := e.Seeds.Metrics[k]; ok && cells[i].scored {
-					cells[i] = spread(s, n)
-				}
-			}
+		if e.Seeds != nil { // the mean ± sd of the seeds this run is the first of (no top-5 column here)
+			seedCells(cells, e.Seeds, n, "knn_top1", "linear_top1", "knn_top1_1pct", "linear_top1_1pct")
 		}
 		family := families[e.Name]
 		name := strings.TrimSuffix(r.Title, " on "+results.DatasetTitle(r.Dataset.Name)) // the table says the data

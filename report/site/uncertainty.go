@@ -76,11 +76,18 @@ func spread(s results.Spread, n int) cell {
 	return c
 }
 
-// seedCells replaces the accuracy cells of a run (kNN, linear top-1 and
-// top-5, and both 1%-label figures, in that order from cells[0]) with the
-// aggregate's over its seeds, where it has them.
-func seedCells(cells []cell, agg *results.Seeds, n int) {
-	for i, key := range []string{"knn_top1", "linear_top1", "linear_top5", "knn_top1_1pct", "linear_top1_1pct"} {
+// probeKeys are the probes' figures in the tables' order (kNN, linear top-1
+// and top-5, both 1%-label figures), as the aggregate names them.
+var probeKeys = []string{"knn_top1", "linear_top1", "linear_top5", "knn_top1_1pct", "linear_top1_1pct"}
+
+// seedCells replaces the accuracy cells of a run, cells[i] holding the
+// figure keys[i] (probeKeys by default), with the aggregate's over its
+// seeds, where it has them.
+func seedCells(cells []cell, agg *results.Seeds, n int, keys ...string) {
+	if len(keys) == 0 {
+		keys = probeKeys
+	}
+	for i, key := range keys {
 		if s, ok := agg.Metrics[key]; ok && cells[i].scored {
 			cells[i] = spread(s, n)
 		}
