@@ -135,6 +135,38 @@ func ParseEncoder(name string) (Encoder, error) {
 			widths = append(widths, w)
 		}
 		return ConvNet{Widths: widths}, nil
+	case strings.HasPrefix(name, "vit-"):
+		return parseViT(name)
 	}
-	return nil, fmt.Errorf("unknown encoder %q: want convnet, convnet-W1-W2-..., or resnet18", name)
+	return nil, fmt.Errorf("unknown encoder %q: want convnet, convnet-W1-W2-..., resnet18, or vit-WIDTH-DEPTH-HEADS[-pPATCH]", name)
+}
+
+// parseViT reads vit-WIDTH-DEPTH-HEADS with an optional -pPATCH (4 by
+// default); the width must split evenly into the heads.
+func parseViT(name string) (Encoder, error) {
+	parts := strings.Split(strings.TrimPrefix(name, "vit-"), "-")
+	v := ViT{Patch: 4}
+	if n := len(parts); n == 4 && strings.HasPrefix(parts[3], "p") {
+		p, err := strconv.Atoi(strings.TrimPrefix(parts[3], "p"))
+		if err != nil || p <= 0 {
+			return nil, fmt.Errorf("encoder %q: the patch size must be a positive integer, as in vit-96-4-3-p4", name)
+		}
+		v.Patch, parts = p, parts[:3]
+	}
+	if len(parts) != 3 {
+		return nil, fmt.Errorf("encoder %q: want vit-WIDTH-DEPTH-HEADS[-pPATCH], as in vit-96-4-3", name)
+	}
+	var dims [3]int
+	for i, p := range parts {
+		d, err := strconv.Atoi(p)
+		if err != nil || d <= 0 {
+			return nil, fmt.Errorf("encoder %q: width, depth and heads must be positive integers, as in vit-96-4-3", name)
+		}
+		dims[i] = d
+	}
+	v.Width, v.Depth, v.Heads = dims[0], dims[1], dims[2]
+	if v.Width%v.Heads != 0 {
+		return nil, fmt.Errorf("encoder %q: the width %d does not split into %d heads", name, v.Width, v.Heads)
+	}
+	return v, nil
 }
