@@ -59,3 +59,8 @@ func BenchmarkStepDefaultEncoder(b *testing.B) { benchmarkSimCLRStep(b, "convnet
 // BenchmarkStepBenchmarkEncoder is the peer benchmark's encoder (conv 3→32→64→128→256),
 // comparable with ../shared/bench/torch_simclr_step.py --model small.
 func BenchmarkStepBenchmarkEncoder(b *testing.B) { benchmarkSimCLRStep(b, "convnet") }
+
+// BenchmarkStepViT is the small Vision Transformer (width 96, depth 4, 3
+// heads, patch 4: 64 tokens and the CLS on 32-pixel images), beside the
+// convnets.
+func BenchmarkStepViT(b *testing.B) { benchmarkSimCLRStep(b, "vit-96-4-3") }

@@ -85,6 +85,12 @@ func (c *command) bench(args []string) error {
 		add(small)
 		add(bench.Result{Name: "SimCLR step, default encoder (conv 16-32-64-128, B = 128 pairs)", Value: stepDefault,
 			Unit: "images/s", HigherIsBetter: true, Command: cmd})
+		vit := bench.Result{Name: "SimCLR step, small ViT (vit-96-4-3: width 96, depth 4, 3 heads, patch 4; B = 128 pairs)", Value: steps["BenchmarkStepViT"],
+			Unit: "images/s", HigherIsBetter: true, Command: cmd}
+		if stepDefault > 0 && vit.Value > 0 {
+			vit.Detail = fmt.Sprintf("%.2fx the default convnet's step", vit.Value/stepDefault)
+		}
+		add(vit)
 	}
 
 	// 2. The data pipeline, against what the trainer consumes.
