@@ -68,7 +68,7 @@ func RegisterFlags(fs *flag.FlagSet) *Options {
 	fs.IntVar(&o.ImageSize, "image-size", 32, "image side in pixels for shapes, histo and folder data (CIFAR-10 is 32)")
 	fs.StringVar(&o.DataDir, "data-dir", "data", "directory of a fashion-mnist, mnist, cifar10 or folder dataset")
 	fs.BoolVar(&o.Download, "download", false, "download CIFAR-10 into -data-dir when it is missing")
-	fs.StringVar(&o.Encoder, "encoder", "", "encoder: convnet, convnet-W1-W2-..., resnet18 (preset's by default)")
+	fs.StringVar(&o.Encoder, "encoder", "", "encoder: convnet, convnet-W1-W2-..., resnet18, vit-WIDTH-DEPTH-HEADS[-pPATCH] (preset's by default)")
 	fs.StringVar(&o.Optimizer, "optimizer", "adam", "adam or sgd")
 	fs.Uint64Var(&o.Seed, "seed", 1, "seed for the weights, the augmentation and the data order (a seed other than 1 writes OUT/<experiment>-seedN/)")
 	fs.Uint64Var(&o.DataSeed, "data-seed", 1, "seed for the data: generated images, splits and samples, the 1%-label subset (held fixed across -seed)")
