@@ -66,7 +66,7 @@ import (
 
 // ## The knobs
 //
-// The paper's temperatures: the student's τ_s = 0.1, the teacher's τ_t
+// The paper's temperatures: the student's $\tau_s$ = 0.1, the teacher's $\tau_t$
 // warmed up linearly from 0.04 to 0.07 — over the first 30 of its 100+
 // epochs, here over the first 30% of training (`-teacher-warmup`), since
 // the budgets here run from 4 to 25 epochs. The centre's momentum 0.9, the
@@ -148,7 +148,7 @@ func (c *config) teacherTemp(b method.Batch) *Node {
 // (`losses.DINO`, written for any number of crops and tested against a
 // float64 reference of the paper's Algorithm 1; the teacher and the centre
 // get no gradient). Then the centre follows the teacher's batch mean,
-// $c \leftarrow 0.9\,c + 0.1\,\overline{g_t}$ (`losses.DINOCentre`).
+// $c \leftarrow 0.9\,c + 0.1\,\mathrm{mean}(g_t)$ (`losses.DINOCentre`).
 //
 // The paper's multi-crop (several small local crops seen by the student
 // only) is left out, as in SwAV here: two global views, as solo-learn's
