@@ -79,3 +79,24 @@ func checkClose(t *testing.T, name string, got, want float64) {
 		t.Errorf("%s: graph %.8g, float64 reference %.8g (relative error %.2g)", name, got, want, rel)
 	}
 }
+
+// nonZero returns the first non-zero value of a gradient x, and whether
+// there is one: a stop-gradient test checks that targets get none and that
+// the trained side gets some.
+func nonZero(x *tensors.Tensor) (float32, bool) {
+	for _, v := range tensors.MustCopyFlatData[float32](x) {
+		if v != 0 {
+			return v, true
+		}
+	}
+	return 0, false
+}
+
+// anySlice is ts as the arguments of MustExecOnceN.
+func anySlice(ts []*tensors.Tensor) []any {
+	out := make([]any, len(ts))
+	for i, x := range ts {
+		out[i] = x
+	}
+	return out
+}
