@@ -40,8 +40,9 @@ var Groups = map[string][]Run{
 	"hardneg-vs-simclr": {{"simclr", nil}, {"hardneg", nil}, {"hardneg", []string{"-beta", "0"}}},
 	// The Siamese network's two kinds of pairs: from views, from labels.
 	"siamese-pairs": {{"siamese", nil}, {"siamese", []string{"-pairs", "labels"}}},
-	// After the talk: the methods that came next, beside SimCLR, one budget.
-	"after-the-talk": {{"simclr", samebudget}, {"nnclr", samebudget}, {"mocov3", samebudget}, {"dino", samebudget}},
+	// After the talk: the methods that came next, beside SimCLR, one budget
+	// (MAE on its own encoder, the ViT).
+	"after-the-talk": {{"simclr", samebudget}, {"nnclr", samebudget}, {"mocov3", samebudget}, {"dino", samebudget}, {"mae", samebudget}},
 	// VICReg's projector width: the default (16), 512 wide, and 512 wide
 	// without the covariance term.
 	"vicreg-projector": {{"vicreg", nil}, {"vicreg", []string{"-proj-dim", "512"}},

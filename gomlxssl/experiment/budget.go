@@ -7,7 +7,7 @@ import (
 
 // Resolve works out a run's budget: it returns a copy of o in which every
 // setting the flags left unset is filled — the experiment's own data
-// (Spec.Dataset), then the method's own learning rate, epochs and batch
+// (Spec.Dataset), then the method's own encoder, learning rate, epochs and batch
 // (Spec.LR, DefaultEpochs for the default preset, DefaultBatch; not with
 // -preset-budget), then the preset (-preset, else the data's own preset,
 // DatasetPresets) — with From saying where each came from. given tells
@@ -43,6 +43,10 @@ func Resolve(spec Spec, o Options, given func(flag string) bool) (Options, error
 	if r.LR == 0 && spec.LR != 0 {
 		r.LR = spec.LR
 		from("lr", "method")
+	}
+	if r.Encoder == "" && spec.Encoder != "" {
+		r.Encoder = spec.Encoder
+		from("encoder", "method")
 	}
 	if !r.PresetBudget {
 		if r.Epochs == 0 && r.Preset == "default" && spec.DefaultEpochs > 0 {
@@ -94,7 +98,7 @@ func orPreset[T comparable](v *T, value T, name, preset string, from map[string]
 }
 
 // Budget is one line of what the resolved options train with: data and
-// split sizes, epochs, batch, learning rate, and the supervised baseline.
+// split sizes, encoder, epochs, batch, learning rate, and the supervised baseline.
 func (o Options) Budget() string {
 	size := func(n int) string {
 		if n == 0 {
@@ -102,8 +106,8 @@ func (o Options) Budget() string {
 		}
 		return fmt.Sprint(n)
 	}
-	return fmt.Sprintf("%s %s/%s, %d epochs of batch %d, peak LR %g (warm-up %d), supervised baseline %d epochs",
-		o.Dataset, size(o.Train), size(o.Test), o.Epochs, o.Batch, o.LR, o.Warmup, o.SupervisedEpochs)
+	return fmt.Sprintf("%s %s/%s, %s, %d epochs of batch %d, peak LR %g (warm-up %d), supervised baseline %d epochs",
+		o.Dataset, size(o.Train), size(o.Test), o.Encoder, o.Epochs, o.Batch, o.LR, o.Warmup, o.SupervisedEpochs)
 }
 
 // presetBudgets is -h's table: what the method trains with at each preset
@@ -117,7 +121,7 @@ func presetBudgets(spec Spec) string {
 			continue
 		}
 		var own []string
-		for _, f := range []string{"epochs", "batch", "lr", "min-lr"} {
+		for _, f := range []string{"encoder", "epochs", "batch", "lr", "min-lr"} {
 			if r.From[f] == "method" {
 				own = append(own, f)
 			}

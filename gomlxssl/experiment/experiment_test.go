@@ -243,8 +243,8 @@ func TestResolve(t *testing.T) {
 // -h shows each preset's budget for the method, naming what is the method's own.
 func TestPresetBudgets(t *testing.T) {
 	got := presetBudgets(Spec{DefaultEpochs: 10, DefaultBatch: 32, LR: 2e-4})
-	for _, want := range []string{"default  shapes 6000/1000, 10 epochs of batch 32, peak LR 0.0002",
-		"quick    shapes 2048/500, 4 epochs of batch 32", "fashion  fashion-mnist all/all, 10 epochs of batch 32",
+	for _, want := range []string{"default  shapes 6000/1000, convnet-16-32-64-128, 10 epochs of batch 32, peak LR 0.0002",
+		"quick    shapes 2048/500, convnet-16-32-64-128, 4 epochs of batch 32", "fashion  fashion-mnist all/all, convnet-16-32-64-128, 10 epochs of batch 32",
 		"the method's own: epochs, batch, lr", "-preset-budget"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("-h budgets lack %q:\n%s", want, got)
@@ -252,5 +252,10 @@ func TestPresetBudgets(t *testing.T) {
 	}
 	if plain := presetBudgets(Spec{}); strings.Contains(plain, "own") || !strings.Contains(plain, "25 epochs of batch 128") {
 		t.Errorf("a method without its own budget:\n%s", plain)
+	}
+	// A method's own encoder (MAE's ViT) replaces every preset's, and -h says so.
+	vit := presetBudgets(Spec{Encoder: "vit-96-4-3"})
+	if strings.Contains(vit, "convnet") || strings.Count(vit, "vit-96-4-3") != len(Presets) || !strings.Contains(vit, "the method's own: encoder") {
+		t.Errorf("a method with its own encoder:\n%s", vit)
 	}
 }

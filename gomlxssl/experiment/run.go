@@ -32,6 +32,11 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 	if err != nil {
 		return nil, err
 	}
+	if spec.CheckEncoder != nil {
+		if err := spec.CheckEncoder(enc); err != nil {
+			return nil, err
+		}
+	}
 	if err := o.trainConfig().Validate(); err != nil {
 		return nil, err
 	}

@@ -54,6 +54,12 @@ type Spec struct {
 	// instead of annealing it (unless -min-lr is given): a GAN's two players
 	// need their step size to the end.
 	ConstantLR bool
+	// Encoder, if set, is the method's own encoder when -encoder is not
+	// given (MAE hides patches: a ViT).
+	Encoder string
+	// CheckEncoder, if set, refuses an encoder the method cannot train with
+	// (MAE needs a ViT), before any data loads.
+	CheckEncoder func(models.Encoder) error
 	// Dataset, if set, is the experiment's own default data (the
 	// histopathology experiment's "histo"), used when -dataset is not given.
 	Dataset string

@@ -78,13 +78,22 @@ func (v ViT) Blocks(scope *model.Scope, tokens *Node) *Node {
 	cls := scope.In("cls").WithInitializer(initializer.RandomNormalFn(scope, 0.02)).
 		VariableWithShape("token", shapes.Make(dtypes.Float32, 1, 1, v.Width)).NodeValue(g)
 	x := Concatenate([]*Node{BroadcastToDims(cls, b, 1, v.Width), tokens}, 1)
-	for i := range v.Depth {
+	return transformer(scope, x, v.Depth, v.Heads)
+}
+
+// transformer runs depth pre-norm blocks (scopes block0, block1, …) of
+// multi-head self-attention and a 4×-wide GELU MLP, each added to its input,
+// over tokens x [B, n, width], then a final layer norm (scope "norm"): the
+// ViT's encoder and MAE's decoder.
+func transformer(scope *model.Scope, x *Node, depth, heads int) *Node {
+	width := x.Shape().Dim(-1)
+	for i := range depth {
 		blk := scope.In("block%d", i)
 		y := norm.LayerNorm(blk.In("norm1"), x, -1).Done()
-		x = Add(x, attention.SelfAttention(blk.In("attention"), y, v.Heads, v.Width/v.Heads).Done())
+		x = Add(x, attention.SelfAttention(blk.In("attention"), y, heads, width/heads).Done())
 		y = norm.LayerNorm(blk.In("norm2"), x, -1).Done()
-		y = activation.Gelu(layers.Dense(blk.In("mlp1"), y, true, 4*v.Width))
-		x = Add(x, layers.Dense(blk.In("mlp2"), y, true, v.Width))
+		y = activation.Gelu(layers.Dense(blk.In("mlp1"), y, true, 4*width))
+		x = Add(x, layers.Dense(blk.In("mlp2"), y, true, width))
 	}
 	return norm.LayerNorm(scope.In("norm"), x, -1).Done()
 }
