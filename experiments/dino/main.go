@@ -74,15 +74,21 @@ import (
 // paper's base is 0.996 for hundreds of epochs; 0.99 is BYOL's and MoCo
 // v3's here). The head is narrower than the paper's 2048 → 256 → 65,536:
 // 512 wide, a bottleneck of 128 and K = 1,024 prototypes.
+//
+// Multi-crop (`-local-crops N`): besides the two global views, N small views
+// of each image (16 pixels of a 32-pixel image, 12 of a 28-pixel one, each
+// from 5–40% of its area, the paper's range) that only the student sees.
 type config struct {
 	StudentTemp, TeacherTemp, WarmupTeacherTemp, TeacherWarmup float64
 	CentreMomentum, Momentum                                   float64
 	Head                                                       models.DINOHead
+	Local                                                      augment.LocalCrops
 }
 
 func defaults() config {
 	return config{StudentTemp: 0.1, TeacherTemp: 0.07, WarmupTeacherTemp: 0.04, TeacherWarmup: 0.3,
-		CentreMomentum: 0.9, Momentum: 0.99, Head: models.DINOHead{Hidden: 512, Bottleneck: 128, Prototypes: 1024}}
+		CentreMomentum: 0.9, Momentum: 0.99, Head: models.DINOHead{Hidden: 512, Bottleneck: 128, Prototypes: 1024},
+		Local: augment.LocalCrops{Scale: [2]float64{0.05, 0.4}}}
 }
 
 // Flags makes each knob a flag.
@@ -94,6 +100,8 @@ func (c *config) Flags(fs *flag.FlagSet) {
 	fs.Float64Var(&c.CentreMomentum, "centre-momentum", c.CentreMomentum, "momentum of the centre's moving average")
 	fs.Float64Var(&c.Momentum, "momentum", c.Momentum, "base momentum of the teacher (raised to 1 on a cosine schedule)")
 	c.Head.Flags(fs, "head")
+	fs.IntVar(&c.Local.N, "local-crops", c.Local.N, "multi-crop: small local views per image, seen by the student only (0: none)")
+	fs.IntVar(&c.Local.Size, "local-size", c.Local.Size, "multi-crop: the local views' side in pixels (0: half the image's, a multiple of 4)")
 }
 
 // Check refuses temperatures the loss cannot divide by, momenta outside
@@ -102,7 +110,24 @@ func (c *config) Check(trainSize, batch int) error {
 	return cmp.Or(method.Positive("-student-temp", c.StudentTemp), method.Positive("-teacher-temp", c.TeacherTemp),
 		method.Positive("-warmup-teacher-temp", c.WarmupTeacherTemp), method.UnitInterval("-teacher-warmup", c.TeacherWarmup, false),
 		method.UnitInterval("-centre-momentum", c.CentreMomentum, false), method.UnitInterval("-momentum", c.Momentum, false),
-		c.Head.Check("head"))
+		c.Head.Check("head"), c.checkLocal())
+}
+
+func (c *config) checkLocal() error {
+	if c.Local.N < 0 || c.Local.Size < 0 {
+		return fmt.Errorf("-local-crops %d and -local-size %d must not be negative", c.Local.N, c.Local.Size)
+	}
+	return nil
+}
+
+// checkEncoder refuses local views on a ViT: its position embeddings are
+// learned for the global views' number of patches (the paper interpolates
+// them; this ViT does not).
+func (c *config) checkEncoder(enc models.Encoder) error {
+	if _, vit := enc.(models.ViT); vit && c.Local.N > 0 {
+		return fmt.Errorf("-local-crops %d needs an encoder that takes any image size (a convnet): %s learns its position embeddings for the global views' size", c.Local.N, enc.Name())
+	}
+	return nil
 }
 
 // ## Student, teacher and centre
@@ -150,22 +175,39 @@ func (c *config) teacherTemp(b method.Batch) *Node {
 // get no gradient). Then the centre follows the teacher's batch mean,
 // $c \leftarrow 0.9\,c + 0.1\,\mathrm{mean}(g_t)$ (`losses.DINOCentre`).
 //
-// The paper's multi-crop (several small local crops seen by the student
-// only) is left out, as in SwAV here: two global views, as solo-learn's
-// CIFAR recipe. So is freezing the last layer in the first epoch.
+// With multi-crop, the student also sees the local views, and every one of
+// them predicts both global views' targets: the loss averages the
+// cross-entropy over every pair of a teacher's global view and a student's
+// other view, $\mathcal{L} = \frac{1}{P}\sum_{t \in \{1,2\}}\sum_{s \neq t} H(P_t(x_t), P_s(x_s))$,
+// with P the number of such pairs.
+// The local views go through the student in one batch of their own size
+// (the convnet pools over whatever size it is given). The main run keeps two
+// global views, solo-learn's CIFAR recipe; `-local-crops` is the paper's.
+// Freezing the last layer in the first epoch is left out.
 func (c *config) dino(enc models.Encoder) experiment.Method {
 	network := c.network(enc)
+	policy := augmentation()
+	policy.Local = c.Local
 	return experiment.Method{
+		Augment: &policy,
 		Loss: func(scope *model.Scope, b method.Batch) *Node {
 			g := b.V1.Graph()
 			x := method.BothViews(b.V1, b.V2)
 			_, _, student := network(scope.In("online"), x)
 			_, _, teacher := network(scope.In("target"), x)
-			models.UpdateTarget(scope, g, "online", "target", models.CosineMomentum(b.Step, b.TotalSteps, c.Momentum))
 			s1, s2 := method.SplitViews(student)
+			students := []*Node{s1, s2}
+			if n := len(b.Local); n > 0 { // the local views, through the same student in one batch
+				_, _, local := network(scope.Shared("online"), Concatenate(b.Local, 0))
+				size := local.Shape().Dim(0) / n
+				for i := range n {
+					students = append(students, Slice(local, AxisRange(i*size, (i+1)*size)))
+				}
+			}
+			models.UpdateTarget(scope, g, "online", "target", models.CosineMomentum(b.Step, b.TotalSteps, c.Momentum))
 			t1, t2 := method.SplitViews(StopGradient(teacher))
 			centre := c.centre(scope, g)
-			loss := losses.DINO([]*Node{s1, s2}, []*Node{t1, t2}, centre.NodeValue(g), c.StudentTemp, c.teacherTemp(b))
+			loss := losses.DINO(students, []*Node{t1, t2}, centre.NodeValue(g), c.StudentTemp, c.teacherTemp(b))
 			centre.SetNodeValue(losses.DINOCentre(centre.NodeValue(g), []*Node{t1, t2}, c.CentreMomentum))
 			return loss
 		},
@@ -238,7 +280,20 @@ func augmentation() augment.Config { return augment.SimCLRShapes() }
 
 func spec() experiment.Spec {
 	c := defaults()
-	return experiment.Spec{Name: "dino", Title: "DINO", Config: &c, Augment: augmentation(), Build: c.dino}
+	return experiment.Spec{Name: "dino", Title: "DINO", Config: &c, Augment: augmentation(), Build: c.dino,
+		CheckEncoder: c.checkEncoder, Variant: c.variant}
+}
+
+// variant names a multi-crop run: dino-local4, "DINO (4 local crops)".
+func (c *config) variant() (name, title string) {
+	var v experiment.VariantName
+	if c.Local.N > 0 {
+		v.Add(fmt.Sprintf("local%d", c.Local.N), fmt.Sprintf("%d local crops", c.Local.N))
+	}
+	if c.Local.N > 0 && c.Local.Size > 0 {
+		v.Add(fmt.Sprintf("px%d", c.Local.Size), fmt.Sprintf("%d px", c.Local.Size))
+	}
+	return v.Result("DINO")
 }
 
 func main() { experiment.Main(spec()) }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/mega-ssl/mega/gomlxssl/experiment/experimenttest"
@@ -30,3 +31,16 @@ func TestCheck(t *testing.T) {
 // Every method trains on the real Fashion-MNIST, one gray channel (a short
 // smoke run: the measured figures come from the fashion preset).
 func TestFashionMNIST(t *testing.T) { experimenttest.FashionSmoke(t, spec()) }
+
+// Multi-crop trains end to end (one short epoch), as a variant of its own,
+// and is refused on a ViT, whose position embeddings fit one image size.
+func TestLocalCrops(t *testing.T) {
+	r, _ := experimenttest.QuickRunContract(t, spec(), "-local-crops", "2", "-epochs", "1", "-train", "512", "-knn-train", "512")
+	if r.Variant != "local2" || r.Config["local-crops"] != float64(2) {
+		t.Errorf("variant %q, local-crops %v: want local2 and 2", r.Variant, r.Config["local-crops"])
+	}
+	err := experimenttest.QuickRunError(t, spec(), "-local-crops", "2", "-encoder", "vit-48-2-3")
+	if err == nil || !strings.Contains(err.Error(), "convnet") {
+		t.Errorf("local crops on a ViT: %v, want an error naming a convnet", err)
+	}
+}

@@ -32,6 +32,9 @@ type Config struct {
 	// them by a random permutation (the talk's jigsaw-style augmentation,
 	// for tissue, whose meaning does not depend on where a patch of it lies).
 	TileGrid int
+	// Local adds multi-crop's small local views to two-view pipelines
+	// (Local.N = 0: none).
+	Local LocalCrops
 }
 
 // SimCLR is the CIFAR recipe of SimCLR (and of the talk's experiments): random
@@ -105,7 +108,15 @@ func Supervised() Config {
 // dst (h*w*c float32 in [0, 1]). On one channel the colour jitter reduces to
 // brightness and contrast, and grayscale does nothing.
 func (cfg Config) Apply(rng *rand.Rand, src []uint8, h, w, c int, dst []float32) {
-	cfg.crop(rng, src, h, w, c, dst)
+	cfg.ApplySized(rng, src, h, w, c, dst, h, w)
+}
+
+// ApplySized is Apply for a view of another size: the crop is resampled to
+// oh x ow (dst holds oh*ow*c values), and the transforms after it work at
+// that size — multi-crop's small local views.
+func (cfg Config) ApplySized(rng *rand.Rand, src []uint8, h, w, c int, dst []float32, oh, ow int) {
+	cfg.crop(rng, src, h, w, c, dst, oh, ow)
+	h, w = oh, ow
 	if rng.Float64() < cfg.JitterP {
 		cfg.jitter(rng, dst, c)
 	}
@@ -168,10 +179,10 @@ func shuffleTiles(rng *rand.Rand, img []float32, h, w, c, grid int) {
 	}
 }
 
-// crop samples a random resized crop (as torchvision's RandomResizedCrop: up to
-// ten tries, else the whole image), optionally flips it, and resamples it to
-// h x w with bilinear interpolation.
-func (cfg Config) crop(rng *rand.Rand, src []uint8, h, w, c int, dst []float32) {
+// crop samples a random resized crop of the h x w image (as torchvision's
+// RandomResizedCrop: up to ten tries, else the whole image), optionally flips
+// it, and resamples it to oh x ow with bilinear interpolation.
+func (cfg Config) crop(rng *rand.Rand, src []uint8, h, w, c int, dst []float32, oh, ow int) {
 	x0, y0, cw, ch := 0.0, 0.0, float64(w), float64(h)
 	if cfg.CropScale[1] > 0 {
 		area := float64(h * w)
@@ -189,22 +200,22 @@ func (cfg Config) crop(rng *rand.Rand, src []uint8, h, w, c int, dst []float32) 
 		}
 	}
 	flip := rng.Float64() < cfg.FlipP
-	sx, sy := cw/float64(w), ch/float64(h)
-	for y := range h {
+	sx, sy := cw/float64(ow), ch/float64(oh)
+	for y := range oh {
 		fy := y0 + (float64(y)+0.5)*sy - 0.5
 		fy = math.Min(math.Max(fy, 0), float64(h-1))
 		iy := min(int(fy), h-2)
 		ay := float32(fy - float64(iy))
-		for x := range w {
+		for x := range ow {
 			xx := x
 			if flip {
-				xx = w - 1 - x
+				xx = ow - 1 - x
 			}
 			fx := x0 + (float64(xx)+0.5)*sx - 0.5
 			fx = math.Min(math.Max(fx, 0), float64(w-1))
 			ix := min(int(fx), w-2)
 			ax := float32(fx - float64(ix))
-			o := (y*w + x) * c
+			o := (y*ow + x) * c
 			for ch := range c {
 				p00 := float32(src[(iy*w+ix)*c+ch])
 				p01 := float32(src[(iy*w+ix+1)*c+ch])

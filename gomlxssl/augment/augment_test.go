@@ -185,3 +185,45 @@ func TestGrayViews(t *testing.T) {
 		t.Errorf("an RGB dataset's policy changed: %+v", rgb)
 	}
 }
+
+// Multi-crop: a two-view pipeline whose policy asks for local views makes
+// that many, each at its size; without cropping, a local view of the whole
+// image is the image resampled (every other pixel of a 2x downsampling with
+// bilinear weights ½ between two pixels: the mean of a 2×2 block).
+func TestLocalCrops(t *testing.T) {
+	d := data.Shapes(data.ShapesOptions{Train: 8, Test: 1, Seed: 1}).Train
+	if s := (LocalCrops{}).SizeFor(32); s != 16 {
+		t.Errorf("local views of 32-pixel images: %d pixels, want 16", s)
+	}
+	if s := (LocalCrops{}).SizeFor(28); s != 12 {
+		t.Errorf("local views of 28-pixel images: %d pixels, want 12 (a multiple of 4)", s)
+	}
+	cfg := SimCLRShapes()
+	cfg.Local = LocalCrops{N: 3, Scale: [2]float64{0.05, 0.4}}
+	b := NewPipeline(d, cfg, 4, 1, true).Make(0, 0, []int{0, 1, 2, 3})
+	if len(b.Local) != 3 || b.LocalSize != 16 {
+		t.Fatalf("%d local views of %d pixels, want 3 of 16", len(b.Local), b.LocalSize)
+	}
+	for i, v := range b.Local {
+		if len(v) != 4*16*16*3 {
+			t.Errorf("local view %d: %d values, want %d", i, len(v), 4*16*16*3)
+		}
+	}
+	if single := NewPipeline(d, cfg, 4, 1, false).Make(0, 0, []int{0, 1, 2, 3}); single.Local != nil {
+		t.Errorf("a single-view pipeline made %d local views", len(single.Local))
+	}
+	dst := make([]float32, 16*16*3)
+	Config{}.ApplySized(rand.New(rand.NewPCG(1, 1)), d.Image(0), 32, 32, 3, dst, 16, 16)
+	src := d.Image(0)
+	for y := range 16 {
+		for x := range 16 {
+			for c := range 3 {
+				at := func(yy, xx int) float64 { return float64(src[(yy*32+xx)*3+c]) / 255 }
+				want := (at(2*y, 2*x) + at(2*y, 2*x+1) + at(2*y+1, 2*x) + at(2*y+1, 2*x+1)) / 4
+				if got := float64(dst[(y*16+x)*3+c]); math.Abs(got-want) > 1e-5 {
+					t.Fatalf("(%d, %d, %d): %g, want the 2×2 mean %g", y, x, c, got, want)
+				}
+			}
+		}
+	}
+}

@@ -16,6 +16,10 @@ type Batch struct {
 	Height, Width, Channels int
 	// V1 and V2 are the two views, B*H*W*C each; V2 is nil for single-view pipelines.
 	V1, V2 []float32
+	// Local holds the multi-crop views (Config.Local), B*LocalSize*LocalSize*C
+	// each, for two-view pipelines whose policy asks for them.
+	Local     [][]float32
+	LocalSize int
 	// Labels of the B images (used by supervised baselines, and by methods
 	// that declare they pre-train with labels).
 	Labels []int32
@@ -112,12 +116,25 @@ func (p *Pipeline) Make(epoch, step int, indices []int) Batch {
 	if p.twoViews {
 		b.V2 = make([]float32, len(indices)*n)
 	}
+	locals := 0
+	if p.twoViews {
+		locals = p.cfg.Local.N
+	}
+	size := p.cfg.Local.SizeFor(d.Height)
+	m := size * size * d.Channels
+	for range locals {
+		b.Local, b.LocalSize = append(b.Local, make([]float32, len(indices)*m)), size
+	}
+	local := p.cfg.local()
 	for k, i := range indices {
 		b.Labels[k], b.Indices[k] = d.Labels[i], int32(i)
 		src := d.Image(i)
 		p.cfg.Apply(rng, src, d.Height, d.Width, d.Channels, b.V1[k*n:(k+1)*n])
 		if p.twoViews {
 			p.cfg.Apply(rng, src, d.Height, d.Width, d.Channels, b.V2[k*n:(k+1)*n])
+		}
+		for _, view := range b.Local {
+			local.ApplySized(rng, src, d.Height, d.Width, d.Channels, view[k*m:(k+1)*m], size, size)
 		}
 	}
 	return b

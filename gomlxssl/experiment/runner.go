@@ -78,6 +78,7 @@ func (r *runner) execute(ctx context.Context) error {
 		in = in[1:]
 		if !r.spec.SingleView {
 			b.V2, in = in[0], in[1:]
+			b.Local, in = in[:r.spec.Augment.Local.N], in[r.spec.Augment.Local.N:]
 		}
 		b.Index = in[0]
 		if m.Labels {

@@ -16,6 +16,10 @@ type Batch struct {
 	// V1 and V2 are the two augmented views of B images [B, H, W, 3],
 	// standardised; V2 is nil for a single-view experiment.
 	V1, V2 *Node
+	// Local holds the multi-crop views [B, h, w, C] (smaller than V1) when
+	// the method's policy asks for them (augment.Config.Local); nil
+	// otherwise.
+	Local []*Node
 	// Index [B] int32 holds each image's position in the training set (a
 	// memory bank keeps one entry per image).
 	Index *Node

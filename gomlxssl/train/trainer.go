@@ -288,14 +288,17 @@ type Inputs func(b augment.Batch) []*tensors.Tensor
 // training set (SSL methods).
 func TwoViews(b augment.Batch) []*tensors.Tensor { return Views(b, false) }
 
-// Views feeds the batch's views (one, or two when the pipeline makes two),
-// the images' indices in the training set, and, with labels set, their
-// labels (methods that pre-train with labels, such as a supervised Siamese
-// network).
+// Views feeds the batch's views (one, or two when the pipeline makes two,
+// then its multi-crop local views), the images' indices in the training
+// set, and, with labels set, their labels (methods that pre-train with
+// labels, such as a supervised Siamese network).
 func Views(b augment.Batch, labels bool) []*tensors.Tensor {
 	in := []*tensors.Tensor{viewTensor(b, b.V1)}
 	if b.V2 != nil {
 		in = append(in, viewTensor(b, b.V2))
+	}
+	for _, v := range b.Local {
+		in = append(in, tensors.FromFlatDataAndDimensions(v, len(b.Labels), b.LocalSize, b.LocalSize, b.Channels))
 	}
 	in = append(in, tensors.FromFlatDataAndDimensions(b.Indices, len(b.Indices)))
 	if labels {
