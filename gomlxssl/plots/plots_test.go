@@ -121,3 +121,19 @@ func TestGroupedBars(t *testing.T) {
 		t.Error("the legend lacks the series' names")
 	}
 }
+
+// A panel's title longer than its tile breaks at spaces.
+func TestWrap(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want string
+	}{
+		{"RotNet: kNN 84.9%", "RotNet: kNN 84.9%"},
+		{"Siamese network (pairs from views): kNN 82.6%", "Siamese network (pairs from\nviews): kNN 82.6%"},
+		{"a\nb c", "a\nb c"},
+	} {
+		if got := wrap(c.in, 34); got != c.want {
+			t.Errorf("wrap(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

@@ -133,7 +133,7 @@ func (b *builder) tsneGrid(exps []*Experiment, titles map[string]string, file st
 		if e.Run != nil { // a grid is of one dataset, which its caption names; each panel says its kNN
 			title = strings.TrimSuffix(title, " on "+results.DatasetTitle(e.Run.Dataset.Name))
 			if e.Run.LinearProbed() {
-				title += ": kNN " + pct(e.Run.Metrics.KNNTop1)
+				title += ": kNN\u00a0" + pct(e.Run.Metrics.KNNTop1) // kept on one line
 			}
 		}
 		panels = append(panels, plots.Panel{Title: title, XY: y, Labels: emb.labels})
