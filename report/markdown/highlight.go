@@ -13,7 +13,15 @@ import (
 	"github.com/alecthomas/chroma/v2/styles"
 )
 
-var formatter = chromahtml.New(chromahtml.WithClasses(true), chromahtml.TabWidth(4))
+// formatter writes the tokens only: Highlight wraps them in its own
+// <pre class="chroma"><code>, without chroma's two spans around every line
+// (a flex box for line highlighting, which the report does not use).
+var formatter = chromahtml.New(chromahtml.WithClasses(true), chromahtml.TabWidth(4), chromahtml.PreventSurroundingPre(true))
+
+// plain are the token types that both styles draw in the text's own colour
+// (whitespace, punctuation, other names): written as text, with no span
+// each, they style nothing and were half of a notebook's HTML.
+var plain = map[chroma.TokenType]bool{chroma.Whitespace: true, chroma.Punctuation: true, chroma.NameOther: true, chroma.Name: true}
 
 // Highlight renders code in the language lang ("go", "sh"…; unknown or empty
 // is plain text) as a <pre class="chroma"> with CSS classes; CSS styles them.
@@ -22,14 +30,27 @@ func Highlight(code, lang string) (template.HTML, error) {
 	if lexer == nil {
 		lexer = lexers.Fallback
 	}
-	it, err := chroma.Coalesce(lexer).Tokenise(nil, code)
+	it, err := lexer.Tokenise(nil, code)
 	if err != nil {
 		return "", err
 	}
+	var tokens []chroma.Token
+	for t := it(); t != chroma.EOF; t = it() {
+		if plain[t.Type] {
+			t.Type = chroma.Text
+		}
+		if n := len(tokens); n > 0 && tokens[n-1].Type == t.Type { // one span (or none) per run of one type
+			tokens[n-1].Value += t.Value
+			continue
+		}
+		tokens = append(tokens, t)
+	}
 	var buf bytes.Buffer
-	if err := formatter.Format(&buf, styles.Get("github"), it); err != nil {
+	buf.WriteString(`<pre class="chroma"><code>`)
+	if err := formatter.Format(&buf, styles.Get("github"), chroma.Literator(tokens...)); err != nil {
 		return "", err
 	}
+	buf.WriteString("</code></pre>")
 	return template.HTML(buf.String()), nil
 }
 
