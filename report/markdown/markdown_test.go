@@ -46,7 +46,7 @@ func TestRenderStructure(t *testing.T) {
 		`<math xmlns="http://www.w3.org/1998/Math/MathML" alttext="\tau"><mi>τ</mi></math>`,
 		`display="block"`,
 		"a price of $5 or $6.",
-		`<figure id="fig-1"><img src="data:image/svg+xml;base64,`,
+		`<figure id="fig-1"><img src="data:image/svg+xml;charset=utf-8,<svg xmlns=%22http://www.w3.org/2000/svg%22/>"`,
 		`<figcaption><span class="figno">Figure 1.</span> The loss falls</figcaption>`,
 		`<table>`, `class="chroma"`, `id="a-fn:1"`,
 	} {

@@ -193,8 +193,9 @@ type figureView struct {
 	Number int
 	// Part letters the panels of one numbered figure drawn as several
 	// (a t-SNE grid per dataset: 7a, 7b); empty for a single one.
-	Part    string
-	URI     template.URL
+	Part string
+	// Src is the image's src attribute, a data: URI (markdown.Src).
+	Src     template.HTMLAttr
 	Caption string
 	Alt     string
 	// Same is an earlier figure that shows the same images (the same

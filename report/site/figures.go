@@ -7,7 +7,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"html/template"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -90,5 +89,5 @@ func (b *builder) figure(dir, file, caption string) (figureView, error) {
 		return figureView{}, fmt.Errorf("figure %s: %w", filepath.Join(dir, file), err)
 	}
 	id, n := b.page.Figure()
-	return figureView{ID: id, Number: n, URI: template.URL(uri), Caption: caption, Alt: caption}, nil
+	return figureView{ID: id, Number: n, Src: markdown.Src(uri), Caption: caption, Alt: caption}, nil
 }

@@ -356,7 +356,7 @@ func (b *builder) build() ([]byte, error) {
 			if len(groups) > 1 { // one numbered figure, a part per dataset
 				f.ID, f.Part = fmt.Sprintf("%s-%s", f.ID, g.name), string(rune('a'+gi))
 			}
-			f.URI = template.URL(uri)
+			f.Src = markdown.Src(uri)
 			on := ""
 			if len(groups) > 1 {
 				on = " on " + results.DatasetTitle(g.name)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -166,10 +167,18 @@ func TestReportStructure(t *testing.T) {
 	for _, n := range p.all(func(*html.Node) bool { return true }) {
 		if src, ok := attr(n, "src"); ok {
 			m := regexp.MustCompile(`^data:image/[a-z+]+;base64,(.+)$`).FindStringSubmatch(src)
-			if m == nil {
+			svg := regexp.MustCompile(`^data:image/svg\+xml;charset=utf-8,(.+)$`).FindStringSubmatch(src)
+			switch {
+			case svg != nil: // an SVG as its text, percent-encoded where a URI needs it
+				if text, err := url.PathUnescape(svg[1]); err != nil || !strings.Contains(text, "<svg") || strings.ContainsAny(svg[1], "\n\t") {
+					t.Errorf("<%s> SVG data URI does not decode to an SVG on one line: %v", n.Data, err)
+				}
+			case m == nil:
 				t.Errorf("<%s src=%.60q> is not an inlined image", n.Data, src)
-			} else if b, err := base64.StdEncoding.DecodeString(m[1]); err != nil || len(b) == 0 {
-				t.Errorf("<%s> data URI does not decode: %v", n.Data, err)
+			default:
+				if b, err := base64.StdEncoding.DecodeString(m[1]); err != nil || len(b) == 0 {
+					t.Errorf("<%s> data URI does not decode: %v", n.Data, err)
+				}
 			}
 		}
 		if href, ok := attr(n, "href"); ok {

@@ -2,7 +2,6 @@ package site
 
 import (
 	"fmt"
-	"html/template"
 	"path/filepath"
 	"strings"
 
@@ -52,7 +51,7 @@ func (b *builder) sweep(p *partView, runs []*Experiment) error {
 		return err
 	}
 	f := p.Sweep.Figure
-	f.URI = template.URL(uri)
+	f.Src = markdown.Src(uri)
 	f.Caption = fmt.Sprintf("The runs of %s: the accuracy on the pretext task itself (held-out images) beside the kNN and linear probes of the encoder.", p.names[0])
 	f.Alt = f.Caption
 	return nil
