@@ -164,24 +164,27 @@ func (integerTicks) Ticks(lo, hi float64) []plot.Tick {
 
 // ImageGrid writes rows of images (each h*w*c float32 in [0, 1]: RGB, or
 // gray when an image holds h*w values) as one SVG figure, each image
-// magnified for legibility.
+// magnified 3x for legibility. The embedded PNG holds the images at their
+// own size (a pixel of white between them) and the SVG scales it with
+// image-rendering: pixelated, so each pixel stays a sharp square: a ninth
+// of the pixels of drawing them magnified.
 func ImageGrid(path, title string, rows [][][]float32, h, w int) error {
-	const zoom, gap = 3, 2
+	const zoom, gap = 3, 1
 	cols := 0
 	for _, r := range rows {
 		cols = max(cols, len(r))
 	}
-	cell := w*zoom + gap
-	img := image.NewRGBA(image.Rect(0, 0, cols*cell, len(rows)*(h*zoom+gap)))
+	cell := w + gap
+	img := image.NewRGBA(image.Rect(0, 0, cols*cell, len(rows)*(h+gap)))
 	imgdraw.Draw(img, img.Bounds(), image.White, image.Point{}, imgdraw.Src)
 	for ri, r := range rows {
 		for ci, px := range r {
 			c := len(px) / (h * w)
 			g := min(c-1, 1) // 0 on one channel: R, G and B read the gray value
-			for y := range h * zoom {
-				for x := range w * zoom {
-					o := ((y/zoom)*w + x/zoom) * c
-					img.SetRGBA(ci*cell+x, ri*(h*zoom+gap)+y, color.RGBA{to8(px[o]), to8(px[o+g]), to8(px[o+2*g]), 255})
+			for y := range h {
+				for x := range w {
+					o := (y*w + x) * c
+					img.SetRGBA(ci*cell+x, ri*(h+gap)+y, color.RGBA{to8(px[o]), to8(px[o+g]), to8(px[o+2*g]), 255})
 				}
 			}
 		}
@@ -191,8 +194,8 @@ func ImageGrid(path, title string, rows [][][]float32, h, w int) error {
 	p.HideAxes()
 	b := img.Bounds()
 	p.Add(plotter.NewImage(img, 0, 0, float64(b.Dx()), float64(b.Dy())))
-	width := vg.Length(b.Dx()) * 0.75
-	height := vg.Length(b.Dy())*0.75 + 30
+	width := vg.Length(b.Dx()*zoom) * 0.75
+	height := vg.Length(b.Dy()*zoom)*0.75 + 30
 	return save(p, path, width, height)
 }
 
@@ -221,5 +224,7 @@ func writeSVG(c *vgsvg.Canvas, path string) error {
 	// renderers (librsvg) then draw nothing. PNG data starts "iVBOR" in base64.
 	out := bytes.ReplaceAll(buf.Bytes(), []byte("data:image/jpg;base64,iVBOR"), []byte("data:image/png;base64,iVBOR"))
 	out = bytes.ReplaceAll(out, []byte("font-family:Liberation Sans"), []byte(svgFonts))
+	// Images are drawn at their own resolution and scaled: keep the pixels square.
+	out = bytes.ReplaceAll(out, []byte("<image "), []byte(`<image style="image-rendering:pixelated" `))
 	return atomicfile.Write(path, out)
 }
