@@ -63,6 +63,7 @@ func newPlot(c Chart) *plot.Plot {
 	p.X.Label.Text = c.XLabel
 	p.Y.Label.Text = c.YLabel
 	p.Add(plotter.NewGrid())
+	p.Y.Tick.Marker = niceTicks{}
 	if c.YMax > c.YMin {
 		p.Y.Min, p.Y.Max = c.YMin, c.YMax
 	}
@@ -73,12 +74,7 @@ func newPlot(c Chart) *plot.Plot {
 // (dashed).
 func LineChart(path string, c Chart, series []Line, refs []HLine) error {
 	p := newPlot(c)
-	// Learning curves rise from the left: the upper left, just under a
-	// ceiling line, is where they least often pass.
-	p.Legend.Top = true
-	p.Legend.Left = true
-	p.Legend.YOffs = -vg.Points(36)
-	p.Legend.XOffs = vg.Points(8)
+	var legend []entry // drawn above the data, never over a curve
 	if c.IntegerX {
 		p.X.Tick.Marker = integerTicks{}
 	}
@@ -107,7 +103,7 @@ func LineChart(path string, c Chart, series []Line, refs []HLine) error {
 		sc.Radius = vg.Points(2)
 		p.Add(l, sc)
 		if len(series)+len(refs) > 1 { // a lone curve is named by the title
-			p.Legend.Add(s.Name, l)
+			legend = append(legend, entry{s.Name, l})
 		}
 	}
 	if xmax == xmin {
@@ -124,9 +120,53 @@ func LineChart(path string, c Chart, series []Line, refs []HLine) error {
 		l.Color = refPalette[i%len(refPalette)]
 		l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
 		p.Add(l)
-		p.Legend.Add(r.Name, l)
+		legend = append(legend, entry{r.Name, l})
 	}
-	return save(p, path, 6*vg.Inch, 3.6*vg.Inch)
+	if c.YMax <= c.YMin { // a little room, so that no line runs along the frame
+		pad := 0.04 * (p.Y.Max - p.Y.Min)
+		p.Y.Min, p.Y.Max = p.Y.Min-pad, p.Y.Max+pad
+	}
+	return saveWithLegend(p, legend, path, 6*vg.Inch, 3.6*vg.Inch)
+}
+
+// entry is one line of a chart's legend.
+type entry struct {
+	name  string
+	thumb plot.Thumbnailer
+}
+
+// saveWithLegend writes p with its title across the figure and the legend
+// as one centred row under it, outside the data, so that no entry hides a
+// curve and the data keep the figure's whole width.
+func saveWithLegend(p *plot.Plot, legend []entry, path string, w, h vg.Length) error {
+	c := vgsvg.New(w, h)
+	dc := draw.New(c)
+	sty := p.Title.TextStyle
+	sty.XAlign, sty.YAlign = draw.XCenter, draw.YTop
+	top := h - vg.Points(2)
+	dc.FillText(sty, vg.Point{X: w / 2, Y: top}, p.Title.Text)
+	top -= sty.Rectangle(p.Title.Text).Size().Y + p.Title.Padding
+	p.Title.Text = ""
+	if len(legend) > 0 {
+		row := p.Title.TextStyle
+		row.Font.Size = vg.Points(10)
+		row.XAlign, row.YAlign = draw.XLeft, draw.YTop
+		const thumb, gap, space = vg.Length(18), vg.Length(4), vg.Length(14)
+		total := space * vg.Length(len(legend)-1)
+		for _, e := range legend {
+			total += thumb + gap + row.Rectangle(e.name).Size().X
+		}
+		x, height := (w-total)/2, row.Rectangle("M").Size().Y
+		for _, e := range legend {
+			icon := draw.Canvas{Canvas: dc.Canvas, Rectangle: vg.Rectangle{Min: vg.Point{X: x, Y: top - height}, Max: vg.Point{X: x + thumb, Y: top}}}
+			e.thumb.Thumbnail(&icon)
+			dc.FillText(row, vg.Point{X: x + thumb + gap, Y: top}, e.name)
+			x += thumb + gap + row.Rectangle(e.name).Size().X + space
+		}
+		top -= height + vg.Points(6)
+	}
+	p.Draw(draw.Crop(dc, 0, 0, 0, top-h))
+	return writeSVG(c, path)
 }
 
 // band adds the translucent area s.Y ± s.Spread in the line's colour.
@@ -147,6 +187,35 @@ func band(p *plot.Plot, s Line, c color.Color) error {
 	poly.LineStyle.Width = 0
 	p.Add(poly)
 	return nil
+}
+
+// niceTicks marks about five round values (1, 2 or 5 times a power of ten
+// apart), each labelled with the decimals its step needs and no more:
+// 75, 80, 85 rather than 75.00, 80.00, 85.00.
+type niceTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (niceTicks) Ticks(lo, hi float64) []plot.Tick {
+	if !(hi > lo) {
+		return []plot.Tick{{Value: lo, Label: strconv.FormatFloat(lo, 'g', 4, 64)}}
+	}
+	raw := (hi - lo) / 5
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	step := mag
+	for _, m := range []float64{2, 5, 10} {
+		if step < raw {
+			step = m * mag
+		}
+	}
+	decimals := max(0, int(-math.Floor(math.Log10(step)+1e-9)))
+	var ticks []plot.Tick
+	for v := math.Ceil(lo/step-1e-9) * step; v <= hi+1e-9*step; v += step {
+		if math.Abs(v) < 1e-9*step {
+			v = 0 // not −0
+		}
+		ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', decimals, 64)})
+	}
+	return ticks
 }
 
 // integerTicks marks whole numbers only, about ten of them.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -134,6 +135,27 @@ func TestWrap(t *testing.T) {
 	} {
 		if got := wrap(c.in, 34); got != c.want {
 			t.Errorf("wrap(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// Axis ticks fall on round values with the decimals their step needs.
+func TestNiceTicks(t *testing.T) {
+	for _, c := range []struct {
+		lo, hi float64
+		want   []string
+	}{
+		{72.3, 89.4, []string{"75", "80", "85"}},
+		{0, 100, []string{"0", "20", "40", "60", "80", "100"}},
+		{1.85, 3.7, []string{"2.0", "2.5", "3.0", "3.5"}},
+		{0.012, 0.031, []string{"0.015", "0.020", "0.025", "0.030"}},
+	} {
+		var got []string
+		for _, tk := range (niceTicks{}).Ticks(c.lo, c.hi) {
+			got = append(got, tk.Label)
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("ticks of [%g, %g]: %v, want %v", c.lo, c.hi, got, c.want)
 		}
 	}
 }

@@ -195,7 +195,10 @@ type figureView struct {
 	// (a t-SNE grid per dataset: 7a, 7b); empty for a single one.
 	Part string
 	// Src is the image's src attribute, a data: URI (markdown.Src).
-	Src     template.HTMLAttr
+	Src template.HTMLAttr
+	// Chart is set for a drawn chart (an SVG without pixels), which dark
+	// mode shows inverted; image grids and photos keep their colours.
+	Chart   bool
 	Caption string
 	Alt     string
 	// Same is an earlier figure that shows the same images (the same

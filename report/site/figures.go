@@ -89,5 +89,6 @@ func (b *builder) figure(dir, file, caption string) (figureView, error) {
 		return figureView{}, fmt.Errorf("figure %s: %w", filepath.Join(dir, file), err)
 	}
 	id, n := b.page.Figure()
-	return figureView{ID: id, Number: n, Src: markdown.Src(uri), Caption: caption, Alt: caption}, nil
+	chart := strings.HasSuffix(file, ".svg") && imagesKey(filepath.Join(dir, file)) == ""
+	return figureView{ID: id, Number: n, Src: markdown.Src(uri), Chart: chart, Caption: caption, Alt: caption}, nil
 }
