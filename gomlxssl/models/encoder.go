@@ -138,14 +138,19 @@ func ParseEncoder(name string) (Encoder, error) {
 	case strings.HasPrefix(name, "vit-"):
 		return parseViT(name)
 	}
-	return nil, fmt.Errorf("unknown encoder %q: want convnet, convnet-W1-W2-..., resnet18, or vit-WIDTH-DEPTH-HEADS[-pPATCH]", name)
+	return nil, fmt.Errorf("unknown encoder %q: want convnet, convnet-W1-W2-..., resnet18, or vit-WIDTH-DEPTH-HEADS[-pPATCH][-mean]", name)
 }
 
 // parseViT reads vit-WIDTH-DEPTH-HEADS with an optional -pPATCH (4 by
-// default); the width must split evenly into the heads.
+// default) and an optional -mean (the mean patch token as the
+// representation, not the CLS token); the width must split evenly into the
+// heads.
 func parseViT(name string) (Encoder, error) {
 	parts := strings.Split(strings.TrimPrefix(name, "vit-"), "-")
 	v := ViT{Patch: 4}
+	if n := len(parts); n >= 4 && parts[n-1] == "mean" {
+		v.Mean, parts = true, parts[:n-1]
+	}
 	if n := len(parts); n == 4 && strings.HasPrefix(parts[3], "p") {
 		p, err := strconv.Atoi(strings.TrimPrefix(parts[3], "p"))
 		if err != nil || p <= 0 {
@@ -154,7 +159,7 @@ func parseViT(name string) (Encoder, error) {
 		v.Patch, parts = p, parts[:3]
 	}
 	if len(parts) != 3 {
-		return nil, fmt.Errorf("encoder %q: want vit-WIDTH-DEPTH-HEADS[-pPATCH], as in vit-96-4-3", name)
+		return nil, fmt.Errorf("encoder %q: want vit-WIDTH-DEPTH-HEADS[-pPATCH][-mean], as in vit-96-4-3", name)
 	}
 	var dims [3]int
 	for i, p := range parts {

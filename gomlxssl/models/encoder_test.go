@@ -15,7 +15,7 @@ import (
 // and returns [B, Dim()].
 func TestEncodersShape(t *testing.T) {
 	backend := backendtest.Go(t)
-	for _, name := range []string{"convnet", "convnet-16-32", "resnet18", "vit-32-2-2", "vit-32-1-2-p8"} {
+	for _, name := range []string{"convnet", "convnet-16-32", "resnet18", "vit-32-2-2", "vit-32-1-2-p8", "vit-32-2-2-mean", "vit-32-1-2-p8-mean"} {
 		enc, err := ParseEncoder(name)
 		if err != nil {
 			t.Fatal(err)
@@ -32,7 +32,7 @@ func TestEncodersShape(t *testing.T) {
 			t.Errorf("%s: output shape %v, want [2 %d]", name, d, enc.Dim())
 		}
 	}
-	for _, bad := range []string{"vgg", "convnet-0", "convnet-a", "vit-96-4", "vit-96-4-5", "vit-96-0-3", "vit-96-4-3-p0", "vit-96-4-3-8"} {
+	for _, bad := range []string{"vgg", "convnet-0", "convnet-a", "vit-96-4", "vit-96-4-5", "vit-96-0-3", "vit-96-4-3-p0", "vit-96-4-3-8", "vit-96-4-3-mean-p8", "vit-mean"} {
 		if _, err := ParseEncoder(bad); err == nil {
 			t.Errorf("%q: want an error", bad)
 		}

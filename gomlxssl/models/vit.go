@@ -20,27 +20,37 @@ import (
 // learned position embeddings, a learned CLS token, Depth pre-norm blocks of
 // multi-head self-attention (Heads heads; GoMLX's attention layer) and an
 // MLP of 4×Width with GELU, a final layer norm. The representation is the
-// CLS token's output. Embed and Blocks are exposed apart so that MAE can
-// encode only the visible patches.
+// CLS token's output, or with Mean the mean of the patch tokens' (the
+// pooling MAE's authors also probe). Embed and Blocks are exposed apart so
+// that MAE can encode only the visible patches.
 type ViT struct {
 	Width, Depth, Heads, Patch int
+	Mean                       bool
 }
 
 // Name identifies the architecture: vit-WIDTH-DEPTH-HEADS (patch 4), or
 // with -pP for another patch size.
 func (v ViT) Name() string {
-	if v.Patch == 4 {
-		return fmt.Sprintf("vit-%d-%d-%d", v.Width, v.Depth, v.Heads)
+	name := fmt.Sprintf("vit-%d-%d-%d", v.Width, v.Depth, v.Heads)
+	if v.Patch != 4 {
+		name += fmt.Sprintf("-p%d", v.Patch)
 	}
-	return fmt.Sprintf("vit-%d-%d-%d-p%d", v.Width, v.Depth, v.Heads, v.Patch)
+	if v.Mean {
+		name += "-mean"
+	}
+	return name
 }
 
 // Dim is the width of the CLS token.
 func (v ViT) Dim() int { return v.Width }
 
-// Apply encodes images [B, H, W, C] to their CLS tokens [B, Width].
+// Apply encodes images [B, H, W, C] to their CLS tokens [B, Width] (with
+// Mean, their patch tokens' mean).
 func (v ViT) Apply(scope *model.Scope, x *Node) *Node {
 	out := v.Blocks(scope, v.Embed(scope, x))
+	if v.Mean {
+		return ReduceMean(Slice(out, AxisRange(), AxisRange(1)), 1)
+	}
 	return Squeeze(Slice(out, AxisRange(), AxisRange(0, 1)), 1)
 }
 
