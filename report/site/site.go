@@ -47,7 +47,7 @@ type Report struct {
 	Bytes       int
 	Elapsed     time.Duration
 	Experiments int // experiments on the page
-	WithResults int
+	WithResults int // experiments with a run, on any data
 	Warnings    []string
 }
 
@@ -371,8 +371,8 @@ func (b *builder) build() ([]byte, error) {
 		}
 	}
 	data.Leaderboards = leaderboards(runsOf(placed, nil), anchors, families)
-	for _, e := range placed {
-		if e.Run != nil {
+	for _, e := range placed { // on any data: a run on Fashion-MNIST only is a variant
+		if e.Run != nil || slices.ContainsFunc(e.Variants, func(v *Experiment) bool { return v.Run != nil }) {
 			b.report.WithResults++
 		}
 	}
