@@ -259,3 +259,28 @@ func TestPresetBudgets(t *testing.T) {
 		t.Errorf("a method with its own encoder:\n%s", vit)
 	}
 }
+
+// A run on another encoder than the method's default is a variant of its
+// own, named after the encoder; the default encoder, named or not, is not.
+func TestRunDirEncoderVariant(t *testing.T) {
+	conv := Spec{Name: "mocov3", Title: "MoCo v3"}
+	vit := Spec{Name: "mae", Title: "MAE", Encoder: "vit-96-4-3"}
+	for _, c := range []struct {
+		spec             Spec
+		encoder, dataset string
+		dir, title       string
+	}{
+		{conv, "", "", "mocov3", "MoCo v3"},
+		{conv, "convnet-16-32-64-128", "", "mocov3", "MoCo v3"},
+		{conv, "vit-96-4-3", "", "mocov3-vit-96-4-3", "MoCo v3 (vit-96-4-3)"},
+		{conv, "vit-96-4-3", "fashion-mnist", "mocov3-vit-96-4-3-fashion-mnist", "MoCo v3 (vit-96-4-3) on Fashion-MNIST"},
+		{vit, "vit-96-4-3", "", "mae", "MAE"},
+		{vit, "vit-96-4-3-mean", "", "mae-vit-96-4-3-mean", "MAE (vit-96-4-3-mean)"},
+	} {
+		o := Options{Out: "out", Preset: "default", Encoder: c.encoder, Dataset: c.dataset, Seed: 1}
+		dir, _, title := c.spec.RunDir(o)
+		if dir != filepath.Join("out", c.dir) || title != c.title {
+			t.Errorf("%s with %q on %q: %s, %q; want out/%s, %q", c.spec.Name, c.encoder, c.dataset, dir, title, c.dir, c.title)
+		}
+	}
+}

@@ -44,7 +44,7 @@ func Main(spec Spec) {
 	}
 	switch {
 	case errors.Is(err, train.ErrInterrupted):
-		dir, _, _ := spec.Dir(opts.Out, opts.Dataset, opts.Seed)
+		dir, _, _ := spec.RunDir(*opts)
 		fmt.Fprintf(os.Stderr, "%s: interrupted; partial results kept in %s; continue with -resume\n", spec.Name, dir)
 		os.Exit(130)
 	case err != nil:

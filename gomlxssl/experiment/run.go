@@ -61,7 +61,7 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 			return nil, err
 		}
 	}
-	dir, variant, title := spec.Dir(o.Out, o.Dataset, o.Seed)
+	dir, variant, title := spec.RunDir(*o)
 	if o.DryRun {
 		fmt.Printf("dry run: %s on %s (%d train / %d test images, %d×%d×%d), encoder %s, %d epochs of batch %d, peak LR %g, "+
 			"supervised baseline %d epochs; results would go to %s\n", title, split.Train.Name, split.Train.Len(), split.Test.Len(),

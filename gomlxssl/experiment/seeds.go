@@ -41,7 +41,7 @@ func RunSeeds(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) ([]*
 		if err != nil {
 			return runs, nil, err
 		}
-		dir, _, _ := spec.Dir(seeded.Out, seeded.Dataset, seeded.Seed)
+		dir, _, _ := spec.RunDir(seeded)
 		m, err := results.ReadMetrics(filepath.Join(dir, "metrics.csv"))
 		if err != nil {
 			return runs, nil, err
@@ -55,7 +55,7 @@ func RunSeeds(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) ([]*
 	if err != nil {
 		return runs, nil, err
 	}
-	first, _, _ := spec.Dir(o.Out, o.Dataset, o.Seed)
+	first, _, _ := spec.RunDir(*o)
 	if err := results.WriteJSON(filepath.Join(first, results.SeedsFile), agg); err != nil {
 		return runs, agg, err
 	}

@@ -88,11 +88,47 @@ type Spec struct {
 // than 1 (-seed) adds "seedN" — simclr-seed2, "SimCLR (seed 2)" — so that
 // each seed keeps its own results (seed 0 is taken for 1).
 func (s Spec) Dir(out, dataset string, seed uint64) (dir, variant, title string) {
+	return s.dir(out, dataset, "", seed)
+}
+
+// RunDir is Dir for the run that options o describe (resolved or as
+// parsed): a run on another encoder than the one the method trains with at
+// o's preset is a variant named after it too — mocov3-vit-96-4-3 beside
+// mocov3, "MoCo v3 (vit-96-4-3)" — so that a method's runs on two
+// encoders sit side by side.
+func (s Spec) RunDir(o Options) (dir, variant, title string) {
+	return s.dir(o.Out, o.Dataset, s.encoderVariant(o), o.Seed)
+}
+
+// encoderVariant is the name of o's encoder when it is not the method's
+// default at o's preset and data, else "".
+func (s Spec) encoderVariant(o Options) string {
+	if o.Encoder == "" {
+		return ""
+	}
+	given := func(f string) bool { return f == "preset" && o.Preset != "" }
+	def, err := Resolve(s, Options{Preset: cmp.Or(o.Preset, "default"), Dataset: o.Dataset, Warmup: -1}, given)
+	if err != nil {
+		return ""
+	}
+	enc, err1 := models.ParseEncoder(o.Encoder)
+	own, err2 := models.ParseEncoder(def.Encoder)
+	if err1 != nil || err2 != nil || enc.Name() == own.Name() {
+		return ""
+	}
+	return enc.Name()
+}
+
+func (s Spec) dir(out, dataset, encoder string, seed uint64) (dir, variant, title string) {
 	title = s.Title
 	if s.Variant != nil {
 		if v, t := s.Variant(); v != "" {
 			variant, title = v, t
 		}
+	}
+	if encoder != "" {
+		variant = strings.Trim(variant+"-"+encoder, "-")
+		title += " (" + encoder + ")"
 	}
 	if dataset != "" && dataset != s.OwnDataset() {
 		variant = strings.Trim(variant+"-"+dataset, "-")

@@ -88,7 +88,7 @@ func FashionSmoke(t *testing.T, spec experiment.Spec, extra ...string) *results.
 	if _, err := experiment.Run(context.Background(), spec, opts, fs); err != nil {
 		t.Fatal(err)
 	}
-	dir, _, _ := spec.Dir(out, "fashion-mnist", 1)
+	dir, _, _ := spec.RunDir(*opts)
 	r, err := results.ReadRun(filepath.Join(dir, "run.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -131,7 +131,7 @@ func quickRun(t *testing.T, spec experiment.Spec, learns bool, extra ...string) 
 	if _, err := experiment.Run(context.Background(), spec, opts, fs); err != nil {
 		t.Fatal(err)
 	}
-	dir, _, _ := spec.Dir(out, opts.Dataset, opts.Seed)
+	dir, _, _ := spec.RunDir(*opts)
 	r, err := results.ReadRun(filepath.Join(dir, "run.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -203,7 +203,7 @@ func ResumeMatches(t *testing.T, spec experiment.Spec, state []string, extra ...
 		if err != nil {
 			t.Fatal(err)
 		}
-		dir, _, _ := spec.Dir(out, opts.Dataset, opts.Seed)
+		dir, _, _ := spec.RunDir(*opts)
 		rows, err := results.ReadMetrics(filepath.Join(dir, "metrics.csv"))
 		if err != nil || len(rows) != 2 {
 			t.Fatalf("metrics.csv: %d rows (%v), want 2", len(rows), err)
