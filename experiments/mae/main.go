@@ -236,10 +236,11 @@ func (c *config) report(vit models.ViT) func(a *experiment.Artifacts) error {
 // is the task's difficulty. The crop keeps 40–100% of the image, as the
 // contrastive methods' here. The method's own encoder is the small ViT,
 // and its own learning rate 1.5·10⁻³, below the convnets' 5·10⁻³ as
-// transformers are usually trained. Tried at the quick preset for 3 epochs
-// (2026-12-03, seed 1): at 5·10⁻³ it trained as well (loss 0.396 against
-// 0.404, kNN 10.6% against 10.8%) with the representation's effective rank
-// at 10.9 instead of 18.1; the lower rate was kept.
+// transformers are usually trained. Tried at the quick preset for 3
+// epochs (2026-12-03, seed 1, the code of 9da240b): at 5·10⁻³ it trained
+// as well (loss 0.396 against 0.404, kNN 10.6% against 10.8%) with the
+// representation's effective rank at 10.9 instead of 18.1; the lower rate
+// was kept.
 //
 //	go run ./experiments/mae                        # out/mae/
 //	go run ./experiments/mae -dataset fashion-mnist # out/mae-fashion-mnist/
