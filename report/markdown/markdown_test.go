@@ -1,6 +1,11 @@
 package markdown
 
 import (
+	"bytes"
+	"encoding/base64"
+	"image"
+	"image/png"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -121,5 +126,35 @@ func TestMinifySVG(t *testing.T) {
 	mixed := `<svg><text style="font-family:A;">a</text><text style="font-family:B;">b</text></svg>`
 	if got := minifySVG(mixed); got != mixed {
 		t.Errorf("two font families must both stay: %s", got)
+	}
+}
+
+// An opaque PNG inside an SVG becomes a smaller JPEG; a transparent one and
+// an SVG without pixels stay as they are.
+func TestPhotosAsJPEG(t *testing.T) {
+	noisy := func(alpha uint8) string {
+		img := image.NewNRGBA(image.Rect(0, 0, 64, 64))
+		rng := rand.New(rand.NewPCG(1, 2))
+		for i := range img.Pix {
+			img.Pix[i] = uint8(rng.IntN(256))
+			if i%4 == 3 {
+				img.Pix[i] = alpha
+			}
+		}
+		var buf bytes.Buffer
+		if err := png.Encode(&buf, img); err != nil {
+			t.Fatal(err)
+		}
+		return `<svg><image xlink:href="data:image/png;base64,` + base64.StdEncoding.EncodeToString(buf.Bytes()) + `"/></svg>`
+	}
+	in := noisy(255)
+	out := photosAsJPEG(in)
+	if !strings.Contains(out, "data:image/jpeg;base64,") || len(out) >= len(in) {
+		t.Errorf("an opaque photo stayed a PNG (%d → %d bytes)", len(in), len(out))
+	}
+	for _, keep := range []string{noisy(128), `<svg><path d="M0,0L1,1"/></svg>`} {
+		if got := photosAsJPEG(keep); got != keep {
+			t.Errorf("changed an SVG it must keep: %.80s", got)
+		}
 	}
 }
