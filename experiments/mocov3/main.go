@@ -18,7 +18,11 @@
 // encoder's [@mocov3 random-knn] and [@mocov3 random-linear] (MoCo v2:
 // [@moco knn], [@moco linear]; BYOL: [@byol knn], [@byol linear]); on
 // Fashion-MNIST kNN [@mocov3-fashion-mnist knn] ([@mocov3-fashion-mnist gain]
-// over random init).
+// over random init). On the paper's encoder, the small ViT
+// (`go run ./experiments/mocov3 -encoder vit-96-4-3`, a run of its own
+// beside this one): kNN [@mocov3-vit-96-4-3 knn] and linear
+// [@mocov3-vit-96-4-3 linear] against the random-init ViT's
+// [@mocov3-vit-96-4-3 random-knn] and [@mocov3-vit-96-4-3 random-linear].
 package main
 
 import (
