@@ -22,10 +22,11 @@ import (
 
 // Widths here are multiples of 16 on purpose: see models.ParseEncoder.
 
-// tinySpec is a SimCLR-like method on a tiny encoder; onEmbed is called each
-// time an evaluation graph is built (twice per epoch: train and test rows).
+// tinySpec is a SimCLR-like method on a tiny encoder (its own, so that its
+// runs are not an encoder variant); onEmbed is called each time an
+// evaluation graph is built (twice per epoch: train and test rows).
 func tinySpec(onEmbed func()) Spec {
-	return Spec{Name: "tiny", Title: "Tiny", Augment: augment.SimCLR(), Build: func(enc models.Encoder) Method {
+	return Spec{Name: "tiny", Title: "Tiny", Augment: augment.SimCLR(), Encoder: "convnet-16-16", Build: func(enc models.Encoder) Method {
 		head := models.MLPHead{Hidden: 16, Out: 16}
 		embed := func(scope *model.Scope, x *Node) (*Node, *Node) {
 			h := enc.Apply(scope.In("encoder"), x)

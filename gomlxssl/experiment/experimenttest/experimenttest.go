@@ -169,7 +169,7 @@ func ResumeMatches(t *testing.T, spec experiment.Spec, state []string, extra ...
 	t.Helper()
 	tiny := append([]string{"-preset", "quick", "-backend", "go", "-encoder", "convnet-16-16", "-train", "256", "-test", "64",
 		"-batch", "32", "-epochs", "2", "-supervised-epochs", "1", "-knn-k", "20", "-probe-iters", "20", "-embeddings", "50"}, extra...)
-	dataset := "" // as the runs resolve -dataset
+	var parsed experiment.Options // the runs' options as parsed, for their directory
 	run := func(out string, interrupt bool, more ...string) float64 {
 		t.Helper()
 		fs := flag.NewFlagSet(spec.Name, flag.ContinueOnError)
@@ -193,7 +193,7 @@ func ResumeMatches(t *testing.T, spec experiment.Spec, state []string, extra ...
 			}
 		}
 		_, err := experiment.Run(ctx, s, opts, fs)
-		dataset = opts.Dataset
+		parsed = *opts
 		if interrupt {
 			if !errors.Is(err, train.ErrInterrupted) {
 				t.Fatalf("interrupted run: want ErrInterrupted, got %v", err)
@@ -220,7 +220,8 @@ func ResumeMatches(t *testing.T, spec experiment.Spec, state []string, extra ...
 	if err := os.CopyFS(lost, os.DirFS(out)); err != nil {
 		t.Fatal(err)
 	}
-	dir, _, _ := spec.Dir(lost, dataset, 1)
+	parsed.Out = lost
+	dir, _, _ := spec.RunDir(parsed)
 	store := model.NewStore()
 	h, err := checkpoint.Build(store).Dir(filepath.Join(dir, "checkpoint")).Immediate().Done()
 	if err != nil {
