@@ -43,10 +43,10 @@
 // The paper's multi-crop, four local views of 16 pixels beside the two
 // global ones (`go run ./experiments/dino -local-crops 4`, a run of its own),
 // reaches kNN [@dino-local4 knn] and linear [@dino-local4 linear] on the
-// same budget — no better here — at 2.7 times the run's time (1,666 s
-// against 624 s, both beside other runs, 2026-12-03 at 84cd48d and
-// 96a73bf), and its teacher's targets are nearer uniform still (5.88 nats
-// per image against 5.54). Its 65,536 prototypes and hundreds of epochs
+// same budget — no better here — in more time (1,666 s against 624 s,
+// each beside other runs and not side by side, so no clean ratio;
+// 2026-12-03, at 84cd48d and 96a73bf), and its teacher's targets are nearer
+// uniform still (5.88 nats per image against 5.54). Its 65,536 prototypes and hundreds of epochs
 // are what is left to try.
 package main
 
