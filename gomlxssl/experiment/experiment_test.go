@@ -161,6 +161,12 @@ func TestBadFlagsFailClearly(t *testing.T) {
 			t.Errorf("%v: want an error", args)
 		}
 	}
+	// A ViT whose patches do not tile the images says so before training
+	// (it used to panic in the graph).
+	o, fs := tinyOptions(t, t.TempDir(), "-encoder", "vit-32-1-2", "-image-size", "30", "-dry-run")
+	if _, err := Run(context.Background(), tinySpec(func() {}), o, fs); err == nil || !strings.Contains(err.Error(), "do not tile into 4-pixel patches") {
+		t.Errorf("30-pixel images on a ViT of 4-pixel patches: %v", err)
+	}
 }
 
 // While training runs, run.json reports the latest completed epoch (a reader

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/mega-ssl/mega/gomlxssl/backend"
@@ -50,6 +51,10 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 	split, err := o.LoadData()
 	if err != nil {
 		return nil, err
+	}
+	if v, ok := enc.(models.ViT); ok && (split.Train.Height%v.Patch != 0 || split.Train.Width%v.Patch != 0) {
+		return nil, fmt.Errorf("-encoder %s: %d×%d images do not tile into %d-pixel patches (choose a patch that divides the side, -encoder %s-pN, or another -image-size)",
+			v.Name(), split.Train.Height, split.Train.Width, v.Patch, strings.TrimSuffix(v.Name(), "-mean"))
 	}
 	if spec.Config != nil {
 		if err := spec.Config.Check(split.Train.Len(), o.Batch); err != nil {
