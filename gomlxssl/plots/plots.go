@@ -144,8 +144,8 @@ func saveWithLegend(p *plot.Plot, legend []entry, path string, w, h vg.Length) e
 	sty := p.Title.TextStyle
 	sty.XAlign, sty.YAlign = draw.XCenter, draw.YTop
 	top := h - vg.Points(2)
-	dc.FillText(sty, vg.Point{X: w / 2, Y: top}, p.Title.Text)
-	top -= sty.Rectangle(p.Title.Text).Size().Y + p.Title.Padding
+	title, titleAt := p.Title.Text, vg.Point{X: w / 2, Y: top}
+	top -= sty.Rectangle(title).Size().Y + sty.FontExtents().Descent + p.Title.Padding
 	p.Title.Text = ""
 	if len(legend) > 0 {
 		row := p.Title.TextStyle
@@ -166,6 +166,9 @@ func saveWithLegend(p *plot.Plot, legend []entry, path string, w, h vg.Length) e
 		top -= height + vg.Points(6)
 	}
 	p.Draw(draw.Crop(dc, 0, 0, 0, top-h))
+	// The title last: the plot paints its own background, which would
+	// hide the title's descenders.
+	dc.FillText(sty, titleAt, title)
 	return writeSVG(c, path)
 }
 
