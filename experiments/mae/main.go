@@ -231,10 +231,8 @@ func (c *config) report(vit models.ViT) func(a *experiment.Artifacts) error {
 			original := test.Float32(i, i+1)
 			masked, drawn := make([]float32, len(original)), make([]float32, len(original))
 			for patch := range n {
-				py, px := patch/(w/p), patch%(w/p)
 				for j := range dim {
-					y, x, k := j/(p*ch), (j/ch)%p, j%ch
-					at := ((py*p+y)*w+px*p+x)*ch + k
+					at := vit.PixelOf(patch, j, w, ch)
 					masked[at], drawn[at] = original[at], original[at]
 					if hidden[i*n+patch] == 1 {
 						masked[at] = 0.5

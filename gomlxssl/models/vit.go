@@ -67,6 +67,16 @@ func (v ViT) Patches(x *Node) *Node {
 	return Reshape(x, b, (h/p)*(w/p), p*p*c)
 }
 
+// PixelOf is where value j of patch number patch (as Patches lays them
+// out) lies in a flat h×w×c image: the inverse of Patches, for drawing a
+// model's patches back into images on the host.
+func (v ViT) PixelOf(patch, j, w, c int) int {
+	p := v.Patch
+	py, px := patch/(w/p), patch%(w/p)
+	y, x, k := j/(p*c), (j/c)%p, j%c
+	return ((py*p+y)*w+px*p+x)*c + k
+}
+
 // Embed returns the patch tokens [B, N, Width] with their position
 // embeddings added, before any block (scope "embed").
 func (v ViT) Embed(scope *model.Scope, x *Node) *Node {

@@ -36,6 +36,10 @@ func TestViTPatches(t *testing.T) {
 							if got[at] != want {
 								t.Fatalf("image %d patch (%d, %d) pixel (%d, %d, %d): %v, want %v", n, py, px, y, x, ch, got[at], want)
 							}
+							// PixelOf inverts the layout: value at%(p·p·c) of patch py·(w/p)+px.
+							if back := n*h*w*c + (ViT{Patch: p}).PixelOf(py*(w/p)+px, at%(p*p*c), w, c); float32(back) != want {
+								t.Fatalf("PixelOf(patch %d, value %d) = %d, want %v", py*(w/p)+px, at%(p*p*c), back, want)
+							}
 							at++
 						}
 					}
