@@ -205,10 +205,7 @@ func (c *config) dino(enc models.Encoder) experiment.Method {
 			students := []*Node{s1, s2}
 			if n := len(b.Local); n > 0 { // the local views, through the same student in one batch
 				_, _, local := network(scope.Shared("online"), Concatenate(b.Local, 0))
-				size := local.Shape().Dim(0) / n
-				for i := range n {
-					students = append(students, Slice(local, AxisRange(i*size, (i+1)*size)))
-				}
+				students = append(students, Split(local, 0, n)...) // graph.Split: n equal parts
 			}
 			models.UpdateTarget(scope, g, "online", "target", models.CosineMomentum(b.Step, b.TotalSteps, c.Momentum))
 			t1, t2 := method.SplitViews(StopGradient(teacher))
