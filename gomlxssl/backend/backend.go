@@ -27,6 +27,9 @@ type Info struct {
 	Name string
 	// Description is the backend's own description of itself.
 	Description string
+	// Note says how the backend was found when that is not obvious from
+	// Name (JAX's CUDA plugin standing in for "xla:cuda"); empty otherwise.
+	Note string
 }
 
 // New returns the backend for a -backend flag value:
@@ -36,6 +39,8 @@ type Info struct {
 //   - "go" or "go:<config>" : the pure-Go backend.
 //   - "xla", "xla:cpu", "xla:cuda", "xla:/abs/path/plugin.so" : the XLA backend
 //     with an installed plugin; an error naming the missing plugin otherwise.
+//     "xla:cuda" without go-xla's plugin uses JAX's (pip's jax-cudaNN-pjrt)
+//     when one is installed, and says so in Info.Note.
 func New(flagValue string) (compute.Backend, Info, error) {
 	disableAutoInstall()
 	config := flagValue
@@ -59,6 +64,16 @@ func New(flagValue string) (compute.Backend, Info, error) {
 		}
 		return b, Info{Name: config, Description: b.Description()}, nil
 	case "xla", "stablehlo":
+		var note string
+		if rest == "cuda" && xlaLinked && !installed(rest) {
+			if p := jaxCUDAPlugin(pythonSitePackages()); p != "" {
+				for k, v := range jaxEnv(p, os.Getenv, fileExists) {
+					os.Setenv(k, v)
+				}
+				note = fmt.Sprintf("backend xla:cuda: using JAX's PJRT CUDA plugin %s (no go-xla plugin installed)", p)
+				rest, config = p, name+":"+p
+			}
+		}
 		if err := checkXLA(rest); err != nil {
 			return nil, Info{}, err
 		}
@@ -66,7 +81,7 @@ func New(flagValue string) (compute.Backend, Info, error) {
 		if err != nil {
 			return nil, Info{}, fmt.Errorf("backend %q: %w", config, err)
 		}
-		return b, Info{Name: config, Description: b.Description()}, nil
+		return b, Info{Name: config, Description: b.Description(), Note: note}, nil
 	}
 	return nil, Info{}, fmt.Errorf("unknown backend %q: want go, go:parallelism=N, xla:cpu, xla:cuda or xla:/abs/path/to/plugin.so", config)
 }
@@ -86,11 +101,8 @@ func checkXLA(plugin string) error {
 		}
 		return nil
 	}
-	installed := installedPlugins()
-	for _, p := range installed {
-		if plugin == "" || p == plugin || strings.HasPrefix(p, plugin+"_") {
-			return nil
-		}
+	if installed(plugin) {
+		return nil
 	}
 	want := plugin
 	if want == "" {
@@ -98,9 +110,20 @@ func checkXLA(plugin string) error {
 	}
 	return fmt.Errorf("backend xla:%s: %w: no %q PJRT plugin (pjrt_c_api_%s_plugin.so) in %s (found: %v).\n"+
 		"Install one with network access: go run github.com/gomlx/go-xla/cmd/pjrt_installer@latest (see https://github.com/gomlx/go-xla#installing),\n"+
-		"or point at a plugin file: -backend xla:/abs/path/to/xla_cuda_plugin.so (JAX's pip package jax-cuda13-pjrt ships one),\n"+
+		"or point at a plugin file: -backend xla:/abs/path/to/xla_cuda_plugin.so (JAX's pip package jax-cuda13-pjrt ships one, and xla:cuda finds it in Python's site-packages),\n"+
 		"or set PJRT_PLUGIN_LIBRARY_PATH to the directory holding it; -backend go runs offline everywhere",
-		plugin, ErrPluginMissing, want, want, strings.Join(searchPaths(), ", "), installed)
+		plugin, ErrPluginMissing, want, want, strings.Join(searchPaths(), ", "), installedPlugins())
+}
+
+// installed reports whether go-xla has a plugin named plugin ("" for any;
+// "cuda" also matches versioned names such as cuda_12).
+func installed(plugin string) bool {
+	for _, p := range installedPlugins() {
+		if plugin == "" || p == plugin || strings.HasPrefix(p, plugin+"_") {
+			return true
+		}
+	}
+	return false
 }
 
 // searchPaths lists where go-xla looks for plugins, for error messages.

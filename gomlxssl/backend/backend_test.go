@@ -3,6 +3,7 @@ package backend
 import (
 	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -23,7 +24,7 @@ func TestDefaultIsGoOffline(t *testing.T) {
 }
 
 func TestXLAWithoutPluginFailsFast(t *testing.T) {
-	if len(installedPlugins()) > 0 {
+	if len(installedPlugins()) > 0 || jaxCUDAPlugin(pythonSitePackages()) != "" {
 		t.Skip("a PJRT plugin is installed here")
 	}
 	for _, name := range []string{"xla:cuda", "xla:cpu", "xla:/nonexistent/xla_cuda_plugin.so"} {
@@ -48,5 +49,61 @@ func TestXLAWithoutPluginFailsFast(t *testing.T) {
 func TestUnknownBackend(t *testing.T) {
 	if _, _, err := New("tpu9000"); err == nil || !strings.Contains(err.Error(), "tpu9000") {
 		t.Errorf("want an error naming the unknown backend, got %v", err)
+	}
+}
+
+// touch creates path and its directories.
+func touch(t *testing.T, path string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestJAXCUDAPlugin(t *testing.T) {
+	empty, site := t.TempDir(), t.TempDir()
+	if p := jaxCUDAPlugin([]string{empty}); p != "" {
+		t.Errorf("found %q in an empty directory", p)
+	}
+	for _, v := range []string{"xla_cuda12", "xla_cuda13", "xla_cuda9"} {
+		touch(t, filepath.Join(site, "jax_plugins", v, "xla_cuda_plugin.so"))
+	}
+	want := filepath.Join(site, "jax_plugins", "xla_cuda13", "xla_cuda_plugin.so")
+	if p := jaxCUDAPlugin([]string{empty, site}); p != want {
+		t.Errorf("got %q, want the newest CUDA's %q", p, want)
+	}
+}
+
+func TestJAXEnv(t *testing.T) {
+	site := t.TempDir()
+	plugin := filepath.Join(site, "jax_plugins", "xla_cuda13", "xla_cuda_plugin.so")
+	ptxas := filepath.Join(site, "nvidia", "cuda_nvcc", "bin", "ptxas")
+	files := map[string]bool{}
+	exists := func(p string) bool { return files[p] }
+	env := map[string]string{}
+	getenv := func(k string) string { return env[k] }
+
+	if got := jaxEnv(plugin, getenv, exists); len(got) != 0 {
+		t.Errorf("nothing installed: got %v, want no changes", got)
+	}
+	files["/usr/local/cuda/bin/ptxas"] = true
+	if got := jaxEnv(plugin, getenv, exists); got["XLA_FLAGS"] != "--xla_gpu_cuda_data_dir=/usr/local/cuda" {
+		t.Errorf("system CUDA: got %v", got)
+	}
+	files[ptxas], files[filepath.Join(site, "nvidia")] = true, true
+	env["XLA_FLAGS"] = "--xla_dump_to=/tmp/d"
+	got := jaxEnv(plugin, getenv, exists)
+	if want := "--xla_dump_to=/tmp/d --xla_gpu_cuda_data_dir=" + filepath.Join(site, "nvidia", "cuda_nvcc"); got["XLA_FLAGS"] != want {
+		t.Errorf("pip's nvcc beside the plugin: XLA_FLAGS %q, want %q", got["XLA_FLAGS"], want)
+	}
+	if got["GOPJRT_CUDA_CHECKS"] != "0" {
+		t.Errorf("NVIDIA libraries beside the plugin: want go-xla's misplaced check off, got %v", got)
+	}
+	env["XLA_FLAGS"], env["GOPJRT_CUDA_CHECKS"] = "--xla_gpu_cuda_data_dir=/mine", "1"
+	if got := jaxEnv(plugin, getenv, exists); len(got) != 0 {
+		t.Errorf("the user's own settings: got %v, want them kept", got)
 	}
 }

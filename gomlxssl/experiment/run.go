@@ -45,6 +45,9 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 	if err != nil {
 		return nil, err
 	}
+	if info.Note != "" {
+		fmt.Fprintln(os.Stderr, info.Note)
+	}
 	if w := backend.SIMDWarning(info); w != "" {
 		fmt.Fprintln(os.Stderr, w)
 	}

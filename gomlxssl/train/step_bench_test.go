@@ -1,6 +1,7 @@
 package train
 
 import (
+	"os"
 	"testing"
 
 	. "github.com/gomlx/gomlx/core/graph"
@@ -15,12 +16,21 @@ import (
 
 // benchmarkSimCLRStep times one SimCLR training step (both views through the
 // encoder and an MLP head 256→128, NT-Xent τ=0.5, Adam) at B=128 pairs, and
-// reports images (views) per second.
+// reports images (views) per second, on the Go backend unless $GOMLX_BACKEND
+// names another.
 func benchmarkSimCLRStep(b *testing.B, encoder string) {
 	if !backend.SIMD {
 		b.Log("built without GOEXPERIMENT=simd: expect ~20x slower matrix products")
 	}
 	be := backendtest.Go(b)
+	if os.Getenv("GOMLX_BACKEND") != "" { // e.g. xla:cuda on a GPU machine
+		var info backend.Info
+		var err error
+		if be, info, err = backend.New(""); err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("backend %s", info.Name)
+	}
 	enc, err := models.ParseEncoder(encoder)
 	if err != nil {
 		b.Fatal(err)
