@@ -241,26 +241,29 @@ func (c *config) report(network func(*model.Scope, *Node) (h, z, out *Node)) fun
 			return nil
 		}
 		n := min(a.Split.Test.Len(), 2000)
-		out, err := a.Infer(func(scope *model.Scope, in []*Node) []*Node {
-			_, _, t := network(scope.In("target"), in[0])
-			centre := c.centre(scope, in[0].Graph()).NodeValue(in[0].Graph())
-			return []*Node{Softmax(DivScalar(Sub(t, ExpandAxes(centre, 0)), c.TeacherTemp), -1)}
-		}, experiment.Images(a.Split.Test, 0, n))
-		if err != nil {
-			return err
-		}
-		p := tensors.MustCopyFlatData[float32](out[0])
 		k := c.Head.Prototypes
 		mean := make([]float64, k)
 		perImage := 0.0
-		for i := range n {
-			row := p[i*k : (i+1)*k]
-			for j, v := range row {
-				mean[j] += float64(v) / float64(n)
-				if v > 0 {
-					perImage -= float64(v) * math.Log(float64(v)) / float64(n)
+		err := a.InferEach(n, 500, func(scope *model.Scope, in []*Node) []*Node {
+			_, _, t := network(scope.In("target"), in[0])
+			centre := c.centre(scope, in[0].Graph()).NodeValue(in[0].Graph())
+			return []*Node{Softmax(DivScalar(Sub(t, ExpandAxes(centre, 0)), c.TeacherTemp), -1)}
+		}, func(first, size int) []*tensors.Tensor {
+			return []*tensors.Tensor{experiment.Images(a.Split.Test, first, size)}
+		}, func(_, size int, out []*tensors.Tensor) error {
+			p := tensors.MustCopyFlatData[float32](out[0])
+			for i := range size {
+				for j, v := range p[i*k : (i+1)*k] {
+					mean[j] += float64(v) / float64(n)
+					if v > 0 {
+						perImage -= float64(v) * math.Log(float64(v)) / float64(n)
+					}
 				}
 			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 		marginal := 0.0
 		for _, v := range mean {

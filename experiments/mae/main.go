@@ -197,31 +197,31 @@ func (c *config) report(vit models.ViT) func(a *experiment.Artifacts) error {
 		n, dim := (h/p)*(w/p), p*p*ch
 		images := min(test.Len(), 1000)
 		rng := rand.New(rand.NewPCG(a.Seed, 0x3ae))
-		const chunk = 250 // chunks keep the inference graph small
 		var loss, flat float64
 		var shown []float32
 		var hidden []float32
-		for first := 0; first < images; first += chunk {
-			size := min(chunk, images-first)
+		err := a.InferEach(images, 250, func(scope *model.Scope, in []*Node) []*Node {
+			pred, patches, m := c.reconstruct(vit, scope, in[0], in[1])
+			mean, std := losses.PatchStats(patches)
+			pixels := AddScalar(MulScalar(Add(Mul(pred, std), mean), 0.25), 0.5) // back to [0, 1]
+			return []*Node{losses.MAE(pred, patches, m.Masked), losses.MAE(ZerosLike(pred), patches, m.Masked), pixels, m.Masked}
+		}, func(first, size int) []*tensors.Tensor {
 			noise := make([]float32, size*n)
 			for i := range noise {
 				noise[i] = rng.Float32()
 			}
-			out, err := a.Infer(func(scope *model.Scope, in []*Node) []*Node {
-				pred, patches, m := c.reconstruct(vit, scope, in[0], in[1])
-				mean, std := losses.PatchStats(patches)
-				pixels := AddScalar(MulScalar(Add(Mul(pred, std), mean), 0.25), 0.5) // back to [0, 1]
-				return []*Node{losses.MAE(pred, patches, m.Masked), losses.MAE(ZerosLike(pred), patches, m.Masked), pixels, m.Masked}
-			}, experiment.Images(test, first, size), tensors.FromFlatDataAndDimensions(noise, size, n))
-			if err != nil {
-				return err
-			}
+			return []*tensors.Tensor{experiment.Images(test, first, size), tensors.FromFlatDataAndDimensions(noise, size, n)}
+		}, func(first, size int, out []*tensors.Tensor) error {
 			weight := float64(size) / float64(images) // every image hides as many patches
 			loss += weight * float64(tensors.ToScalar[float32](out[0]))
 			flat += weight * float64(tensors.ToScalar[float32](out[1]))
 			if shown == nil {
 				shown, hidden = tensors.MustCopyFlatData[float32](out[2]), tensors.MustCopyFlatData[float32](out[3])
 			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 		a.Measure("reconstruction error (hidden patches)", loss, fmt.Sprintf("the loss on %d test images, %d of %d patches hidden in each, normalised pixels", images, n-c.keep(n), n))
 		a.Measure("error of a flat patch", flat, "the same error when every hidden patch is predicted flat at its own mean: what knowing nothing of its shape costs")

@@ -156,21 +156,14 @@ func (c *config) report(enc models.Encoder) func(a *experiment.Artifacts) error 
 		}
 		test := a.Split.Test
 		n := test.Len()
-		// The test split goes through the network in chunks: all of
-		// Fashion-MNIST's 10,000 images in one graph took 23 GB and was
-		// killed for memory.
-		const chunk = 1000
 		var mu, klSum, nll, recon []float32
-		for first := 0; first < n; first += chunk {
-			size := min(chunk, n-first)
-			out, err := a.Infer(func(scope *model.Scope, in []*Node) []*Node {
-				mu, logVar := c.posterior(enc, scope, in[0])
-				logits := logitsLike(scope, mu, in[0])
-				return []*Node{mu, ReduceSum(losses.GaussianKL(mu, logVar), 0), losses.BernoulliNLL(logits, unit(in[0])), Sigmoid(logits)}
-			}, experiment.Images(test, first, size))
-			if err != nil {
-				return err
-			}
+		err := a.InferEach(n, 1000, func(scope *model.Scope, in []*Node) []*Node {
+			mu, logVar := c.posterior(enc, scope, in[0])
+			logits := logitsLike(scope, mu, in[0])
+			return []*Node{mu, ReduceSum(losses.GaussianKL(mu, logVar), 0), losses.BernoulliNLL(logits, unit(in[0])), Sigmoid(logits)}
+		}, func(first, size int) []*tensors.Tensor {
+			return []*tensors.Tensor{experiment.Images(test, first, size)}
+		}, func(first, size int, out []*tensors.Tensor) error {
 			mu = append(mu, tensors.MustCopyFlatData[float32](out[0])...)
 			part := tensors.MustCopyFlatData[float32](out[1])
 			if klSum == nil {
@@ -183,6 +176,10 @@ func (c *config) report(enc models.Encoder) func(a *experiment.Artifacts) error 
 			if recon == nil { // the figure shows the first ten
 				recon = tensors.MustCopyFlatData[float32](out[3])
 			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 
 		kl := make([]float64, c.Latent)
