@@ -13,8 +13,8 @@ import (
 // saddle (see the experiment's notes).
 func TestQuickPresetEndToEnd(t *testing.T) {
 	r, _ := experimenttest.QuickRun(t, spec(), "-epochs", "8")
-	if r.Labels || r.Variant != "" {
-		t.Errorf("pairs from views: labels %v, variant %q; want false and the main run", r.Labels, r.Variant)
+	if r.Labels || r.Variant != "8ep" { // the main run, at 8 epochs
+		t.Errorf("pairs from views: labels %v, variant %q; want false and the main run's 8ep", r.Labels, r.Variant)
 	}
 	r, _ = experimenttest.QuickRunContract(t, spec(), "-pairs", "labels")
 	if !r.Labels || r.Variant != "labels" {

@@ -46,6 +46,10 @@ func tinySpec(onEmbed func()) Spec {
 	}}
 }
 
+// tinyRun is the directory of a run with tinyOptions: -epochs 3 makes it a
+// variant of its own.
+const tinyRun = "tiny-3ep"
+
 func tinyOptions(t *testing.T, out string, extra ...string) (*Options, *flag.FlagSet) {
 	t.Helper()
 	fs := flag.NewFlagSet("tiny", flag.ContinueOnError)
@@ -75,7 +79,7 @@ func TestKilledBeforeEvaluationLosesNoEpoch(t *testing.T) {
 	if _, err := Run(ctx, spec, o, fs); !errors.Is(err, train.ErrInterrupted) {
 		t.Fatalf("want ErrInterrupted, got %v", err)
 	}
-	dir := filepath.Join(out, "tiny")
+	dir := filepath.Join(out, tinyRun)
 	rows, err := results.ReadMetrics(filepath.Join(dir, "metrics.csv"))
 	if err != nil || len(rows) != 1 {
 		t.Fatalf("after interrupt: %d rows (%v), want 1", len(rows), err)
@@ -115,7 +119,7 @@ func TestInterruptThenResume(t *testing.T) {
 	if !errors.Is(err, train.ErrInterrupted) {
 		t.Fatalf("want ErrInterrupted, got %v", err)
 	}
-	dir := filepath.Join(out, "tiny")
+	dir := filepath.Join(out, tinyRun)
 	saved, err := results.ReadRun(filepath.Join(dir, "run.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -176,7 +180,7 @@ func TestPartialRunJSONFollowsTraining(t *testing.T) {
 	builds, seen := 0, -1
 	spec := tinySpec(func() {
 		if builds++; builds == 5 { // epoch 3's evaluation: epochs 1 and 2 are written
-			if r, err := results.ReadRun(filepath.Join(out, "tiny", "run.json")); err == nil {
+			if r, err := results.ReadRun(filepath.Join(out, tinyRun, "run.json")); err == nil {
 				seen = r.Metrics.Epochs
 			}
 		}
@@ -288,6 +292,46 @@ func TestRunDirEncoderVariant(t *testing.T) {
 		dir, _, title := c.spec.RunDir(o)
 		if dir != filepath.Join("out", c.dir) || title != c.title {
 			t.Errorf("%s with %q on %q: %s, %q; want out/%s, %q", c.spec.Name, c.encoder, c.dataset, dir, title, c.dir, c.title)
+		}
+	}
+}
+
+// TestRunDirEpochsVariant: a run with -epochs keeps its own directory, the
+// same whether RunDir sees the options as parsed or as resolved, and the
+// preset's epochs keep the plain one.
+func TestRunDirEpochsVariant(t *testing.T) {
+	spec := Spec{Name: "simclr", Title: "SimCLR"}
+	parse := func(args ...string) *Options {
+		fs := flag.NewFlagSet("simclr", flag.ContinueOnError)
+		o := Flags(spec, fs)
+		if err := fs.Parse(append([]string{"-out", "out"}, args...)); err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	for _, c := range []struct {
+		args       []string
+		dir, title string
+	}{
+		{nil, "simclr", "SimCLR"},
+		{[]string{"-dataset", "fashion-mnist"}, "simclr-fashion-mnist", "SimCLR on Fashion-MNIST"},
+		{[]string{"-dataset", "fashion-mnist", "-epochs", "50"}, "simclr-50ep-fashion-mnist", "SimCLR (50 epochs) on Fashion-MNIST"},
+		{[]string{"-epochs", "7", "-seed", "2"}, "simclr-7ep-seed2", "SimCLR (7 epochs) (seed 2)"},
+	} {
+		parsed := parse(c.args...)
+		set := map[string]bool{}
+		for _, a := range c.args {
+			set[strings.TrimPrefix(a, "-")] = true
+		}
+		resolved, err := Resolve(spec, *parsed, func(f string) bool { return set[f] })
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, o := range map[string]Options{"parsed": *parsed, "resolved": resolved} {
+			dir, _, title := spec.RunDir(o)
+			if dir != filepath.Join("out", c.dir) || title != c.title {
+				t.Errorf("%v (%s): %s, %q; want out/%s, %q", c.args, name, dir, title, c.dir, c.title)
+			}
 		}
 	}
 }

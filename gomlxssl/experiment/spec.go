@@ -88,16 +88,29 @@ type Spec struct {
 // than 1 (-seed) adds "seedN" — simclr-seed2, "SimCLR (seed 2)" — so that
 // each seed keeps its own results (seed 0 is taken for 1).
 func (s Spec) Dir(out, dataset string, seed uint64) (dir, variant, title string) {
-	return s.dir(out, dataset, "", seed)
+	return s.dir(out, dataset, "", 0, seed)
 }
 
 // RunDir is Dir for the run that options o describe (resolved or as
 // parsed): a run on another encoder than the one the method trains with at
 // o's preset is a variant named after it too — mocov3-vit-96-4-3 beside
 // mocov3, "MoCo v3 (vit-96-4-3)" — so that a method's runs on two
-// encoders sit side by side.
+// encoders sit side by side. A run whose epochs were given by -epochs is a
+// variant too — simclr-50ep-fashion-mnist, "SimCLR (50 epochs) on
+// Fashion-MNIST" — so that a longer or shorter run never overwrites the
+// preset's, which the comparisons read.
 func (s Spec) RunDir(o Options) (dir, variant, title string) {
-	return s.dir(o.Out, o.Dataset, s.encoderVariant(o), o.Seed)
+	return s.dir(o.Out, o.Dataset, s.encoderVariant(o), givenEpochs(o), o.Seed)
+}
+
+// givenEpochs is o's epochs when -epochs set them — in parsed options any
+// non-zero value (the flag's default is 0), in resolved ones a value whose
+// source is the flag — and 0 when the preset or the method chose them.
+func givenEpochs(o Options) int {
+	if o.From != nil && o.From["epochs"] != "flag" {
+		return 0
+	}
+	return o.Epochs
 }
 
 // encoderVariant is the name of o's encoder when it is not the method's
@@ -119,7 +132,7 @@ func (s Spec) encoderVariant(o Options) string {
 	return enc.Name()
 }
 
-func (s Spec) dir(out, dataset, encoder string, seed uint64) (dir, variant, title string) {
+func (s Spec) dir(out, dataset, encoder string, epochs int, seed uint64) (dir, variant, title string) {
 	title = s.Title
 	if s.Variant != nil {
 		if v, t := s.Variant(); v != "" {
@@ -129,6 +142,14 @@ func (s Spec) dir(out, dataset, encoder string, seed uint64) (dir, variant, titl
 	if encoder != "" {
 		variant = strings.Trim(variant+"-"+encoder, "-")
 		title += " (" + encoder + ")"
+	}
+	if epochs > 0 {
+		variant = strings.Trim(fmt.Sprintf("%s-%dep", variant, epochs), "-")
+		if epochs == 1 {
+			title += " (1 epoch)"
+		} else {
+			title += fmt.Sprintf(" (%d epochs)", epochs)
+		}
 	}
 	if dataset != "" && dataset != s.OwnDataset() {
 		variant = strings.Trim(variant+"-"+dataset, "-")
