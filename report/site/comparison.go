@@ -133,7 +133,10 @@ func comparison(runs []*Experiment, anchors map[string]string, missing ...string
 			groups = append(groups, data)
 		}
 		enc := configString(r, "encoder")
-		key := fmt.Sprintf("%s|%s|%+v", data, enc, r.Baselines)
+		// By value: runs that measured the same baselines (read from one
+		// cache) show them once. (Not %+v of Baselines: its pointer to the
+		// raw pixels' figures printed an address, different for every run.)
+		key := fmt.Sprintf("%s|%s|%+v|%+v", data, enc, r.Baselines.RandomInit, r.Baselines.Supervised)
 		if !seenBaseline[key] {
 			seenBaseline[key] = true
 			bl := r.Baselines

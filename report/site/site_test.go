@@ -790,3 +790,25 @@ func TestCurvesJSON(t *testing.T) {
 		t.Errorf("one run drew a chart: %s", one)
 	}
 }
+
+// Runs that share their baselines (each run's own copy, as read from its
+// run.json) show each baseline row once in a comparison.
+func TestComparisonBaselinesOnce(t *testing.T) {
+	run := func(name string) *Experiment {
+		px := results.Baseline{KNNTop1: 0.5, LinearTop1: 0.6}
+		return &Experiment{Name: name, Run: &results.Run{Experiment: name, Title: name, Status: results.StatusComplete,
+			Dataset: results.DatasetRef{Name: "fashion-mnist", Train: 60000, Test: 10000, Classes: 10},
+			Config:  map[string]any{"preset": "fashion", "encoder": "convnet"},
+			Metrics: results.Metrics{KNNTop1: 0.8, LinearTop1: 0.85, Epochs: 10},
+			Baselines: results.Baselines{RandomInit: results.Baseline{KNNTop1: 0.4}, Supervised: results.Baseline{KNNTop1: 0.9, Epochs: 5},
+				RawPixels: &px}}}
+	}
+	c := comparison([]*Experiment{run("moco"), run("simclr"), run("swav")}, map[string]string{})
+	var names []string
+	for _, b := range c.Baselines {
+		names = append(names, b.Name)
+	}
+	if want := "raw pixels|random-init convnet|supervised convnet (5 epochs)"; strings.Join(names, "|") != want {
+		t.Errorf("baseline rows %q, want %q", strings.Join(names, "|"), want)
+	}
+}
