@@ -45,6 +45,8 @@ func (c *command) bench(args []string) error {
 	noStep := fs.Bool("no-step", false, "skip the training-step benchmark (which runs `go test -bench`)")
 	noPeers := fs.Bool("no-peers", false, "skip the PyTorch and scikit-learn peers")
 	torchScript := fs.String("torch-script", filepath.Join("..", "shared", "bench", "torch_simclr_step.py"), "the PyTorch peer of the SimCLR step (relative to -root)")
+	tta := fs.Bool("tta", false, "also time SimCLR to kNN accuracy on Fashion-MNIST against the PyTorch peer trainer (both train one after the other: about an hour on 2 cores; with -quick, 2 epochs of 2,000 images)")
+	ttaScript := fs.String("tta-script", filepath.Join("..", "shared", "bench", "torch_simclr_train.py"), "the PyTorch peer trainer (relative to -root)")
 	if err := c.parse(fs, args); err != nil {
 		return err
 	}
@@ -136,7 +138,25 @@ func (c *command) bench(args []string) error {
 	}
 	add(ts)
 
-	// 5. The report.
+	// 5. Time to accuracy, when asked for (long).
+	if *tta {
+		epochs, train, test := 10, 0, 0
+		if *quick {
+			epochs, train, test = 2, 2000, 500
+		}
+		res, notes, err := c.timeToAccuracy(epochs, train, test, filepath.Join(c.root, *ttaScript), *quick)
+		if err != nil {
+			return err
+		}
+		for _, r := range res {
+			add(r)
+		}
+		for _, n := range notes {
+			note("%s", n)
+		}
+	}
+
+	// 6. The report.
 	var builds []float64
 	for range 5 {
 		r, err := site.Build(site.Config{Root: c.root, Out: c.out})

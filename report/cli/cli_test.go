@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -284,5 +285,57 @@ func TestBenchQuick(t *testing.T) {
 	page, _ := os.ReadFile(filepath.Join(out, "index.html"))
 	if !strings.Contains(string(page), `<table class="bench">`) || !strings.Contains(string(page), "report build") {
 		t.Error("the report does not show the bench table")
+	}
+}
+
+// Time to accuracy reads MEGA's progress lines (dating the first step from
+// the first epoch's own duration) and the peer's JSON lines, and times the
+// first epoch at or above each target on both sides.
+func TestTimeToAccuracyCurves(t *testing.T) {
+	t0 := time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC)
+	var ours oursCurve
+	for _, l := range []struct {
+		at   float64
+		line string
+	}{
+		{5, "baseline raw pixels (784 values an image): kNN 78.8%, linear 83.4% (34 s)"},
+		{100, "simclr epoch 1/3: loss 3.3077 (80.0s)"},
+		{110, "simclr epoch 1: kNN top-1 75.8%, embedding std 0.086"},
+		{190, "simclr epoch 2/3: loss 2.4623 (80.0s)"},
+		{200, "simclr epoch 2: kNN top-1 78.3%, embedding std 0.085"},
+		{290, "simclr epoch 3: kNN top-1 80.1%, embedding std 0.085"},
+	} {
+		ours.line(l.line, t0.Add(time.Duration(l.at*float64(time.Second))))
+	}
+	want := []ttaPoint{{1, 90, 0.758}, {2, 180, 0.783}, {3, 270, 0.801}}
+	if len(ours.curve) != 3 {
+		t.Fatalf("MEGA's curve %v, want %v", ours.curve, want)
+	}
+	for i, p := range ours.curve {
+		if p.Epoch != want[i].Epoch || math.Abs(p.Seconds-want[i].Seconds) > 1e-9 || math.Abs(p.KNN-want[i].KNN) > 1e-9 {
+			t.Errorf("point %d: %+v, want %+v", i, p, want[i])
+		}
+	}
+	var peer []ttaPoint
+	for _, l := range []string{
+		"data: train (60000, 28, 28, 1) test (10000, 28, 28, 1)",
+		`{"epoch": 1, "loss": 3.1, "knn_top1": 0.77, "lr": 0.005, "epoch_s": 70.0, "wall_s": 70.0}`,
+		`{"epoch": 2, "loss": 2.4, "knn_top1": 0.79, "lr": 0.004, "epoch_s": 70.0, "wall_s": 140.0}`,
+		`{"epochs_schedule": 2, "knn": 0.79}`,
+	} {
+		if p, ok := peerPoint(l); ok {
+			peer = append(peer, p)
+		}
+	}
+	if len(peer) != 2 || peer[1].Seconds != 140 {
+		t.Fatalf("peer curve %v", peer)
+	}
+	res, notes := ttaResults(ours.curve, peer, []float64{0.76, 0.78, 0.80}, "", "")
+	if len(res) != 3 || res[0].Value != 180 || res[0].PeerValue != 70 || res[1].Value != 180 || res[1].PeerValue != 140 ||
+		res[2].PeerValue != 0 || len(notes) != 1 || !strings.Contains(notes[0], "not reached by the PyTorch peer (best 79.0%)") {
+		t.Errorf("results %+v, notes %q", res, notes)
+	}
+	if r := res[0].Ratio; math.Abs(r-70.0/180) > 1e-9 {
+		t.Errorf("ratio %g, want peer/ours = %g (a time: > 1 is faster)", r, 70.0/180)
 	}
 }

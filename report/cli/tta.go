@@ -1,0 +1,198 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mega-ssl/mega/gomlxssl/bench"
+	"github.com/mega-ssl/mega/gomlxssl/data"
+)
+
+// Time to accuracy (`run.go bench -tta`): MEGA's SimCLR and the PyTorch peer
+// trainer (../shared/bench/torch_simclr_train.py: the same encoder, head,
+// loss, optimizer, schedule and augmentation) train on Fashion-MNIST one
+// after the other, and each epoch's kNN (k = 200, τ = 0.1, every training
+// image searched for every test image) is timed from the first training
+// step: the time counts training and the per-epoch monitor, on both sides
+// the same work, and not start-up or the random-init probes.
+
+// ttaPoint is one epoch of a time-to-accuracy curve.
+type ttaPoint struct {
+	Epoch   int
+	Seconds float64 // since the first training step, monitor included
+	KNN     float64 // fraction
+}
+
+var (
+	ttaTrainLine = regexp.MustCompile(`^simclr epoch (\d+)/\d+: loss \S+ \(([0-9.]+)s\)`)
+	ttaKNNLine   = regexp.MustCompile(`^simclr epoch (\d+): kNN top-1 ([0-9.]+)%`)
+)
+
+// oursCurve follows MEGA's progress lines as they arrive: the first
+// epoch's line says how long it trained, which dates the first step; each
+// kNN line is a point.
+type oursCurve struct {
+	start time.Time
+	curve []ttaPoint
+}
+
+func (o *oursCurve) line(s string, t time.Time) {
+	if m := ttaTrainLine.FindStringSubmatch(s); m != nil && m[1] == "1" {
+		secs, _ := strconv.ParseFloat(m[2], 64)
+		o.start = t.Add(-time.Duration(secs * float64(time.Second)))
+	}
+	if m := ttaKNNLine.FindStringSubmatch(s); m != nil && !o.start.IsZero() {
+		e, _ := strconv.Atoi(m[1])
+		p, _ := strconv.ParseFloat(m[2], 64)
+		o.curve = append(o.curve, ttaPoint{Epoch: e, Seconds: t.Sub(o.start).Seconds(), KNN: p / 100})
+	}
+}
+
+// peerPoint reads the peer trainer's JSON line of an epoch (its wall_s
+// counts from its first step, the monitor included).
+func peerPoint(s string) (ttaPoint, bool) {
+	var row struct {
+		Epoch int      `json:"epoch"`
+		KNN   *float64 `json:"knn_top1"`
+		Wall  float64  `json:"wall_s"`
+	}
+	if json.Unmarshal([]byte(s), &row) != nil || row.Epoch <= 0 || row.KNN == nil {
+		return ttaPoint{}, false
+	}
+	return ttaPoint{Epoch: row.Epoch, Seconds: row.Wall, KNN: *row.KNN}, true
+}
+
+// timeTo is the time at which a curve first reaches kNN target (false if it
+// never does).
+func timeTo(curve []ttaPoint, target float64) (float64, bool) {
+	for _, p := range curve {
+		if p.KNN >= target {
+			return p.Seconds, true
+		}
+	}
+	return 0, false
+}
+
+// ttaTargets are the kNN accuracies timed: three every run of the fashion
+// preset passes on both sides (random init is about 73%, ten epochs about
+// 83%), and for a -quick check the lower of the two final figures.
+func ttaTargets(ours, peer []ttaPoint, quick bool) []float64 {
+	if !quick {
+		return []float64{0.76, 0.78, 0.80}
+	}
+	if len(ours) == 0 || len(peer) == 0 {
+		return nil
+	}
+	return []float64{min(ours[len(ours)-1].KNN, peer[len(peer)-1].KNN)}
+}
+
+// ttaResults turns the two curves into bench results, one per target.
+func ttaResults(ours, peer []ttaPoint, targets []float64, detail, command string) ([]bench.Result, []string) {
+	var res []bench.Result
+	var notes []string
+	for _, target := range targets {
+		name := fmt.Sprintf("time to kNN %.1f%% on Fashion-MNIST, SimCLR (training + per-epoch monitor)", 100*target)
+		o, okO := timeTo(ours, target)
+		p, okP := timeTo(peer, target)
+		if !okO {
+			notes = append(notes, fmt.Sprintf("%s: not reached by MEGA's run (best %.1f%%)", name, 100*best(ours)))
+			continue
+		}
+		r := bench.Result{Name: name, Value: o, Unit: "s", Detail: detail, Command: command}
+		if okP {
+			r.SetPeer("PyTorch CPU, same recipe and monitor (torch_simclr_train.py)", p)
+		} else {
+			notes = append(notes, fmt.Sprintf("%s: not reached by the PyTorch peer (best %.1f%%)", name, 100*best(peer)))
+		}
+		res = append(res, r)
+	}
+	return res, notes
+}
+
+func best(curve []ttaPoint) float64 {
+	b := 0.0
+	for _, p := range curve {
+		b = max(b, p.KNN)
+	}
+	return b
+}
+
+// timeToAccuracy runs both trainers for epochs epochs (on the first train
+// and test images of each split when train > 0, for a quick check) and
+// returns the results and caveats.
+func (c *command) timeToAccuracy(epochs, train, test int, peerScript string, quick bool) ([]bench.Result, []string, error) {
+	tmp, err := os.MkdirTemp("", "mega-tta-")
+	if err != nil {
+		return nil, nil, err
+	}
+	defer os.RemoveAll(tmp)
+	knnTrain := "60000"
+	baselines := filepath.Join(c.out, "baselines") // the full data's are cached there
+	if train > 0 {
+		baselines = filepath.Join(tmp, "baselines")
+	}
+	args := []string{"run", "./experiments/simclr", "-dataset", "fashion-mnist", "-epochs", strconv.Itoa(epochs),
+		"-out", tmp, "-baselines", baselines, "-embeddings", "0"}
+	peerArgs := []string{peerScript, "--idx", data.FashionMNISTSystemDir, "--epochs", strconv.Itoa(epochs), "--out", filepath.Join(tmp, "peer")}
+	if train > 0 {
+		knnTrain = strconv.Itoa(train)
+		args = append(args, "-train", strconv.Itoa(train), "-test", strconv.Itoa(test), "-supervised-epochs", "1")
+		peerArgs = append(peerArgs, "--train", strconv.Itoa(train), "--test", strconv.Itoa(test))
+	}
+	args = append(args, "-knn-train", knnTrain)
+	cmd := exec.CommandContext(c.ctx, "go", args...)
+	cmd.Dir = c.root
+	cmd.Env = append(os.Environ(), "GOEXPERIMENT=simd")
+	var ours oursCurve
+	if log, err := runLines(cmd, func(l string) { ours.line(l, time.Now()) }); err != nil {
+		return nil, nil, fmt.Errorf("MEGA's SimCLR: %v\n%s", err, log)
+	}
+	if _, err := os.Stat(peerScript); err != nil {
+		return nil, []string{fmt.Sprintf("time to accuracy: no peer script (%v)", err)}, nil
+	}
+	var peer []ttaPoint
+	log, err := runLines(exec.CommandContext(c.ctx, python, peerArgs...), func(l string) {
+		if p, ok := peerPoint(l); ok {
+			peer = append(peer, p)
+		}
+	})
+	if err != nil {
+		return nil, []string{fmt.Sprintf("time to accuracy: the PyTorch peer failed: %v %s", err, log)}, nil
+	}
+	detail := fmt.Sprintf("%d epochs each; MEGA reached %.1f%%, PyTorch %.1f%%", epochs, 100*best(ours.curve), 100*best(peer))
+	res, notes := ttaResults(ours.curve, peer, ttaTargets(ours.curve, peer, quick), detail, "go run run.go bench -tta")
+	return res, notes, nil
+}
+
+// runLines runs cmd and hands each line of its output (stdout and stderr
+// merged) to line as it arrives; it returns the last lines, for an error.
+func runLines(cmd *exec.Cmd, line func(string)) (string, error) {
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		return "", err
+	}
+	defer pr.Close()
+	cmd.Stdout, cmd.Stderr = pw, pw
+	err = cmd.Start()
+	pw.Close() // the child holds its own copy
+	if err != nil {
+		return "", err
+	}
+	var tail []string
+	sc := bufio.NewScanner(pr)
+	for sc.Scan() {
+		line(sc.Text())
+		if tail = append(tail, sc.Text()); len(tail) > 20 {
+			tail = tail[1:]
+		}
+	}
+	return strings.Join(tail, "\n"), cmd.Wait()
+}
