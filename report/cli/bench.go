@@ -46,6 +46,7 @@ func (c *command) bench(args []string) error {
 	noPeers := fs.Bool("no-peers", false, "skip the PyTorch and scikit-learn peers")
 	torchScript := fs.String("torch-script", filepath.Join("..", "shared", "bench", "torch_simclr_step.py"), "the PyTorch peer of the SimCLR step (relative to -root)")
 	tta := fs.Bool("tta", false, "also time SimCLR to kNN accuracy on Fashion-MNIST against the PyTorch peer trainer (both train one after the other: about an hour on 2 cores; with -quick, 2 epochs of 2,000 images)")
+	ttaEpochs := fs.Int("tta-epochs", 10, "epochs of each -tta run (the schedule's length on both sides)")
 	ttaScript := fs.String("tta-script", filepath.Join("..", "shared", "bench", "torch_simclr_train.py"), "the PyTorch peer trainer (relative to -root)")
 	if err := c.parse(fs, args); err != nil {
 		return err
@@ -140,7 +141,7 @@ func (c *command) bench(args []string) error {
 
 	// 5. Time to accuracy, when asked for (long).
 	if *tta {
-		epochs, train, test := 10, 0, 0
+		epochs, train, test := *ttaEpochs, 0, 0
 		if *quick {
 			epochs, train, test = 2, 2000, 500
 		}
