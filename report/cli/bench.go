@@ -145,7 +145,7 @@ func (c *command) bench(args []string) error {
 		if *quick {
 			epochs, train, test = 2, 2000, 500
 		}
-		res, notes, err := c.timeToAccuracy(epochs, train, test, filepath.Join(c.root, *ttaScript), *quick)
+		res, notes, err := c.timeToAccuracy(epochs, train, test, filepath.Join(c.root, *ttaScript))
 		if err != nil {
 			return err
 		}

@@ -339,3 +339,35 @@ func TestTimeToAccuracyCurves(t *testing.T) {
 		t.Errorf("ratio %g, want peer/ours = %g (a time: > 1 is faster)", r, 70.0/180)
 	}
 }
+
+// The timed targets are whole percents both runs reach after their first
+// epoch, at most four; with none, the lower best figure.
+func TestTimeToAccuracyTargets(t *testing.T) {
+	curve := func(knn ...float64) []ttaPoint {
+		var c []ttaPoint
+		for i, k := range knn {
+			c = append(c, ttaPoint{Epoch: i + 1, Seconds: float64(i + 1), KNN: k})
+		}
+		return c
+	}
+	for _, c := range []struct {
+		ours, peer []ttaPoint
+		want       []float64
+	}{
+		{curve(0.798, 0.811, 0.819), curve(0.77, 0.80, 0.815), []float64{0.80, 0.81}},
+		{curve(0.70, 0.80, 0.84, 0.86), curve(0.72, 0.85, 0.87), []float64{0.74, 0.78, 0.82, 0.86}},
+		{curve(0.80, 0.801), curve(0.79, 0.795), []float64{0.795}},
+	} {
+		got := ttaTargets(c.ours, c.peer)
+		if len(got) != len(c.want) {
+			t.Errorf("targets %v, want %v", got, c.want)
+			continue
+		}
+		for i := range got {
+			if math.Abs(got[i]-c.want[i]) > 1e-9 {
+				t.Errorf("targets %v, want %v", got, c.want)
+				break
+			}
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -81,17 +82,26 @@ func timeTo(curve []ttaPoint, target float64) (float64, bool) {
 	return 0, false
 }
 
-// ttaTargets are the kNN accuracies timed: three every run of the fashion
-// preset passes on both sides (random init is about 73%, ten epochs about
-// 83%), and for a -quick check the lower of the two final figures.
-func ttaTargets(ours, peer []ttaPoint, quick bool) []float64 {
-	if !quick {
-		return []float64{0.76, 0.78, 0.80}
-	}
+// ttaTargets are the kNN accuracies timed: the whole percents that both
+// runs reach but neither reaches in its first epoch (a time to a figure
+// the first epoch already passes says only how long an epoch takes), at
+// most four of them spread over that range; else the lower of the two best
+// figures.
+func ttaTargets(ours, peer []ttaPoint) []float64 {
 	if len(ours) == 0 || len(peer) == 0 {
 		return nil
 	}
-	return []float64{min(ours[len(ours)-1].KNN, peer[len(peer)-1].KNN)}
+	lo := math.Floor(100*max(ours[0].KNN, peer[0].KNN)) + 1
+	hi := math.Floor(100 * min(best(ours), best(peer)))
+	if hi < lo {
+		return []float64{min(best(ours), best(peer))}
+	}
+	step := math.Ceil((hi - lo + 1) / 4)
+	var t []float64
+	for p := hi; p >= lo; p -= step {
+		t = append([]float64{p / 100}, t...)
+	}
+	return t
 }
 
 // ttaResults turns the two curves into bench results, one per target.
@@ -128,7 +138,7 @@ func best(curve []ttaPoint) float64 {
 // timeToAccuracy runs both trainers for epochs epochs (on the first train
 // and test images of each split when train > 0, for a quick check) and
 // returns the results and caveats.
-func (c *command) timeToAccuracy(epochs, train, test int, peerScript string, quick bool) ([]bench.Result, []string, error) {
+func (c *command) timeToAccuracy(epochs, train, test int, peerScript string) ([]bench.Result, []string, error) {
 	tmp, err := os.MkdirTemp("", "mega-tta-")
 	if err != nil {
 		return nil, nil, err
@@ -168,7 +178,7 @@ func (c *command) timeToAccuracy(epochs, train, test int, peerScript string, qui
 		return nil, []string{fmt.Sprintf("time to accuracy: the PyTorch peer failed: %v %s", err, log)}, nil
 	}
 	detail := fmt.Sprintf("%d epochs each; MEGA reached %.1f%%, PyTorch %.1f%%", epochs, 100*best(ours.curve), 100*best(peer))
-	res, notes := ttaResults(ours.curve, peer, ttaTargets(ours.curve, peer, quick), detail, "go run run.go bench -tta")
+	res, notes := ttaResults(ours.curve, peer, ttaTargets(ours.curve, peer), detail, "go run run.go bench -tta")
 	return res, notes, nil
 }
 
