@@ -15,7 +15,7 @@ import (
 // RunSeeds trains spec with o.Seeds seeds — o.Seed, o.Seed+1, … — one after
 // another on the same data (-data-seed is held fixed, so every seed sees the
 // same images, and the cached baselines serve them all). Each seed is a run
-// of its own with its own directory (Spec.Dir: simclr, simclr-seed2, …);
+// of its own with its own directory (Spec.RunDir: simclr, simclr-seed2, …);
 // when all have completed, their aggregate — every metric's mean, standard
 // deviation and per-seed values, the per-epoch curves' mean and spread — is
 // written to seeds.json in the first seed's directory. It returns the runs

@@ -79,26 +79,19 @@ type Spec struct {
 	Variant func() (name, title string)
 }
 
-// Dir is where the results of the run the parsed flags describe go, and the
-// variant's name and title ("" for the main run). A run on other data than
-// the experiment's own (-dataset fashion-mnist for an experiment of shapes)
-// is a variant named after that data too — simclr-fashion-mnist, "SimCLR on
-// Fashion-MNIST" — so that results on two datasets sit side by side and never
-// overwrite each other. dataset "" is the experiment's own. A seed other
-// than 1 (-seed) adds "seedN" — simclr-seed2, "SimCLR (seed 2)" — so that
-// each seed keeps its own results (seed 0 is taken for 1).
-func (s Spec) Dir(out, dataset string, seed uint64) (dir, variant, title string) {
-	return s.dir(out, dataset, "", 0, seed)
-}
-
-// RunDir is Dir for the run that options o describe (resolved or as
-// parsed): a run on another encoder than the one the method trains with at
-// o's preset is a variant named after it too — mocov3-vit-96-4-3 beside
-// mocov3, "MoCo v3 (vit-96-4-3)" — so that a method's runs on two
-// encoders sit side by side. A run whose epochs were given by -epochs is a
-// variant too — simclr-50ep-fashion-mnist, "SimCLR (50 epochs) on
-// Fashion-MNIST" — so that a longer or shorter run never overwrites the
-// preset's, which the comparisons read.
+// RunDir is where the results of the run that options o describe (resolved
+// or as parsed) go, and the variant's name and title ("" for the main run).
+// A method's own variant (Spec.Variant) names it first. A run on another
+// encoder than the one the method trains with at o's preset is a variant
+// named after it — mocov3-vit-96-4-3, "MoCo v3 (vit-96-4-3)". A run whose
+// epochs were given by -epochs is one too — simclr-50ep, "SimCLR (50
+// epochs)" — so that a longer or shorter run never overwrites the preset's,
+// which the comparisons read. A run on other data than the experiment's own
+// (-dataset fashion-mnist for an experiment of shapes) is named after that
+// data — simclr-fashion-mnist, "SimCLR on Fashion-MNIST". A seed other than 1
+// (-seed) adds "seedN" — simclr-seed2, "SimCLR (seed 2)" (seed 0 is taken
+// for 1). So results of every kind sit side by side and never overwrite
+// each other.
 func (s Spec) RunDir(o Options) (dir, variant, title string) {
 	return s.dir(o.Out, o.Dataset, s.encoderVariant(o), givenEpochs(o), o.Seed)
 }

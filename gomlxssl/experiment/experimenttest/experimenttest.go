@@ -41,7 +41,7 @@ func sharedBaselines() string {
 
 // QuickRun trains spec with -preset quick (plus extra flags) into a
 // temporary output directory and returns its run.json and that directory
-// (the run's results are in spec.Dir of it).
+// (the run's results are in spec.RunDir of it).
 func QuickRun(t *testing.T, spec experiment.Spec, extra ...string) (*results.Run, string) {
 	t.Helper()
 	return quickRun(t, spec, true, extra...)
