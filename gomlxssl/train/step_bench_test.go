@@ -4,6 +4,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/gomlx/compute"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
@@ -22,8 +23,10 @@ func benchmarkSimCLRStep(b *testing.B, encoder string) {
 	if !backend.SIMD {
 		b.Log("built without GOEXPERIMENT=simd: expect ~20x slower matrix products")
 	}
-	be := backendtest.Go(b)
-	if os.Getenv("GOMLX_BACKEND") != "" { // e.g. xla:cuda on a GPU machine
+	var be compute.Backend
+	if os.Getenv("GOMLX_BACKEND") == "" {
+		be = backendtest.Go(b)
+	} else { // e.g. xla:cuda on a GPU machine
 		var info backend.Info
 		var err error
 		if be, info, err = backend.New(""); err != nil {
