@@ -225,11 +225,8 @@ func (c *command) stepBenchmarks() (map[string]float64, error) {
 // torchPeer runs the PyTorch SimCLR step on the benchmark encoder and
 // returns its images/s.
 func (c *command) torchPeer(script string) (float64, error) {
-	if _, err := os.Stat(script); err != nil {
-		return 0, fmt.Errorf("no peer script: %v", err)
-	}
-	if err := exec.Command(python, "-c", "import torch").Run(); err != nil {
-		return 0, fmt.Errorf("%s cannot import torch (apt-get install -y python3-torch)", python)
+	if err := peerReady(script); err != nil {
+		return 0, err
 	}
 	cmd := exec.CommandContext(c.ctx, python, script, "--model", "small", "--channels-last")
 	out, err := cmd.CombinedOutput()
@@ -243,6 +240,19 @@ func (c *command) torchPeer(script string) (float64, error) {
 		return 0, fmt.Errorf("unexpected output: %s", lastLine(out))
 	}
 	return summary.ImagesPerS, nil
+}
+
+// peerReady says why python cannot run a PyTorch peer script (nil when it
+// can): checked before anything is measured, so that no run of ours is made
+// for a comparison that cannot happen.
+func peerReady(script string) error {
+	if _, err := os.Stat(script); err != nil {
+		return fmt.Errorf("no peer script: %v", err)
+	}
+	if err := exec.Command(python, "-c", "import torch").Run(); err != nil {
+		return fmt.Errorf("%s cannot import torch (apt-get install -y python3-torch)", python)
+	}
+	return nil
 }
 
 func lastLine(b []byte) string {

@@ -139,34 +139,30 @@ func best(curve []ttaPoint) float64 {
 // and test images of each split when train > 0, for a quick check) and
 // returns the results and caveats.
 func (c *command) timeToAccuracy(epochs, train, test int, peerScript string) ([]bench.Result, []string, error) {
+	if err := peerReady(peerScript); err != nil {
+		return nil, []string{fmt.Sprintf("time to accuracy not measured: %v", err)}, nil
+	}
 	tmp, err := os.MkdirTemp("", "mega-tta-")
 	if err != nil {
 		return nil, nil, err
 	}
 	defer os.RemoveAll(tmp)
-	knnTrain := "60000"
-	baselines := filepath.Join(c.out, "baselines") // the full data's are cached there
-	if train > 0 {
-		baselines = filepath.Join(tmp, "baselines")
-	}
+	// The monitor searches every training image, as the peer's does; the
+	// full data's baselines are cached in OUT, a check's go to tmp.
 	args := []string{"run", "./experiments/simclr", "-dataset", "fashion-mnist", "-epochs", strconv.Itoa(epochs),
-		"-out", tmp, "-baselines", baselines, "-embeddings", "0"}
+		"-out", tmp, "-embeddings", "0", "-knn-train", "60000", "-baselines", filepath.Join(c.out, "baselines")}
 	peerArgs := []string{peerScript, "--idx", data.FashionMNISTSystemDir, "--epochs", strconv.Itoa(epochs), "--out", filepath.Join(tmp, "peer")}
-	if train > 0 {
-		knnTrain = strconv.Itoa(train)
-		args = append(args, "-train", strconv.Itoa(train), "-test", strconv.Itoa(test), "-supervised-epochs", "1")
+	if train > 0 { // later flags win
+		args = append(args, "-train", strconv.Itoa(train), "-test", strconv.Itoa(test), "-knn-train", strconv.Itoa(train),
+			"-supervised-epochs", "1", "-baselines", filepath.Join(tmp, "baselines"))
 		peerArgs = append(peerArgs, "--train", strconv.Itoa(train), "--test", strconv.Itoa(test))
 	}
-	args = append(args, "-knn-train", knnTrain)
 	cmd := exec.CommandContext(c.ctx, "go", args...)
 	cmd.Dir = c.root
 	cmd.Env = append(os.Environ(), "GOEXPERIMENT=simd")
 	var ours oursCurve
 	if log, err := runLines(cmd, func(l string) { ours.line(l, time.Now()) }); err != nil {
 		return nil, nil, fmt.Errorf("MEGA's SimCLR: %v\n%s", err, log)
-	}
-	if _, err := os.Stat(peerScript); err != nil {
-		return nil, []string{fmt.Sprintf("time to accuracy: no peer script (%v)", err)}, nil
 	}
 	var peer []ttaPoint
 	log, err := runLines(exec.CommandContext(c.ctx, python, peerArgs...), func(l string) {
