@@ -2,6 +2,7 @@ package site
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"sort"
 	"strings"
@@ -19,16 +20,20 @@ var citation = regexp.MustCompile(`\[@([a-z0-9][a-z0-9.]*(?:-[a-z0-9.]+)*) ([a-z
 
 // citeFigures are the figures a citation may name, read from a run.
 var citeFigures = map[string]func(r *results.Run) string{
-	"knn":               func(r *results.Run) string { return pct(r.Metrics.KNNTop1) },
-	"linear":            func(r *results.Run) string { return pct(r.Metrics.LinearTop1) },
-	"top5":              func(r *results.Run) string { return pct(r.Metrics.LinearTop5) },
-	"knn-1pct":          func(r *results.Run) string { return pct(r.Metrics.KNNTop1OnePct) },
-	"linear-1pct":       func(r *results.Run) string { return pct(r.Metrics.LinearTop1OnePct) },
-	"rank":              func(r *results.Run) string { return num(r.Metrics.EffectiveRank, 1) },
-	"std":               func(r *results.Run) string { return num(r.Metrics.EmbeddingStd, 3) },
-	"epochs":            func(r *results.Run) string { return fmt.Sprint(r.Metrics.Epochs) },
-	"time":              func(r *results.Run) string { return duration(r.DurationS) },
-	"gain":              func(r *results.Run) string { return points(r.Metrics.KNNTop1 - r.Baselines.RandomInit.KNNTop1) },
+	"knn":          func(r *results.Run) string { return pct(r.Metrics.KNNTop1) },
+	"linear":       func(r *results.Run) string { return pct(r.Metrics.LinearTop1) },
+	"top5":         func(r *results.Run) string { return pct(r.Metrics.LinearTop5) },
+	"knn-1pct":     func(r *results.Run) string { return pct(r.Metrics.KNNTop1OnePct) },
+	"linear-1pct":  func(r *results.Run) string { return pct(r.Metrics.LinearTop1OnePct) },
+	"rank":         func(r *results.Run) string { return num(r.Metrics.EffectiveRank, 1) },
+	"std":          func(r *results.Run) string { return num(r.Metrics.EmbeddingStd, 3) },
+	"epochs":       func(r *results.Run) string { return fmt.Sprint(r.Metrics.Epochs) },
+	"time":         func(r *results.Run) string { return duration(r.DurationS) },
+	"gain":         func(r *results.Run) string { return points(r.Metrics.KNNTop1 - r.Baselines.RandomInit.KNNTop1) },
+	"knn-interval": func(r *results.Run) string { return interval(r.Metrics.KNNTop1, r.Dataset.Test) },
+	"gain-interval": func(r *results.Run) string {
+		return pointsInterval(r.Metrics.KNNTop1, r.Baselines.RandomInit.KNNTop1, r.Dataset.Test)
+	},
 	"random-knn":        func(r *results.Run) string { return pct(r.Baselines.RandomInit.KNNTop1) },
 	"random-linear":     func(r *results.Run) string { return pct(r.Baselines.RandomInit.LinearTop1) },
 	"supervised-knn":    func(r *results.Run) string { return pct(r.Baselines.Supervised.KNNTop1) },
@@ -48,6 +53,28 @@ var citeFigures = map[string]func(r *results.Run) string{
 }
 
 func points(d float64) string { return fmt.Sprintf("%+.1f points", 100*d) }
+
+// interval is the 95% Wilson interval of an accuracy p on n test images,
+// "82.0–83.5%" (the tables' hover text), or "not measured" without n.
+func interval(p float64, n int) string {
+	if n <= 0 {
+		return "not measured"
+	}
+	lo, hi := results.Wilson(p, n, results.Z95)
+	return fmt.Sprintf("%.1f–%.1f%%", 100*lo, 100*hi)
+}
+
+// pointsInterval is the 95% interval of the gain p − q of two accuracies on
+// the same n test images, "+8.9 to +10.4 points": the difference ± the
+// combined half-widths √(u_p² + u_q²), as the tables' marks weigh two runs.
+func pointsInterval(p, q float64, n int) string {
+	if n <= 0 {
+		return "not measured"
+	}
+	a, b := accuracy(p, n), accuracy(q, n)
+	h := math.Hypot(a.half, b.half)
+	return fmt.Sprintf("%+.1f to %+.1f points", 100*(p-q-h), 100*(p-q+h))
+}
 
 // cite replaces the citations in md with the figures of runs (by directory
 // name), warning about a figure it does not know.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"fmt"
+	"math"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -708,7 +709,7 @@ func TestCitations(t *testing.T) {
 		}
 	}
 	edit(filepath.Join(root, "experiments/simclr/main.go"), func(s string) string {
-		return strings.Replace(s, "// # SimCLR", "// # SimCLR\n//\n// Cited: kNN [@simclr knn], linear [@simclr linear], gain [@simclr gain]; on Fashion-MNIST [@simclr-fashion-mnist knn]; [@simclr bogus].", 1)
+		return strings.Replace(s, "// # SimCLR", "// # SimCLR\n//\n// Cited: kNN [@simclr knn], linear [@simclr linear], gain [@simclr gain] (interval [@simclr knn-interval], [@simclr gain-interval]); on Fashion-MNIST [@simclr-fashion-mnist knn]; [@simclr bogus].", 1)
 	})
 	rep, err := Build(Config{Root: root, Out: out})
 	if err != nil {
@@ -719,8 +720,13 @@ func TestCitations(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := text(parsePage(t, rep.Path).doc)
-	want := fmt.Sprintf("Cited: kNN %s, linear %s, gain %+.1f points; on Fashion-MNIST not run; [@simclr bogus].",
-		pct(r.Metrics.KNNTop1), pct(r.Metrics.LinearTop1), 100*(r.Metrics.KNNTop1-r.Baselines.RandomInit.KNNTop1))
+	n := r.Dataset.Test
+	lo, hi := results.Wilson(r.Metrics.KNNTop1, n, results.Z95)
+	g := r.Metrics.KNNTop1 - r.Baselines.RandomInit.KNNTop1
+	rlo, rhi := results.Wilson(r.Baselines.RandomInit.KNNTop1, n, results.Z95)
+	h := math.Hypot((hi-lo)/2, (rhi-rlo)/2)
+	want := fmt.Sprintf("Cited: kNN %s, linear %s, gain %+.1f points (interval %.1f–%.1f%%, %+.1f to %+.1f points); on Fashion-MNIST not run; [@simclr bogus].",
+		pct(r.Metrics.KNNTop1), pct(r.Metrics.LinearTop1), 100*g, 100*lo, 100*hi, 100*(g-h), 100*(g+h))
 	if !strings.Contains(page, want) {
 		t.Errorf("page lacks %q", want)
 	}
