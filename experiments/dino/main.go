@@ -29,8 +29,11 @@
 // init).
 //
 // It does not reach the bar of 10 kNN points over the random-init encoder
-// on shapes, and falls short by about a point on Fashion-MNIST, where it
-// lands with the other methods without negatives. What was tried, at the
+// on shapes, nor on Fashion-MNIST at the `fashion` preset's ten epochs and
+// one seed (gain [@dino-fashion-mnist gain-interval], 95% interval on the
+// 10,000 test images; [@dino-fashion-mnist pixels-gain] over the raw
+// pixels), where it lands with the other methods without negatives; nothing
+// else has been tried on that data yet. What was tried, at the
 // quick preset trained for 15 epochs (2,048 shapes images, batch 64, seed 1,
 // 2026-12-03; kNN / linear, probing the teacher unless said): the defaults
 // 11.8% / 19.8%; K = 256 prototypes 10.8% / 17.8%; a learning rate of 1e-3

@@ -15,8 +15,9 @@ import (
 // in OUT/RUN/ as it is on disk — [@simclr knn] "41.4%", [@vicreg-fashion-mnist
 // gain] "+10.4 points" — and a run that is not on disk prints visibly as
 // "not run" (a partial one as "partial run"), so that the page never says a
-// number its tables do not show.
-var citation = regexp.MustCompile(`\[@([a-z0-9][a-z0-9.]*(?:-[a-z0-9.]+)*) ([a-z0-9-]+)\]`)
+// number its tables do not show. A line break may part the run from its
+// figure, as wrapped comments do.
+var citation = regexp.MustCompile(`\[@([a-z0-9][a-z0-9.]*(?:-[a-z0-9.]+)*)\s+([a-z0-9-]+)\]`)
 
 // citeFigures are the figures a citation may name, read from a run.
 var citeFigures = map[string]func(r *results.Run) string{

@@ -709,7 +709,7 @@ func TestCitations(t *testing.T) {
 		}
 	}
 	edit(filepath.Join(root, "experiments/simclr/main.go"), func(s string) string {
-		return strings.Replace(s, "// # SimCLR", "// # SimCLR\n//\n// Cited: kNN [@simclr knn], linear [@simclr linear], gain [@simclr gain] (interval [@simclr knn-interval], [@simclr gain-interval]); on Fashion-MNIST [@simclr-fashion-mnist knn]; [@simclr bogus].", 1)
+		return strings.Replace(s, "// # SimCLR", "// # SimCLR\n//\n// Cited: kNN [@simclr knn], linear [@simclr linear], gain [@simclr gain] (interval [@simclr knn-interval], [@simclr gain-interval]); on Fashion-MNIST [@simclr-fashion-mnist\n// knn]; [@simclr bogus].", 1)
 	})
 	rep, err := Build(Config{Root: root, Out: out})
 	if err != nil {
