@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"encoding/base64"
 	"image"
+	"image/color"
+	"image/draw"
 	"image/png"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -156,5 +159,80 @@ func TestPhotosAsJPEG(t *testing.T) {
 		if got := photosAsJPEG(keep); got != keep {
 			t.Errorf("changed an SVG it must keep: %.80s", got)
 		}
+	}
+}
+
+// A grid drawn magnified (runs made before image grids were embedded at
+// their own size: each pixel a 3×3 block, 2 white pixels between images) is
+// stored at its own size with 1-pixel gaps, scaled back with
+// image-rendering: pixelated; gray pixels are stored as one channel.
+func TestPhotosShrinkMagnifiedGray(t *testing.T) {
+	const w, h, k, gap = 10, 12, 3, 2
+	rng := rand.New(rand.NewPCG(3, 4))
+	tiles := [2]*image.RGBA{}
+	for i := range tiles {
+		tiles[i] = image.NewRGBA(image.Rect(0, 0, w, h))
+		for y := range h {
+			for x := range w {
+				v := uint8(rng.IntN(250))
+				tiles[i].SetRGBA(x, y, color.RGBA{v, v, v, 255})
+			}
+		}
+	}
+	big := image.NewRGBA(image.Rect(0, 0, 2*w*k+gap, h*k))
+	draw.Draw(big, big.Bounds(), image.White, image.Point{}, draw.Src)
+	for i, tile := range tiles {
+		for y := range h * k {
+			for x := range w * k {
+				big.SetRGBA(i*(w*k+gap)+x, y, tile.RGBAAt(x/k, y/k))
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, big); err != nil {
+		t.Fatal(err)
+	}
+	in := `<svg><image x="5" width="45" xlink:href="data:image/png;base64,` + base64.StdEncoding.EncodeToString(buf.Bytes()) + `"/></svg>`
+	out := photosAsJPEG(in)
+	if !strings.Contains(out, `<image style="image-rendering:pixelated" x="5" width="45" xlink:href="data:image/`) {
+		t.Fatalf("the magnified grid is not scaled back pixelated: %.120s", out)
+	}
+	m := regexp.MustCompile(`data:image/(png|jpeg);base64,([A-Za-z0-9+/=]+)`).FindStringSubmatch(out)
+	raw, err := base64.StdEncoding.DecodeString(m[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, _, err := image.Decode(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := img.Bounds(); b.Dx() != 2*w+1 || b.Dy() != h {
+		t.Fatalf("stored at %v, want its own size %d×%d", b, 2*w+1, h)
+	}
+	if _, ok := img.(*image.Gray); !ok {
+		t.Errorf("gray pixels stored as %T, want one channel", img)
+	}
+	kk, cols, rows := magnification(big)
+	if kk != k {
+		t.Fatalf("magnification %d, want %d", kk, k)
+	}
+	small := shrink(big, k, cols, rows) // before the encoding: the very pixels
+	for i, tile := range tiles {
+		for y := range h {
+			for x := range w {
+				if small.At(i*(w+1)+x, y) != color.Color(tile.RGBAAt(x, y)) {
+					t.Fatalf("tile %d, pixel (%d, %d) changed", i, x, y)
+				}
+			}
+		}
+	}
+	if small.At(w, 0) != color.Color(color.RGBA{255, 255, 255, 255}) {
+		t.Errorf("the gap is not white")
+	}
+	if len(out) >= len(in) {
+		t.Errorf("not lighter: %d → %d bytes", len(in), len(out))
+	}
+	if k, _, _ := magnification(tiles[0]); k != 1 {
+		t.Errorf("a noise image read as magnified %d times", k)
 	}
 }
