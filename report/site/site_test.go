@@ -818,3 +818,20 @@ func TestComparisonBaselinesOnce(t *testing.T) {
 		t.Errorf("baseline rows %q, want %q", strings.Join(names, "|"), want)
 	}
 }
+
+// The t-SNE grid shows each method once, by its main run on the data: a
+// variant of other settings (here simclr-wide) has its own section, and a
+// panel beside the main run's would say the same twice.
+func TestTSNEShowsMainRunsOnly(t *testing.T) {
+	root, out := fixture(t)
+	sitetest.WriteSampleResults(t, out, "simclr-wide", "SimCLR (wide head)")
+	rewriteRun(t, out, "simclr-wide", func(r *results.Run) { r.Experiment, r.Variant = "simclr", "wide" })
+	rep, err := Build(Config{Root: root, Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := text(parsePage(t, rep.Path).doc)
+	if !strings.Contains(page, "t-SNE of the test-set representations h of 1 method") {
+		t.Errorf("the t-SNE grid does not hold SimCLR's main run alone: %q", page[max(0, strings.Index(page, "t-SNE of the test-set")):][:80])
+	}
+}

@@ -102,15 +102,23 @@ func layout(e *embeddings, cacheDir string, cfg tsne.Config) ([]float64, bool, e
 	return y, false, atomicfile.Write(path, buf.Bytes())
 }
 
-// tsneGrid lays out the embeddings of every run in runs and draws one panel
-// each into OUT/.cache/file. It returns the file and the panel count.
+// mainRun tells whether r is its experiment's main run on its data — the
+// run itself, or its run on other data (simclr-fashion-mnist) — and not a
+// variant of other settings (simclr-50ep-fashion-mnist, dino-local4), which
+// has its own section: a grid shows each method once.
+func mainRun(r *results.Run) bool {
+	return r.Variant == "" || r.Variant == r.Dataset.Name
+}
+
+// tsneGrid lays out the embeddings of every main run in runs and draws one
+// panel each into OUT/.cache/file. It returns the file and the panel count.
 func (b *builder) tsneGrid(exps []*Experiment, titles map[string]string, file string) (string, int, error) {
 	cache := filepath.Join(b.cfg.Out, ".cache")
 	var panels []plots.Panel
 	var classes []string
 	for _, e := range exps {
 		path := filepath.Join(e.Dir, "embeddings.csv")
-		if _, err := os.Stat(path); err != nil || e.Run == nil || e.Run.Collapsed {
+		if _, err := os.Stat(path); err != nil || e.Run == nil || e.Run.Collapsed || !mainRun(e.Run) {
 			continue
 		}
 		emb, err := readEmbeddings(path)
