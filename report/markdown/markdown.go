@@ -170,7 +170,7 @@ var svgEscaper = strings.NewReplacer("%", "%25", "#", "%23", `"`, "%22", "&", "%
 // it into an attribute verbatim (Src), not through html/template's URL
 // normaliser, which would percent-encode every space.
 func svgURI(svg []byte) string {
-	return "data:image/svg+xml;charset=utf-8," + svgEscaper.Replace(photosAsJPEG(minifySVG(string(svg))))
+	return "data:image/svg+xml;charset=utf-8," + svgEscaper.Replace(compactChart(minifySVG(photosAsJPEG(string(svg)))))
 }
 
 // svgDefaults are what gonum/plot's SVGs repeat on every text and the

@@ -3,10 +3,12 @@ package markdown
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/xml"
 	"image"
 	"image/color"
 	"image/draw"
 	"image/png"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -234,5 +236,53 @@ func TestPhotosShrinkMagnifiedGray(t *testing.T) {
 	}
 	if k, _, _ := magnification(tiles[0]); k != 1 {
 		t.Errorf("a noise image read as magnified %d times", k)
+	}
+}
+
+// A chart loses weight, not drawing: gonum's circle glyphs become
+// <circle>s at the same place, coordinates keep a tenth of a point, styles
+// used twice or more become classes, a style used once stays, and text —
+// a tick label's digits — is untouched; the result is well-formed XML with
+// as many drawn elements.
+func TestCompactChart(t *testing.T) {
+	in := "<svg width=\"432pt\" viewBox=\"0 0 432 259.2\">\n<g transform=\"scale(1, -1) translate(0, -259.2)\">\n" +
+		`<path d="M50.382,41.723A2,2 0 1 1 46.382,41.723A2,2 0 1 1 50.382,41.723Z" style="fill:#1F77B4" />` + "\n" +
+		`<path d="M66.134,43.077A2,2 0 1 1 62.134,43.077A2,2 0 1 1 66.134,43.077Z" style="fill:#1F77B4" />` + "\n" +
+		`<path d="M59.162,24.363L59.162,32.363" style="fill:none;stroke:#000000;stroke-width:0.5" />` + "\n" +
+		`<text x="25.885" y="-35.328" transform="scale(1, -1)"` + "\n\t" + `style="font-size:10px">0.125</text>` + "\n" +
+		`<text x="20.04" y="-136.71" transform="scale(1, -1)"` + "\n\t" + `style="font-size:10px">50.125</text>` + "\n</g>\n</svg>"
+	out := compactChart(in)
+	for _, want := range []string{
+		`<circle cx="48.4" cy="41.7" r="2" class="a" />`,
+		`<circle cx="64.1" cy="43.1" r="2" class="a" />`,
+		`<path d="M59.2,24.4L59.2,32.4" style="fill:none;stroke:#000000;stroke-width:0.5" />`,
+		`<text x="25.9" y="-35.3" transform="scale(1, -1)" class="b">0.125</text>`,
+		`>50.125</text>`,
+		`<style>.a{fill:#1F77B4}.b{font-size:10px}</style>`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("compactChart lacks %s:\n%s", want, out)
+		}
+	}
+	if len(out) >= len(in) {
+		t.Errorf("not lighter: %d → %d bytes", len(in), len(out))
+	}
+	elements := func(s string) (n int) {
+		d := xml.NewDecoder(strings.NewReader(s))
+		for {
+			tok, err := d.Token()
+			if err == io.EOF {
+				return n
+			}
+			if err != nil {
+				t.Fatalf("not well-formed: %v\n%s", err, s)
+			}
+			if se, ok := tok.(xml.StartElement); ok && se.Name.Local != "style" {
+				n++
+			}
+		}
+	}
+	if a, b := elements(in), elements(out); a != b {
+		t.Errorf("%d elements became %d", a, b)
 	}
 }
