@@ -109,11 +109,11 @@ func poll(t *testing.T, ctx context.Context, what, js string, timeout time.Durat
 // errors, MathML rendered, dark mode follows the system and the toggle, live
 // reload after a source change (keeping the scroll position), the error
 // overlay for a broken template and its recovery, and the page from file://
-// with the network off. It saves screenshots; with MEGA_SCREENSHOTS=DIR they
-// go to DIR (the README's docs/ images are made so).
+// with the network off. It saves screenshots of the fixture's page; with
+// MEGA_BROWSER_SHOTS=DIR they go to DIR, to be looked at (the README's
+// images are TestDocsScreenshots', of the real page).
 func TestBrowser(t *testing.T) {
 	ctx := browser(t)
-	shots := os.Getenv("MEGA_SCREENSHOTS")
 	root, out, addr := server(t, func(root, out string) {
 		// A second run with a kNN curve beside the sample's: the
 		// comparisons draw their interactive chart of both.
@@ -132,39 +132,6 @@ func TestBrowser(t *testing.T) {
 		r.Experiment, r.Variant = "simclr", "wide"
 		if err := results.WriteJSON(path, r); err != nil {
 			t.Fatal(err)
-		}
-		// Screenshots for the README show the repository's experiments and
-		// real results when there are some, not the fixture's sample.
-		real := filepath.Join(repoRoot, "out", "simclr")
-		if _, err := os.Stat(filepath.Join(real, "run.json")); shots == "" || err != nil {
-			return
-		}
-		if err := os.RemoveAll(filepath.Join(root, "experiments", "rotation")); err != nil {
-			t.Fatal(err)
-		}
-		mains, _ := filepath.Glob(filepath.Join(repoRoot, "experiments", "*", "main.go"))
-		for _, m := range mains {
-			b, err := os.ReadFile(m)
-			if err != nil {
-				t.Fatal(err)
-			}
-			dst := filepath.Join(root, "experiments", filepath.Base(filepath.Dir(m)), "main.go")
-			if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(dst, b, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		files, _ := filepath.Glob(filepath.Join(real, "*.*"))
-		for _, f := range files {
-			b, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(filepath.Join(out, "simclr", filepath.Base(f)), b, 0o644); err != nil {
-				t.Fatal(err)
-			}
 		}
 	})
 	console := watchConsole(ctx)
@@ -188,9 +155,9 @@ func TestBrowser(t *testing.T) {
 
 	// Results at a glance: a click on a column's head sorts the rows by it,
 	// highest first; a second click the other way.
-	knn := `Array.from(document.querySelectorAll("table.leaderboard tbody tr")).map(r => parseFloat(r.children[2].dataset.v))`
+	knn := `Array.from(document.querySelectorAll("table.leaderboard tbody tr")).map(r => parseFloat(r.children[1].dataset.v))`
 	for i, want := range []string{"descending", "ascending"} {
-		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("table.leaderboard thead th:nth-child(3)"))); err != nil {
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("table.leaderboard thead th:nth-child(2)"))); err != nil {
 			t.Fatal(err)
 		}
 		v := evalJS[[]float64](t, ctx, knn)
@@ -198,7 +165,7 @@ func TestBrowser(t *testing.T) {
 		for j := 1; j < len(v); j++ {
 			ordered = ordered && (i == 0 && v[j-1] >= v[j] || i == 1 && v[j-1] <= v[j])
 		}
-		if sort := evalJS[string](t, ctx, `document.querySelector("table.leaderboard thead th:nth-child(3)").getAttribute("aria-sort")`); !ordered || sort != want {
+		if sort := evalJS[string](t, ctx, `document.querySelector("table.leaderboard thead th:nth-child(2)").getAttribute("aria-sort")`); !ordered || sort != want {
 			t.Errorf("click %d on kNN: rows %v, aria-sort %q, want %s", i+1, v, sort, want)
 		}
 	}
@@ -307,9 +274,6 @@ func TestBrowser(t *testing.T) {
 	}
 }
 
-// docsShots are the screenshots the README shows (docs/).
-var docsShots = map[string]bool{"report.png": true, "report-results.png": true, "report-dark.png": true}
-
 // shot runs js (to scroll) and saves a screenshot of the viewport.
 func shot(t *testing.T, ctx context.Context, name, js string) {
 	t.Helper()
@@ -325,8 +289,8 @@ func shot(t *testing.T, ctx context.Context, name, js string) {
 	if err != nil || cfg.Width < 1000 || cfg.Height < 800 {
 		t.Fatalf("screenshot %s: %v, %dx%d", name, err, cfg.Width, cfg.Height)
 	}
-	dir := os.Getenv("MEGA_SCREENSHOTS")
-	if dir == "" || !docsShots[name] {
+	dir := os.Getenv("MEGA_BROWSER_SHOTS")
+	if dir == "" {
 		dir = t.TempDir()
 	}
 	if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {

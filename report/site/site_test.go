@@ -674,7 +674,7 @@ func TestLeaderboards(t *testing.T) {
 	for _, r := range lbs[0].Rows {
 		names = append(names, r.Name)
 	}
-	want := "supervised convnet (labels)|BYOL|SimCLR|raw pixels|random-init convnet"
+	want := "supervised (labels)|BYOL|SimCLR|raw pixels|random init"
 	if strings.Join(names, "|") != want {
 		t.Errorf("rows %q, want %q", strings.Join(names, "|"), want)
 	}
@@ -688,6 +688,9 @@ func TestLeaderboards(t *testing.T) {
 	}
 	if b := lbs[1].Rows[1].Badge; b != "quick preset" || !strings.Contains(lbs[1].Data, "2,048") { // after the supervised row
 		t.Errorf("the quick run: badge %q in table %q", b, lbs[1].Data)
+	}
+	if sup := lbs[0].Rows[0]; sup.Family != "baseline: convnet" {
+		t.Errorf("the supervised row's family %q, want its encoder", sup.Family)
 	}
 	if px := lbs[0].Rows[3]; !px.Baseline || px.Cells[2].Text != "30.0%" || px.Sort[4] != "" {
 		t.Errorf("raw pixels' row %+v", px)
