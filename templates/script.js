@@ -139,10 +139,13 @@
   toc.parentNode.insertBefore(b, toc.nextSibling);
 })();
 
-// The comparisons' kNN curves: one inline SVG chart per table, drawn from
-// its data-series (JSON: [{name, x: epochs, y: %}]); a checkbox per run
-// shows or hides it, and the pointer shows every shown run's value at the
-// nearest epoch. No library.
+// Charts drawn here from data, as inline SVG in the page's own font and
+// colours (dark mode included), no library:
+//   - figure.curves[data-series]: a comparison's kNN curves (JSON:
+//     [{name, x: epochs, y: %}]), a checkbox per run to show or hide it;
+//   - figure.run-chart[data-chart]: one run's curve (JSON: {unit, label,
+//     lines: [{name, x, y}], refs: [{name, v}]}), its baselines dashed.
+// The pointer shows every shown line's value at the nearest epoch.
 (function () {
   "use strict";
   var NS = "http://www.w3.org/2000/svg";
@@ -153,32 +156,52 @@
     if (parent) parent.appendChild(e);
     return e;
   }
-  document.querySelectorAll("figure.curves").forEach(function (fig) {
-    var series;
-    try { series = JSON.parse(fig.dataset.series); } catch (e) { return; }
-    var W = 640, H = 300, L = 46, R = 12, T = 12, B = 34;
-    var xmax = 1, ymin = 100, ymax = 0;
-    series.forEach(function (s) {
+  // nice is an axis over [lo, hi] at a round step (1, 2, 2.5 or 5 × 10^k,
+  // about five ticks) and the decimals that step needs.
+  function nice(lo, hi) {
+    var span = hi - lo || Math.abs(hi) || 1, raw = span / 5;
+    var p = Math.pow(10, Math.floor(Math.log10(raw))), m = raw / p;
+    var step = (m <= 1 ? 1 : m <= 2 ? 2 : m <= 2.5 ? 2.5 : m <= 5 ? 5 : 10) * p;
+    var a = Math.floor(lo / step + 1e-9) * step, b = Math.ceil(hi / step - 1e-9) * step;
+    if (b <= a) b = a + step;
+    var dec = 0;
+    while (dec < 6 && Math.abs(Math.round(step * Math.pow(10, dec)) - step * Math.pow(10, dec)) > 1e-6) dec++;
+    return { lo: a, hi: b, step: step, dec: dec };
+  }
+  function draw(fig, spec, pick) {
+    var unit = spec.unit || "", lines = spec.lines, refs = spec.refs || [];
+    var W = 640, H = 290, L = 52, R = 12, T = 22, B = 34;
+    var xmax = 1, ymin = Infinity, ymax = -Infinity;
+    lines.forEach(function (s) {
       s.x.forEach(function (x) { xmax = Math.max(xmax, x); });
       s.y.forEach(function (y) { ymin = Math.min(ymin, y); ymax = Math.max(ymax, y); });
     });
-    ymin = Math.max(0, Math.floor(ymin / 5) * 5); ymax = Math.min(100, Math.ceil(ymax / 5) * 5);
-    if (ymax <= ymin) ymax = ymin + 5;
+    refs.forEach(function (r) { ymin = Math.min(ymin, r.v); ymax = Math.max(ymax, r.v); });
+    if (!isFinite(ymin)) return;
+    var ax = nice(ymin, ymax);
+    if (unit === "%") { ax.lo = Math.max(0, ax.lo); ax.hi = Math.min(100, ax.hi); }
     function px(x) { return L + (x - 1) / Math.max(1, xmax - 1) * (W - L - R); }
-    function py(y) { return T + (ymax - y) / (ymax - ymin) * (H - T - B); }
-    var svg = el("svg", { viewBox: "0 0 " + W + " " + H, role: "img", "aria-label": "kNN top-1 per epoch", class: "curves-chart" });
-    for (var t = ymin; t <= ymax + 1e-9; t += (ymax - ymin > 30 ? 10 : 5)) {
+    function py(y) { return T + (ax.hi - y) / (ax.hi - ax.lo) * (H - T - B); }
+    function fmt(v, dec) { return v.toFixed(dec) + unit; }
+    var svg = el("svg", { viewBox: "0 0 " + W + " " + H, role: "img", "aria-label": spec.label || "per epoch", class: "curves-chart" });
+    for (var t = ax.lo; t <= ax.hi + ax.step / 1e6; t += ax.step) {
       el("line", { x1: L, x2: W - R, y1: py(t), y2: py(t), class: "grid" }, svg);
-      el("text", { x: L - 6, y: py(t) + 4, "text-anchor": "end", class: "tick" }, svg).textContent = t + "%";
+      el("text", { x: L - 6, y: py(t) + 4, "text-anchor": "end", class: "tick" }, svg).textContent = fmt(t, ax.dec);
     }
     var step = Math.max(1, Math.ceil(xmax / 10));
     for (var e = 1; e <= xmax; e += step) {
       el("text", { x: px(e), y: H - B + 16, "text-anchor": "middle", class: "tick" }, svg).textContent = e;
     }
     el("text", { x: (L + W - R) / 2, y: H - 4, "text-anchor": "middle", class: "tick" }, svg).textContent = "epoch";
-    var lines = series.map(function (s, i) {
-      var pts = s.x.map(function (x, j) { return px(x) + "," + py(s.y[j]); }).join(" ");
-      return el("polyline", { points: pts, fill: "none", stroke: colours[i % colours.length], "stroke-width": 2, "data-name": s.name }, svg);
+    if (spec.label) el("text", { x: 4, y: 11, class: "tick" }, svg).textContent = spec.label;
+    refs.forEach(function (r) {
+      el("line", { x1: L, x2: W - R, y1: py(r.v), y2: py(r.v), class: "ref" }, svg);
+    });
+    var drawn = lines.map(function (s, i) {
+      var g = el("g", { "data-name": s.name, stroke: colours[i % colours.length], fill: colours[i % colours.length] }, svg);
+      el("polyline", { points: s.x.map(function (x, j) { return px(x) + "," + py(s.y[j]); }).join(" "), fill: "none", "stroke-width": 2 }, g);
+      if (s.x.length <= 60) s.x.forEach(function (x, j) { el("circle", { cx: px(x), cy: py(s.y[j]), r: 2.5, stroke: "none" }, g); });
+      return g;
     });
     var cursor = el("line", { y1: T, y2: H - B, class: "cursor", visibility: "hidden" }, svg);
     var tip = document.createElement("div");
@@ -186,17 +209,27 @@
     tip.hidden = true;
     var legend = document.createElement("div");
     legend.className = "curves-legend";
-    series.forEach(function (s, i) {
-      var label = document.createElement("label");
-      var box = document.createElement("input");
-      box.type = "checkbox";
-      box.checked = true;
-      box.addEventListener("change", function () { lines[i].style.display = box.checked ? "" : "none"; });
+    lines.forEach(function (s, i) {
+      var label = document.createElement(pick ? "label" : "span");
+      if (pick) {
+        var box = document.createElement("input");
+        box.type = "checkbox";
+        box.checked = true;
+        box.addEventListener("change", function () { drawn[i].style.display = box.checked ? "" : "none"; });
+        label.appendChild(box);
+      }
       var sw = document.createElement("span");
       sw.className = "swatch";
       sw.style.background = colours[i % colours.length];
-      label.appendChild(box); label.appendChild(sw); label.appendChild(document.createTextNode(" " + s.name));
+      label.appendChild(sw); label.appendChild(document.createTextNode(" " + s.name));
       legend.appendChild(label);
+    });
+    refs.forEach(function (r) {
+      var span = document.createElement("span");
+      var sw = document.createElement("span");
+      sw.className = "swatch ref";
+      span.appendChild(sw); span.appendChild(document.createTextNode(" " + r.name + " " + fmt(r.v, 1)));
+      legend.appendChild(span);
     });
     svg.addEventListener("mousemove", function (ev) {
       var r = svg.getBoundingClientRect();
@@ -206,9 +239,9 @@
       cursor.setAttribute("x1", px(epoch)); cursor.setAttribute("x2", px(epoch));
       cursor.setAttribute("visibility", "visible");
       var rows = ["epoch " + epoch];
-      series.forEach(function (s, i) {
+      lines.forEach(function (s, i) {
         var j = s.x.indexOf(epoch);
-        if (j >= 0 && lines[i].style.display !== "none") rows.push(s.name + ": " + s.y[j].toFixed(1) + "%");
+        if (j >= 0 && drawn[i].style.display !== "none") rows.push(s.name + ": " + fmt(s.y[j], unit === "%" ? 1 : 4));
       });
       tip.textContent = rows.join("\n");
       tip.hidden = false;
@@ -217,5 +250,11 @@
     fig.insertBefore(legend, fig.firstChild);
     fig.insertBefore(svg, legend);
     fig.insertBefore(tip, legend);
+  }
+  document.querySelectorAll("figure.curves").forEach(function (fig) {
+    try {
+      if (fig.dataset.series) draw(fig, { unit: "%", label: "kNN top-1 per epoch", lines: JSON.parse(fig.dataset.series) }, true);
+      else if (fig.dataset.chart) draw(fig, JSON.parse(fig.dataset.chart), false);
+    } catch (e) { /* a chart that cannot be read is left out, its caption stays */ }
   });
 })();

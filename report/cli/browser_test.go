@@ -172,16 +172,30 @@ func TestBrowser(t *testing.T) {
 
 	// The comparisons' kNN curves: a line per run; unticking a run hides
 	// its line, and the pointer over the chart lists the shown runs' values.
-	if n := evalJS[int](t, ctx, `document.querySelectorAll("figure.curves svg polyline").length`); n < 2 {
+	if n := evalJS[int](t, ctx, `document.querySelectorAll("figure.curves[data-series] svg polyline").length`); n < 2 {
 		t.Fatalf("%d curves drawn, want the two runs'", n)
 	}
-	tip := evalJS[string](t, ctx, `(() => { const f = document.querySelector("figure.curves"); f.scrollIntoView();
+	tip := evalJS[string](t, ctx, `(() => { const f = document.querySelector("figure.curves[data-series]"); f.scrollIntoView();
 		f.querySelector("input").click();
 		const svg = f.querySelector("svg"), r = svg.getBoundingClientRect();
 		svg.dispatchEvent(new MouseEvent("mousemove", {clientX: r.right - 20, clientY: r.top + 40}));
-		return getComputedStyle(f.querySelector("polyline")).display + "|" + f.querySelector(".curves-tip").textContent; })()`)
+		return getComputedStyle(f.querySelector("svg g")).display + "|" + f.querySelector(".curves-tip").textContent; })()`)
 	if !strings.HasPrefix(tip, "none|epoch 2") || strings.Count(tip, "%") != 1 {
 		t.Errorf("after unticking the first run and pointing at epoch 2: %q, want its line hidden and one value", tip)
+	}
+	// A run's own curves (loss, kNN) are drawn from its metrics.csv the same
+	// way, its baselines as dashed references named in the legend.
+	if n := evalJS[int](t, ctx, `document.querySelectorAll("figure.run-chart svg polyline").length`); n < 2 {
+		t.Errorf("%d run charts drawn, want SimCLR's loss and kNN at least", n)
+	}
+	runTip := evalJS[string](t, ctx, `(() => { const f = Array.from(document.querySelectorAll("figure.run-chart")).find(f => f.querySelector("line.ref"));
+		if (!f) return "no kNN chart with references";
+		f.scrollIntoView();
+		const svg = f.querySelector("svg"), r = svg.getBoundingClientRect();
+		svg.dispatchEvent(new MouseEvent("mousemove", {clientX: r.left + 60, clientY: r.top + 40}));
+		return f.querySelector(".curves-legend").textContent + "|" + f.querySelector(".curves-tip").textContent; })()`)
+	if !strings.Contains(runTip, "random init 12.1%") || !strings.Contains(runTip, "|epoch 1") {
+		t.Errorf("a run's kNN chart: legend|pointer %q, want the random-init reference and epoch 1's value", runTip)
 	}
 
 	// One control opens every code block, and folds them again; headings

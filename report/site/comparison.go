@@ -40,7 +40,8 @@ type comparisonRow struct {
 // comparisonColumns are the table's columns; all but the last ("run") are
 // numbers compared for the best mark. A table whose runs include a pretext
 // task gets its accuracy as one more column.
-var comparisonColumns = []string{"kNN top-1", "linear top-1", "linear top-5", "1% labels: kNN", "1% labels: linear", "effective rank", "epochs"}
+// The heads' "top‑1" has a non-breaking hyphen (as the leaderboard's).
+var comparisonColumns = []string{"kNN top\u20111", "linear top\u20111", "linear top\u20115", "1% labels: kNN", "1% labels: linear", "effective rank", "epochs"}
 
 // comparison builds the table over the runs (in page order, variants after
 // their experiment) with their anchors; missing are the titles of the

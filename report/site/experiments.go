@@ -201,6 +201,9 @@ type figureView struct {
 	Chart   bool
 	Caption string
 	Alt     string
+	// Drawn, set instead of Src, is the data-chart attribute of a chart the
+	// page's script draws (runChart).
+	Drawn template.HTMLAttr
 	// Same is an earlier figure that shows the same images (the same
 	// augmented views of another method): this one refers to it instead of
 	// repeating them.
@@ -352,6 +355,11 @@ func (b *builder) runResults(e *Experiment, status string, warnings []string) (r
 		v.Measures = append(v.Measures, measureView{Name: ms.Name, Value: strconv.FormatFloat(ms.Value, 'g', 4, 64), Note: ms.Note})
 	}
 	for _, f := range r.Figures {
+		if drawn, ok := runChart(e.Dir, f.File, r); ok {
+			id, n := b.page.Figure()
+			v.Figures = append(v.Figures, figureView{ID: id, Number: n, Drawn: drawn, Caption: f.Caption, Alt: f.Caption})
+			continue
+		}
 		if same, ok := b.sameImages(filepath.Join(e.Dir, f.File)); ok { // drawn once per policy and data
 			v.Figures = append(v.Figures, figureView{Same: same, Caption: f.Caption})
 			continue

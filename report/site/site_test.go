@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"math"
 	"net/url"
@@ -203,7 +204,8 @@ func TestReportStructure(t *testing.T) {
 		t.Error("the page contains \"raw HTML omitted\"")
 	}
 
-	// Figures: numbered 1, 2, … in order, each with an image and a caption.
+	// Figures: numbered 1, 2, … in order, each with an image (or a chart the
+	// page draws from data) and a caption.
 	figs := p.all(tag("figure"))
 	if len(figs) < 2 {
 		t.Errorf("%d figures, want SimCLR's and the t-SNE grid", len(figs))
@@ -217,6 +219,9 @@ func TestReportStructure(t *testing.T) {
 			case "figcaption":
 				cap = d
 			}
+		}
+		if _, drawn := attr(f, "data-chart"); drawn && img == nil {
+			img = f
 		}
 		if img == nil || cap == nil || !strings.HasPrefix(text(cap), fmt.Sprintf("Figure %d.", i+1)) {
 			t.Errorf("figure %d: img %v, caption %q", i+1, img != nil, text(cap))
@@ -836,5 +841,47 @@ func TestTSNEShowsMainRunsOnly(t *testing.T) {
 	page := text(parsePage(t, rep.Path).doc)
 	if !strings.Contains(page, "t-SNE of the test-set representations h of 1 method") {
 		t.Errorf("the t-SNE grid does not hold SimCLR's main run alone: %q", page[max(0, strings.Index(page, "t-SNE of the test-set")):][:80])
+	}
+}
+
+// A run's loss and kNN curves are drawn by the page from its metrics.csv
+// (a few hundred bytes instead of the run's SVG), with the baselines as
+// references; without a readable metrics.csv the run's own SVG is shown.
+func TestRunChartsDrawnFromMetrics(t *testing.T) {
+	root, out := fixture(t)
+	rows := []results.EpochRow{{Epoch: 1, Loss: 5.25, KNNTop1: 0.2}, {Epoch: 2, Loss: 4.5, KNNTop1: 0.284}}
+	if err := results.WriteMetrics(filepath.Join(out, "simclr", "metrics.csv"), rows); err != nil {
+		t.Fatal(err)
+	}
+	build := func() page {
+		rep, err := Build(Config{Root: root, Out: out})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return parsePage(t, rep.Path)
+	}
+	p := build()
+	var spec chartSpec
+	for _, f := range p.all(tag("figure")) {
+		if v, ok := attr(f, "data-chart"); ok {
+			if err := json.Unmarshal([]byte(v), &spec); err != nil {
+				t.Fatalf("data-chart %q: %v", v, err)
+			}
+		}
+	}
+	if spec.Unit != "%" || len(spec.Lines) != 1 || !slices.Equal(spec.Lines[0].X, []int{1, 2}) || !slices.Equal(spec.Lines[0].Y, []float64{20, 28.4}) {
+		t.Errorf("the kNN chart: %+v", spec)
+	}
+	if len(spec.Refs) != 2 || spec.Refs[0].Name != "random init" || spec.Refs[0].Value != 12.1 || spec.Refs[1].Value != 87.8 {
+		t.Errorf("the kNN chart's baselines: %+v", spec.Refs)
+	}
+	if strings.Contains(p.raw, "teal") { // the sample knn.svg is a teal rectangle
+		t.Error("the run's knn.svg is embedded beside the drawn chart")
+	}
+	if err := os.Remove(filepath.Join(out, "simclr", "metrics.csv")); err != nil {
+		t.Fatal(err)
+	}
+	if p := build(); !strings.Contains(p.raw, "teal") || strings.Contains(p.raw, `data-chart="`) {
+		t.Error("without metrics.csv the run's knn.svg is not shown")
 	}
 }
