@@ -102,6 +102,27 @@ func layout(e *embeddings, cacheDir string, cfg tsne.Config) ([]float64, bool, e
 	return y, false, atomicfile.Write(path, buf.Bytes())
 }
 
+// tsnePoints is the most points a t-SNE panel draws: every k-th of the
+// laid-out sample, classes in proportion. At 2,000 the panels' clouds
+// overlapped into blots and the grids weighed half as much again.
+const tsnePoints = 1000
+
+// thin keeps every k-th point of xy (row-major [n][2]) and labels so that at
+// most max remain.
+func thin(xy []float64, labels []int, max int) ([]float64, []int) {
+	n := len(labels)
+	if n <= max {
+		return xy, labels
+	}
+	k := (n + max - 1) / max
+	var x2 []float64
+	var l2 []int
+	for i := 0; i < n; i += k {
+		x2, l2 = append(x2, xy[2*i], xy[2*i+1]), append(l2, labels[i])
+	}
+	return x2, l2
+}
+
 // mainRun tells whether r is its experiment's main run on its data — the
 // run itself, or its run on other data (simclr-fashion-mnist) — and not a
 // variant of other settings (simclr-50ep-fashion-mnist, dino-local4), which
@@ -144,7 +165,8 @@ func (b *builder) tsneGrid(exps []*Experiment, titles map[string]string, file st
 				title += ": kNN\u00a0" + pct(e.Run.Metrics.KNNTop1) // kept on one line
 			}
 		}
-		panels = append(panels, plots.Panel{Title: title, XY: y, Labels: emb.labels})
+		xy, labels := thin(y, emb.labels, tsnePoints)
+		panels = append(panels, plots.Panel{Title: title, XY: xy, Labels: labels})
 	}
 	if len(panels) == 0 {
 		return "", 0, nil
