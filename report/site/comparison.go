@@ -3,6 +3,7 @@ package site
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/mega-ssl/mega/gomlxssl/results"
 )
@@ -98,7 +99,10 @@ func comparison(runs []*Experiment, anchors map[string]string, missing ...string
 		if !r.LinearProbed() {
 			linear, linear5 = dash, dash
 		}
-		row := comparisonRow{Name: r.Title, Anchor: anchors[e.Name], Cells: []cell{
+		// The table is of one dataset, which its heading names: "SimCLR",
+		// not "SimCLR on Fashion-MNIST" in every row.
+		name := strings.TrimSuffix(r.Title, " on "+results.DatasetTitle(r.Dataset.Name))
+		row := comparisonRow{Name: name, Anchor: anchors[e.Name], Cells: []cell{
 			accuracy(m.KNNTop1, n), linear, linear5,
 			onePct(m.KNNTop1OnePct), onePct(m.LinearTop1OnePct), {Text: num(m.EffectiveRank, 1)},
 			{Text: runText(m.Epochs)},
