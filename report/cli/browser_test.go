@@ -133,6 +133,10 @@ func TestBrowser(t *testing.T) {
 		if err := results.WriteJSON(path, r); err != nil {
 			t.Fatal(err)
 		}
+		// Prose that cites a figure of the run on disk.
+		edit(t, filepath.Join(root, "experiments", "simclr", "main.go"), func(s string) string {
+			return strings.Replace(s, "// # SimCLR: contrastive learning with NT-Xent\n", "// # SimCLR: contrastive learning with NT-Xent\n//\n// Cited in the browser: kNN [@simclr knn].\n", 1)
+		})
 	})
 	console := watchConsole(ctx)
 	base := "http://" + addr + "/"
@@ -140,6 +144,15 @@ func TestBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	poll(t, ctx, "live-reload connection", `window.megaLiveReload !== undefined`, 5*time.Second)
+
+	// Results first: the leaderboard starts on the first 1280×800 screen,
+	// and the prose's citation prints the run's figure.
+	if top := evalJS[float64](t, ctx, `document.querySelector("table.leaderboard").getBoundingClientRect().top`); top > 800-100 {
+		t.Errorf("the leaderboard starts at %.0f px, below the first 1280×800 screen", top)
+	}
+	if !evalJS[bool](t, ctx, `document.body.innerText.includes("Cited in the browser: kNN 28.4%.")`) {
+		t.Error("the citation does not print the run's kNN (28.4%)")
+	}
 
 	// Math: native MathML with real layout — a fraction's numerator sits above
 	// its denominator.
@@ -259,6 +272,21 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("live reload took %v, want < 2 s (the acceptance asks for < 1 s by hand)", took)
 	}
 	poll(t, ctx, "scroll restored", fmt.Sprintf(`Math.abs(window.scrollY - %f) < 60`, before), 2*time.Second)
+
+	// A different run.json on disk: the page follows — the citation in the
+	// prose and the leaderboard print the new figure, the old one is gone.
+	rewrite := filepath.Join(out, "simclr", "run.json")
+	planted, err := results.ReadRun(rewrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	planted.Metrics.KNNTop1 = 0.333
+	if err := results.WriteJSON(rewrite, planted); err != nil {
+		t.Fatal(err)
+	}
+	poll(t, ctx, "the page following a new run.json", `document.body.innerText.includes("Cited in the browser: kNN 33.3%.") &&
+		Array.from(document.querySelectorAll("table.leaderboard td")).some(td => td.textContent.startsWith("33.3%")) &&
+		!document.body.innerText.includes("kNN 28.4%")`, 5*time.Second)
 
 	// A broken template: the overlay shows the error over the last good
 	// page, and clears when the template is fixed.
