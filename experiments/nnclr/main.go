@@ -27,7 +27,7 @@
 // at the `fashion` preset's ten epochs — falls short of the ten points MEGA
 // asks of a method, within the test set's own uncertainty. Nothing else has
 // been tried for NNCLR on this data yet; what twice the epochs gave SimCLR,
-// SwAV, MoCo v3 and the memory bank is in the report's "Every method".
+// SwAV and the memory bank is in the report's "Every method".
 //
 // On the shapes it learns far less than SimCLR (one run, 2026-12-03, at
 // bb5a80b; nothing else tried yet). A likely reason, not yet measured: a
