@@ -258,3 +258,57 @@
     } catch (e) { /* a chart that cannot be read is left out, its caption stays */ }
   });
 })();
+
+// t-SNE grids: one canvas per method, drawn from its points (JSON
+// {classes, panels: [{title, points}]}, points base64: x, y, class a byte
+// each on a 0–255 grid), one legend of the classes. The palette is Okabe &
+// Ito's eight (black as dark grey, to show on either theme's card), then
+// Paul Tol's purple and olive: ten classes told apart by readers with the
+// common colour-vision deficiencies.
+(function () {
+  "use strict";
+  var palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#333333", "#332288", "#999933"];
+  document.querySelectorAll("figure.tsne[data-tsne]").forEach(function (fig) {
+    var spec;
+    try { spec = JSON.parse(fig.dataset.tsne); } catch (e) { return; }
+    var grid = document.createElement("div");
+    grid.className = "tsne-grid";
+    spec.panels.forEach(function (p) {
+      var bytes = atob(p.points || "");
+      var panel = document.createElement("div");
+      panel.className = "tsne-panel";
+      var title = document.createElement("div");
+      title.className = "tsne-title";
+      title.textContent = p.title;
+      var canvas = document.createElement("canvas");
+      var S = 480, pad = 10; // drawn at twice its CSS size, sharp on dense screens
+      canvas.width = S; canvas.height = S;
+      canvas.setAttribute("role", "img");
+      canvas.setAttribute("aria-label", "t-SNE of " + p.title);
+      var g = canvas.getContext("2d");
+      g.fillStyle = "#fff";
+      g.fillRect(0, 0, S, S);
+      g.globalAlpha = 0.85;
+      for (var i = 0; i + 2 < bytes.length; i += 3) {
+        var x = pad + bytes.charCodeAt(i) / 255 * (S - 2 * pad);
+        var y = S - pad - bytes.charCodeAt(i + 1) / 255 * (S - 2 * pad);
+        g.fillStyle = palette[bytes.charCodeAt(i + 2) % palette.length];
+        g.beginPath(); g.arc(x, y, 3.6, 0, 2 * Math.PI); g.fill();
+      }
+      panel.appendChild(title); panel.appendChild(canvas);
+      grid.appendChild(panel);
+    });
+    var legend = document.createElement("div");
+    legend.className = "curves-legend tsne-legend";
+    (spec.classes || []).forEach(function (c, i) {
+      var span = document.createElement("span");
+      var sw = document.createElement("span");
+      sw.className = "dot";
+      sw.style.background = palette[i % palette.length];
+      span.appendChild(sw); span.appendChild(document.createTextNode(" " + c));
+      legend.appendChild(span);
+    });
+    fig.insertBefore(legend, fig.firstChild);
+    fig.insertBefore(grid, legend);
+  });
+})();

@@ -3,7 +3,6 @@ package plots
 import (
 	"bytes"
 	"encoding/xml"
-	"image/png"
 	"io"
 	"os"
 	"path/filepath"
@@ -63,43 +62,6 @@ func TestFigures(t *testing.T) {
 	}
 }
 
-func TestScatterGrid(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "grid.svg")
-	panels := []Panel{
-		{Title: "SimCLR", XY: []float64{0, 0, 1, 1, 2, 0}, Labels: []int{0, 1, 1}},
-		{Title: "MoCo", XY: []float64{0, 1, 1, 0, 2, 2}, Labels: []int{1, 0, 2}},
-	}
-	if err := ScatterGrid(path, panels, []string{"circle", "square", "star"}, 3); err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{"<svg", "SimCLR", "MoCo", "circle", "square", "star"} {
-		if !strings.Contains(string(b), want) {
-			t.Errorf("grid lacks %q", want)
-		}
-	}
-	if err := ScatterGrid(path, nil, nil, 3); err == nil {
-		t.Error("no panels: no error")
-	}
-	// A .png path draws the same grid as pixels: a PNG of the tiles' size.
-	pngPath := filepath.Join(t.TempDir(), "grid.png")
-	if err := ScatterGrid(pngPath, panels, []string{"circle", "square", "star"}, 3); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Open(pngPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	cfg, err := png.DecodeConfig(f)
-	if err != nil || cfg.Width != 3*220*pngDPI/72 || cfg.Height != 220*pngDPI/72 {
-		t.Errorf("PNG grid: %v, %dx%d", err, cfg.Width, cfg.Height)
-	}
-}
-
 func TestBarChart(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "bars.svg")
 	if err := BarChart(path, Chart{Title: "KL per dimension", XLabel: "dimension", YLabel: "nats"},
@@ -120,22 +82,6 @@ func TestGroupedBars(t *testing.T) {
 	}
 	if b := wellFormed(t, path); !strings.Contains(string(b), "pretext") {
 		t.Error("the legend lacks the series' names")
-	}
-}
-
-// A panel's title longer than its tile breaks at spaces.
-func TestWrap(t *testing.T) {
-	for _, c := range []struct {
-		in   string
-		want string
-	}{
-		{"RotNet: kNN 84.9%", "RotNet: kNN 84.9%"},
-		{"Siamese network (pairs from views): kNN 82.6%", "Siamese network (pairs from\nviews): kNN 82.6%"},
-		{"a\nb c", "a\nb c"},
-	} {
-		if got := wrap(c.in, 34); got != c.want {
-			t.Errorf("wrap(%q) = %q, want %q", c.in, got, c.want)
-		}
 	}
 }
 

@@ -196,6 +196,15 @@ func TestBrowser(t *testing.T) {
 	if !strings.HasPrefix(tip, "none|epoch 2") || strings.Count(tip, "%") != 1 {
 		t.Errorf("after unticking the first run and pointing at epoch 2: %q, want its line hidden and one value", tip)
 	}
+	// The t-SNE grid: a canvas per method with its points painted, and one
+	// legend of the classes.
+	painted := evalJS[int](t, ctx, `(() => { const c = document.querySelector("figure.tsne canvas"); if (!c) return -1;
+		const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data; let n = 0;
+		for (let i = 0; i < d.length; i += 4) if (d[i] < 200 || d[i+1] < 200 || d[i+2] < 200) n++;
+		return n; })()`)
+	if painted < 200 || evalJS[int](t, ctx, `document.querySelectorAll("figure.tsne .tsne-legend .dot").length`) < 2 {
+		t.Errorf("t-SNE grid: %d painted pixels on the first canvas, or no legend of classes", painted)
+	}
 	// A run's own curves (loss, kNN) are drawn from its metrics.csv the same
 	// way, its baselines as dashed references named in the legend.
 	if n := evalJS[int](t, ctx, `document.querySelectorAll("figure.run-chart svg polyline").length`); n < 2 {

@@ -334,29 +334,21 @@ func (b *builder) build() ([]byte, error) {
 			p.Comparisons = []*comparisonView{{Columns: comparisonColumns, Command: command}}
 		}
 	}
-	for i, p := range tsnes {
+	for _, p := range tsnes {
 		groups := byDataset(runsOf(placed, p.names))
 		for gi, g := range groups {
-			file := fmt.Sprintf("tsne-grid-%d.png", i+1) // pixels: thousands of points
-			if gi > 0 {
-				file = fmt.Sprintf("tsne-grid-%d-%s.png", i+1, g.name)
-			}
-			path, panels, err := b.tsneGrid(g.runs, titles, file)
+			spec, panels, err := b.tsneGrid(g.runs, titles)
 			if err != nil {
 				return nil, err
 			}
 			if panels == 0 {
 				continue
 			}
-			uri, err := markdown.DataURI(filepath.Dir(path), filepath.Base(path))
-			if err != nil {
-				return nil, err
-			}
 			f := *p.TSNE.Figure
 			if len(groups) > 1 { // one numbered figure, a part per dataset
 				f.ID, f.Part = fmt.Sprintf("%s-%s", f.ID, g.name), string(rune('a'+gi))
 			}
-			f.Src = markdown.Src(uri)
+			f.Drawn = spec
 			on := ""
 			if len(groups) > 1 {
 				on = " on " + results.DatasetTitle(g.name)

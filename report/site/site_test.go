@@ -220,7 +220,9 @@ func TestReportStructure(t *testing.T) {
 				cap = d
 			}
 		}
-		if _, drawn := attr(f, "data-chart"); drawn && img == nil {
+		_, chart := attr(f, "data-chart")
+		_, tsne := attr(f, "data-tsne")
+		if (chart || tsne) && img == nil {
 			img = f
 		}
 		if img == nil || cap == nil || !strings.HasPrefix(text(cap), fmt.Sprintf("Figure %d.", i+1)) {
@@ -883,5 +885,48 @@ func TestRunChartsDrawnFromMetrics(t *testing.T) {
 	}
 	if p := build(); !strings.Contains(p.raw, "teal") || strings.Contains(p.raw, `data-chart="`) {
 		t.Error("without metrics.csv the run's knn.svg is not shown")
+	}
+}
+
+// A t-SNE grid goes to the page as data the script draws: per panel the
+// method's title with its kNN and its points at a byte a coordinate, one
+// scale for both axes (the larger range fills 0–255, the smaller is
+// centred), and the class of each point.
+func TestTSNEGridAsData(t *testing.T) {
+	root, out := fixture(t)
+	rep, err := Build(Config{Root: root, Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := parsePage(t, rep.Path)
+	var spec tsneSpec
+	for _, f := range p.all(tag("figure")) {
+		if v, ok := attr(f, "data-tsne"); ok {
+			if err := json.Unmarshal([]byte(v), &spec); err != nil {
+				t.Fatalf("data-tsne: %v", err)
+			}
+		}
+	}
+	if len(spec.Panels) != 1 || !strings.HasPrefix(spec.Panels[0].Title, "SimCLR") || !strings.Contains(spec.Panels[0].Title, "kNN") {
+		t.Fatalf("panels %+v", spec.Panels)
+	}
+	emb, err := readEmbeddings(filepath.Join(out, "simclr", "embeddings.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pts := spec.Panels[0].Points
+	if len(pts) != 3*min(emb.n, tsnePoints) || len(spec.Classes) != len(emb.classes) {
+		t.Errorf("%d bytes for %d points, %d classes for %d", len(pts), emb.n, len(spec.Classes), len(emb.classes))
+	}
+	for i := 0; i < len(pts); i += 3 {
+		if int(pts[i+2]) != emb.labels[i/3] {
+			t.Fatalf("point %d: class %d, want %d", i/3, pts[i+2], emb.labels[i/3])
+		}
+	}
+
+	// quantise: x spans 0…4, y 0…2 → one scale (255/4), y centred.
+	q := quantise([]float64{0, 0, 4, 2, 2, 1}, []int{7, 1, 2})
+	if want := []byte{0, 64, 7, 255, 191, 1, 128, 128, 2}; !slices.Equal(q, want) {
+		t.Errorf("quantise = %v, want %v", q, want)
 	}
 }

@@ -5,14 +5,16 @@ import (
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"html/template"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/mega-ssl/mega/gomlxssl/atomicfile"
-	"github.com/mega-ssl/mega/gomlxssl/plots"
 	"github.com/mega-ssl/mega/gomlxssl/results"
 	"github.com/mega-ssl/mega/gomlxssl/tsne"
 )
@@ -131,11 +133,12 @@ func mainRun(r *results.Run) bool {
 	return r.Variant == "" || r.Variant == r.Dataset.Name
 }
 
-// tsneGrid lays out the embeddings of every main run in runs and draws one
-// panel each into OUT/.cache/file. It returns the file and the panel count.
-func (b *builder) tsneGrid(exps []*Experiment, titles map[string]string, file string) (string, int, error) {
+// tsneGrid lays out the embeddings of every main run in runs, one panel
+// each, and returns the figure's data-tsne attribute (tsneSpec) and the
+// panel count.
+func (b *builder) tsneGrid(exps []*Experiment, titles map[string]string) (template.HTMLAttr, int, error) {
 	cache := filepath.Join(b.cfg.Out, ".cache")
-	var panels []plots.Panel
+	var panels []tsnePanel
 	var classes []string
 	for _, e := range exps {
 		path := filepath.Join(e.Dir, "embeddings.csv")
@@ -166,14 +169,54 @@ func (b *builder) tsneGrid(exps []*Experiment, titles map[string]string, file st
 			}
 		}
 		xy, labels := thin(y, emb.labels, tsnePoints)
-		panels = append(panels, plots.Panel{Title: title, XY: xy, Labels: labels})
+		panels = append(panels, tsnePanel{Title: title, Points: quantise(xy, labels)})
 	}
 	if len(panels) == 0 {
 		return "", 0, nil
 	}
-	path := filepath.Join(cache, file)
-	if err := plots.ScatterGrid(path, panels, classes, 3); err != nil {
+	j, err := json.Marshal(tsneSpec{Classes: classes, Panels: panels})
+	if err != nil {
 		return "", 0, err
 	}
-	return path, len(panels), nil
+	return template.HTMLAttr(`data-tsne="` + template.HTMLEscapeString(string(j)) + `"`), len(panels), nil
+}
+
+// A t-SNE grid is drawn by the page's script on canvases, from each panel's
+// points at one byte a coordinate: 3 bytes a point (x, y, class), a
+// thousand points in 4 KB of base64 where a panel as PNG took 12 KB; the
+// points land on a 256-step grid over a panel some 250 pixels wide, so
+// nothing moves that an eye could see.
+type tsneSpec struct {
+	Classes []string    `json:"classes"`
+	Panels  []tsnePanel `json:"panels"`
+}
+
+// tsnePanel is one method's map: its title and its points, x, y and class
+// a byte each (Go's JSON writes a byte slice as base64).
+type tsnePanel struct {
+	Title  string `json:"title"`
+	Points []byte `json:"points"`
+}
+
+// quantise maps the points xy (row-major [n][2]) onto 0…255 on both axes
+// with one scale, the larger range's (t-SNE's distances mean the same
+// across and up), centring the smaller, and appends each point's class.
+func quantise(xy []float64, labels []int) []byte {
+	lo := [2]float64{math.Inf(1), math.Inf(1)}
+	hi := [2]float64{math.Inf(-1), math.Inf(-1)}
+	for i := range labels {
+		for a := range 2 {
+			lo[a], hi[a] = min(lo[a], xy[2*i+a]), max(hi[a], xy[2*i+a])
+		}
+	}
+	span := max(hi[0]-lo[0], hi[1]-lo[1], 1e-12)
+	out := make([]byte, 0, 3*len(labels))
+	for i, l := range labels {
+		for a := range 2 {
+			off := (span - (hi[a] - lo[a])) / 2
+			out = append(out, byte(math.Round((xy[2*i+a]-lo[a]+off)/span*255)))
+		}
+		out = append(out, byte(min(max(l, 0), 255)))
+	}
+	return out
 }
