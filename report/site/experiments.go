@@ -139,6 +139,9 @@ func variants(e *Experiment, out string) ([]*Experiment, error) {
 // experimentView is what the "experiment" template shows.
 type experimentView struct {
 	Name, Title, Status string
+	// StatusClass styles the heading's status: the status itself, or
+	// "elsewhere" for an experiment run only as variants (on other data).
+	StatusClass string
 	Heading             markdown.Heading
 	ResultsID           string
 	Command, Quick      string
@@ -238,6 +241,21 @@ func (b *builder) experimentView(e *Experiment) (*experimentView, error) {
 	}
 	v := &experimentView{Name: e.Name, Title: title, Status: e.Status(),
 		Command: command(e.Name), Quick: command(e.Name, "-preset", "quick")}
+	v.StatusClass = strings.ReplaceAll(v.Status, " ", "-")
+	if e.Run == nil && e.RunErr == nil && len(e.Variants) > 0 {
+		// "not run" over a section with results on Fashion-MNIST misleads:
+		// say where it ran instead.
+		v.Status, v.StatusClass = "variants only", "elsewhere"
+		var data []string
+		for _, vr := range e.Variants {
+			if d := results.DatasetTitle(vr.Run.Dataset.Name); vr.Run.Variant == vr.Run.Dataset.Name && !slices.Contains(data, d) {
+				data = append(data, d)
+			}
+		}
+		if len(data) > 0 {
+			v.Status = "run on " + strings.Join(data, ", ")
+		}
+	}
 	v.Heading = b.page.Heading(3, e.Name, title)
 	rel, _ := filepath.Rel(b.cfg.Root, e.Source)
 	v.Source, v.SourceHref = filepath.ToSlash(rel), b.href(e.Source)

@@ -930,3 +930,27 @@ func TestTSNEGridAsData(t *testing.T) {
 		t.Errorf("quantise = %v, want %v", q, want)
 	}
 }
+
+// An experiment run only on other data says so in its heading ("run on
+// Fashion-MNIST"), not "not run" over a section with results.
+func TestStatusOfAnExperimentRunElsewhere(t *testing.T) {
+	root, out := fixture(t)
+	sitetest.WriteSampleResults(t, out, "rotation-fashion-mnist", "RotNet on Fashion-MNIST")
+	rewriteRun(t, out, "rotation-fashion-mnist", func(r *results.Run) {
+		r.Experiment, r.Variant, r.Dataset.Name = "rotation", "fashion-mnist", "fashion-mnist"
+	})
+	rep, err := Build(Config{Root: root, Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := parsePage(t, rep.Path)
+	for _, h := range p.all(tag("h3")) {
+		if id, _ := attr(h, "id"); id == "rotation" {
+			if got := text(h); !strings.HasSuffix(got, "run on Fashion-MNIST") {
+				t.Errorf("RotNet's heading %q, want its status \"run on Fashion-MNIST\"", got)
+			}
+			return
+		}
+	}
+	t.Error("no RotNet section")
+}
