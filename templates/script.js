@@ -188,8 +188,10 @@
       el("line", { x1: L, x2: W - R, y1: py(t), y2: py(t), class: "grid" }, svg);
       el("text", { x: L - 6, y: py(t) + 4, "text-anchor": "end", class: "tick" }, svg).textContent = fmt(t, ax.dec);
     }
-    var step = Math.max(1, Math.ceil(xmax / 10));
-    for (var e = 1; e <= xmax; e += step) {
+    // Epoch ticks: the first, then multiples of a round step (1, 2, 5, 10…).
+    var step = 1;
+    while (xmax / step > 10) step = String(step)[0] === "2" ? step * 2.5 : step * 2;
+    for (var e = 1; e <= xmax; e = (e === 1 && step > 1) ? step : e + step) {
       el("text", { x: px(e), y: H - B + 16, "text-anchor": "middle", class: "tick" }, svg).textContent = e;
     }
     el("text", { x: (L + W - R) / 2, y: H - 4, "text-anchor": "middle", class: "tick" }, svg).textContent = "epoch";
