@@ -101,7 +101,11 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 	m := spec.Build(enc)
 	run.Labels = m.Labels
 	fs.VisitAll(func(f *flag.Flag) { run.Config[f.Name] = f.Value.(flag.Getter).Get() })
+	ownBudget := spec.DefaultEpochs > 0 || spec.DefaultBatch > 0
 	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "preset-budget" && !ownBudget {
+			return // it changes nothing for a method without a budget of its own: not a variant's flag
+		}
 		if f.Name != "out" && f.Name != "resume" && f.Name != "seed" && f.Name != "seeds" {
 			run.Args = append(run.Args, "-"+f.Name+"="+f.Value.String())
 		}

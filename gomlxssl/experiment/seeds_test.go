@@ -101,3 +101,23 @@ func TestSeedsAggregate(t *testing.T) {
 		}
 	}
 }
+
+// -preset-budget is recorded (and so badged and repeated in the report's
+// "Run it again") only for a method with a budget of its own, which it
+// overrides; for any other it changes nothing and is not a variant's flag.
+func TestPresetBudgetRecordedOnlyWhereItCounts(t *testing.T) {
+	for _, own := range []bool{false, true} {
+		o, fs := tinyOptions(t, t.TempDir(), "-preset-budget", "-epochs", "1")
+		spec := tinySpec(func() {})
+		if own {
+			spec.DefaultEpochs = 2
+		}
+		r, err := Run(context.Background(), spec, o, fs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := slices.Contains(r.Args, "-preset-budget=true"); got != own {
+			t.Errorf("own budget %v: args %v", own, r.Args)
+		}
+	}
+}
