@@ -141,10 +141,10 @@ type experimentView struct {
 	Name, Title, Status string
 	// StatusClass styles the heading's status: the status itself, or
 	// "elsewhere" for an experiment run only as variants (on other data).
-	StatusClass string
-	Heading             markdown.Heading
-	ResultsID           string
-	Command, Quick      string
+	StatusClass    string
+	Heading        markdown.Heading
+	ResultsID      string
+	Command, Quick string
 	// Source is the notebook's path in the repository, SourceHref a link to
 	// it relative to the page.
 	Source, SourceHref string
