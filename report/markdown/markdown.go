@@ -194,13 +194,22 @@ func minifySVG(svg string) string {
 			return svg
 		}
 	}
+	at := styleAt(svg)
+	if at < 0 {
+		return svg
+	}
+	return svg[:at] + "<style>text{font-family:" + families[0][1] + "}</style>" + fontFamily.ReplaceAllString(svg[at:], "")
+}
+
+// styleAt is where a style sheet goes in svg: right after its <svg …> tag;
+// -1 when it has none.
+func styleAt(svg string) int {
 	open := strings.Index(svg, "<svg")
 	end := strings.Index(svg[max(open, 0):], ">")
 	if open < 0 || end < 0 {
-		return svg
+		return -1
 	}
-	at := open + end + 1
-	return svg[:at] + "<style>text{font-family:" + families[0][1] + "}</style>" + fontFamily.ReplaceAllString(svg[at:], "")
+	return open + end + 1
 }
 
 // Src is the attribute src="uri" for a data: URI from DataURI, for a

@@ -72,7 +72,7 @@ func compactChart(svg string) string {
 			shared = append(shared, s)
 		}
 	}
-	if len(shared) == 0 {
+	if len(shared) == 0 || styleAt(svg) < 0 { // no sheet to move the styles to
 		return svg
 	}
 	sort.Slice(shared, func(i, j int) bool { // most used first: the shortest names
@@ -93,12 +93,7 @@ func compactChart(svg string) string {
 		}
 		return m
 	})
-	open := strings.Index(svg, "<svg")
-	end := strings.Index(svg[max(open, 0):], ">")
-	if open < 0 || end < 0 {
-		return svg
-	}
-	at := open + end + 1
+	at := styleAt(svg)
 	return svg[:at] + "<style>" + sheet.String() + "</style>" + svg[at:]
 }
 
