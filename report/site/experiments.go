@@ -372,8 +372,9 @@ func (b *builder) runResults(e *Experiment, status string, warnings []string) (r
 	for _, ms := range r.Measures {
 		v.Measures = append(v.Measures, measureView{Name: ms.Name, Value: strconv.FormatFloat(ms.Value, 'g', 4, 64), Note: ms.Note})
 	}
+	rows, _ := results.ReadMetrics(filepath.Join(e.Dir, "metrics.csv")) // read once for the run's drawn charts; unreadable: its SVGs
 	for _, f := range r.Figures {
-		if drawn, ok := runChart(e.Dir, f.File, r); ok {
+		if drawn, ok := runChart(f.File, r, rows); ok {
 			id, n := b.page.Figure()
 			v.Figures = append(v.Figures, figureView{ID: id, Number: n, Drawn: drawn, Caption: f.Caption, Alt: f.Caption})
 			continue

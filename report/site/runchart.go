@@ -12,7 +12,6 @@ import (
 	"encoding/json"
 	"html/template"
 	"math"
-	"path/filepath"
 
 	"github.com/mega-ssl/mega/gomlxssl/results"
 )
@@ -40,16 +39,11 @@ type chartRef struct {
 // drawnCharts are the figure files the page draws itself, from metrics.csv.
 var drawnCharts = map[string]bool{"loss.svg": true, "knn.svg": true}
 
-// runChart is the chart that the figure file of run r (in dir) shows, as
-// the JSON of a chartSpec, when the page can draw it from the run's
-// metrics; false for any other figure, or when the metrics are missing,
-// unreadable or not finite.
-func runChart(dir, file string, r *results.Run) (template.HTMLAttr, bool) {
-	if !drawnCharts[file] {
-		return "", false
-	}
-	rows, err := results.ReadMetrics(filepath.Join(dir, "metrics.csv"))
-	if err != nil || len(rows) == 0 {
+// runChart is the chart that the figure file of run r shows, as the JSON
+// of a chartSpec, when the page can draw it from the run's metrics rows;
+// false for any other figure, or when the rows are missing or not finite.
+func runChart(file string, r *results.Run, rows []results.EpochRow) (template.HTMLAttr, bool) {
+	if !drawnCharts[file] || len(rows) == 0 {
 		return "", false
 	}
 	line := chartLine{Name: r.Title}
