@@ -328,21 +328,28 @@ func TestBrowser(t *testing.T) {
 // shot runs js (to scroll) and saves a screenshot of the viewport.
 func shot(t *testing.T, ctx context.Context, name, js string) {
 	t.Helper()
+	dir := os.Getenv("MEGA_BROWSER_SHOTS")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	saveShot(t, ctx, dir, name, js, 1000, 800)
+}
+
+// saveShot runs js (to scroll; none if empty), checks that the viewport is
+// at least w×h and writes its screenshot to dir/name.
+func saveShot(t *testing.T, ctx context.Context, dir, name, js string, w, h int) {
+	t.Helper()
 	if js != "" {
 		evalJS[bool](t, ctx, "("+js+", true)")
 	}
-	time.Sleep(150 * time.Millisecond)
+	time.Sleep(300 * time.Millisecond)
 	b, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg, err := png.DecodeConfig(bytes.NewReader(b))
-	if err != nil || cfg.Width < 1000 || cfg.Height < 800 {
-		t.Fatalf("screenshot %s: %v, %dx%d", name, err, cfg.Width, cfg.Height)
-	}
-	dir := os.Getenv("MEGA_BROWSER_SHOTS")
-	if dir == "" {
-		dir = t.TempDir()
+	if err != nil || cfg.Width < w || cfg.Height < h {
+		t.Fatalf("screenshot %s: %v, %d×%d", name, err, cfg.Width, cfg.Height)
 	}
 	if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
 		t.Fatal(err)
