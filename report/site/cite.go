@@ -16,7 +16,9 @@ import (
 // gain] "+10.4 points" — and a run that is not on disk prints visibly as
 // "not run" (a partial one as "partial run"), so that the page never says a
 // number its tables do not show. A line break may part the run from its
-// figure, as wrapped comments do.
+// figure, as wrapped comments do. Figures over seeds ([@simclr knn-seeds]
+// "40.1 ± 1.2% (3 seeds)") read the run's aggregate (seeds.json) and print
+// "one seed only" while it has none.
 var citation = regexp.MustCompile(`\[@([a-z0-9][a-z0-9.]*(?:-[a-z0-9.]+)*)\s+([a-z0-9-]+)\]`)
 
 // citeFigures are the figures a citation may name, read from a run.
@@ -53,6 +55,34 @@ var citeFigures = map[string]func(r *results.Run) string{
 	},
 }
 
+// seedFigures are the citable figures over several seeds, each the mean ±
+// the standard deviation of a metric of the aggregate (the gain over the
+// random-init encoder subtracts that baseline, which every seed shares: it
+// is cached per data seed).
+var seedFigures = map[string]func(agg *results.Seeds, r *results.Run) (float64, float64, bool){
+	"knn-seeds":    seedMetric("knn_top1", 0),
+	"linear-seeds": seedMetric("linear_top1", 0),
+	"gain-seeds": func(agg *results.Seeds, r *results.Run) (float64, float64, bool) {
+		return seedMetric("knn_top1", r.Baselines.RandomInit.KNNTop1)(agg, r)
+	},
+}
+
+func seedMetric(key string, minus float64) func(agg *results.Seeds, r *results.Run) (float64, float64, bool) {
+	return func(agg *results.Seeds, _ *results.Run) (float64, float64, bool) {
+		s, ok := agg.Metrics[key]
+		return s.Mean - minus, s.SD, ok
+	}
+}
+
+// seedText prints a figure over n seeds: "40.1 ± 1.2% (3 seeds)", a gain
+// "+28.0 ± 1.2 points (3 seeds)".
+func seedText(figure string, mean, sd float64, n int) string {
+	if figure == "gain-seeds" {
+		return fmt.Sprintf("%+.1f ± %.1f points (%d seeds)", 100*mean, 100*sd, n)
+	}
+	return fmt.Sprintf("%.1f ± %.1f%% (%d seeds)", 100*mean, 100*sd, n)
+}
+
 func points(d float64) string { return fmt.Sprintf("%+.1f points", 100*d) }
 
 // interval is the 95% Wilson interval of an accuracy p on n test images,
@@ -84,9 +114,13 @@ func (b *builder) cite(md, where string) string {
 		p := citation.FindStringSubmatch(m)
 		run, figure := p[1], p[2]
 		get, ok := citeFigures[figure]
-		if !ok {
-			names := make([]string, 0, len(citeFigures))
+		seeded, overSeeds := seedFigures[figure]
+		if !ok && !overSeeds {
+			names := make([]string, 0, len(citeFigures)+len(seedFigures))
 			for n := range citeFigures {
+				names = append(names, n)
+			}
+			for n := range seedFigures {
 				names = append(names, n)
 			}
 			sort.Strings(names)
@@ -99,6 +133,16 @@ func (b *builder) cite(md, where string) string {
 			return "*not run*"
 		case r.Status != results.StatusComplete && figure != "epochs":
 			return fmt.Sprintf("*%s run*", r.Status)
+		case overSeeds:
+			agg := b.seeds[run]
+			if agg == nil {
+				return "*one seed only*"
+			}
+			mean, sd, ok := seeded(agg, r)
+			if !ok {
+				return "*not measured*"
+			}
+			return seedText(figure, mean, sd, len(agg.Seeds))
 		}
 		return get(r)
 	})

@@ -95,6 +95,9 @@ type builder struct {
 	// runs are the runs on disk by directory name (simclr,
 	// simclr-fashion-mnist), for the prose's citations.
 	runs map[string]*results.Run
+	// seeds are the aggregates over seeds by the first seed's directory
+	// name (simclr for simclr, simclr-seed2, …).
+	seeds map[string]*results.Seeds
 	// images are the figures drawn so far by the pixels they embed
 	// (sameImages).
 	images map[string]*figureView
@@ -203,12 +206,15 @@ func (b *builder) build() ([]byte, error) {
 		return nil, err
 	}
 	byName := map[string]*Experiment{}
-	b.runs, b.images = map[string]*results.Run{}, map[string]*figureView{}
+	b.runs, b.seeds, b.images = map[string]*results.Run{}, map[string]*results.Seeds{}, map[string]*figureView{}
 	for _, e := range exps {
 		byName[e.Name] = e
 		for _, r := range append([]*Experiment{e}, e.Variants...) {
 			if r.Run != nil {
 				b.runs[filepath.Base(r.Dir)] = r.Run
+				if r.Seeds != nil {
+					b.seeds[filepath.Base(r.Dir)] = r.Seeds
+				}
 			}
 		}
 	}

@@ -641,11 +641,29 @@ func TestSeedsAggregateShown(t *testing.T) {
 	if err := results.WriteJSON(filepath.Join(out, "simclr", results.SeedsFile), agg); err != nil {
 		t.Fatal(err)
 	}
+	// Prose cites the aggregate; a run without one says so.
+	src := filepath.Join(root, "experiments/simclr/main.go")
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = []byte(strings.Replace(string(b), "// # SimCLR", "// # SimCLR\n//\n// Over seeds: [@simclr knn-seeds], gain [@simclr gain-seeds]; alone: [@simclr-seed2 knn-seeds].", 1))
+	if err := os.WriteFile(src, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	rep, err := Build(Config{Root: root, Out: out})
 	if err != nil {
 		t.Fatal(err)
 	}
+	r, err := results.ReadRun(filepath.Join(out, "simclr", "run.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	p := parsePage(t, rep.Path)
+	want := fmt.Sprintf("Over seeds: 29.2 ± 1.1%% (2 seeds), gain %+.1f ± 1.1 points (2 seeds); alone: one seed only.", 100*(0.292-r.Baselines.RandomInit.KNNTop1))
+	if !strings.Contains(text(p.doc), want) {
+		t.Errorf("page lacks %q", want)
+	}
 	compare := p.all(func(n *html.Node) bool { c, _ := attr(n, "class"); return n.Data == "table" && c == "compare" })
 	body := text(p.allIn(compare[0], tag("tbody"))[0])
 	if strings.Contains(body, "seed 2") || !strings.Contains(body, "mean ± sd of 2 seeds") || !strings.Contains(body, "29.2% ±1.1") {
