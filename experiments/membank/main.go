@@ -16,9 +16,10 @@
 // on Fashion-MNIST kNN [@membank-fashion-mnist knn]
 // ([@membank-fashion-mnist gain] over random init). At the talk's comparison
 // budget — the 25 epochs that MoCo, SimCLR and SwAV get, which
-// `go run run.go run compare` gives all four — it is the weakest of the four,
-// as in the talk's own table (published, on CIFAR-10: kNN 61.65 against
-// MoCo's 85.20). The bank learns per *epoch*, not per step: an image's
+// `go run run.go run compare` gives all four (its run is "Memory bank (25
+// epochs)": kNN [@membank-25ep knn]) — it is the weakest of the four, as
+// in the talk's own table (published, on CIFAR-10: kNN 61.65 against MoCo's
+// 85.20). The bank learns per *epoch*, not per step: an image's
 // memory is refreshed once per pass over the data, whatever the batch or the
 // learning rate, so its default run takes 60 epochs (`defaultEpochs` below;
 // 12 minutes on 2 cores, the one default run longer than the preset's ten).

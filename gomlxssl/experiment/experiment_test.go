@@ -335,3 +335,44 @@ func TestRunDirEpochsVariant(t *testing.T) {
 		}
 	}
 }
+
+// TestRunDirPresetBudget: -preset-budget on a method with a budget of its
+// own names the run after the epochs or batch it changed (the compare
+// group's memory bank is membank-25ep, as -epochs 25 names it), so that it
+// never replaces the default run; parsed and resolved options agree.
+func TestRunDirPresetBudget(t *testing.T) {
+	membank := Spec{Name: "membank", Title: "Memory bank", DefaultEpochs: 60}
+	byol := Spec{Name: "byol", Title: "BYOL", DefaultBatch: 16}
+	for _, c := range []struct {
+		spec       Spec
+		args       []string
+		dir, title string
+	}{
+		{membank, nil, "membank", "Memory bank"},
+		{membank, []string{"-preset-budget"}, "membank-25ep", "Memory bank (25 epochs)"},
+		{membank, []string{"-epochs", "25"}, "membank-25ep", "Memory bank (25 epochs)"},
+		{membank, []string{"-preset-budget", "-epochs", "30"}, "membank-30ep", "Memory bank (30 epochs)"},
+		{membank, []string{"-preset-budget", "-dataset", "fashion-mnist"}, "membank-fashion-mnist", "Memory bank on Fashion-MNIST"},
+		{byol, []string{"-preset-budget"}, "byol-batch128", "BYOL (batch 128)"},
+		{byol, []string{"-preset-budget", "-batch", "64"}, "byol", "BYOL"},
+		{byol, []string{"-preset-budget", "-seed", "2"}, "byol-batch128-seed2", "BYOL (batch 128) (seed 2)"},
+	} {
+		fs := flag.NewFlagSet(c.spec.Name, flag.ContinueOnError)
+		parsed := Flags(c.spec, fs)
+		if err := fs.Parse(append([]string{"-out", "out"}, c.args...)); err != nil {
+			t.Fatal(err)
+		}
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		resolved, err := Resolve(c.spec, *parsed, func(f string) bool { return set[f] })
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, o := range map[string]Options{"parsed": *parsed, "resolved": resolved} {
+			dir, _, title := c.spec.RunDir(o)
+			if dir != filepath.Join("out", c.dir) || title != c.title {
+				t.Errorf("%s %v (%s): %s, %q; want out/%s, %q", c.spec.Name, c.args, name, dir, title, c.dir, c.title)
+			}
+		}
+	}
+}

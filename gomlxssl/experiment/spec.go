@@ -86,14 +86,47 @@ type Spec struct {
 // named after it — mocov3-vit-96-4-3, "MoCo v3 (vit-96-4-3)". A run whose
 // epochs were given by -epochs is one too — simclr-50ep, "SimCLR (50
 // epochs)" — so that a longer or shorter run never overwrites the preset's,
-// which the comparisons read. A run on other data than the experiment's own
+// which the comparisons read; so is a run whose -preset-budget changed the
+// method's own epochs or batch (budgetVariant). A run on other data than the experiment's own
 // (-dataset fashion-mnist for an experiment of shapes) is named after that
 // data — simclr-fashion-mnist, "SimCLR on Fashion-MNIST". A seed other than 1
 // (-seed) adds "seedN" — simclr-seed2, "SimCLR (seed 2)" (seed 0 is taken
 // for 1). So results of every kind sit side by side and never overwrite
 // each other.
 func (s Spec) RunDir(o Options) (dir, variant, title string) {
-	return s.dir(o.Out, o.Dataset, s.encoderVariant(o), givenEpochs(o), o.Seed)
+	epochs, batch := s.budgetVariant(o)
+	return s.dir(o.Out, o.Dataset, s.encoderVariant(o), epochs, batch, o.Seed)
+}
+
+// budgetVariant is the epochs and batch that name a run's directory: the
+// epochs -epochs set, and the epochs and batch -preset-budget sets where
+// they differ from the method's own (the compare group's memory bank, 25
+// epochs instead of its own 60, is membank-25ep, as with -epochs 25, and
+// does not replace the default run's results; BYOL at the preset's batch is
+// byol-batch128); 0 where the preset or the method chose them.
+func (s Spec) budgetVariant(o Options) (epochs, batch int) {
+	epochs = givenEpochs(o)
+	if !o.PresetBudget || (s.DefaultEpochs == 0 && s.DefaultBatch == 0) {
+		return epochs, batch
+	}
+	// Resolved options hold the preset the run used; parsed ones hold the
+	// flag's default "default" also where the data's own preset applies.
+	given := func(f string) bool {
+		return f == "preset" && o.Preset != "" && (o.From != nil || o.Preset != "default")
+	}
+	own, err1 := Resolve(s, Options{Preset: o.Preset, Dataset: o.Dataset, Warmup: -1}, given)
+	shared, err2 := Resolve(s, Options{Preset: o.Preset, Dataset: o.Dataset, Warmup: -1, PresetBudget: true}, given)
+	if err1 != nil || err2 != nil {
+		return epochs, batch
+	}
+	if epochs == 0 && shared.Epochs != own.Epochs {
+		epochs = shared.Epochs
+	}
+	batchGiven := o.Batch != 0 && (o.From == nil || o.From["batch"] == "flag")
+	if !batchGiven && shared.Batch != own.Batch {
+		batch = shared.Batch
+	}
+	return epochs, batch
 }
 
 // givenEpochs is o's epochs when -epochs set them — in parsed options any
@@ -125,7 +158,7 @@ func (s Spec) encoderVariant(o Options) string {
 	return enc.Name()
 }
 
-func (s Spec) dir(out, dataset, encoder string, epochs int, seed uint64) (dir, variant, title string) {
+func (s Spec) dir(out, dataset, encoder string, epochs, batch int, seed uint64) (dir, variant, title string) {
 	title = s.Title
 	if s.Variant != nil {
 		if v, t := s.Variant(); v != "" {
@@ -143,6 +176,10 @@ func (s Spec) dir(out, dataset, encoder string, epochs int, seed uint64) (dir, v
 		} else {
 			title += fmt.Sprintf(" (%d epochs)", epochs)
 		}
+	}
+	if batch > 0 {
+		variant = strings.Trim(fmt.Sprintf("%s-batch%d", variant, batch), "-")
+		title += fmt.Sprintf(" (batch %d)", batch)
 	}
 	if dataset != "" && dataset != s.OwnDataset() {
 		variant = strings.Trim(variant+"-"+dataset, "-")
