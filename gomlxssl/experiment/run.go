@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -106,7 +107,9 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 		if f.Name == "preset-budget" && !ownBudget {
 			return // it changes nothing for a method without a budget of its own: not a variant's flag
 		}
-		if f.Name != "out" && f.Name != "resume" && f.Name != "seed" && f.Name != "seeds" {
+		// Where results and the baselines' cache go, resuming and the seeds
+		// are not the run's settings (the seed is recorded on its own).
+		if !slices.Contains([]string{"out", "baselines", "resume", "seed", "seeds"}, f.Name) {
 			run.Args = append(run.Args, "-"+f.Name+"="+f.Value.String())
 		}
 	})

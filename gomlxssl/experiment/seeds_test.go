@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/stat"
@@ -107,7 +108,7 @@ func TestSeedsAggregate(t *testing.T) {
 // overrides; for any other it changes nothing and is not a variant's flag.
 func TestPresetBudgetRecordedOnlyWhereItCounts(t *testing.T) {
 	for _, own := range []bool{false, true} {
-		o, fs := tinyOptions(t, t.TempDir(), "-preset-budget", "-epochs", "1")
+		o, fs := tinyOptions(t, t.TempDir(), "-preset-budget", "-epochs", "1", "-baselines", t.TempDir())
 		spec := tinySpec(func() {})
 		if own {
 			spec.DefaultEpochs = 2
@@ -118,6 +119,9 @@ func TestPresetBudgetRecordedOnlyWhereItCounts(t *testing.T) {
 		}
 		if got := slices.Contains(r.Args, "-preset-budget=true"); got != own {
 			t.Errorf("own budget %v: args %v", own, r.Args)
+		}
+		if slices.ContainsFunc(r.Args, func(a string) bool { return strings.HasPrefix(a, "-baselines") }) {
+			t.Errorf("args %v name where the baselines are cached: not a setting of the run", r.Args)
 		}
 	}
 }

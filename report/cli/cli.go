@@ -211,7 +211,7 @@ func (c *command) printList(names []string) error {
 		}
 		for _, run := range append([]*site.Experiment{e}, e.Variants...) {
 			knn, lin, knn1, lin1, ep, fin := "—", "—", "—", "—", "—", "—"
-			cmd := "go run ./experiments/" + e.Name
+			cmd := site.Command(e.Name)
 			if r := run.Run; r != nil {
 				knn = fmt.Sprintf("%.1f%%", 100*r.Metrics.KNNTop1)
 				if r.LinearProbed() { // a run still training has no linear probe yet
@@ -225,7 +225,7 @@ func (c *command) printList(names []string) error {
 				fin = r.Finished.Local().Format("2006-01-02 15:04")
 				// The flags it ran with, so that the command reproduces
 				// it (the compare group's -preset-budget, a variant's own).
-				cmd = strings.Join(append([]string{cmd}, r.Args...), " ")
+				cmd = site.Command(e.Name, r.Args...)
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", run.Name, run.Status(), knn, lin, knn1, lin1, ep, fin, cmd)
 			if run.RunErr != nil {

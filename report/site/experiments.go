@@ -213,14 +213,18 @@ type figureView struct {
 	Same *figureView
 }
 
-// command is how to run an experiment so that its results land in out, as a
-// shell command line (arguments quoted where the shell would split them).
-func command(name string, extra ...string) string {
+// Command is how to run an experiment (with a run's recorded flags) so that
+// its results land in the reader's out/, as a shell command line (arguments
+// quoted where the shell would split them).
+func Command(name string, extra ...string) string {
 	// No -out: the command is the reader's, who runs it in their checkout
 	// (a report built from another directory does not print its path).
 	args := []string{"go", "run", "./experiments/" + name}
 	var quoted []string
 	for _, a := range append(args, extra...) {
+		if strings.HasPrefix(a, "-out=") || strings.HasPrefix(a, "-baselines=") {
+			continue // where a run wrote (older runs recorded these): the reader's own place
+		}
 		if strings.ContainsAny(a, " \t'\"$&;|<>()*?") {
 			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
 		}
@@ -240,7 +244,7 @@ func (b *builder) experimentView(e *Experiment) (*experimentView, error) {
 		title = e.Name
 	}
 	v := &experimentView{Name: e.Name, Title: title, Status: e.Status(),
-		Command: command(e.Name), Quick: command(e.Name, "-preset", "quick")}
+		Command: Command(e.Name), Quick: Command(e.Name, "-preset", "quick")}
 	v.StatusClass = strings.ReplaceAll(v.Status, " ", "-")
 	if e.Run == nil && e.RunErr == nil && len(e.Variants) > 0 {
 		// "not run" over a section with results on Fashion-MNIST misleads:
@@ -283,7 +287,7 @@ func (b *builder) experimentView(e *Experiment) (*experimentView, error) {
 	}
 	for _, vr := range e.Variants {
 		vv := variantView{Title: vr.Run.Title, ID: b.page.ID(vr.Name + "-results"),
-			Command: command(e.Name, vr.Run.Args...)}
+			Command: Command(e.Name, vr.Run.Args...)}
 		vv.Results, v.Warnings = b.runResults(vr, (&Experiment{Run: vr.Run}).Status(), v.Warnings)
 		v.Variants = append(v.Variants, vv)
 	}

@@ -434,7 +434,7 @@ func TestVariantsAndComparisons(t *testing.T) {
 	})
 	sitetest.WriteSampleResults(t, out, "simclr-wide", "SimCLR (wide head)")
 	rewriteRun(t, out, "simclr-wide", func(r *results.Run) {
-		r.Experiment, r.Variant, r.Args = "simclr", "wide", []string{"-proj-hidden=1024"}
+		r.Experiment, r.Variant, r.Args = "simclr", "wide", []string{"-proj-hidden=1024", "-baselines=/home/someone/out/baselines"}
 		half := 0.5
 		r.Metrics.KNNTop1, r.Metrics.PretextAccuracy = 0.456, &half
 	})
@@ -466,6 +466,9 @@ func TestVariantsAndComparisons(t *testing.T) {
 	}
 	if strings.Contains(page, "Foreign") {
 		t.Error("another experiment's directory was shown as a variant")
+	}
+	if strings.Contains(page, "/home/someone") {
+		t.Error("a run's command shows the local path of its baselines' cache")
 	}
 	compare := p.all(func(n *html.Node) bool { c, _ := attr(n, "class"); return n.Data == "table" && c == "compare" })
 	// Four directives (the four methods, every method, hard negatives and
