@@ -142,7 +142,8 @@
 // Charts drawn here from data, as inline SVG in the page's own font and
 // colours (dark mode included), no library:
 //   - figure.curves[data-series]: a comparison's kNN curves (JSON:
-//     [{name, x: epochs, y: %}]), a checkbox per run to show or hide it;
+//     [{name, x: epochs, y: %, sd}]), a checkbox per run to show or hide it;
+//     a run of several seeds has its mean as y and a band of ± sd;
 //   - figure.run-chart[data-chart]: one run's curve (JSON: {unit, label,
 //     lines: [{name, x, y}], refs: [{name, v}]}), its baselines dashed.
 // The pointer shows every shown line's value at the nearest epoch.
@@ -174,7 +175,10 @@
     var xmax = 1, ymin = Infinity, ymax = -Infinity;
     lines.forEach(function (s) {
       s.x.forEach(function (x) { xmax = Math.max(xmax, x); });
-      s.y.forEach(function (y) { ymin = Math.min(ymin, y); ymax = Math.max(ymax, y); });
+      s.y.forEach(function (y, j) {
+        var d = s.sd ? s.sd[j] : 0;
+        ymin = Math.min(ymin, y - d); ymax = Math.max(ymax, y + d);
+      });
     });
     refs.forEach(function (r) { ymin = Math.min(ymin, r.v); ymax = Math.max(ymax, r.v); });
     if (!isFinite(ymin)) return;
@@ -201,6 +205,11 @@
     });
     var drawn = lines.map(function (s, i) {
       var g = el("g", { "data-name": s.name, stroke: colours[i % colours.length], fill: colours[i % colours.length] }, svg);
+      if (s.sd) { // the spread over seeds: mean + sd along, mean − sd back
+        var up = s.x.map(function (x, j) { return px(x) + "," + py(s.y[j] + s.sd[j]); });
+        var down = s.x.map(function (x, j) { return px(x) + "," + py(s.y[j] - s.sd[j]); }).reverse();
+        el("polygon", { points: up.concat(down).join(" "), stroke: "none", "fill-opacity": 0.18, class: "band" }, g);
+      }
       el("polyline", { points: s.x.map(function (x, j) { return px(x) + "," + py(s.y[j]); }).join(" "), fill: "none", "stroke-width": 2 }, g);
       if (s.x.length <= 60) s.x.forEach(function (x, j) { el("circle", { cx: px(x), cy: py(s.y[j]), r: 2.5, stroke: "none" }, g); });
       return g;
@@ -243,7 +252,9 @@
       var rows = ["epoch " + epoch];
       lines.forEach(function (s, i) {
         var j = s.x.indexOf(epoch);
-        if (j >= 0 && drawn[i].style.display !== "none") rows.push(s.name + ": " + fmt(s.y[j], unit === "%" ? 1 : 4));
+        if (j >= 0 && drawn[i].style.display !== "none") {
+          rows.push(s.name + ": " + fmt(s.y[j], unit === "%" ? 1 : 4) + (s.sd ? " ± " + s.sd[j].toFixed(1) : ""));
+        }
       });
       tip.textContent = rows.join("\n");
       tip.hidden = false;

@@ -2,6 +2,7 @@ package site
 
 import (
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strings"
 
@@ -9,11 +10,14 @@ import (
 )
 
 // curve is one run's kNN monitor for the page's interactive chart: its
-// name, and the epochs with the accuracy (%) after each.
+// name, and the epochs with the accuracy (%) after each; for a run with
+// several seeds the mean and, in SD, the standard deviation the chart draws
+// as a band.
 type curve struct {
 	Name string    `json:"name"`
 	X    []int     `json:"x"`
 	Y    []float64 `json:"y"`
+	SD   []float64 `json:"sd,omitempty"`
 }
 
 // curvesJSON is the kNN curves of runs (from each run's metrics.csv) as
@@ -32,8 +36,16 @@ func curvesJSON(runs []*Experiment, titles map[string]string) string {
 			name = strings.TrimSuffix(e.Run.Title, " on "+results.DatasetTitle(e.Run.Dataset.Name))
 		}
 		c := curve{Name: name}
+		if agg, ok := seedsCurve(e.Seeds); ok {
+			c.Name = fmt.Sprintf("%s (mean ± sd, %d seeds)", name, len(e.Seeds.Seeds))
+			for i, ep := range agg.Epochs {
+				c.X, c.Y, c.SD = append(c.X, ep), append(c.Y, round(100*agg.Mean[i], 4)), append(c.SD, round(100*agg.SD[i], 4))
+			}
+			cs = append(cs, c)
+			continue
+		}
 		for _, r := range rows {
-			c.X, c.Y = append(c.X, r.Epoch), append(c.Y, 100*r.KNNTop1)
+			c.X, c.Y = append(c.X, r.Epoch), append(c.Y, round(100*r.KNNTop1, 4))
 		}
 		cs = append(cs, c)
 	}
@@ -45,4 +57,13 @@ func curvesJSON(runs []*Experiment, titles map[string]string) string {
 		return ""
 	}
 	return string(b)
+}
+
+// seedsCurve is the kNN curve over the seeds of an aggregate, when it has one.
+func seedsCurve(agg *results.Seeds) (results.Curve, bool) {
+	if agg == nil {
+		return results.Curve{}, false
+	}
+	c, ok := agg.Curves["knn_top1"]
+	return c, ok && len(c.Epochs) > 0 && len(c.Mean) == len(c.Epochs) && len(c.SD) == len(c.Epochs)
 }

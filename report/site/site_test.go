@@ -826,6 +826,14 @@ func TestCurvesJSON(t *testing.T) {
 	if one := curvesJSON(runs[:1], nil); one != "" {
 		t.Errorf("one run drew a chart: %s", one)
 	}
+	// A run of several seeds draws their mean and its band.
+	runs[1].Seeds = &results.Seeds{Seeds: []uint64{1, 2, 3}, Curves: map[string]results.Curve{
+		"knn_top1": {Epochs: []int{1, 2}, Mean: []float64{0.55, 0.65}, SD: []float64{0.02, 0.01}}}}
+	got = curvesJSON(runs, nil)
+	want = `[{"name":"SIMCLR","x":[1,2],"y":[50,60]},{"name":"MOCO (mean ± sd, 3 seeds)","x":[1,2],"y":[55,65],"sd":[2,1]}]`
+	if got != want {
+		t.Errorf("curves with seeds %s, want %s", got, want)
+	}
 }
 
 // Runs that share their baselines (each run's own copy, as read from its
