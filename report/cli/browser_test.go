@@ -7,6 +7,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -133,6 +134,13 @@ func TestBrowser(t *testing.T) {
 		if err := results.WriteJSON(path, r); err != nil {
 			t.Fatal(err)
 		}
+		// Its aggregate over two seeds: the chart draws its mean and band.
+		agg := &results.Seeds{Experiment: "simclr", Variant: "wide", Seeds: []uint64{1, 2}, Dirs: []string{"simclr-wide", "simclr-wide-seed2"},
+			DataSeed: 1, Metrics: map[string]results.Spread{"knn_top1": results.SpreadOf([]float64{0.28, 0.30})},
+			Curves: map[string]results.Curve{"knn_top1": {Epochs: []int{1, 2}, Mean: []float64{0.24, 0.29}, SD: []float64{0.02, 0.01}}}}
+		if err := results.WriteJSON(filepath.Join(out, "simclr-wide", results.SeedsFile), agg); err != nil {
+			t.Fatal(err)
+		}
 		// Prose that cites a figure of the run on disk.
 		edit(t, filepath.Join(root, "experiments", "simclr", "main.go"), func(s string) string {
 			return strings.Replace(s, "// # SimCLR: contrastive learning with NT-Xent\n", "// # SimCLR: contrastive learning with NT-Xent\n//\n// Cited in the browser: kNN [@simclr knn].\n", 1)
@@ -193,8 +201,11 @@ func TestBrowser(t *testing.T) {
 		const svg = f.querySelector("svg"), r = svg.getBoundingClientRect();
 		svg.dispatchEvent(new MouseEvent("mousemove", {clientX: r.right - 20, clientY: r.top + 40}));
 		return getComputedStyle(f.querySelector("svg g")).display + "|" + f.querySelector(".curves-tip").textContent; })()`)
-	if !strings.HasPrefix(tip, "none|epoch 2") || strings.Count(tip, "%") != 1 {
-		t.Errorf("after unticking the first run and pointing at epoch 2: %q, want its line hidden and one value", tip)
+	if !strings.HasPrefix(tip, "none|epoch 2") || strings.Count(tip, "%") != 1 || !strings.Contains(tip, "29.0% ± 1.0") {
+		t.Errorf("after unticking the first run and pointing at epoch 2: %q, want its line hidden and one value, the seeds' mean ± sd", tip)
+	}
+	if bands := evalJS[[]int](t, ctx, `Array.from(document.querySelectorAll("figure.curves[data-series]")).map(f => f.querySelectorAll("svg polygon.band").length)`); len(bands) == 0 || slices.ContainsFunc(bands, func(n int) bool { return n != 1 }) {
+		t.Errorf("bands per chart %v, want one in each: the run of two seeds'", bands)
 	}
 	// The t-SNE grid: a canvas per method with its points painted, and one
 	// legend of the classes.
