@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -100,6 +101,21 @@ func TestKilledBeforeEvaluationLosesNoEpoch(t *testing.T) {
 	}
 	if run.EarlierS <= 0 || run.DurationS < run.EarlierS {
 		t.Errorf("duration %.2f s with %.2f s before the resume: the earlier time is not counted", run.DurationS, run.EarlierS)
+	}
+	// The evaluation's time is measured apart from the training's: the
+	// monitor's per epoch (summed in run.json) and the final probes'.
+	var monitor float64
+	for _, r := range rows {
+		if r.EvalS <= 0 {
+			t.Errorf("epoch %d: monitor time %g", r.Epoch, r.EvalS)
+		}
+		monitor += r.EvalS
+	}
+	if math.Abs(run.MonitorS-monitor) > 1e-3 || run.FinalEvalS <= 0 || run.MonitorS+run.FinalEvalS >= run.DurationS {
+		t.Errorf("monitor %g s (rows: %g), final evaluation %g s, run %g s", run.MonitorS, monitor, run.FinalEvalS, run.DurationS)
+	}
+	if s := Summary(run); !strings.Contains(s, "evaluation: kNN monitor") {
+		t.Errorf("the summary does not give the evaluation's time:%s", s)
 	}
 }
 

@@ -19,6 +19,10 @@ func (r *runner) fillFromRows() {
 	last := r.rows[len(r.rows)-1]
 	r.run.Metrics = results.Metrics{KNNTop1: last.KNNTop1, KNNK: r.o.KNNK, KNNT: r.o.KNNT, EmbeddingStd: last.EmbeddingStd,
 		EffectiveRank: last.EffectiveRank, Epochs: last.Epoch, ImagesPerS: r.meanImagesPerS()}
+	r.run.MonitorS = 0
+	for _, row := range r.rows {
+		r.run.MonitorS += row.EvalS
+	}
 }
 
 func (r *runner) meanImagesPerS() float64 {

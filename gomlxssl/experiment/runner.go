@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/gomlx/compute"
 	. "github.com/gomlx/gomlx/core/graph"
@@ -114,6 +115,7 @@ func (r *runner) execute(ctx context.Context) error {
 		knnTrain = knnTrain.Sample(o.KNNTrain, o.DataSeed+2)
 	}
 	onEpoch := func(st train.EpochStats) error {
+		start := time.Now()
 		f, err := extract(r.be, tr.Store, m.Embed, knnTrain, r.split.Test)
 		if err != nil {
 			return err
@@ -125,7 +127,8 @@ func (r *runner) execute(ctx context.Context) error {
 		}
 		col := eval.CollapseOf(f.zTest)
 		r.rows = append(r.rows, results.EpochRow{Epoch: st.Epoch, Step: st.GlobalStep, Loss: st.Loss, KNNTop1: knn, LR: st.LR,
-			EmbeddingStd: col.Std, EffectiveRank: col.EffectiveRank, Seconds: st.Seconds, ImagesPerS: st.ImagesPerS, IdleFrac: st.IdleFrac})
+			EmbeddingStd: col.Std, EffectiveRank: col.EffectiveRank, Seconds: st.Seconds, ImagesPerS: st.ImagesPerS, IdleFrac: st.IdleFrac,
+			EvalS: time.Since(start).Seconds()})
 		fmt.Fprintf(os.Stderr, "%s epoch %d: kNN top-1 %.1f%%, embedding std %.3f (1/√d = %.3f), effective rank %.1f, data wait %.1f%%\n",
 			r.spec.Name, st.Epoch, 100*knn, col.Std, 1/math.Sqrt(float64(f.zTest.Dim)), col.EffectiveRank, 100*st.IdleFrac)
 		r.fillFromRows()
@@ -158,6 +161,8 @@ const evalBatch = 250
 
 // finalEval probes the trained encoder and writes the final results.
 func (r *runner) finalEval(tr *train.Trainer, m Method) error {
+	start := time.Now()
+	defer func() { r.run.FinalEvalS = time.Since(start).Seconds() }()
 	f := r.last
 	if r.lastStep != tr.GlobalStep() || f.hTrain.Len() != r.split.Train.Len() {
 		var err error

@@ -60,6 +60,10 @@ func Summary(r *results.Run) string {
 	baseline("supervised encoder", r.Baselines.Supervised)
 	fmt.Fprintf(&b, "embedding std %.3f, effective rank %.1f%s; %.0f images/s\n", m.EmbeddingStd, m.EffectiveRank,
 		map[bool]string{true: " — COLLAPSED", false: ""}[r.Collapsed], m.ImagesPerS)
+	if ev := r.MonitorS + r.FinalEvalS; ev > 0 && r.DurationS > 0 {
+		fmt.Fprintf(&b, "evaluation: kNN monitor %.0f s, final probes %.0f s — %.0f%% of the run's %.0f s\n",
+			r.MonitorS, r.FinalEvalS, 100*ev/r.DurationS, r.DurationS)
+	}
 	fmt.Fprintf(&b, "protocol: %s\n", r.Protocol)
 	if r.Error != "" {
 		fmt.Fprintf(&b, "error: %s\n", r.Error)

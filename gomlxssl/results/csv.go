@@ -22,15 +22,23 @@ type EpochRow struct {
 	Seconds       float64
 	ImagesPerS    float64
 	IdleFrac      float64
+	// EvalS is the time the epoch's kNN monitor took (its features and the
+	// search), apart from Seconds, the training's; 0 in files from before
+	// it was measured, which lack the column.
+	EvalS float64
 }
 
 // MetricsHeader is the header of metrics.csv.
-var MetricsHeader = []string{"epoch", "step", "loss", "knn_top1", "lr", "embedding_std", "effective_rank", "seconds", "images_per_s", "idle_frac"}
+var MetricsHeader = []string{"epoch", "step", "loss", "knn_top1", "lr", "embedding_std", "effective_rank", "seconds", "images_per_s", "idle_frac", "eval_s"}
+
+// metricsRequired is how many of MetricsHeader's columns every metrics.csv
+// has: eval_s came later.
+const metricsRequired = 10
 
 func (r EpochRow) record() []string {
 	f := func(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
 	return []string{strconv.Itoa(r.Epoch), strconv.Itoa(r.Step), f(r.Loss), f(r.KNNTop1), f(r.LR),
-		f(r.EmbeddingStd), f(r.EffectiveRank), f(r.Seconds), f(r.ImagesPerS), f(r.IdleFrac)}
+		f(r.EmbeddingStd), f(r.EffectiveRank), f(r.Seconds), f(r.ImagesPerS), f(r.IdleFrac), f(r.EvalS)}
 }
 
 // WriteMetrics (re)writes metrics.csv atomically with all rows.
@@ -57,7 +65,9 @@ func ReadMetrics(path string) ([]EpochRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	cr := csv.NewReader(bytes.NewReader(b))
+	cr.FieldsPerRecord = -1 // rows are checked below: eval_s may be missing
+	recs, err := cr.ReadAll()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -66,17 +76,17 @@ func ReadMetrics(path string) ([]EpochRow, error) {
 		if i == 0 {
 			continue
 		}
-		if len(rec) < len(MetricsHeader) {
+		if len(rec) < metricsRequired {
 			return nil, fmt.Errorf("%s: line %d has %d fields, want %d", path, i+1, len(rec), len(MetricsHeader))
 		}
-		var vals [10]float64
-		for j := range vals {
+		var vals [11]float64
+		for j := range min(len(rec), len(vals)) {
 			if vals[j], err = strconv.ParseFloat(rec[j], 64); err != nil {
 				return nil, fmt.Errorf("%s: line %d, %s: %w", path, i+1, MetricsHeader[j], err)
 			}
 		}
 		rows = append(rows, EpochRow{Epoch: int(vals[0]), Step: int(vals[1]), Loss: vals[2], KNNTop1: vals[3], LR: vals[4],
-			EmbeddingStd: vals[5], EffectiveRank: vals[6], Seconds: vals[7], ImagesPerS: vals[8], IdleFrac: vals[9]})
+			EmbeddingStd: vals[5], EffectiveRank: vals[6], Seconds: vals[7], ImagesPerS: vals[8], IdleFrac: vals[9], EvalS: vals[10]})
 	}
 	return rows, nil
 }

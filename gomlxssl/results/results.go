@@ -41,10 +41,16 @@ type Run struct {
 	DurationS float64   `json:"duration_s"`
 	// EarlierS is the time the run had taken before it was last resumed
 	// (from its partial run.json); DurationS includes it.
-	EarlierS float64    `json:"earlier_s,omitempty"`
-	Git      Git        `json:"git"`
-	Env      Env        `json:"env"`
-	Dataset  DatasetRef `json:"dataset"`
+	EarlierS float64 `json:"earlier_s,omitempty"`
+	// MonitorS and FinalEvalS are the evaluation's share of DurationS: the
+	// kNN monitor after every epoch (metrics.csv's eval_s, summed) and the
+	// final evaluation (features of both splits, the probes, the t-SNE
+	// sample, embeddings.csv); 0 in runs from before they were measured.
+	MonitorS   float64    `json:"monitor_s,omitempty"`
+	FinalEvalS float64    `json:"final_eval_s,omitempty"`
+	Git        Git        `json:"git"`
+	Env        Env        `json:"env"`
+	Dataset    DatasetRef `json:"dataset"`
 	// Config holds every flag of the run, by flag name.
 	Config map[string]any `json:"config"`
 	// ConfigFrom says where each budget setting in Config came from: "flag",

@@ -27,14 +27,22 @@ func TestRoundTrips(t *testing.T) {
 	if back.Metrics.KNNTop1 != 0.25 || back.Baselines.RandomInit.KNNTop1 != 0.1 || !back.Started.Equal(run.Started) {
 		t.Errorf("run.json round trip: %+v", back)
 	}
-	rows := []EpochRow{{Epoch: 1, Step: 10, Loss: 4.5, KNNTop1: 0.2, LR: 1e-3}, {Epoch: 2, Step: 20, Loss: 4.1, KNNTop1: 0.3}}
+	rows := []EpochRow{{Epoch: 1, Step: 10, Loss: 4.5, KNNTop1: 0.2, LR: 1e-3, EvalS: 1.5}, {Epoch: 2, Step: 20, Loss: 4.1, KNNTop1: 0.3}}
 	mpath := filepath.Join(dir, "metrics.csv")
 	if err := WriteMetrics(mpath, rows); err != nil {
 		t.Fatal(err)
 	}
 	got, err := ReadMetrics(mpath)
-	if err != nil || len(got) != 2 || got[1].Loss != 4.1 || got[0].LR != 1e-3 {
+	if err != nil || len(got) != 2 || got[1].Loss != 4.1 || got[0].LR != 1e-3 || got[0].EvalS != 1.5 {
 		t.Errorf("metrics.csv round trip: %+v, %v", got, err)
+	}
+	// A file from before the monitor's time was measured has no eval_s.
+	old := filepath.Join(dir, "old.csv")
+	if err := os.WriteFile(old, []byte(strings.Join(MetricsHeader[:10], ",")+"\n1,10,4.5,0.2,0.001,0.1,5,12,500,0.01\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := ReadMetrics(old); err != nil || len(got) != 1 || got[0].Seconds != 12 || got[0].EvalS != 0 {
+		t.Errorf("metrics.csv without eval_s: %+v, %v", got, err)
 	}
 	b, _ := os.ReadFile(mpath)
 	// The contract's required columns come first, in order.
