@@ -1,22 +1,51 @@
 package site
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 
 	"github.com/mega-ssl/mega/gomlxssl/bench"
+	"github.com/mega-ssl/mega/gomlxssl/results"
 )
 
-// benchView is the throughput table from OUT/bench.json.
+// benchView is the throughput table from OUT/bench.json, and the
+// evaluation's share of the runs on disk that measured it.
 type benchView struct {
 	Machine, Date string
 	Rows          []benchRow
 	Notes         []string
 	Missing       string
+	Eval          []evalRow
+}
+
+// evalRow is one run's time: the whole run, its kNN monitor (every epoch),
+// its final evaluation, and the two's share of the run.
+type evalRow struct{ Name, Anchor, Run, Monitor, Final, Share string }
+
+// evalRows are the runs that measured their evaluation's time, in
+// directory order.
+func (b *builder) evalRows(anchors map[string]string) []evalRow {
+	var dirs []string
+	for d, r := range b.runs {
+		if r.FinalEvalS > 0 && r.DurationS > 0 && r.Status == results.StatusComplete {
+			dirs = append(dirs, d)
+		}
+	}
+	sort.Strings(dirs)
+	var rows []evalRow
+	for _, d := range dirs {
+		r := b.runs[d]
+		rows = append(rows, evalRow{Name: r.Title, Anchor: cmp.Or(anchors[d], anchors[r.Experiment]), Run: duration(r.DurationS),
+			Monitor: fmt.Sprintf("%.0f s", r.MonitorS), Final: fmt.Sprintf("%.0f s", r.FinalEvalS),
+			Share: fmt.Sprintf("%.1f%%", 100*(r.MonitorS+r.FinalEvalS)/r.DurationS)})
+	}
+	return rows
 }
 
 type benchRow struct{ Name, Detail, Ours, Peer, Ratio string }

@@ -271,7 +271,9 @@ func (b *builder) build() ([]byte, error) {
 			case "comparison":
 				sec.Parts = append(sec.Parts, partView{Comparison: &comparisonView{}, names: p.names})
 			case "bench":
-				sec.Parts = append(sec.Parts, partView{Bench: b.benchView()})
+				bv := b.benchView()
+				bv.Eval = b.evalRows(anchors)
+				sec.Parts = append(sec.Parts, partView{Bench: bv})
 			case "sweep": // after its experiment in the narrative, so drawn here, in page order
 				part := partView{names: []string{p.arg}}
 				if err := b.sweep(&part, runsOf(placed, part.names)); err != nil {

@@ -983,3 +983,29 @@ func TestStatusOfAnExperimentRunElsewhere(t *testing.T) {
 	}
 	t.Error("no RotNet section")
 }
+
+// The performance appendix gives the evaluation's share of each run that
+// measured it (its kNN monitor and final evaluation over its duration),
+// linked to the run's section; a run from before it was measured is left out.
+func TestEvaluationShare(t *testing.T) {
+	root, out := fixture(t)
+	rewriteRun(t, out, "simclr", func(r *results.Run) { r.DurationS, r.MonitorS, r.FinalEvalS = 400, 30, 10 })
+	sitetest.WriteSampleResults(t, out, "simclr-wide", "SimCLR (wide head)")
+	rewriteRun(t, out, "simclr-wide", func(r *results.Run) { r.Experiment, r.Variant = "simclr", "wide" })
+	rep, err := Build(Config{Root: root, Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := parsePage(t, rep.Path)
+	tables := p.all(func(n *html.Node) bool { c, _ := attr(n, "class"); return n.Data == "table" && c == "bench eval" })
+	if len(tables) != 1 {
+		t.Fatalf("%d evaluation tables, want 1", len(tables))
+	}
+	rows := p.allIn(tables[0], tag("tr"))
+	if len(rows) != 2 || !strings.Contains(text(rows[1]), "6 min 40 s30 s10 s10.0%") {
+		t.Errorf("evaluation table: %d rows, %q", len(rows), text(tables[0]))
+	}
+	if links := p.allIn(rows[len(rows)-1], tag("a")); len(links) != 1 {
+		t.Error("the run's row does not link to its section")
+	}
+}
