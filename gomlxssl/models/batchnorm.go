@@ -41,23 +41,69 @@ func BatchNorm(scope *model.Scope, x *Node) *Node {
 		axes[i] = i
 		count *= x.Shape().Dim(i)
 	}
-	var mean, variance *Node
 	if groups := bnGroups(scope); scope.IsTraining(g) && groups > 1 {
 		return splitBatchNorm(x, groups, scale, offset, runMean, runVar, count)
 	}
 	if scope.IsTraining(g) {
-		mean = ReduceMean(x, axes...)
-		variance = ReduceMean(Square(Sub(x, ExpandLeftToRank(mean, x.Rank()))), axes...)
+		y, mean, variance := normalise(x, scale, offset, axes, count)
 		// Running averages (unbiased variance, as PyTorch keeps), outside the gradient.
 		unbiased := MulScalar(StopGradient(variance), float64(count)/float64(max(count-1, 1)))
 		runMean.SetNodeValue(Add(MulScalar(runMean.NodeValue(g), 1-bnMomentum), MulScalar(StopGradient(mean), bnMomentum)))
 		runVar.SetNodeValue(Add(MulScalar(runVar.NodeValue(g), 1-bnMomentum), MulScalar(unbiased, bnMomentum)))
-	} else {
-		mean, variance = runMean.NodeValue(g), runVar.NodeValue(g)
+		return y
 	}
-	inv := Reciprocal(Sqrt(AddScalar(variance, bnEpsilon))) // Rsqrt has no gradient in GoMLX v0.28
+	mean, variance := runMean.NodeValue(g), runVar.NodeValue(g)
+	inv := Reciprocal(Sqrt(AddScalar(variance, bnEpsilon)))
 	y := Mul(Sub(x, ExpandLeftToRank(mean, x.Rank())), ExpandLeftToRank(Mul(inv, scale), x.Rank()))
 	return Add(y, ExpandLeftToRank(offset, x.Rank()))
+}
+
+// normalise is batch norm's training pass over axes (every axis but the
+// channels, count values per channel): y = (x − μ)·s·scale + offset, with μ
+// and σ² the batch's and s = 1/√(σ² + ε), and its gradients written out.
+// With x̂ = (x − μ)·s, Ioffe & Szegedy's gradients simplify to
+//
+//	∂L/∂offset = Σ dy,   ∂L/∂scale = Σ dy·x̂ = s·Σ dy·(x − μ),
+//	∂L/∂x = scale·s·(dy − Σdy/count − x̂·Σ(dy·x̂)/count),
+//
+// a handful of passes over x, where GoMLX's autodiff of the forward ops
+// (through the mean, the square, the square root and their broadcasts)
+// took about twice as many. The inputs enter through identities with custom
+// gradients, as in Conv2DWithKernel: the gradients autodiff derives for them
+// are never used, and the backend prunes them. It returns the batch's mean
+// and variance for the running averages.
+// TestBatchNormGradient checks the three gradients against autodiff's.
+func normalise(x, scale, offset *Node, axes []int, count int) (y, mean, variance *Node) {
+	rank := x.Rank()
+	bcast := func(v *Node) *Node { return ExpandLeftToRank(v, rank) }
+	var dY, centred, inv, sumDy, sumDyX *Node // sumDyX: Σ dy·(x − μ)
+	sums := func() {
+		if dY == nil {
+			panic("models: batch norm's input gradient was asked for before its output's")
+		}
+		if sumDy == nil {
+			sumDy, sumDyX = ReduceSum(dY, axes...), ReduceSum(Mul(dY, centred), axes...)
+		}
+	}
+	xg := IdentityWithCustomGradient(x, func(_, _ *Node) *Node {
+		sums()
+		k := Mul(scale, inv)                                                  // scale·s
+		perX := Mul(k, Mul(Mul(inv, inv), DivScalar(sumDyX, float64(count)))) // scale·s³·Σdy(x−μ)/count
+		perOne := Mul(k, DivScalar(sumDy, float64(count)))                    // scale·s·Σdy/count
+		return Sub(Sub(Mul(dY, bcast(k)), Mul(centred, bcast(perX))), bcast(perOne))
+	})
+	sg := IdentityWithCustomGradient(scale, func(_, _ *Node) *Node { sums(); return Mul(inv, sumDyX) })
+	og := IdentityWithCustomGradient(offset, func(_, _ *Node) *Node { sums(); return sumDy })
+	mean = ReduceMean(xg, axes...)
+	centred = Sub(xg, bcast(mean))
+	variance = ReduceMean(Square(centred), axes...)
+	inv = Reciprocal(Sqrt(AddScalar(variance, bnEpsilon))) // Rsqrt has no gradient in GoMLX v0.28
+	y = Add(Mul(centred, bcast(Mul(inv, sg))), bcast(og))
+	y = IdentityWithCustomGradient(y, func(_, v *Node) *Node {
+		dY = v
+		return v
+	})
+	return y, mean, variance
 }
 
 // BNGroupsParam is the scope parameter that splits batch norm's training
