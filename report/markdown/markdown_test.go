@@ -286,3 +286,24 @@ func TestCompactChart(t *testing.T) {
 		t.Errorf("%d elements became %d", a, b)
 	}
 }
+
+// pngImages finds each <image> element's embedded PNG — its attributes and
+// its base64 up to the closing quote — and nothing else: not an href outside
+// an <image> start tag, not a JPEG, not a run cut short by a stray character.
+func TestPNGImagesScan(t *testing.T) {
+	svg := `<svg><image x="1" y="2" xlink:href="data:image/png;base64,QUJD+/=="/>` +
+		`<a xlink:href="data:image/png;base64,WFla"></a>` +
+		`<image xlink:href="data:image/jpeg;base64,QUJD"/>` +
+		`<image width="3" xlink:href="data:image/png;base64,QU!JD"/>` +
+		`<image height="4" xlink:href="data:image/png;base64,REVG"/></svg>`
+	got := pngImages(svg)
+	if len(got) != 2 || got[0].attrs != `x="1" y="2" ` || got[0].data != "QUJD+/==" || got[1].attrs != `height="4" ` || got[1].data != "REVG" {
+		t.Fatalf("found %+v", got)
+	}
+	if e := svg[got[0].start:got[0].end]; e != `<image x="1" y="2" xlink:href="data:image/png;base64,QUJD+/=="` {
+		t.Errorf("element %q", e)
+	}
+	if n := Base64Run("QUJD+/==!x"); n != 8 {
+		t.Errorf("Base64Run: %d, want 8", n)
+	}
+}

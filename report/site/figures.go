@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/mega-ssl/mega/gomlxssl/results"
@@ -39,9 +38,6 @@ func (b *builder) href(path string) string {
 	return filepath.ToSlash(rel)
 }
 
-// embeddedImages matches the pixels an SVG figure embeds (an image grid).
-var embeddedImages = regexp.MustCompile(`base64,[A-Za-z0-9+/=]+`)
-
 // imagesKey is the key of the pixels an SVG figure embeds ("" for a
 // figure that embeds none): two runs with the same augmentation policy, data
 // and seed draw the same views, whatever their figures' titles say.
@@ -53,13 +49,21 @@ func imagesKey(path string) string {
 	if err != nil {
 		return ""
 	}
-	m := embeddedImages.FindAll(b, -1)
-	if len(m) == 0 {
-		return ""
-	}
+	// The pixels: every base64 run after "base64," (an image grid's).
+	const mark = "base64,"
 	h := sha256.New()
-	for _, x := range m {
-		h.Write(x)
+	found := false
+	for s := string(b); ; {
+		i := strings.Index(s, mark)
+		if i < 0 {
+			break
+		}
+		n := markdown.Base64Run(s[i+len(mark):])
+		h.Write([]byte(s[i : i+len(mark)+n]))
+		found, s = found || n > 0, s[i+len(mark)+n:]
+	}
+	if !found {
+		return ""
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }

@@ -1009,3 +1009,38 @@ func TestEvaluationShare(t *testing.T) {
 		t.Error("the run's row does not link to its section")
 	}
 }
+
+// A corrupt embeddings.csv is an error naming the file and line, whether
+// the fault is in a row's shape, its label or (parsed only for a new
+// layout) one of its numbers.
+func TestReadEmbeddingsErrors(t *testing.T) {
+	dir := t.TempDir()
+	good := "label,class,e0,e1\n0,a,1,2\n1,b,3,4\n0,a,5,6\n1,b,7,8\n"
+	for name, c := range map[string]struct{ csv, want string }{
+		"short row":  {strings.Replace(good, "3,4", "3", 1), "line 3 has 3 fields, want 4"},
+		"bad label":  {strings.Replace(good, "1,b,3", "x,b,3", 1), `line 3: bad label "x"`},
+		"bad number": {strings.Replace(good, "5,6", "5,y", 1), "line 4"},
+		"no header":  {"0,a,1,2\n", "want a header"},
+	} {
+		path := filepath.Join(dir, "embeddings.csv")
+		if err := os.WriteFile(path, []byte(c.csv), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		e, err := readEmbeddings(path)
+		if err == nil {
+			_, err = e.vectors()
+		}
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), path) {
+			t.Errorf("%s: %v, want an error naming %s and %q", name, err, path, c.want)
+		}
+	}
+	path := filepath.Join(dir, "embeddings.csv")
+	os.WriteFile(path, []byte(good), 0o644)
+	e, err := readEmbeddings(path)
+	if err != nil || e.n != 4 || e.dim != 2 || !slices.Equal(e.classes, []string{"a", "b"}) {
+		t.Fatalf("good file: %+v, %v", e, err)
+	}
+	if x, err := e.vectors(); err != nil || !slices.Equal(x, []float64{1, 2, 3, 4, 5, 6, 7, 8}) {
+		t.Errorf("vectors %v, %v", x, err)
+	}
+}

@@ -3,7 +3,6 @@ package site
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -24,9 +23,14 @@ import (
 // samples here), 1,000 iterations, seed 1.
 var TSNEConfig = tsne.Config{Perplexity: 30, Iterations: 1000, Seed: 1}
 
-// embeddings is a parsed embeddings.csv.
+// embeddings is a parsed embeddings.csv: its labels and classes, and its
+// vectors, parsed only when a layout is not in the cache (vectors) — a
+// rebuild reads every run's file, and parsing 128 numbers a line (through
+// encoding/csv) was most of a rebuild's time. The file is the plain CSV
+// results.WriteEmbeddings writes: no quoted fields.
 type embeddings struct {
-	x       []float64
+	path    string
+	lines   [][]byte // the data lines
 	n, dim  int
 	labels  []int
 	classes []string
@@ -38,38 +42,49 @@ func readEmbeddings(path string) (*embeddings, error) {
 	if err != nil {
 		return nil, err
 	}
-	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(recs) < 5 || len(recs[0]) < 3 || recs[0][0] != "label" || recs[0][1] != "class" {
+	lines := bytes.Split(bytes.TrimRight(b, "\r\n"), []byte("\n"))
+	header := strings.Split(strings.TrimRight(string(lines[0]), "\r"), ",")
+	if len(lines) < 5 || len(header) < 3 || header[0] != "label" || header[1] != "class" {
 		return nil, fmt.Errorf("%s: want a header label,class,e0,… and at least 4 rows", path)
 	}
 	h := sha256.Sum256(b)
-	e := &embeddings{dim: len(recs[0]) - 2, sum: hex.EncodeToString(h[:8])}
-	for i, rec := range recs[1:] {
-		if len(rec) != e.dim+2 {
-			return nil, fmt.Errorf("%s: line %d has %d fields, want %d", path, i+2, len(rec), e.dim+2)
+	e := &embeddings{path: path, lines: lines[1:], dim: len(header) - 2, sum: hex.EncodeToString(h[:8])}
+	for i, line := range e.lines {
+		line = bytes.TrimRight(line, "\r")
+		e.lines[i] = line
+		if f := bytes.Count(line, []byte(",")) + 1; f != e.dim+2 {
+			return nil, fmt.Errorf("%s: line %d has %d fields, want %d", path, i+2, f, e.dim+2)
 		}
-		l, err := strconv.Atoi(rec[0])
+		label, rest, _ := bytes.Cut(line, []byte(","))
+		class, _, _ := bytes.Cut(rest, []byte(","))
+		l, err := strconv.Atoi(string(label))
 		if err != nil || l < 0 || l > 1000 {
-			return nil, fmt.Errorf("%s: line %d: bad label %q", path, i+2, rec[0])
+			return nil, fmt.Errorf("%s: line %d: bad label %q", path, i+2, label)
 		}
 		for len(e.classes) <= l {
 			e.classes = append(e.classes, "")
 		}
-		e.classes[l] = rec[1]
+		e.classes[l] = string(class)
 		e.labels = append(e.labels, l)
-		for _, s := range rec[2:] {
-			v, err := strconv.ParseFloat(s, 64)
-			if err != nil {
-				return nil, fmt.Errorf("%s: line %d: %w", path, i+2, err)
-			}
-			e.x = append(e.x, v)
-		}
 	}
 	e.n = len(e.labels)
 	return e, nil
+}
+
+// vectors parses the embeddings themselves, row-major [n][dim].
+func (e *embeddings) vectors() ([]float64, error) {
+	x := make([]float64, 0, e.n*e.dim)
+	for i, line := range e.lines {
+		fields := strings.Split(string(line), ",")
+		for _, f := range fields[2:] {
+			v, err := strconv.ParseFloat(f, 64)
+			if err != nil {
+				return nil, fmt.Errorf("%s: line %d: %w", e.path, i+2, err)
+			}
+			x = append(x, v)
+		}
+	}
+	return x, nil
 }
 
 // layout returns the t-SNE layout of e, from the cache under cacheDir when
@@ -93,7 +108,11 @@ func layout(e *embeddings, cacheDir string, cfg tsne.Config) ([]float64, bool, e
 			}
 		}
 	}
-	y, err := tsne.Embed(e.x, e.n, e.dim, cfg)
+	x, err := e.vectors()
+	if err != nil {
+		return nil, false, err
+	}
+	y, err := tsne.Embed(x, e.n, e.dim, cfg)
 	if err != nil {
 		return nil, false, err
 	}
