@@ -91,8 +91,9 @@ type Spec struct {
 // (-dataset fashion-mnist for an experiment of shapes) is named after that
 // data — simclr-fashion-mnist, "SimCLR on Fashion-MNIST". A seed other than 1
 // (-seed) adds "seedN" — simclr-seed2, "SimCLR (seed 2)" (seed 0 is taken
-// for 1). So results of every kind sit side by side and never overwrite
-// each other.
+// for 1). So these runs sit side by side and never overwrite each other; a
+// run that changes only a generic setting the method's Variant does not
+// name (-batch, -lr) still writes to the main directory.
 func (s Spec) RunDir(o Options) (dir, variant, title string) {
 	epochs, batch := s.budgetVariant(o)
 	return s.dir(o.Out, o.Dataset, s.encoderVariant(o), epochs, batch, o.Seed)
