@@ -41,8 +41,10 @@ var Groups = map[string][]Run{
 	// The Siamese network's two kinds of pairs: from views, from labels.
 	"siamese-pairs": {{"siamese", nil}, {"siamese", []string{"-pairs", "labels"}}},
 	// After the talk: the methods that came next, beside SimCLR, one budget
-	// (MAE on its own encoder, the ViT).
-	"after-the-talk": {{"simclr", samebudget}, {"nnclr", samebudget}, {"mocov3", samebudget}, {"dino", samebudget}, {"mae", samebudget}},
+	// (MAE on its own encoder, the ViT), and MoCo v3 on the convnet and on
+	// the ViT side by side.
+	"after-the-talk": {{"simclr", samebudget}, {"nnclr", samebudget}, {"mocov3", samebudget},
+		{"mocov3", []string{"-preset-budget", "-encoder", "vit-96-4-3"}}, {"dino", samebudget}, {"mae", samebudget}},
 	// VICReg's projector width: the default (16), 512 wide, and 512 wide
 	// without the covariance term.
 	"vicreg-projector": {{"vicreg", nil}, {"vicreg", []string{"-proj-dim", "512"}},
