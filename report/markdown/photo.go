@@ -130,7 +130,7 @@ func compactImage(elem, attrs, b64 string) string {
 	if png.Encode(&p, img) == nil && (k > 1 || p.Len() < len(best)) {
 		best = p.Bytes() // a shrunk image must replace the magnified one
 	}
-	if jpeg.Encode(&j, img, &jpeg.Options{Quality: 90}) == nil && j.Len() < len(best) {
+	if jpeg.Encode(&j, img, &jpeg.Options{Quality: 80}) == nil && j.Len() < len(best) {
 		best, mime = j.Bytes(), "jpeg"
 	}
 	if mime == "png" && k == 1 && len(best) == len(raw) {
