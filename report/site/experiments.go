@@ -378,7 +378,7 @@ func (b *builder) runResults(e *Experiment, status string, warnings []string) (r
 	}
 	rows, _ := results.ReadMetrics(filepath.Join(e.Dir, "metrics.csv")) // read once for the run's drawn charts; unreadable: its SVGs
 	for _, f := range r.Figures {
-		if drawn, ok := runChart(f.File, r, rows); ok {
+		if drawn, ok := runChart(f.File, r, rows, e.Seeds); ok {
 			id, n := b.page.Figure()
 			v.Figures = append(v.Figures, figureView{ID: id, Number: n, Drawn: drawn, Caption: f.Caption, Alt: f.Caption})
 			continue

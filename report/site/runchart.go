@@ -10,6 +10,7 @@ package site
 
 import (
 	"encoding/json"
+	"fmt"
 	"html/template"
 	"math"
 
@@ -29,6 +30,7 @@ type chartLine struct {
 	Name string    `json:"name"`
 	X    []int     `json:"x"`
 	Y    []float64 `json:"y"`
+	SD   []float64 `json:"sd,omitempty"` // a band of ± SD around Y (a mean over seeds)
 }
 
 type chartRef struct {
@@ -36,13 +38,18 @@ type chartRef struct {
 	Value float64 `json:"v"`
 }
 
-// drawnCharts are the figure files the page draws itself, from metrics.csv.
+// drawnCharts are the figure files the page draws itself, from metrics.csv
+// (and knn-seeds.svg from the aggregate over seeds, seeds.json).
 var drawnCharts = map[string]bool{"loss.svg": true, "knn.svg": true}
 
 // runChart is the chart that the figure file of run r shows, as the JSON
-// of a chartSpec, when the page can draw it from the run's metrics rows;
-// false for any other figure, or when the rows are missing or not finite.
-func runChart(file string, r *results.Run, rows []results.EpochRow) (template.HTMLAttr, bool) {
+// of a chartSpec, when the page can draw it from the run's metrics rows (or,
+// for the seeds' kNN figure, from their aggregate agg); false for any other
+// figure, or when the rows are missing or not finite.
+func runChart(file string, r *results.Run, rows []results.EpochRow, agg *results.Seeds) (template.HTMLAttr, bool) {
+	if file == "knn-seeds.svg" {
+		return seedsChart(r, agg)
+	}
 	if !drawnCharts[file] || len(rows) == 0 {
 		return "", false
 	}
@@ -71,6 +78,35 @@ func runChart(file string, r *results.Run, rows []results.EpochRow) (template.HT
 			}
 		}
 	}
+	return chartAttr(spec)
+}
+
+// seedsChart is the kNN monitor over a run's seeds: their mean per epoch
+// with a band of ± one standard deviation, beside the random-init and
+// raw-pixel baselines, as the run's knn-seeds.svg draws it.
+func seedsChart(r *results.Run, agg *results.Seeds) (template.HTMLAttr, bool) {
+	c, ok := seedsCurve(agg)
+	if !ok {
+		return "", false
+	}
+	line := chartLine{Name: fmt.Sprintf("mean of %d seeds", len(agg.Seeds))}
+	for i, ep := range c.Epochs {
+		line.X, line.Y, line.SD = append(line.X, ep), append(line.Y, round(100*c.Mean[i], 4)), append(line.SD, round(100*c.SD[i], 4))
+	}
+	spec := chartSpec{Unit: "%", Label: "kNN top-1 (%), mean ± sd over seeds", Lines: []chartLine{line}}
+	refs := []chartRef{{"random init", r.Baselines.RandomInit.KNNTop1}}
+	if px := r.Baselines.RawPixels; px != nil {
+		refs = append(refs, chartRef{"raw pixels", px.KNNTop1})
+	}
+	for _, ref := range refs {
+		if ref.Value > 0 {
+			spec.Refs = append(spec.Refs, chartRef{ref.Name, round(100*ref.Value, 4)})
+		}
+	}
+	return chartAttr(spec)
+}
+
+func chartAttr(spec chartSpec) (template.HTMLAttr, bool) {
 	j, err := json.Marshal(spec)
 	if err != nil {
 		return "", false

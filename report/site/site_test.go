@@ -640,10 +640,19 @@ func TestSeedsAggregateShown(t *testing.T) {
 		r.Metrics.KNNTop1 = 0.30
 	})
 	agg := &results.Seeds{Experiment: "simclr", Title: "SimCLR", Seeds: []uint64{1, 2}, Dirs: []string{"simclr", "simclr-seed2"}, DataSeed: 1,
-		Metrics: map[string]results.Spread{"knn_top1": results.SpreadOf([]float64{0.284, 0.30})}}
+		Metrics: map[string]results.Spread{"knn_top1": results.SpreadOf([]float64{0.284, 0.30})},
+		Curves:  map[string]results.Curve{"knn_top1": {Epochs: []int{1, 2}, Mean: []float64{0.25, 0.292}, SD: []float64{0.02, 0.011}}}}
 	if err := results.WriteJSON(filepath.Join(out, "simclr", results.SeedsFile), agg); err != nil {
 		t.Fatal(err)
 	}
+	// The seeds' kNN figure (knn-seeds.svg, a #123457 rectangle here) is drawn
+	// by the page from the aggregate: the mean and its band.
+	if err := os.WriteFile(filepath.Join(out, "simclr", "knn-seeds.svg"), []byte(`<svg xmlns="http://www.w3.org/2000/svg"><rect fill="#123457"/></svg>`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rewriteRun(t, out, "simclr", func(r *results.Run) {
+		r.Figures = append(r.Figures, results.Figure{File: "knn-seeds.svg", Caption: "kNN over the seeds."})
+	})
 	// Prose cites the aggregate; a run without one says so.
 	src := filepath.Join(root, "experiments/simclr/main.go")
 	b, err := os.ReadFile(src)
@@ -666,6 +675,21 @@ func TestSeedsAggregateShown(t *testing.T) {
 	want := fmt.Sprintf("Over seeds: 29.2 ± 1.1%% (2 seeds), gain %+.1f ± 1.1 points (2 seeds); alone: one seed only.", 100*(0.292-r.Baselines.RandomInit.KNNTop1))
 	if !strings.Contains(text(p.doc), want) {
 		t.Errorf("page lacks %q", want)
+	}
+	var band *chartSpec
+	for _, f := range p.all(tag("figure")) {
+		if v, ok := attr(f, "data-chart"); ok && strings.Contains(v, `"sd"`) {
+			band = new(chartSpec)
+			if err := json.Unmarshal([]byte(v), band); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if band == nil || len(band.Lines) != 1 || !slices.Equal(band.Lines[0].Y, []float64{25, 29.2}) || !slices.Equal(band.Lines[0].SD, []float64{2, 1.1}) {
+		t.Errorf("the seeds' kNN chart: %+v", band)
+	}
+	if strings.Contains(p.raw, "123457") {
+		t.Error("knn-seeds.svg is embedded beside its drawn chart")
 	}
 	compare := p.all(func(n *html.Node) bool { c, _ := attr(n, "class"); return n.Data == "table" && c == "compare" })
 	body := text(p.allIn(compare[0], tag("tbody"))[0])
