@@ -87,9 +87,9 @@ type Spec struct {
 // epochs were given by -epochs is one too — simclr-50ep, "SimCLR (50
 // epochs)" — so that a longer or shorter run never overwrites the preset's,
 // which the comparisons read; so is a run whose -preset-budget changed the
-// method's own epochs or batch (budgetVariant). A run on other data than the experiment's own
-// (-dataset fashion-mnist for an experiment of shapes) is named after that
-// data — simclr-fashion-mnist, "SimCLR on Fashion-MNIST". A seed other than 1
+// method's own epochs or batch (budgetVariant). A run on other data than
+// the experiment's own (-dataset fashion-mnist for an experiment of shapes)
+// is named after that data — simclr-fashion-mnist, "SimCLR on Fashion-MNIST". A seed other than 1
 // (-seed) adds "seedN" — simclr-seed2, "SimCLR (seed 2)" (seed 0 is taken
 // for 1). So these runs sit side by side and never overwrite each other; a
 // run that changes only a generic setting the method's Variant does not
