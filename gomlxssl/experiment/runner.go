@@ -103,7 +103,10 @@ func (r *runner) execute(ctx context.Context) error {
 				r.rows = append(r.rows, row)
 			}
 		}
-		if tr.GlobalStep() > 0 {
+		switch {
+		case done >= o.Epochs:
+			fmt.Fprintf(os.Stderr, "%s: all %d epochs were trained (step %d): evaluating\n", r.spec.Name, o.Epochs, tr.GlobalStep())
+		case tr.GlobalStep() > 0:
 			fmt.Fprintf(os.Stderr, "%s: resuming at step %d (epoch %d of %d)\n", r.spec.Name, tr.GlobalStep(), done+1, o.Epochs)
 		}
 	}
