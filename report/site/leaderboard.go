@@ -2,6 +2,7 @@ package site
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -75,7 +76,7 @@ func leaderboards(runs []*Experiment, anchors, families map[string]string) []*le
 		}
 		cells := []cell{accuracy(m.KNNTop1, n), linear, few(m.KNNTop1OnePct), few(m.LinearTop1OnePct),
 			gain(bl.RandomInit.KNNTop1), overPixels, {Text: fmt.Sprint(m.Epochs), value: float64(m.Epochs)},
-			{Text: duration(r.DurationS), value: r.DurationS}}
+			{Text: duration(r.DurationS), value: math.Round(r.DurationS)}}
 		if e.Seeds != nil { // the mean ± sd of the seeds this run is the first of (no top-5 column here)
 			seedCells(cells, e.Seeds, n, "knn_top1", "linear_top1", "knn_top1_1pct", "linear_top1_1pct")
 		}

@@ -624,7 +624,7 @@ func TestMarksRespectTheUncertainty(t *testing.T) {
 	if c := comparison([]*Experiment{partial}, nil); c.Rows[0].Cells[1].Text != "—" || c.Rows[0].Cells[2].Text != "—" {
 		t.Errorf("partial run's linear cells %+v, want dashes", c.Rows[0].Cells[1:3])
 	}
-	if got := accuracy(0.414, 1000); got.PM != "3.0" || got.Title != "95% interval 38.4–44.5% (Wilson, 1,000 test images)" {
+	if got := accuracy(0.414, 1000); got.PM != "3.0" || got.Title != "95% interval 38.4–44.5%" {
 		t.Errorf("accuracy cell %+v", got)
 	}
 }
