@@ -7,7 +7,12 @@ import (
 	"github.com/mega-ssl/mega/gomlxssl/experiment/experimenttest"
 )
 
-func TestQuickPresetEndToEnd(t *testing.T) { experimenttest.QuickRun(t, spec()) }
+// The bank learns once per epoch (each memory is rewritten once a pass), so
+// the quick preset's 4 epochs leave it within noise of the random-init
+// encoder: 12.2% kNN and 13.4% linear against 11.8 and 13.8% after batch
+// norm's written-out gradients changed the arithmetic's last digits (it
+// had passed before by as little). Eight epochs, as the Siamese test takes.
+func TestQuickPresetEndToEnd(t *testing.T) { experimenttest.QuickRun(t, spec(), "-epochs", "8") }
 
 // The bank is saved with the checkpoints: a resumed run continues with its
 // memories as if it had not stopped.

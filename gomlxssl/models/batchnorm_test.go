@@ -16,25 +16,38 @@ import (
 // gradients (of the input, the scale and the offset) against GoMLX's
 // autodiff of the same formula, on inputs far from standardised.
 func TestBatchNormGradient(t *testing.T) {
+	for _, dims := range [][]int{{4, 3, 3, 5}, {6, 5}} { // a convolution's activations, a head's
+		testBatchNormGradient(t, dims)
+	}
+}
+
+func testBatchNormGradient(t *testing.T, dims []int) {
 	backend := backendtest.Go(t)
 	rng := rand.New(rand.NewPCG(3, 4))
-	const n, h, c = 4, 3, 5
-	xs, ss, os := make([]float32, n*h*h*c), make([]float32, c), make([]float32, c)
+	c, count := dims[len(dims)-1], 1
+	for _, d := range dims[:len(dims)-1] {
+		count *= d
+	}
+	xs, ss, os := make([]float32, count*c), make([]float32, c), make([]float32, c)
 	for i := range xs {
 		xs[i] = float32(3*rng.NormFloat64() + 2)
 	}
 	for i := range ss {
 		ss[i], os[i] = float32(0.5+rng.Float64()), float32(rng.NormFloat64())
 	}
-	x := tensors.FromFlatDataAndDimensions(xs, n, h, h, c)
+	x := tensors.FromFlatDataAndDimensions(xs, dims...)
 	scale, offset := tensors.FromFlatDataAndDimensions(ss, c), tensors.FromFlatDataAndDimensions(os, c)
+	rank := len(dims)
 	outs := MustExecOnceN(backend, func(x, scale, offset *Node) []*Node {
-		axes := []int{0, 1, 2}
-		ours, _, _ := normalise(x, scale, offset, axes, n*h*h)
+		axes := make([]int, rank-1)
+		for i := range axes {
+			axes[i] = i
+		}
+		ours, _, _ := normalise(x, scale, offset, axes, count)
 		mean := ReduceMean(x, axes...)
-		centred := Sub(x, ExpandLeftToRank(mean, 4))
+		centred := Sub(x, ExpandLeftToRank(mean, rank))
 		inv := Reciprocal(Sqrt(AddScalar(ReduceMean(Square(centred), axes...), bnEpsilon)))
-		ref := Add(Mul(centred, ExpandLeftToRank(Mul(inv, scale), 4)), ExpandLeftToRank(offset, 4))
+		ref := Add(Mul(centred, ExpandLeftToRank(Mul(inv, scale), rank)), ExpandLeftToRank(offset, rank))
 		// A loss that weights every output differently, so gradients are informative.
 		weights := Sin(IotaFull(x.Graph(), ours.Shape()))
 		g := Gradient(ReduceAllSum(Mul(ours, weights)), x, scale, offset)
@@ -45,7 +58,7 @@ func TestBatchNormGradient(t *testing.T) {
 		a, b := tensors.MustCopyFlatData[float32](outs[2*i]), tensors.MustCopyFlatData[float32](outs[2*i+1])
 		for j := range a {
 			if math.Abs(float64(a[j]-b[j])) > 1e-4*(1+math.Abs(float64(b[j]))) {
-				t.Fatalf("%s[%d] = %g, autodiff gives %g", name, j, a[j], b[j])
+				t.Fatalf("%v: %s[%d] = %g, autodiff gives %g", dims, name, j, a[j], b[j])
 			}
 		}
 	}
