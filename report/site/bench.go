@@ -33,7 +33,9 @@ type evalRow struct{ Name, Anchor, Run, Monitor, Final, Share string }
 func (b *builder) evalRows(anchors map[string]string) []evalRow {
 	var dirs []string
 	for d, r := range b.runs {
-		if r.FinalEvalS > 0 && r.DurationS > 0 && r.Status == results.StatusComplete {
+		// A run resumed after its epochs (a finished seed re-evaluated) has
+		// a final evaluation but no monitor measured: not a share to show.
+		if r.FinalEvalS > 0 && r.MonitorS > 0 && r.DurationS > 0 && r.Status == results.StatusComplete {
 			dirs = append(dirs, d)
 		}
 	}
