@@ -1010,12 +1010,13 @@ func TestStatusOfAnExperimentRunElsewhere(t *testing.T) {
 
 // The performance appendix gives the evaluation's share of each run that
 // measured it (its kNN monitor and final evaluation over its duration),
-// linked to the run's section; a run from before it was measured is left out.
+// linked to the run's section; a run from before it was measured is left out,
+// and so is one whose monitor was not measured (a finished run re-evaluated).
 func TestEvaluationShare(t *testing.T) {
 	root, out := fixture(t)
 	rewriteRun(t, out, "simclr", func(r *results.Run) { r.DurationS, r.MonitorS, r.FinalEvalS = 400, 30, 10 })
 	sitetest.WriteSampleResults(t, out, "simclr-wide", "SimCLR (wide head)")
-	rewriteRun(t, out, "simclr-wide", func(r *results.Run) { r.Experiment, r.Variant = "simclr", "wide" })
+	rewriteRun(t, out, "simclr-wide", func(r *results.Run) { r.Experiment, r.Variant, r.FinalEvalS = "simclr", "wide", 5 })
 	rep, err := Build(Config{Root: root, Out: out})
 	if err != nil {
 		t.Fatal(err)
