@@ -9,23 +9,15 @@ import (
 	"github.com/mega-ssl/mega/gomlxssl/results"
 )
 
-// curve is one run's kNN monitor for the page's interactive chart: its
-// name, and the epochs with the accuracy (%) after each; for a run with
-// several seeds the mean and, in SD, the standard deviation the chart draws
-// as a band.
-type curve struct {
-	Name string    `json:"name"`
-	X    []int     `json:"x"`
-	Y    []float64 `json:"y"`
-	SD   []float64 `json:"sd,omitempty"`
-}
-
 // curvesJSON is the kNN curves of runs (from each run's metrics.csv) as
 // JSON for the page's script, which draws them as one chart whose runs the
 // reader picks, with the values under the pointer; "" when fewer than two
 // runs have curves.
 func curvesJSON(runs []*Experiment, titles map[string]string) string {
-	var cs []curve
+	// Each run's kNN monitor: its name, and the epochs with the accuracy (%)
+	// after each; for a run with several seeds their mean, and the standard
+	// deviation the chart draws as a band.
+	var cs []chartLine
 	for _, e := range runs {
 		rows, err := results.ReadMetrics(filepath.Join(e.Dir, "metrics.csv"))
 		if err != nil || len(rows) == 0 {
@@ -35,7 +27,7 @@ func curvesJSON(runs []*Experiment, titles map[string]string) string {
 		if e.Run != nil {
 			name = strings.TrimSuffix(e.Run.Title, " on "+results.DatasetTitle(e.Run.Dataset.Name))
 		}
-		c := curve{Name: name}
+		c := chartLine{Name: name}
 		if agg, ok := seedsCurve(e.Seeds); ok {
 			c.Name = fmt.Sprintf("%s (mean ± sd, %d seeds)", name, len(e.Seeds.Seeds))
 			for i, ep := range agg.Epochs {
