@@ -47,9 +47,9 @@ func tinySpec(onEmbed func()) Spec {
 	}}
 }
 
-// tinyRun is the directory of a run with tinyOptions: -epochs 3 makes it a
-// variant of its own.
-const tinyRun = "tiny-3ep"
+// tinyRun is the directory of a run with tinyOptions: -epochs 3 and -batch
+// 32 (the quick preset's is 64) make it a variant of its own.
+const tinyRun = "tiny-3ep-batch32"
 
 func tinyOptions(t *testing.T, out string, extra ...string) (*Options, *flag.FlagSet) {
 	t.Helper()
@@ -354,11 +354,13 @@ func TestRunDirEpochsVariant(t *testing.T) {
 
 // TestRunDirPresetBudget: -preset-budget on a method with a budget of its
 // own names the run after the epochs or batch it changed (the compare
-// group's memory bank is membank-25ep, as -epochs 25 names it), so that it
-// never replaces the default run; parsed and resolved options agree.
+// group's memory bank is membank-25ep, as -epochs 25 names it), and so do
+// -batch and -lr where they are not the method's own, so that no such run
+// replaces the default run; parsed and resolved options agree.
 func TestRunDirPresetBudget(t *testing.T) {
 	membank := Spec{Name: "membank", Title: "Memory bank", DefaultEpochs: 60}
 	byol := Spec{Name: "byol", Title: "BYOL", DefaultBatch: 16}
+	simclr := Spec{Name: "simclr", Title: "SimCLR"}
 	for _, c := range []struct {
 		spec       Spec
 		args       []string
@@ -370,7 +372,14 @@ func TestRunDirPresetBudget(t *testing.T) {
 		{membank, []string{"-preset-budget", "-epochs", "30"}, "membank-30ep", "Memory bank (30 epochs)"},
 		{membank, []string{"-preset-budget", "-dataset", "fashion-mnist"}, "membank-fashion-mnist", "Memory bank on Fashion-MNIST"},
 		{byol, []string{"-preset-budget"}, "byol-batch128", "BYOL (batch 128)"},
-		{byol, []string{"-preset-budget", "-batch", "64"}, "byol", "BYOL"},
+		{byol, []string{"-preset-budget", "-batch", "64"}, "byol-batch64", "BYOL (batch 64)"},
+		{byol, []string{"-preset-budget", "-batch", "16"}, "byol", "BYOL"},
+		{byol, []string{"-batch", "128"}, "byol-batch128", "BYOL (batch 128)"},
+		{simclr, []string{"-batch", "128"}, "simclr", "SimCLR"},
+		{simclr, []string{"-batch", "64", "-seed", "2"}, "simclr-batch64-seed2", "SimCLR (batch 64) (seed 2)"},
+		{simclr, []string{"-preset", "quick", "-batch", "64"}, "simclr", "SimCLR"},
+		{simclr, []string{"-lr", "0.001"}, "simclr-lr0.001", "SimCLR (LR 0.001)"},
+		{simclr, []string{"-lr", "0.005"}, "simclr", "SimCLR"},
 		{byol, []string{"-preset-budget", "-seed", "2"}, "byol-batch128-seed2", "BYOL (batch 128) (seed 2)"},
 	} {
 		fs := flag.NewFlagSet(c.spec.Name, flag.ContinueOnError)

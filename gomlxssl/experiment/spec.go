@@ -89,14 +89,15 @@ type Spec struct {
 // which the comparisons read; so is a run whose -preset-budget changed the
 // method's own epochs or batch (budgetVariant). A run on other data than
 // the experiment's own (-dataset fashion-mnist for an experiment of shapes)
-// is named after that data — simclr-fashion-mnist, "SimCLR on Fashion-MNIST". A seed other than 1
-// (-seed) adds "seedN" — simclr-seed2, "SimCLR (seed 2)" (seed 0 is taken
-// for 1). So these runs sit side by side and never overwrite each other; a
-// run that changes only a generic setting the method's Variant does not
-// name (-batch, -lr) still writes to the main directory.
+// is named after that data — simclr-fashion-mnist, "SimCLR on Fashion-MNIST". A
+// batch or peak learning rate given by -batch or -lr that is not the one
+// the method runs at names it too — byol-batch64, "BYOL (batch 64)";
+// simclr-lr0.001, "SimCLR (LR 0.001)". A seed other than 1 (-seed) adds
+// "seedN" — simclr-seed2, "SimCLR (seed 2)" (seed 0 is taken for 1). So
+// these runs sit side by side and never overwrite each other.
 func (s Spec) RunDir(o Options) (dir, variant, title string) {
 	epochs, batch := s.budgetVariant(o)
-	return s.dir(o.Out, o.Dataset, s.encoderVariant(o), epochs, batch, o.Seed)
+	return s.dir(o.Out, o.Dataset, s.encoderVariant(o), epochs, batch, s.lrVariant(o), o.Seed)
 }
 
 // budgetVariant is the epochs and batch that name a run's directory: the
@@ -105,29 +106,56 @@ func (s Spec) RunDir(o Options) (dir, variant, title string) {
 // epochs instead of its own 60, is membank-25ep, as with -epochs 25, and
 // does not replace the default run's results; BYOL at the preset's batch is
 // byol-batch128); 0 where the preset or the method chose them.
+//
+// A batch given by -batch names the run where it is not the method's own.
 func (s Spec) budgetVariant(o Options) (epochs, batch int) {
 	epochs = givenEpochs(o)
-	if !o.PresetBudget || (s.DefaultEpochs == 0 && s.DefaultBatch == 0) {
+	batchGiven := o.Batch != 0 && (o.From == nil || o.From["batch"] == "flag")
+	if !o.PresetBudget && !batchGiven {
 		return epochs, batch
 	}
+	own, err1 := s.resolveAtPreset(o, false)
+	shared, err2 := s.resolveAtPreset(o, true)
+	if err1 != nil || err2 != nil {
+		return epochs, batch
+	}
+	if !o.PresetBudget {
+		shared = own
+	}
+	if epochs == 0 && shared.Epochs != own.Epochs {
+		epochs = shared.Epochs
+	}
+	switch {
+	case batchGiven && o.Batch != own.Batch:
+		batch = o.Batch
+	case !batchGiven && shared.Batch != own.Batch:
+		batch = shared.Batch
+	}
+	return epochs, batch
+}
+
+// resolveAtPreset is the method's settings at o's preset and data when no
+// budget flag is given, with the preset's shared budget if presetBudget.
+func (s Spec) resolveAtPreset(o Options, presetBudget bool) (Options, error) {
 	// Resolved options hold the preset the run used; parsed ones hold the
 	// flag's default "default" also where the data's own preset applies.
 	given := func(f string) bool {
 		return f == "preset" && o.Preset != "" && (o.From != nil || o.Preset != "default")
 	}
-	own, err1 := Resolve(s, Options{Preset: o.Preset, Dataset: o.Dataset, Warmup: -1}, given)
-	shared, err2 := Resolve(s, Options{Preset: o.Preset, Dataset: o.Dataset, Warmup: -1, PresetBudget: true}, given)
-	if err1 != nil || err2 != nil {
-		return epochs, batch
+	return Resolve(s, Options{Preset: cmp.Or(o.Preset, "default"), Dataset: o.Dataset, Warmup: -1, PresetBudget: presetBudget}, given)
+}
+
+// lrVariant is the peak learning rate -lr gave, where it is not the one the
+// method runs at, else 0.
+func (s Spec) lrVariant(o Options) float64 {
+	if o.LR == 0 || (o.From != nil && o.From["lr"] != "flag") {
+		return 0
 	}
-	if epochs == 0 && shared.Epochs != own.Epochs {
-		epochs = shared.Epochs
+	def, err := s.resolveAtPreset(o, false)
+	if err != nil || def.LR == o.LR {
+		return 0
 	}
-	batchGiven := o.Batch != 0 && (o.From == nil || o.From["batch"] == "flag")
-	if !batchGiven && shared.Batch != own.Batch {
-		batch = shared.Batch
-	}
-	return epochs, batch
+	return o.LR
 }
 
 // givenEpochs is o's epochs when -epochs set them — in parsed options any
@@ -159,7 +187,7 @@ func (s Spec) encoderVariant(o Options) string {
 	return enc.Name()
 }
 
-func (s Spec) dir(out, dataset, encoder string, epochs, batch int, seed uint64) (dir, variant, title string) {
+func (s Spec) dir(out, dataset, encoder string, epochs, batch int, lr float64, seed uint64) (dir, variant, title string) {
 	title = s.Title
 	if s.Variant != nil {
 		if v, t := s.Variant(); v != "" {
@@ -181,6 +209,10 @@ func (s Spec) dir(out, dataset, encoder string, epochs, batch int, seed uint64) 
 	if batch > 0 {
 		variant = strings.Trim(fmt.Sprintf("%s-batch%d", variant, batch), "-")
 		title += fmt.Sprintf(" (batch %d)", batch)
+	}
+	if lr > 0 {
+		variant = strings.Trim(fmt.Sprintf("%s-lr%g", variant, lr), "-")
+		title += fmt.Sprintf(" (LR %g)", lr)
 	}
 	if dataset != "" && dataset != s.OwnDataset() {
 		variant = strings.Trim(variant+"-"+dataset, "-")
