@@ -158,8 +158,8 @@ func TestBrowser(t *testing.T) {
 	if top := evalJS[float64](t, ctx, `document.querySelector("table.leaderboard").getBoundingClientRect().top`); top > 800-100 {
 		t.Errorf("the leaderboard starts at %.0f px, below the first 1280×800 screen", top)
 	}
-	if !evalJS[bool](t, ctx, `document.body.innerText.includes("Cited in the browser: kNN 28.4%.")`) {
-		t.Error("the citation does not print the run's kNN (28.4%)")
+	if !evalJS[bool](t, ctx, `document.body.innerText.includes("Cited in the browser: kNN 28.4 ± 2.8%.")`) {
+		t.Error("the citation does not print the run's kNN (28.4%) with its interval's half-width")
 	}
 
 	// Math: native MathML with real layout — a fraction's numerator sits above
@@ -304,9 +304,9 @@ func TestBrowser(t *testing.T) {
 	if err := results.WriteJSON(rewrite, planted); err != nil {
 		t.Fatal(err)
 	}
-	poll(t, ctx, "the page following a new run.json", `document.body.innerText.includes("Cited in the browser: kNN 33.3%.") &&
+	poll(t, ctx, "the page following a new run.json", `document.body.innerText.includes("Cited in the browser: kNN 33.3 ± 2.9%.") &&
 		Array.from(document.querySelectorAll("table.leaderboard td")).some(td => td.textContent.startsWith("33.3%")) &&
-		!document.body.innerText.includes("kNN 28.4%")`, 5*time.Second)
+		!document.body.innerText.includes("kNN 28.4")`, 5*time.Second)
 
 	// A broken template: the overlay shows the error over the last good
 	// page, and clears when the template is fixed.

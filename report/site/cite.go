@@ -12,8 +12,8 @@ import (
 
 // Prose cites measured figures instead of restating them by hand: in a
 // narrative or a notebook's comments, [@RUN FIGURE] prints FIGURE of the run
-// in OUT/RUN/ as it is on disk — [@simclr knn] "41.4%", [@vicreg-fashion-mnist
-// gain] "+10.4 points" — and a run that is not on disk prints visibly as
+// in OUT/RUN/ as it is on disk — [@simclr knn] "41.4 ± 3.0%",
+// [@vicreg-fashion-mnist gain] "+10.4 ± 1.1 points" — and a run that is not on disk prints visibly as
 // "not run" (a partial one as "partial run"), so that the page never says a
 // number its tables do not show. A line break may part the run from its
 // figure, as wrapped comments do. Figures over seeds ([@simclr knn-seeds]
@@ -21,38 +21,64 @@ import (
 // "one seed only" while it has none.
 var citation = regexp.MustCompile(`\[@([a-z0-9][a-z0-9.]*(?:-[a-z0-9.]+)*)\s+([a-z0-9-]+)\]`)
 
-// citeFigures are the figures a citation may name, read from a run.
+// citeFigures are the figures a citation may name, read from a run. An
+// accuracy prints with the half-width of its 95% interval on the run's test
+// images, "41.4 ± 3.0%", and a gain with that of the difference, "+28.2 ±
+// 3.9 points", as the tables print them (over seeds: "38.0 ± 3.3% (3
+// seeds)", the seeds' standard deviation): a figure without its
+// uncertainty reads as more certain than one seed on a thousand images is.
 var citeFigures = map[string]func(r *results.Run) string{
-	"knn":          func(r *results.Run) string { return pct(r.Metrics.KNNTop1) },
-	"linear":       func(r *results.Run) string { return pct(r.Metrics.LinearTop1) },
-	"top5":         func(r *results.Run) string { return pct(r.Metrics.LinearTop5) },
-	"knn-1pct":     func(r *results.Run) string { return pct(r.Metrics.KNNTop1OnePct) },
-	"linear-1pct":  func(r *results.Run) string { return pct(r.Metrics.LinearTop1OnePct) },
+	"knn":          func(r *results.Run) string { return citedPct(r.Metrics.KNNTop1, r) },
+	"linear":       func(r *results.Run) string { return citedPct(r.Metrics.LinearTop1, r) },
+	"top5":         func(r *results.Run) string { return citedPct(r.Metrics.LinearTop5, r) },
+	"knn-1pct":     func(r *results.Run) string { return citedPct(r.Metrics.KNNTop1OnePct, r) },
+	"linear-1pct":  func(r *results.Run) string { return citedPct(r.Metrics.LinearTop1OnePct, r) },
 	"rank":         func(r *results.Run) string { return num(r.Metrics.EffectiveRank, 1) },
 	"std":          func(r *results.Run) string { return num(r.Metrics.EmbeddingStd, 3) },
 	"epochs":       func(r *results.Run) string { return fmt.Sprint(r.Metrics.Epochs) },
 	"time":         func(r *results.Run) string { return duration(r.DurationS) },
-	"gain":         func(r *results.Run) string { return points(r.Metrics.KNNTop1 - r.Baselines.RandomInit.KNNTop1) },
+	"gain":         func(r *results.Run) string { return citedGain(r.Metrics.KNNTop1, r.Baselines.RandomInit.KNNTop1, r) },
 	"knn-interval": func(r *results.Run) string { return interval(r.Metrics.KNNTop1, r.Dataset.Test) },
 	"gain-interval": func(r *results.Run) string {
 		return pointsInterval(r.Metrics.KNNTop1, r.Baselines.RandomInit.KNNTop1, r.Dataset.Test)
 	},
-	"random-knn":        func(r *results.Run) string { return pct(r.Baselines.RandomInit.KNNTop1) },
-	"random-linear":     func(r *results.Run) string { return pct(r.Baselines.RandomInit.LinearTop1) },
-	"supervised-knn":    func(r *results.Run) string { return pct(r.Baselines.Supervised.KNNTop1) },
-	"supervised-linear": func(r *results.Run) string { return pct(r.Baselines.Supervised.LinearTop1) },
+	"random-knn":        func(r *results.Run) string { return citedPct(r.Baselines.RandomInit.KNNTop1, r) },
+	"random-linear":     func(r *results.Run) string { return citedPct(r.Baselines.RandomInit.LinearTop1, r) },
+	"supervised-knn":    func(r *results.Run) string { return citedPct(r.Baselines.Supervised.KNNTop1, r) },
+	"supervised-linear": func(r *results.Run) string { return citedPct(r.Baselines.Supervised.LinearTop1, r) },
 	"pixels-knn": func(r *results.Run) string {
 		if r.Baselines.RawPixels == nil {
 			return "not measured"
 		}
-		return pct(r.Baselines.RawPixels.KNNTop1)
+		return citedPct(r.Baselines.RawPixels.KNNTop1, r)
 	},
 	"pixels-gain": func(r *results.Run) string {
 		if r.Baselines.RawPixels == nil {
 			return "not measured"
 		}
-		return points(r.Metrics.KNNTop1 - r.Baselines.RawPixels.KNNTop1)
+		return citedGain(r.Metrics.KNNTop1, r.Baselines.RawPixels.KNNTop1, r)
 	},
+}
+
+// citedPct is an accuracy of run r as prose cites it, "41.4 ± 3.0%": the
+// half-width of its 95% Wilson interval on r's test images.
+func citedPct(p float64, r *results.Run) string {
+	c := accuracy(p, r.Dataset.Test)
+	if c.PM == "" {
+		return c.Text
+	}
+	return fmt.Sprintf("%.1f ± %s%%", 100*p, c.PM)
+}
+
+// citedGain is the gain p − q of two accuracies on r's test images as prose
+// cites it, "+28.2 ± 3.9 points": the combined half-width, as in
+// pointsInterval.
+func citedGain(p, q float64, r *results.Run) string {
+	n := r.Dataset.Test
+	if n <= 0 {
+		return points(p - q)
+	}
+	return fmt.Sprintf("%+.1f ± %.1f points", 100*(p-q), 100*math.Hypot(accuracy(p, n).half, accuracy(q, n).half))
 }
 
 // seedFigures are the citable figures over several seeds, by the metric of
