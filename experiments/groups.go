@@ -45,6 +45,10 @@ var Groups = map[string][]Run{
 	// the ViT side by side.
 	"after-the-talk": {{"simclr", samebudget}, {"nnclr", samebudget}, {"mocov3", samebudget},
 		{"mocov3", []string{"-preset-budget", "-encoder", "vit-96-4-3"}}, {"dino", samebudget}, {"mae", samebudget}},
+	// BYOL's batch: its own 16 and the doublings to the other methods' 128
+	// (each batch a run of its own, byol-batch32, …; with `-- -seeds 3`
+	// the trend is measured over seeds).
+	"byol-batch": {{"byol", nil}, {"byol", []string{"-batch", "32"}}, {"byol", []string{"-batch", "64"}}, {"byol", []string{"-batch", "128"}}},
 	// VICReg's projector width: the default (16), 512 wide, and 512 wide
 	// without the covariance term.
 	"vicreg-projector": {{"vicreg", nil}, {"vicreg", []string{"-proj-dim", "512"}},

@@ -19,7 +19,8 @@
 // The trials below are history, measured 2026-11-27 with one seed each:
 // each figure ±3 points on the 1,000 test images (95%), before the seed's
 // own few points, so a trend of a few points is a guess until seeds
-// confirm it.
+// confirm it (`go run run.go run byol-batch -- -seeds 3` runs the batches
+// below with three seeds each, as runs of their own: byol-batch32, …).
 //
 // The batch is what it took. With the batch of 128 the other methods use,
 // BYOL learned something a linear probe can read but moved the

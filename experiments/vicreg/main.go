@@ -25,9 +25,9 @@
 // telling, because it is about what the covariance term asks for.
 //
 // The trials, history measured on 2026-11-27 (before 68b9980) on shapes
-// with one seed each (±3 points on the 1,000 test images, 95%); `go run run.go run vicreg-projector` runs the three
-// 25-epoch settings again, and their live figures are the variants `d512`
-// and `nocov-d512` below:
+// with one seed each (±3 points on the 1,000 test images, 95%); `go run
+// run.go run vicreg-projector` runs the three 25-epoch settings again, and
+// their live figures are the variants `d512` and `nocov-d512` below:
 //
 // | projector (D), covariance weight ν | epochs | kNN | linear | effective rank |
 // |---|---|---|---|---|
