@@ -34,8 +34,11 @@ func RunSeeds(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) ([]*
 			fmt.Fprintf(os.Stderr, "%s: seed %d (%d of %d)\n", spec.Name, seeded.Seed, i+1, o.Seeds)
 		}
 		r, err := Run(ctx, spec, &seeded, fs)
+		if r == nil && err == nil && o.DryRun {
+			continue // each seed says where its results would go
+		}
 		if r == nil {
-			return runs, nil, err // a dry run, or stopped before anything was written
+			return runs, nil, err // stopped before anything was written
 		}
 		runs = append(runs, r)
 		if err != nil {
@@ -48,7 +51,7 @@ func RunSeeds(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) ([]*
 		}
 		rows, dirs = append(rows, m), append(dirs, filepath.Base(dir))
 	}
-	if o.Seeds == 1 {
+	if o.Seeds == 1 || o.DryRun {
 		return runs, nil, nil
 	}
 	agg, err := results.Aggregate(runs, rows, dirs, o.DataSeed)

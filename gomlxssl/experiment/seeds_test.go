@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"context"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -36,9 +37,10 @@ func TestSeedKeepsTheData(t *testing.T) {
 	}
 }
 
-// -seeds 2 writes one run per seed (tiny-2ep-batch32/, tiny-2ep-batch32-seed2/: -epochs 2 and -batch 32 are a variant) and seeds.json in
-// the first one's directory, whose means, deviations and curves are those
-// of the two runs' own files.
+// -seeds 2 writes one run per seed (tiny-2ep-batch32/,
+// tiny-2ep-batch32-seed2/: -epochs 2 and -batch 32 make a variant) and
+// seeds.json in the first one's directory, whose means, deviations and
+// curves are those of the two runs' own files.
 func TestSeedsAggregate(t *testing.T) {
 	out := t.TempDir()
 	o, fs := tinyOptions(t, out, "-seeds", "2", "-epochs", "2")
@@ -123,5 +125,33 @@ func TestPresetBudgetRecordedOnlyWhereItCounts(t *testing.T) {
 		if slices.ContainsFunc(r.Args, func(a string) bool { return strings.HasPrefix(a, "-baselines") }) {
 			t.Errorf("args %v name where the baselines are cached: not a setting of the run", r.Args)
 		}
+	}
+}
+
+// -seeds 3 -dry-run says where each seed's results would go, writes
+// nothing and trains nothing.
+func TestSeedsDryRun(t *testing.T) {
+	out := t.TempDir()
+	o, fs := tinyOptions(t, out, "-seeds", "3", "-dry-run")
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout := os.Stdout
+	os.Stdout = w
+	runs, agg, err := RunSeeds(context.Background(), tinySpec(func() { t.Error("a dry run trained") }), o, fs)
+	os.Stdout = stdout
+	w.Close()
+	printed, _ := io.ReadAll(r)
+	if err != nil || runs != nil || agg != nil {
+		t.Errorf("dry run: runs %v, aggregate %v, error %v", runs, agg, err)
+	}
+	for _, dir := range []string{tinyRun, tinyRun + "-seed2", tinyRun + "-seed3"} {
+		if !strings.Contains(string(printed), "results would go to "+filepath.Join(out, dir)+"\n") {
+			t.Errorf("the dry run does not name %s: %s", dir, printed)
+		}
+	}
+	if entries, _ := os.ReadDir(out); len(entries) > 0 {
+		t.Errorf("a dry run wrote %v", entries)
 	}
 }
