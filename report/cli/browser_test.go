@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"image/png"
 	"os"
@@ -141,6 +142,18 @@ func TestBrowser(t *testing.T) {
 		if err := results.WriteJSON(filepath.Join(out, "simclr-wide", results.SeedsFile), agg); err != nil {
 			t.Fatal(err)
 		}
+		// A third run far ahead on kNN (60.0%) and level on the linear
+		// probe: the comparison marks the one lead and calls the rest level.
+		sitetest.WriteSampleResults(t, out, "simclr-long", "SimCLR (long)")
+		long := filepath.Join(out, "simclr-long", "run.json")
+		lr, err := results.ReadRun(long)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lr.Experiment, lr.Variant, lr.Metrics.KNNTop1 = "simclr", "long", 0.60
+		if err := results.WriteJSON(long, lr); err != nil {
+			t.Fatal(err)
+		}
 		// Prose that cites a figure of the run on disk.
 		edit(t, filepath.Join(root, "experiments", "simclr", "main.go"), func(s string) string {
 			return strings.Replace(s, "// # SimCLR: contrastive learning with NT-Xent\n", "// # SimCLR: contrastive learning with NT-Xent\n//\n// Cited in the browser: kNN [@simclr knn].\n", 1)
@@ -160,6 +173,39 @@ func TestBrowser(t *testing.T) {
 	}
 	if !evalJS[bool](t, ctx, `document.body.innerText.includes("Cited in the browser: kNN 28.4 ± 2.8%.")`) {
 		t.Error("the citation does not print the run's kNN (28.4%) with its interval's half-width")
+	}
+
+	// The comparisons' marks as the reader sees them: a ★ only where its lead
+	// over every other method's figure in the column exceeds the two ±
+	// shown combined (they are the 95% half-widths, or the seeds' sd, which
+	// is less than the uncertainty the mark weighs), and ≈ where none leads.
+	marks := evalJS[string](t, ctx, `(() => {
+		const out = {stars: 0, level: 0, bad: []};
+		const parse = td => { const m = td.textContent.match(/([\d.]+)%\s*±([\d.]+)/); return m && [parseFloat(m[1]), parseFloat(m[2])]; };
+		for (const table of document.querySelectorAll("table.compare")) {
+			const rows = [...table.querySelectorAll("tbody tr:not(.baseline)")].map(r => [...r.querySelectorAll("td")]);
+			rows.forEach((row, i) => row.forEach((td, j) => {
+				if (td.classList.contains("level")) out.level++;
+				if (!td.classList.contains("best")) return;
+				out.stars++;
+				const a = parse(td);
+				rows.forEach((other, k) => {
+					const b = k !== i && other[j] && parse(other[j]);
+					if (!a || (b && Math.abs(a[0] - b[0]) <= Math.hypot(a[1], b[1]))) out.bad.push(td.textContent + " against " + (other[j] ? other[j].textContent : "?"));
+				});
+			}));
+		}
+		return JSON.stringify(out);
+	})()`)
+	var m struct {
+		Stars, Level int
+		Bad          []string
+	}
+	if err := json.Unmarshal([]byte(marks), &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Stars == 0 || m.Level == 0 || len(m.Bad) > 0 {
+		t.Errorf("comparison marks: %d ★ (want the long run's kNN), %d ≈, ★ inside the uncertainty: %q", m.Stars, m.Level, m.Bad)
 	}
 
 	// Math: native MathML with real layout — a fraction's numerator sits above
