@@ -89,12 +89,12 @@ type Spec struct {
 // which the comparisons read; so is a run whose -preset-budget changed the
 // method's own epochs or batch (budgetVariant). A run on other data than
 // the experiment's own (-dataset fashion-mnist for an experiment of shapes)
-// is named after that data — simclr-fashion-mnist, "SimCLR on Fashion-MNIST". A
-// batch or peak learning rate given by -batch or -lr that is not the one
-// the method runs at names it too — byol-batch64, "BYOL (batch 64)";
-// simclr-lr0.001, "SimCLR (LR 0.001)". A seed other than 1 (-seed) adds
-// "seedN" — simclr-seed2, "SimCLR (seed 2)" (seed 0 is taken for 1). So
-// these runs sit side by side and never overwrite each other.
+// is named after that data — simclr-fashion-mnist, "SimCLR on
+// Fashion-MNIST". A batch or peak learning rate given by -batch or -lr that
+// is not the one the method runs at names it too — byol-batch64, "BYOL
+// (batch 64)"; simclr-lr0.001, "SimCLR (LR 0.001)". A seed other than 1
+// (-seed) adds "seedN" — simclr-seed2, "SimCLR (seed 2)" (seed 0 is taken
+// for 1). So these runs sit side by side and never overwrite each other.
 func (s Spec) RunDir(o Options) (dir, variant, title string) {
 	epochs, batch := s.budgetVariant(o)
 	return s.dir(o.Out, o.Dataset, s.encoderVariant(o), epochs, batch, s.lrVariant(o), o.Seed)
