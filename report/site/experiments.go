@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -31,9 +32,11 @@ type Experiment struct {
 	// (Siamese pairs from views, hard negatives with β = 0), in name order.
 	Variants []*Experiment
 	// Seeds is the aggregate of the runs of several seeds that this run is
-	// the first of (seeds.json; nil when it has none). Covered marks a run
-	// that another's aggregate holds (simclr-seed2 in simclr's): the
-	// comparisons show the aggregate, not each seed.
+	// the first of (seeds.json; nil when it has none). Covered marks another
+	// seed of a run on disk (simclr-seed2 beside simclr), held in its
+	// aggregate or still to be: the leaderboard and the comparisons show the
+	// first seed's run with the aggregate, not each seed; the experiment's
+	// section lists them all.
 	Seeds   *results.Seeds
 	Covered bool
 }
@@ -91,9 +94,17 @@ func Experiments(root, out string) ([]*Experiment, error) {
 }
 
 // readSeeds reads the aggregate of each of e's runs that has one and marks
-// the other seeds' runs it holds as covered.
+// the other seeds' runs it holds as covered, and so any run of a seed other
+// than the first whose first seed's run is on disk (simclr-seed2 while
+// simclr's -seeds 3 trains: its aggregate is written after the last seed).
 func readSeeds(e *Experiment) error {
 	all := append([]*Experiment{e}, e.Variants...)
+	for _, r := range all {
+		first := seedSuffix.ReplaceAllString(filepath.Base(r.Dir), "")
+		if first != filepath.Base(r.Dir) && slices.ContainsFunc(all, func(x *Experiment) bool { return filepath.Base(x.Dir) == first && x.Run != nil }) {
+			r.Covered = true
+		}
+	}
 	for _, r := range all {
 		if r.Run == nil {
 			continue
@@ -114,6 +125,10 @@ func readSeeds(e *Experiment) error {
 	}
 	return nil
 }
+
+// seedSuffix ends the directory of a run of a seed other than the first
+// (Spec.RunDir: simclr-seed2).
+var seedSuffix = regexp.MustCompile(`-seed[0-9]+$`)
 
 // variants finds the runs under OUT/<name>-*/ whose run.json names them a
 // variant of e. A directory that does not say so (another experiment's, or

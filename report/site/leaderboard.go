@@ -95,7 +95,7 @@ func leaderboards(runs []*Experiment, anchors, families map[string]string) []*le
 			seedCells(cells, e.Seeds, n, "knn_top1", "linear_top1", "knn_top1_1pct", "linear_top1_1pct")
 		}
 		family := families[e.Name]
-		name := strings.TrimSuffix(r.Title, " on "+results.DatasetTitle(r.Dataset.Name)) // the table says the data
+		name := strings.Replace(r.Title, " on "+results.DatasetTitle(r.Dataset.Name), "", 1) // the table says the data
 		lb.Rows = append(lb.Rows, leaderRow{Name: name, Anchor: anchors[e.Name], Family: family, Badge: badge(e), Cells: cells, Sort: sortKeys(cells)})
 		enc := configString(r, "encoder")
 		if baselineSeen[key+"|"+enc] {

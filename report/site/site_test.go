@@ -749,6 +749,35 @@ func TestLeaderboards(t *testing.T) {
 	}
 }
 
+// While -seeds 3 trains, its second seed's run (partial, no aggregate yet)
+// is not a method of its own in the leaderboard or the comparisons: only the
+// first seed's run is; the experiment's section still lists it.
+func TestSeedInProgressIsNotARow(t *testing.T) {
+	root, out := fixture(t)
+	sitetest.WriteSampleResults(t, out, "simclr-seed2", "SimCLR (seed 2)")
+	rewriteRun(t, out, "simclr-seed2", func(r *results.Run) {
+		r.Experiment, r.Variant, r.Status = "simclr", "seed2", results.StatusPartial
+	})
+	rep, err := Build(Config{Root: root, Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := parsePage(t, rep.Path)
+	tables := func(class string) string {
+		var s string
+		for _, n := range p.all(func(n *html.Node) bool { c, _ := attr(n, "class"); return n.Data == "table" && c == class }) {
+			s += text(n)
+		}
+		return s
+	}
+	if lb, cmp := tables("leaderboard"), tables("compare"); !strings.Contains(lb, "SimCLR") || strings.Contains(lb, "seed 2") || strings.Contains(cmp, "seed 2") {
+		t.Errorf("the second seed in progress is a row:\nleaderboard %s\ncomparison %s", lb, cmp)
+	}
+	if !strings.Contains(text(p.doc), "SimCLR (seed 2)") {
+		t.Error("the experiment's section does not list the second seed's run")
+	}
+}
+
 // A run shown as its seeds' mean has its gains from that mean, with the
 // seeds' spread, not the first seed's gain beside the mean.
 func TestLeaderboardSeedsGain(t *testing.T) {
