@@ -171,7 +171,7 @@ func TestBrowser(t *testing.T) {
 	if top := evalJS[float64](t, ctx, `document.querySelector("table.leaderboard").getBoundingClientRect().top`); top > 800-100 {
 		t.Errorf("the leaderboard starts at %.0f px, below the first 1280×800 screen", top)
 	}
-	if !evalJS[bool](t, ctx, `document.body.innerText.includes("Cited in the browser: kNN 28.4 ± 2.8%.")`) {
+	if !evalJS[bool](t, ctx, `document.body.innerText.includes("Cited in the browser: kNN 28.4\u00a0±\u00a02.8%.")`) {
 		t.Error("the citation does not print the run's kNN (28.4%) with its interval's half-width")
 	}
 
@@ -350,7 +350,7 @@ func TestBrowser(t *testing.T) {
 	if err := results.WriteJSON(rewrite, planted); err != nil {
 		t.Fatal(err)
 	}
-	poll(t, ctx, "the page following a new run.json", `document.body.innerText.includes("Cited in the browser: kNN 33.3 ± 2.9%.") &&
+	poll(t, ctx, "the page following a new run.json", `document.body.innerText.includes("Cited in the browser: kNN 33.3\u00a0±\u00a02.9%.") &&
 		Array.from(document.querySelectorAll("table.leaderboard td")).some(td => td.textContent.startsWith("33.3%")) &&
 		!document.body.innerText.includes("kNN 28.4")`, 5*time.Second)
 

@@ -60,6 +60,10 @@ var citeFigures = map[string]func(r *results.Run) string{
 	},
 }
 
+// pmSep joins a figure and its uncertainty with no-break spaces, so that a
+// line never parts "83.0 ±" from "0.7%".
+const pmSep = "\u00a0±\u00a0"
+
 // citedPct is an accuracy of run r as prose cites it, "41.4 ± 3.0%": the
 // half-width of its 95% Wilson interval on r's test images.
 func citedPct(p float64, r *results.Run) string {
@@ -67,7 +71,7 @@ func citedPct(p float64, r *results.Run) string {
 	if c.PM == "" {
 		return c.Text
 	}
-	return fmt.Sprintf("%.1f ± %s%%", 100*p, c.PM)
+	return fmt.Sprintf("%.1f%s%s%%", 100*p, pmSep, c.PM)
 }
 
 // citedGain is the gain p − q of two accuracies on r's test images as prose
@@ -78,7 +82,7 @@ func citedGain(p, q float64, r *results.Run) string {
 	if n <= 0 {
 		return points(p - q)
 	}
-	return fmt.Sprintf("%+.1f ± %.1f points", 100*(p-q), 100*math.Hypot(accuracy(p, n).half, accuracy(q, n).half))
+	return fmt.Sprintf("%+.1f%s%.1f points", 100*(p-q), pmSep, 100*math.Hypot(accuracy(p, n).half, accuracy(q, n).half))
 }
 
 // seedFigures are the citable figures over several seeds, by the metric of
@@ -91,9 +95,9 @@ var seedFigures = map[string]string{"knn-seeds": "knn_top1", "linear-seeds": "li
 // "+28.0 ± 1.2 points (3 seeds)".
 func seedText(figure string, mean, sd float64, n int) string {
 	if figure == "gain-seeds" {
-		return fmt.Sprintf("%+.1f ± %.1f points (%d seeds)", 100*mean, 100*sd, n)
+		return fmt.Sprintf("%+.1f%s%.1f points (%d seeds)", 100*mean, pmSep, 100*sd, n)
 	}
-	return fmt.Sprintf("%.1f ± %.1f%% (%d seeds)", 100*mean, 100*sd, n)
+	return fmt.Sprintf("%.1f%s%.1f%% (%d seeds)", 100*mean, pmSep, 100*sd, n)
 }
 
 func points(d float64) string { return fmt.Sprintf("%+.1f points", 100*d) }

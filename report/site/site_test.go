@@ -817,7 +817,8 @@ func TestCitations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	page := text(parsePage(t, rep.Path).doc)
+	pg := parsePage(t, rep.Path)
+	page := text(pg.doc) // spaces normalised: the no-break ones around ± are checked in the browser test
 	n := r.Dataset.Test
 	lo, hi := results.Wilson(r.Metrics.KNNTop1, n, results.Z95)
 	g := r.Metrics.KNNTop1 - r.Baselines.RandomInit.KNNTop1
