@@ -817,8 +817,7 @@ func TestCitations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pg := parsePage(t, rep.Path)
-	page := text(pg.doc) // spaces normalised: the no-break ones around ± are checked in the browser test
+	page := text(parsePage(t, rep.Path).doc) // spaces normalised: the no-break ones around ± are the browser test's
 	n := r.Dataset.Test
 	lo, hi := results.Wilson(r.Metrics.KNNTop1, n, results.Z95)
 	g := r.Metrics.KNNTop1 - r.Baselines.RandomInit.KNNTop1
