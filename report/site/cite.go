@@ -17,8 +17,8 @@ import (
 // "not run" (a partial one as "partial run"), so that the page never says a
 // number its tables do not show. A line break may part the run from its
 // figure, as wrapped comments do. Figures over seeds ([@simclr knn-seeds]
-// "40.1 ± 1.2% (3 seeds)") read the run's aggregate (seeds.json) and print
-// "one seed only" while it has none.
+// "40.1 ± 1.2% (3 seeds)") read the run's aggregate (seeds.json); without
+// one they print the run's own figure, "41.4 ± 3.0% (one seed)".
 var citation = regexp.MustCompile(`\[@([a-z0-9][a-z0-9.]*(?:-[a-z0-9.]+)*)\s+([a-z0-9-]+)\]`)
 
 // citeFigures are the figures a citation may name, read from a run. An
@@ -152,8 +152,8 @@ func (b *builder) cite(md, where string) string {
 			return fmt.Sprintf("*%s run*", r.Status)
 		case overSeeds:
 			agg := b.seeds[run]
-			if agg == nil {
-				return "*one seed only*"
+			if agg == nil { // the run's own figure, said to be one seed's
+				return citeFigures[strings.TrimSuffix(figure, "-seeds")](r) + " (one seed)"
 			}
 			m, ok := agg.Metrics[seedKey]
 			if !ok {
