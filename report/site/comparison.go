@@ -75,8 +75,12 @@ func comparison(runs []*Experiment, anchors map[string]string, missing ...string
 			continue
 		}
 		data := fmt.Sprintf("%s %d/%d", r.Dataset.Name, r.Dataset.Train, r.Dataset.Test)
-		setting := fmt.Sprintf("%s (train/test images), encoder %s, batch %s, seed %s, %s backend", data, configString(r, "encoder"),
-			configString(r, "batch"), configString(r, "seed"), r.Env.Backend)
+		seed := "seed " + configString(r, "seed")
+		if e.Seeds != nil { // the row is the mean of its seeds
+			seed = "seeds " + strings.Trim(strings.Join(strings.Fields(fmt.Sprint(e.Seeds.Seeds)), ", "), "[]")
+		}
+		setting := fmt.Sprintf("%s (train/test images), encoder %s, batch %s, %s, %s backend", data, configString(r, "encoder"),
+			configString(r, "batch"), seed, r.Env.Backend)
 		if !slices.Contains(c.Settings, setting) {
 			c.Settings = append(c.Settings, setting)
 		}
