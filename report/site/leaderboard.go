@@ -93,6 +93,9 @@ func leaderboards(runs []*Experiment, anchors, families map[string]string) []*le
 			{Text: duration(r.DurationS), value: math.Round(r.DurationS)}}
 		if e.Seeds != nil { // the mean ± sd of the seeds this run is the first of (no top-5 column here)
 			seedCells(cells, e.Seeds, n, "knn_top1", "linear_top1", "knn_top1_1pct", "linear_top1_1pct")
+			if d, ok := e.Seeds.Metrics["duration_s"]; ok && len(d.Values) > 0 {
+				cells[7] = seedsTime(d.Values)
+			}
 		}
 		family := families[e.Name]
 		name := strings.Replace(r.Title, " on "+results.DatasetTitle(r.Dataset.Name), "", 1) // the table says the data
@@ -180,4 +183,21 @@ func sortKeys(cells []cell) []string {
 		keys[i] = fmt.Sprintf("%g", c.value)
 	}
 	return keys
+}
+
+// seedsTime is the time cell of a run of several seeds: the median of
+// their times (the first seed's alone may include the baselines' training),
+// each seed's on hover.
+func seedsTime(values []float64) cell {
+	sorted := slices.Sorted(slices.Values(values))
+	median := sorted[len(sorted)/2]
+	if len(sorted)%2 == 0 {
+		median = (sorted[len(sorted)/2-1] + median) / 2
+	}
+	each := make([]string, len(values))
+	for i, v := range values {
+		each[i] = duration(v)
+	}
+	return cell{Text: duration(median), value: math.Round(median),
+		Title: fmt.Sprintf("median over %d seeds (%s); the first run on new data also trains the baselines", len(values), strings.Join(each, ", "))}
 }

@@ -782,16 +782,21 @@ func TestSeedInProgressIsNotARow(t *testing.T) {
 }
 
 // A run shown as its seeds' mean has its gains from that mean, with the
-// seeds' spread, not the first seed's gain beside the mean.
+// seeds' spread, not the first seed's gain beside the mean, and the median
+// of the seeds' times.
 func TestLeaderboardSeedsGain(t *testing.T) {
 	e := &Experiment{Name: "moco", Run: &results.Run{Experiment: "moco", Title: "MoCo", Status: results.StatusComplete,
 		Dataset:   results.DatasetRef{Name: "shapes", Train: 6000, Test: 1000, Classes: 10},
 		Metrics:   results.Metrics{KNNTop1: 0.253, LinearTop1: 0.453, Epochs: 25},
 		Baselines: results.Baselines{RandomInit: results.Baseline{KNNTop1: 0.10}}},
-		Seeds: &results.Seeds{Metrics: map[string]results.Spread{"knn_top1": results.SpreadOf([]float64{0.253, 0.251, 0.261})}}}
+		Seeds: &results.Seeds{Metrics: map[string]results.Spread{"knn_top1": results.SpreadOf([]float64{0.253, 0.251, 0.261}),
+			"duration_s": results.SpreadOf([]float64{1296, 733, 647})}}}
 	row := leaderboards([]*Experiment{e}, nil, nil)[0].Rows[0]
 	if row.Cells[0].Text != "25.5%" || row.Cells[4].Text != "+15.5" || row.Cells[4].PM != "0.5" {
 		t.Errorf("kNN %+v, gain over random init %+v; want 25.5%% and +15.5 ± 0.5 (the seeds' mean)", row.Cells[0], row.Cells[4])
+	}
+	if c := row.Cells[7]; c.Text != duration(733) || !strings.Contains(c.Title, duration(1296)) {
+		t.Errorf("time %+v; want the seeds' median, each seed's on hover", c)
 	}
 }
 
