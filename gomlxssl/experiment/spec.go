@@ -96,8 +96,12 @@ type Spec struct {
 // (-seed) adds "seedN" — simclr-seed2, "SimCLR (seed 2)" (seed 0 is taken
 // for 1). So these runs sit side by side and never overwrite each other.
 func (s Spec) RunDir(o Options) (dir, variant, title string) {
-	epochs, batch := s.budgetVariant(o)
-	return s.dir(o.Out, o.Dataset, s.encoderVariant(o), epochs, batch, s.lrVariant(o), o.Seed)
+	own, err := s.resolveAtPreset(o, false)
+	if err != nil { // options Run will refuse: named after what was given
+		return s.dir(o.Out, o.Dataset, s.encoderVariant(o), givenEpochs(o), 0, 0, o.Seed)
+	}
+	epochs, batch := s.budgetVariant(o, own)
+	return s.dir(o.Out, o.Dataset, s.encoderVariant(o), epochs, batch, lrVariant(o, own), o.Seed)
 }
 
 // budgetVariant is the epochs and batch that name a run's directory: the
@@ -107,24 +111,21 @@ func (s Spec) RunDir(o Options) (dir, variant, title string) {
 // does not replace the default run's results; BYOL at the preset's batch is
 // byol-batch128); 0 where the preset or the method chose them.
 //
-// A batch given by -batch names the run where it is not the method's own.
-func (s Spec) budgetVariant(o Options) (epochs, batch int) {
+// A batch given by -batch names the run where it is not the method's own
+// (own: the method's settings at o's preset and data, resolveAtPreset).
+func (s Spec) budgetVariant(o, own Options) (epochs, batch int) {
 	epochs = givenEpochs(o)
-	batchGiven := o.Batch != 0 && (o.From == nil || o.From["batch"] == "flag")
-	if !o.PresetBudget && !batchGiven {
-		return epochs, batch
-	}
-	own, err1 := s.resolveAtPreset(o, false)
-	shared, err2 := s.resolveAtPreset(o, true)
-	if err1 != nil || err2 != nil {
-		return epochs, batch
-	}
-	if !o.PresetBudget {
-		shared = own
+	shared := own
+	if o.PresetBudget {
+		var err error
+		if shared, err = s.resolveAtPreset(o, true); err != nil {
+			return epochs, batch
+		}
 	}
 	if epochs == 0 && shared.Epochs != own.Epochs {
 		epochs = shared.Epochs
 	}
+	batchGiven := o.Batch != 0 && (o.From == nil || o.From["batch"] == "flag")
 	switch {
 	case batchGiven && o.Batch != own.Batch:
 		batch = o.Batch
@@ -146,13 +147,9 @@ func (s Spec) resolveAtPreset(o Options, presetBudget bool) (Options, error) {
 }
 
 // lrVariant is the peak learning rate -lr gave, where it is not the one the
-// method runs at, else 0.
-func (s Spec) lrVariant(o Options) float64 {
-	if o.LR == 0 || (o.From != nil && o.From["lr"] != "flag") {
-		return 0
-	}
-	def, err := s.resolveAtPreset(o, false)
-	if err != nil || def.LR == o.LR {
+// method runs at (own's), else 0.
+func lrVariant(o, own Options) float64 {
+	if o.LR == 0 || (o.From != nil && o.From["lr"] != "flag") || o.LR == own.LR {
 		return 0
 	}
 	return o.LR
