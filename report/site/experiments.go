@@ -382,7 +382,7 @@ func (b *builder) runResults(e *Experiment, status string, warnings []string) (r
 		if s, ok := agg.Metrics["effective_rank"]; ok {
 			cells[6] = cell{Text: fmt.Sprintf("%s ±%s", num(s.Mean, 1), num(s.SD, 1))}
 		}
-		v.Metrics = slices.Insert(v.Metrics, 1, metricRow{Name: fmt.Sprintf("mean ± sd of %d seeds %v", len(agg.Seeds), agg.Seeds), Ours: true, Cells: cells})
+		v.Metrics = slices.Insert(v.Metrics, 1, metricRow{Name: fmt.Sprintf("mean ± sd of %d seeds (%s)", len(agg.Seeds), seedList(agg.Seeds)), Ours: true, Cells: cells})
 	}
 	if m.PretextAccuracy != nil {
 		v.Measures = append(v.Measures, measureView{Name: "pretext-task accuracy", Value: pct(*m.PretextAccuracy),

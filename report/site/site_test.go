@@ -699,7 +699,7 @@ func TestSeedsAggregateShown(t *testing.T) {
 	if !strings.Contains(text(p.doc), "batch 128, seeds 1, 2, go backend") {
 		t.Error("the comparison's note does not say its row is over seeds 1 and 2")
 	}
-	if !strings.Contains(text(p.doc), "mean ± sd of 2 seeds [1 2]") {
+	if !strings.Contains(text(p.doc), "mean ± sd of 2 seeds (1, 2)") {
 		t.Error("the experiment's table lacks the aggregate's row")
 	}
 }
