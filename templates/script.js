@@ -65,6 +65,14 @@
     });
   }
 
+  // A link to something folded (another seed's results) unfolds it.
+  function unfold() {
+    var t = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    for (var d = t && t.closest("details"); d; d = d.parentElement && d.parentElement.closest("details")) d.open = true;
+  }
+  window.addEventListener("hashchange", unfold);
+  unfold();
+
   // Print every code block, not only the open ones.
   window.addEventListener("beforeprint", function () {
     document.querySelectorAll("details").forEach(function (d) { d.dataset.wasOpen = d.open; d.open = true; });

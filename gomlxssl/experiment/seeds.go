@@ -85,7 +85,7 @@ func seedsFigure(dir string, agg *results.Seeds, first *results.Run) error {
 		[]plots.Line{{Name: "mean ± sd", X: x, Y: y, Spread: sd}}, refs); err != nil {
 		return err
 	}
-	caption := fmt.Sprintf("The kNN monitor after each epoch over %d seeds %v on the same data: the mean, and a band of one standard deviation.", len(agg.Seeds), agg.Seeds)
+	caption := fmt.Sprintf("The kNN monitor after each epoch over %d seeds (%s) on the same data: the mean, and a band of one standard deviation.", len(agg.Seeds), results.SeedList(agg.Seeds))
 	if !slices.ContainsFunc(first.Figures, func(f results.Figure) bool { return f.File == "knn-seeds.svg" }) {
 		first.Figures = append(first.Figures, results.Figure{File: "knn-seeds.svg", Caption: caption})
 	}

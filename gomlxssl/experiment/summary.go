@@ -75,7 +75,7 @@ func Summary(r *results.Run) string {
 // mean ± standard deviation and the per-seed values.
 func SeedsSummary(a *results.Seeds) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "\n%s — %d seeds %v on the same data (data seed %d); mean ± sd (per seed):\n", a.Title, len(a.Seeds), a.Seeds, a.DataSeed)
+	fmt.Fprintf(&b, "\n%s — %d seeds (%s) on the same data (data seed %d); mean ± sd (per seed):\n", a.Title, len(a.Seeds), results.SeedList(a.Seeds), a.DataSeed)
 	for _, m := range []struct{ key, name string }{{"knn_top1", "kNN top-1"}, {"linear_top1", "linear top-1"},
 		{"knn_top1_1pct", "1% labels kNN"}, {"linear_top1_1pct", "1% labels linear"}} {
 		s, ok := a.Metrics[m.key]

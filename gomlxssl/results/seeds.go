@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"strconv"
+	"strings"
 
 	"gonum.org/v1/gonum/stat"
 )
@@ -129,4 +131,13 @@ func ReadSeeds(path string) (*Seeds, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return &s, nil
+}
+
+// SeedList writes seeds as prose: "1, 2, 3".
+func SeedList(seeds []uint64) string {
+	each := make([]string, len(seeds))
+	for i, s := range seeds {
+		each[i] = strconv.FormatUint(s, 10)
+	}
+	return strings.Join(each, ", ")
 }

@@ -77,7 +77,7 @@ func comparison(runs []*Experiment, anchors map[string]string, missing ...string
 		data := fmt.Sprintf("%s %d/%d", r.Dataset.Name, r.Dataset.Train, r.Dataset.Test)
 		seed := "seed " + configString(r, "seed")
 		if e.Seeds != nil { // the row is the mean of its seeds
-			seed = "seeds " + seedList(e.Seeds.Seeds)
+			seed = "seeds " + results.SeedList(e.Seeds.Seeds)
 		}
 		setting := fmt.Sprintf("%s (train/test images), encoder %s, batch %s, %s, %s backend", data, configString(r, "encoder"),
 			configString(r, "batch"), seed, r.Env.Backend)

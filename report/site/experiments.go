@@ -138,7 +138,9 @@ func variants(e *Experiment, out string) ([]*Experiment, error) {
 	if err != nil {
 		return nil, err
 	}
-	sort.Strings(files)
+	// By directory, so that a run precedes its other seeds (simclr-fashion-mnist
+	// before simclr-fashion-mnist-seed2: "-" sorts before "/" in the paths).
+	sort.Slice(files, func(i, j int) bool { return filepath.Dir(files[i]) < filepath.Dir(files[j]) })
 	var vs []*Experiment
 	for _, f := range files {
 		r, err := results.ReadRun(f)
@@ -189,7 +191,10 @@ type measureView struct{ Name, Value, Note string }
 // variantView is a variant's results block, after the main run's.
 type variantView struct {
 	Title, ID, Command string
-	Results            runView
+	// Folded, when set, is the summary of a run shown folded: another seed
+	// of a run whose aggregate the page shows.
+	Folded  string
+	Results runView
 }
 
 type literateView struct {
@@ -248,6 +253,19 @@ func Command(name string, extra ...string) string {
 	return strings.Join(quoted, " ")
 }
 
+// seedsArgs are a run's flags, with the seeds that reproduce its aggregate
+// when it has one (a run records neither -seed nor -seeds among its flags).
+func seedsArgs(e *Experiment, args []string) []string {
+	if e.Seeds == nil {
+		return args
+	}
+	args = slices.Clone(args)
+	if first := e.Seeds.Seeds[0]; first != 1 {
+		args = append(args, "-seed", strconv.FormatUint(first, 10))
+	}
+	return append(args, "-seeds", strconv.Itoa(len(e.Seeds.Seeds)))
+}
+
 func (b *builder) experimentView(e *Experiment) (*experimentView, error) {
 	src, err := os.ReadFile(e.Source)
 	if err != nil {
@@ -259,7 +277,7 @@ func (b *builder) experimentView(e *Experiment) (*experimentView, error) {
 		title = e.Name
 	}
 	v := &experimentView{Name: e.Name, Title: title, Status: e.Status(),
-		Command: Command(e.Name), Quick: Command(e.Name, "-preset", "quick")}
+		Command: Command(e.Name, seedsArgs(e, nil)...), Quick: Command(e.Name, "-preset", "quick")}
 	v.StatusClass = strings.ReplaceAll(v.Status, " ", "-")
 	if e.Run == nil && e.RunErr == nil && len(e.Variants) > 0 {
 		// "not run" over a section with results on Fashion-MNIST misleads:
@@ -302,7 +320,11 @@ func (b *builder) experimentView(e *Experiment) (*experimentView, error) {
 	}
 	for _, vr := range e.Variants {
 		vv := variantView{Title: vr.Run.Title, ID: b.page.ID(vr.Name + "-results"),
-			Command: Command(e.Name, vr.Run.Args...)}
+			Command: Command(e.Name, seedsArgs(vr, vr.Run.Args)...)}
+		if vr.Covered && vr.Run.Status == results.StatusComplete { // one of the seeds a row above averages: folded, its figures in the summary
+			m := vr.Run.Metrics
+			vv.Folded = fmt.Sprintf("kNN %s, linear %s; one of the seeds averaged above", pct(m.KNNTop1), pct(m.LinearTop1))
+		}
 		vv.Results, v.Warnings = b.runResults(vr, (&Experiment{Run: vr.Run}).Status(), v.Warnings)
 		v.Variants = append(v.Variants, vv)
 	}
@@ -382,7 +404,7 @@ func (b *builder) runResults(e *Experiment, status string, warnings []string) (r
 		if s, ok := agg.Metrics["effective_rank"]; ok {
 			cells[6] = cell{Text: fmt.Sprintf("%s ±%s", num(s.Mean, 1), num(s.SD, 1))}
 		}
-		v.Metrics = slices.Insert(v.Metrics, 1, metricRow{Name: fmt.Sprintf("mean ± sd of %d seeds (%s)", len(agg.Seeds), seedList(agg.Seeds)), Ours: true, Cells: cells})
+		v.Metrics = slices.Insert(v.Metrics, 1, metricRow{Name: fmt.Sprintf("mean ± sd of %d seeds (%s)", len(agg.Seeds), results.SeedList(agg.Seeds)), Ours: true, Cells: cells})
 	}
 	if m.PretextAccuracy != nil {
 		v.Measures = append(v.Measures, measureView{Name: "pretext-task accuracy", Value: pct(*m.PretextAccuracy),

@@ -702,6 +702,36 @@ func TestSeedsAggregateShown(t *testing.T) {
 	if !strings.Contains(text(p.doc), "mean ± sd of 2 seeds (1, 2)") {
 		t.Error("the experiment's table lacks the aggregate's row")
 	}
+	// The second seed's results are folded, with its figures in the summary;
+	// the aggregate's command reproduces its seeds.
+	seed2 := p.all(func(n *html.Node) bool { id, _ := attr(n, "id"); return id == "simclr-seed2-results" })
+	if len(seed2) != 1 || seed2[0].Data != "details" || !strings.Contains(text(p.allIn(seed2[0], tag("summary"))[0]), "kNN 30.0%, linear") {
+		t.Error("the second seed's results are not folded under a summary of its figures")
+	}
+	if !strings.Contains(text(p.doc), "Run it again: go run ./experiments/simclr -seeds 2") {
+		t.Error("the aggregate's run does not give the command with its seeds")
+	}
+}
+
+// A variant's other seeds come after it (simclr-fashion-mnist before
+// simclr-fashion-mnist-seed2, whose run.json path sorts first).
+func TestVariantSeedsInOrder(t *testing.T) {
+	out := t.TempDir()
+	for _, v := range []string{"fashion-mnist-seed2", "fashion-mnist", "fashion-mnist-seed3"} {
+		sitetest.WriteSampleResults(t, out, "simclr-"+v, "SimCLR "+v)
+		rewriteRun(t, out, "simclr-"+v, func(r *results.Run) { r.Experiment, r.Variant = "simclr", v })
+	}
+	vs, err := variants(&Experiment{Name: "simclr"}, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, v := range vs {
+		got = append(got, v.Name)
+	}
+	if want := "simclr-fashion-mnist simclr-fashion-mnist-seed2 simclr-fashion-mnist-seed3"; strings.Join(got, " ") != want {
+		t.Errorf("variants %q, want %q", strings.Join(got, " "), want)
+	}
 }
 
 // Results at a glance: one table per data and split sizes, best kNN first,

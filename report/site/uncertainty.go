@@ -3,7 +3,6 @@ package site
 import (
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 
 	"github.com/mega-ssl/mega/gomlxssl/results"
@@ -95,13 +94,4 @@ func seedCells(cells []cell, agg *results.Seeds, n int, keys ...string) {
 			cells[i] = spread(s, n)
 		}
 	}
-}
-
-// seedList writes seeds as prose: "1, 2, 3".
-func seedList(seeds []uint64) string {
-	each := make([]string, len(seeds))
-	for i, s := range seeds {
-		each[i] = strconv.FormatUint(s, 10)
-	}
-	return strings.Join(each, ", ")
 }
