@@ -69,6 +69,11 @@ type config struct {
 	// of the first view, B per step.
 	Support              int
 	Projector, Predictor models.MLPHead
+	// OwnPositives is a warm-up, not the paper's: for this many epochs each
+	// view's own projection is its positive (SimCLR's positive, with the
+	// predictor), while the support set fills; the neighbours take over
+	// after it. 0: neighbours from the first step.
+	OwnPositives int
 }
 
 func defaults() config {
@@ -83,6 +88,7 @@ func (c *config) Flags(fs *flag.FlagSet) {
 	fs.IntVar(&c.Support, "support", c.Support, "size of the support set Q (a multiple of -batch: each step adds B projections)")
 	c.Projector.Flags(fs, "proj", "projector (z, and the predictor's output)")
 	fs.IntVar(&c.Predictor.Hidden, "pred-hidden", c.Predictor.Hidden, "hidden width of the predictor")
+	fs.IntVar(&c.OwnPositives, "own-positives", c.OwnPositives, "epochs during which each view's own projection is its positive, before the nearest neighbours take over (0: the paper)")
 }
 
 // Check refuses a support set that the step's B projections do not tile
@@ -91,6 +97,9 @@ func (c *config) Flags(fs *flag.FlagSet) {
 func (c *config) Check(trainSize, batch int) error {
 	if c.Support <= 0 || c.Support%batch != 0 {
 		return fmt.Errorf("-support %d must be a positive multiple of -batch (%d)", c.Support, batch)
+	}
+	if c.OwnPositives < 0 {
+		return fmt.Errorf("-own-positives %d: want 0 or more epochs", c.OwnPositives)
 	}
 	return cmp.Or(method.Positive("-temperature", c.Temperature), c.Projector.Check("proj"), c.predictor().Check("pred"))
 }
@@ -111,12 +120,21 @@ func (c *config) predictor() models.MLPHead {
 // $$\ell_i = -\log \frac{\exp(\mathrm{NN}(z_{1,i}, Q)^\top p_{2,i} / \tau)}{\sum_{k=1}^{B} \exp(\mathrm{NN}(z_{1,i}, Q)^\top p_{2,k} / \tau)}$$
 //
 // on unit vectors, averaged over the batch and symmetrised with the views
-// swapped (`losses.NNCLR`, tested against a float64 reference written from
+// swapped (`losses.NNCLR`: the look-up `losses.NearestNeighbour`, then
+// `losses.NNCLRTargets`; tested against a float64 reference written from
 // this formula, and for its targets: no gradient flows through the look-up).
 // After the step the first view's projections, normalised, replace the
 // oldest $B$ in $Q$ (`models.KeyQueue`, MoCo's queue, saved with the
 // checkpoints). At first $Q$ holds random vectors; after
 // $|Q| / B$ steps (32 at the default preset) it holds only real embeddings.
+//
+// `-own-positives E` is a warm-up of our own, to test why the neighbours
+// teach little on the shapes (below): for the first $E$ epochs each view's
+// target is its own projection $z_{1,i}$ instead of $\mathrm{NN}(z_{1,i}, Q)$ —
+// SimCLR's positive, with NNCLR's predictor and its stop-gradient on the
+// target (`losses.NNCLRTargets`, tested against the same reference with a
+// support set that holds the batch itself) — while $Q$ fills; then the
+// neighbours take over.
 func (c *config) nnclr(enc models.Encoder) experiment.Method {
 	network := method.Network(enc, c.Projector, "projector")
 	predictor := c.predictor()
@@ -126,7 +144,16 @@ func (c *config) nnclr(enc models.Encoder) experiment.Method {
 			p1, p2 := method.SplitViews(predictor.Apply(scope.In("predictor"), z))
 			z1, z2 := method.SplitViews(z)
 			support, enqueue := models.KeyQueue(scope.In("support"), z.Graph(), c.Support, c.Projector.Out)
-			loss := losses.NNCLR(z1, z2, p1, p2, support, c.Temperature)
+			t1, t2 := losses.NearestNeighbour(z1, support), losses.NearestNeighbour(z2, support)
+			if c.OwnPositives > 0 { // 1 during the warm-up, then 0
+				own := ConvertDType(LessThan(b.Step, Scalar(z.Graph(), b.Step.DType(), c.OwnPositives*b.StepsPerEpoch)), z.DType())
+				mix := func(z, nn *Node) *Node {
+					unit := L2NormalizeWithEpsilon(StopGradient(z), 1e-12, -1)
+					return Add(Mul(own, unit), Mul(OneMinus(own), nn))
+				}
+				t1, t2 = mix(z1, t1), mix(z2, t2)
+			}
+			loss := losses.NNCLRTargets(t1, t2, p1, p2, c.Temperature)
 			enqueue(L2NormalizeWithEpsilon(z1, 1e-12, -1))
 			return loss
 		},
@@ -155,6 +182,9 @@ func (c *config) variant() (name, title string) {
 	}
 	if c.Temperature != d.Temperature {
 		v.Add(fmt.Sprintf("t%g", c.Temperature), fmt.Sprintf("τ = %g", c.Temperature))
+	}
+	if c.OwnPositives != d.OwnPositives {
+		v.Add(fmt.Sprintf("own%d", c.OwnPositives), fmt.Sprintf("own positives for %d epochs", c.OwnPositives))
 	}
 	return v.Result("NNCLR")
 }

@@ -22,6 +22,7 @@ func TestCheck(t *testing.T) {
 		func(c *config) { c.Support = 0 },
 		func(c *config) { c.Temperature = 0 },
 		func(c *config) { c.Predictor.Hidden = 0 },
+		func(c *config) { c.OwnPositives = -1 },
 	} {
 		c := defaults()
 		bad(&c)
@@ -44,6 +45,20 @@ func TestVariantNames(t *testing.T) {
 	c.Support, c.Temperature = 1024, 0.1
 	if name, title := c.variant(); name != "q1024-t0.1" || title != "NNCLR (|Q| = 1024, τ = 0.1)" {
 		t.Errorf("variant %q %q", name, title)
+	}
+	c = defaults()
+	c.OwnPositives = 5
+	if name, title := c.variant(); name != "own5" || title != "NNCLR (own positives for 5 epochs)" {
+		t.Errorf("variant %q %q", name, title)
+	}
+}
+
+// The warm-up on the views' own positives trains end to end and hands over
+// to the neighbours (two short epochs, the first on own positives).
+func TestOwnPositives(t *testing.T) {
+	r, _ := experimenttest.QuickRunContract(t, spec(), "-own-positives", "1", "-epochs", "2", "-train", "512", "-knn-train", "512", "-support", "256")
+	if r.Variant != "q256-own1-2ep" || r.Config["own-positives"] != float64(1) {
+		t.Errorf("variant %q, own-positives %v", r.Variant, r.Config["own-positives"])
 	}
 }
 

@@ -34,16 +34,28 @@ func NearestNeighbour(z, support *Node) *Node {
 // The neighbours are targets: the gradient reaches the network through the
 // predictions only.
 func NNCLR(z1, z2, p1, p2, support *Node, temperature float64) *Node {
-	if !z1.Shape().Equal(z2.Shape()) || !p1.Shape().Equal(p2.Shape()) || !z1.Shape().Equal(p1.Shape()) || z1.Rank() != 2 {
-		panic(fmt.Sprintf("losses.NNCLR: want projections and predictions of one shape [B, D], got %s, %s, %s, %s",
-			z1.Shape(), z2.Shape(), p1.Shape(), p2.Shape()))
+	if !z1.Shape().Equal(z2.Shape()) {
+		panic(fmt.Sprintf("losses.NNCLR: want projections of one shape [B, D], got %s and %s", z1.Shape(), z2.Shape()))
 	}
-	half := func(z, p *Node) *Node {
-		nn := NearestNeighbour(z, support)
+	return NNCLRTargets(NearestNeighbour(z1, support), NearestNeighbour(z2, support), p1, p2, temperature)
+}
+
+// NNCLRTargets is NNCLR's loss with its positives given: t1 and t2 [B, D]
+// are the targets the other view's predictions p2 and p1 must pick out of
+// the batch (NN(z1, Q) and NN(z2, Q) in NNCLR; each view's own projection
+// when the neighbours are not yet used). The targets are unit vectors and
+// receive no gradient.
+func NNCLRTargets(t1, t2, p1, p2 *Node, temperature float64) *Node {
+	if !t1.Shape().Equal(t2.Shape()) || !p1.Shape().Equal(p2.Shape()) || !t1.Shape().Equal(p1.Shape()) || t1.Rank() != 2 {
+		panic(fmt.Sprintf("losses.NNCLRTargets: want targets and predictions of one shape [B, D], got %s, %s, %s, %s",
+			t1.Shape(), t2.Shape(), p1.Shape(), p2.Shape()))
+	}
+	half := func(t, p *Node) *Node {
+		t = StopGradient(t)
 		pn := L2NormalizeWithEpsilon(p, 1e-12, -1)
-		logProb := LogSoftmax(DivScalar(MatMul(nn, Transpose(pn, 0, 1)), temperature), -1) // [B, B]
-		mine := diagonal(z.Graph(), z.Shape().Dim(0))                                      // image i's positive is p_i
+		logProb := LogSoftmax(DivScalar(MatMul(t, Transpose(pn, 0, 1)), temperature), -1) // [B, B]
+		mine := diagonal(t.Graph(), t.Shape().Dim(0))                                     // image i's positive is p_i
 		return Neg(ReduceAllMean(ReduceSum(Where(mine, logProb, ZerosLike(logProb)), -1)))
 	}
-	return MulScalar(Add(half(z1, p2), half(z2, p1)), 0.5)
+	return MulScalar(Add(half(t1, p2), half(t2, p1)), 0.5)
 }

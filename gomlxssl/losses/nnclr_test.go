@@ -59,6 +59,26 @@ func TestNNCLRMatchesReference(t *testing.T) {
 	}
 }
 
+// With each view's own projection as its target (NNCLR's warm-up before
+// the neighbours), the loss is the reference's with a support set that
+// holds the batch's projections: each projection's nearest row is itself.
+func TestNNCLROwnTargetsMatchReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(23, 4))
+	backend := backendtest.Go(t)
+	for _, tc := range []struct {
+		b, d int
+		tau  float64
+	}{{2, 4, 0.1}, {16, 32, 0.2}} {
+		z1, z2 := rounded(randomRows(rng, tc.b, tc.d)), rounded(randomRows(rng, tc.b, tc.d))
+		p1, p2 := rounded(randomRows(rng, tc.b, tc.d)), rounded(randomRows(rng, tc.b, tc.d))
+		out := MustExecOnce(backend, func(z1, z2, p1, p2 *Node) *Node {
+			unit := func(z *Node) *Node { return L2NormalizeWithEpsilon(z, 1e-12, -1) }
+			return NNCLRTargets(unit(z1), unit(z2), p1, p2, tc.tau)
+		}, toTensor(z1), toTensor(z2), toTensor(p1), toTensor(p2))
+		checkClose(t, "NNCLR, own targets", float64(tensors.ToScalar[float32](out)), nnclrReference(z1, z2, p1, p2, append(append([][]float64{}, z1...), z2...), tc.tau))
+	}
+}
+
 // The look-up returns the support row nearest in angle, not in distance, as
 // a unit vector: a long vector in the right direction beats a short one
 // that is closer.
