@@ -44,3 +44,6 @@ func TestLocalCrops(t *testing.T) {
 		t.Errorf("local crops on a ViT: %v, want an error naming a convnet", err)
 	}
 }
+
+// Every setting of the method's own, changed, names a run of its own.
+func TestSettingsNameRuns(t *testing.T) { experimenttest.SettingsNameRuns(t, spec(), nil) }

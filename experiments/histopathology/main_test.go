@@ -91,3 +91,8 @@ func TestImageFolder(t *testing.T) {
 		t.Errorf("classes other than benign and malignant: error %v, want one saying which classes", err)
 	}
 }
+
+// Every setting of the method's own, changed, names a run of its own.
+func TestSettingsNameRuns(t *testing.T) {
+	experimenttest.SettingsNameRuns(t, spec(), map[string]string{"policy": "tiles"})
+}

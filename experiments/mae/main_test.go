@@ -50,3 +50,6 @@ func TestCheck(t *testing.T) {
 func TestFashionMNIST(t *testing.T) {
 	experimenttest.FashionSmoke(t, spec(), "-encoder", "vit-48-2-3")
 }
+
+// Every setting of the method's own, changed, names a run of its own.
+func TestSettingsNameRuns(t *testing.T) { experimenttest.SettingsNameRuns(t, spec(), nil) }

@@ -128,3 +128,6 @@ func TestFashionMNISTQuickLearns(t *testing.T) {
 	}
 	t.Logf("raw pixels: kNN %.3f, linear %.3f", r.Baselines.RawPixels.KNNTop1, r.Baselines.RawPixels.LinearTop1)
 }
+
+// Every setting of the method's own, changed, names a run of its own.
+func TestSettingsNameRuns(t *testing.T) { experimenttest.SettingsNameRuns(t, spec(), nil) }

@@ -12,7 +12,14 @@ import (
 func Flags(spec Spec, fs *flag.FlagSet) *Options {
 	o := RegisterFlags(fs)
 	if spec.Config != nil {
+		shared := map[string]bool{}
+		fs.VisitAll(func(f *flag.Flag) { shared[f.Name] = true })
 		spec.Config.Flags(fs)
+		fs.VisitAll(func(f *flag.Flag) {
+			if !shared[f.Name] {
+				o.methodFlags = append(o.methodFlags, f)
+			}
+		})
 	}
 	return o
 }
@@ -56,11 +63,26 @@ type Options struct {
 	// (Resolve): "flag", "method" (the Spec's own), "preset NAME",
 	// "experiment" (the Spec's own data). run.json records it.
 	From map[string]string
+	// methodFlags are the method's own flags (Spec.Config's), each with its
+	// default and its parsed value, for naming a run whose settings differ
+	// (settingsVariant); nil for options built in code.
+	methodFlags []*flag.Flag
+	// parsed marks options made by RegisterFlags, whose shared settings hold
+	// the flags' values (options built in code leave the augmentation's -1
+	// "unset" as 0): only these name a run after them.
+	parsed bool
 }
+
+// The optimiser and its decoupled weight decay unless -optimizer and -wd say
+// otherwise (a run with others is named after them: settingsVariant).
+const (
+	defaultOptimizer   = "adam"
+	defaultWeightDecay = 1e-6
+)
 
 // RegisterFlags adds the shared flags to fs.
 func RegisterFlags(fs *flag.FlagSet) *Options {
-	o := &Options{}
+	o := &Options{parsed: true}
 	fs.StringVar(&o.Out, "out", "out", "output directory; results go to OUT/<experiment>/")
 	fs.StringVar(&o.Backend, "backend", "", "GoMLX backend: go, go:parallelism=N, xla:cpu, xla:cuda, xla:/abs/plugin.so (default: $GOMLX_BACKEND, else XLA if a PJRT plugin is installed, else go)")
 	fs.StringVar(&o.Preset, "preset", "default", "budget: quick (≤ 60 s), default (≤ 10 min on 2 cores), fashion (the whole Fashion-MNIST, ≤ 30 min; the default with -dataset fashion-mnist or mnist), full (CIFAR-10 + ResNet-18, for a GPU)")
@@ -69,7 +91,7 @@ func RegisterFlags(fs *flag.FlagSet) *Options {
 	fs.StringVar(&o.DataDir, "data-dir", "data", "directory of a fashion-mnist, mnist, cifar10 or folder dataset")
 	fs.BoolVar(&o.Download, "download", false, "download CIFAR-10 into -data-dir when it is missing")
 	fs.StringVar(&o.Encoder, "encoder", "", "encoder: convnet, convnet-W1-W2-..., resnet18, vit-WIDTH-DEPTH-HEADS[-pPATCH] (preset's by default)")
-	fs.StringVar(&o.Optimizer, "optimizer", "adam", "adam or sgd")
+	fs.StringVar(&o.Optimizer, "optimizer", defaultOptimizer, "adam or sgd")
 	fs.Uint64Var(&o.Seed, "seed", 1, "seed for the weights, the augmentation and the data order (a seed other than 1 writes OUT/<experiment>-seedN/)")
 	fs.Uint64Var(&o.DataSeed, "data-seed", 1, "seed for the data: generated images, splits and samples, the 1%-label subset (held fixed across -seed)")
 	fs.IntVar(&o.Seeds, "seeds", 1, "train with this many seeds (-seed, -seed+1, …), one run each, and write their mean and spread to seeds.json in the first one's directory")
@@ -81,7 +103,7 @@ func RegisterFlags(fs *flag.FlagSet) *Options {
 	fs.IntVar(&o.SupervisedEpochs, "supervised-epochs", 0, "budget of the supervised baseline (preset's by default)")
 	fs.Float64Var(&o.LR, "lr", 0, "peak learning rate (preset's by default)")
 	fs.Float64Var(&o.MinLR, "min-lr", 0, "final learning rate of the cosine schedule")
-	fs.Float64Var(&o.WeightDecay, "wd", 1e-6, "Adam's decoupled weight decay during pre-training (the linear probe has none)")
+	fs.Float64Var(&o.WeightDecay, "wd", defaultWeightDecay, "Adam's decoupled weight decay during pre-training (the linear probe has none)")
 	fs.IntVar(&o.KNNK, "knn-k", 0, "kNN monitor: neighbours (preset's by default: 200, 20 for quick)")
 	fs.Float64Var(&o.KNNT, "knn-t", 0.1, "kNN monitor: temperature")
 	fs.IntVar(&o.KNNTrain, "knn-train", 0, "kNN monitor: training rows searched each epoch (preset's by default)")

@@ -96,12 +96,13 @@ type Spec struct {
 // (-seed) adds "seedN" — simclr-seed2, "SimCLR (seed 2)" (seed 0 is taken
 // for 1). So these runs sit side by side and never overwrite each other.
 func (s Spec) RunDir(o Options) (dir, variant, title string) {
+	name, title := s.settingsVariant(o)
 	own, err := s.resolveAtPreset(o, false)
 	if err != nil { // options Run will refuse: named after what was given
-		return s.dir(o.Out, o.Dataset, s.encoderVariant(o), givenEpochs(o), 0, 0, o.Seed)
+		return s.dir(o.Out, name, title, o.Dataset, s.encoderVariant(o), givenEpochs(o), 0, 0, o.Seed)
 	}
 	epochs, batch := s.budgetVariant(o, own)
-	return s.dir(o.Out, o.Dataset, s.encoderVariant(o), epochs, batch, lrVariant(o, own), o.Seed)
+	return s.dir(o.Out, name, title, o.Dataset, s.encoderVariant(o), epochs, batch, lrVariant(o, own), o.Seed)
 }
 
 // budgetVariant is the epochs and batch that name a run's directory: the
@@ -184,13 +185,9 @@ func (s Spec) encoderVariant(o Options) string {
 	return enc.Name()
 }
 
-func (s Spec) dir(out, dataset, encoder string, epochs, batch int, lr float64, seed uint64) (dir, variant, title string) {
-	title = s.Title
-	if s.Variant != nil {
-		if v, t := s.Variant(); v != "" {
-			variant, title = v, t
-		}
-	}
+// dir adds to the method's and augmentation's variant (settingsVariant's
+// name and title) the encoder, budget, data and seed that name a run.
+func (s Spec) dir(out, variant, title, dataset, encoder string, epochs, batch int, lr float64, seed uint64) (string, string, string) {
 	if encoder != "" {
 		variant = strings.Trim(variant+"-"+encoder, "-")
 		title += " (" + encoder + ")"

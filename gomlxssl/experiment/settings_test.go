@@ -1,0 +1,76 @@
+package experiment
+
+import (
+	"flag"
+	"path/filepath"
+	"testing"
+
+	"github.com/mega-ssl/mega/gomlxssl/augment"
+)
+
+// knobs is a method's config with two settings: its Variant names Beta
+// alone; Temperature is left to settingsVariant.
+type knobs struct{ Temperature, Beta float64 }
+
+func (k *knobs) Flags(fs *flag.FlagSet) {
+	fs.Float64Var(&k.Temperature, "temperature", k.Temperature, "τ")
+	fs.Float64Var(&k.Beta, "beta", k.Beta, "β")
+}
+
+func (k *knobs) Check(int, int) error { return nil }
+
+// A setting given by flag that changes what the method learns names the
+// run — the method's own flags, whether or not its Variant names them, and
+// the augmentation's and optimiser's — while the same value as the
+// method's own leaves it the main run, and options built in code are never
+// named after their zero values.
+func TestRunDirSettings(t *testing.T) {
+	spec := func(withVariant bool) Spec {
+		k := &knobs{Temperature: 0.2, Beta: 1}
+		s := Spec{Name: "simclr", Title: "SimCLR", Augment: augment.SimCLRShapes(), Config: k}
+		if withVariant {
+			s.Variant = func() (string, string) {
+				if k.Beta == 1 {
+					return "", ""
+				}
+				return "debiased", "Debiased"
+			}
+		}
+		return s
+	}
+	for _, c := range []struct {
+		variant    bool
+		args       []string
+		dir, title string
+	}{
+		{false, nil, "simclr", "SimCLR"},
+		{false, []string{"-temperature", "0.2", "-crop-min", "0.4", "-optimizer", "adam"}, "simclr", "SimCLR"},
+		{false, []string{"-temperature", "0.5"}, "simclr-temperature0.5", "SimCLR (temperature 0.5)"},
+		{false, []string{"-crop-min", "0.2", "-blur", "0.5"}, "simclr-crop0.2-blur0.5", "SimCLR (crops from 0.2, blur p 0.5)"},
+		{false, []string{"-optimizer", "sgd", "-wd", "0", "-dataset", "fashion-mnist"}, "simclr-sgd-wd0-fashion-mnist",
+			"SimCLR (SGD, weight decay 0) on Fashion-MNIST"},
+		{true, []string{"-beta", "0"}, "simclr-debiased", "Debiased"},
+		{true, []string{"-beta", "0", "-temperature", "0.5", "-seed", "2"}, "simclr-debiased-temperature0.5-seed2",
+			"Debiased (temperature 0.5) (seed 2)"},
+		{true, []string{"-temperature", "0.5"}, "simclr-temperature0.5", "SimCLR (temperature 0.5)"},
+	} {
+		s := spec(c.variant)
+		fs := flag.NewFlagSet(s.Name, flag.ContinueOnError)
+		o := Flags(s, fs)
+		if err := fs.Parse(append([]string{"-out", "out"}, c.args...)); err != nil {
+			t.Fatal(err)
+		}
+		k := s.Config.(*knobs)
+		before := *k
+		dir, _, title := s.RunDir(*o)
+		if dir != filepath.Join("out", c.dir) || title != c.title {
+			t.Errorf("%v: %s, %q; want out/%s, %q", c.args, dir, title, c.dir, c.title)
+		}
+		if *k != before {
+			t.Errorf("%v: naming the run changed the method's settings from %+v to %+v", c.args, before, *k)
+		}
+	}
+	if dir, _, _ := spec(false).RunDir(Options{Out: "out"}); dir != filepath.Join("out", "simclr") {
+		t.Errorf("options built in code: %s, want out/simclr", dir)
+	}
+}
