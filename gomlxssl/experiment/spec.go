@@ -81,7 +81,8 @@ type Spec struct {
 
 // RunDir is where the results of the run that options o describe (resolved
 // or as parsed) go, and the variant's name and title ("" for the main run).
-// A method's own variant (Spec.Variant) names it first. A run on another
+// A method's own variant (Spec.Variant) names it first, then any other
+// method or augmentation setting that differs (settingsVariant). A run on another
 // encoder than the one the method trains with at o's preset is a variant
 // named after it — mocov3-vit-96-4-3, "MoCo v3 (vit-96-4-3)". A run whose
 // epochs were given by -epochs is one too — simclr-50ep, "SimCLR (50
