@@ -67,10 +67,12 @@ type Options struct {
 	// default and its parsed value, for naming a run whose settings differ
 	// (settingsVariant); nil for options built in code.
 	methodFlags []*flag.Flag
-	// parsed marks options made by RegisterFlags, whose shared settings hold
-	// the flags' values (options built in code leave the augmentation's -1
-	// "unset" as 0): only these name a run after them.
-	parsed bool
+	// flags is the set RegisterFlags registered o's fields on: which flags
+	// the command line set. Only options parsed so name a run after their
+	// settings (options built in code leave the augmentation's -1, "unset",
+	// as 0), and only after the flags given: a method's Check may size a
+	// setting to the data (MoCo's queue), which is still its main run.
+	flags *flag.FlagSet
 }
 
 // The optimiser and its decoupled weight decay unless -optimizer and -wd say
@@ -82,7 +84,7 @@ const (
 
 // RegisterFlags adds the shared flags to fs.
 func RegisterFlags(fs *flag.FlagSet) *Options {
-	o := &Options{parsed: true}
+	o := &Options{flags: fs}
 	fs.StringVar(&o.Out, "out", "out", "output directory; results go to OUT/<experiment>/")
 	fs.StringVar(&o.Backend, "backend", "", "GoMLX backend: go, go:parallelism=N, xla:cpu, xla:cuda, xla:/abs/plugin.so (default: $GOMLX_BACKEND, else XLA if a PJRT plugin is installed, else go)")
 	fs.StringVar(&o.Preset, "preset", "default", "budget: quick (≤ 60 s), default (≤ 10 min on 2 cores), fashion (the whole Fashion-MNIST, ≤ 30 min; the default with -dataset fashion-mnist or mnist), full (CIFAR-10 + ResNet-18, for a GPU)")

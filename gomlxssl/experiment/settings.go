@@ -8,8 +8,8 @@ import (
 
 // settingsVariant is what sets a run's method and augmentation apart from
 // the experiment's main run, for its directory's name and its title: the
-// method's own Variant where it has one, then every other method flag whose
-// value is not its default ("temperature0.5", "temperature 0.5"); then the
+// method's own Variant where it has one, then every other method flag given
+// whose value is not its default ("temperature0.5", "temperature 0.5"); then the
 // augmentation and optimiser flags that change the policy or the optimiser
 // the method trains with ("crop0.2", "crops from 0.2"). So `simclr
 // -temperature 0.5` or `-crop-min 0.2` writes a run of its own instead of
@@ -21,18 +21,20 @@ func (s Spec) settingsVariant(o Options) (name, title string) {
 			name, title = n, t
 		}
 	}
+	if o.flags == nil {
+		return name, title
+	}
+	given := map[string]bool{}
+	o.flags.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	var method VariantName
 	for _, f := range o.methodFlags {
-		if val := f.Value.String(); val != f.DefValue && !s.variantNames(o.methodFlags, f) {
+		if val := f.Value.String(); given[f.Name] && val != f.DefValue && !s.variantNames(o.methodFlags, f) {
 			method.Add(flagFragment(f), f.Name+" "+val)
 		}
 	}
 	if more, words := method.Result(""); more != "" {
 		name = strings.Trim(name+"-"+more, "-")
 		title += words
-	}
-	if !o.parsed {
-		return name, title
 	}
 	var v VariantName
 	aug := s.Augment

@@ -73,4 +73,16 @@ func TestRunDirSettings(t *testing.T) {
 	if dir, _, _ := spec(false).RunDir(Options{Out: "out"}); dir != filepath.Join("out", "simclr") {
 		t.Errorf("options built in code: %s, want out/simclr", dir)
 	}
+	// A setting the method's Check sized to the data (MoCo's queue on a small
+	// training set), not given on the command line, is still the main run.
+	s := spec(false)
+	fs := flag.NewFlagSet(s.Name, flag.ContinueOnError)
+	o := Flags(s, fs)
+	if err := fs.Parse([]string{"-out", "out"}); err != nil {
+		t.Fatal(err)
+	}
+	s.Config.(*knobs).Temperature = 0.1
+	if dir, _, _ := s.RunDir(*o); dir != filepath.Join("out", "simclr") {
+		t.Errorf("a setting sized by the method, not given: %s, want out/simclr", dir)
+	}
 }
