@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mega-ssl/mega/gomlxssl/augment"
@@ -92,15 +94,34 @@ func (r *runner) augmentationFigure() error {
 	return plots.ImageGrid(filepath.Join(r.dir, "augmentations.svg"), r.run.Title+": augmented views", rows, d.Height, d.Width)
 }
 
-// gitInfo is the commit of the working tree and whether it has changes.
-func gitInfo() results.Git {
+// gitInfo is the commit the running program was built from, read once: the
+// build's own VCS stamp where it has one (a binary from go build in a
+// checkout), else the checkout the process started in (go run builds from it
+// just before). Read at each run instead, the later seeds of a long -seeds
+// run, or a binary run from a checkout that moved on, recorded commits they
+// were not built from.
+var gitInfo = sync.OnceValue(func() results.Git {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		var g results.Git
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				g.Commit = s.Value
+			case "vcs.modified":
+				g.Dirty = s.Value == "true"
+			}
+		}
+		if g.Commit != "" {
+			return g
+		}
+	}
 	out, err := exec.Command("git", "rev-parse", "HEAD").Output()
 	if err != nil {
 		return results.Git{Commit: "unknown"}
 	}
 	status, _ := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output()
 	return results.Git{Commit: strings.TrimSpace(string(out)), Dirty: len(strings.TrimSpace(string(status))) > 0}
-}
+})
 
 // knnCaption says what the kNN curve measures, and over how many training
 // images when the monitor searches a sample of them (the dashed baselines
