@@ -30,14 +30,27 @@
 // SwAV and the memory bank is in the report's "Every method".
 //
 // On the shapes it learns far less than SimCLR (one run, 2026-12-03, at
-// bb5a80b; nothing else tried yet). A likely reason, not yet measured: a
-// neighbour is only as good as the embedding that finds it, and early in
-// training the nearest other image of a red star is a red anything — on
-// these shapes colour is the strongest signal before training, so the
-// positives teach the network to keep colour, which the augmentation was
-// there to remove. The paper trains for hundreds of epochs on ImageNet,
-// where that phase is short. What to try next: a few epochs of SimCLR's own
-// positives before the neighbours take over, and a larger support set.
+// bb5a80b, and again on 2026-12-04 beside the run below). The reason first
+// written here — a neighbour is only as good as the embedding that finds
+// it, and early in training the nearest other image of a red star is a red
+// anything, so the positives teach the network to keep colour, which the
+// augmentation was there to remove — was then tested, and does not hold up:
+// with `-own-positives 5` (a run of its own, `out/nnclr-own5/`; below, in
+// "The model and the loss") each view's own projection is its positive for
+// the first five epochs while the support set fills with real embeddings,
+// and the neighbours take over after that. It reaches kNN
+// [@nnclr-own5 knn] and linear [@nnclr-own5 linear] against the default's
+// [@nnclr knn] and [@nnclr linear] on the same budget (2026-12-04, one seed
+// each, 2-core AMD EPYC): level within the test set's interval. And with
+// its own positives throughout (`-own-positives 25`, `out/nnclr-own25/`: no
+// neighbour ever, so the positive is SimCLR's and what is left of NNCLR is
+// its loss — a predictor, targets that take no gradient, and the batch's B
+// predictions as the negatives) it reaches [@nnclr-own25 knn] and
+// [@nnclr-own25 linear], as far below SimCLR's [@simclr knn] and
+// [@simclr linear] as NNCLR itself. The gap to SimCLR on the shapes is in
+// that loss, not in the neighbours. What is left to try: which of its
+// three parts it is (gradients through the targets too, the 2B − 2
+// negatives of SimCLR's NT-Xent, no predictor), and a larger support set.
 package main
 
 import (
