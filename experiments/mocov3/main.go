@@ -42,6 +42,22 @@
 // Nothing else has been tried for the convnet on this data yet; what twice
 // the epochs gave SimCLR, SwAV and the memory bank is in the report's
 // "Every method".
+//
+// On the shapes the convnet falls far short of SimCLR, which differs from
+// it in the momentum key encoder, the predictor and a loss whose keys take
+// no gradient. What was tried (2026-12-04 at b5f9a02, one seed, 2-core AMD
+// EPYC): the key encoder's base momentum at 0 instead of 0.99
+// (`go run ./experiments/mocov3 -momentum 0`, a run of its own,
+// `out/mocov3-momentum0/`; m still rises to 1 on the cosine, so the keys
+// follow the queries closely early and freeze late) reaches kNN
+// [@mocov3-momentum0 knn] and linear [@mocov3-momentum0 linear] against the
+// default's [@mocov3 knn] and [@mocov3 linear]: a target that trails by a
+// hundred steps costs on a run of 1,150, as BYOL's section measured for
+// BYOL. What remains is the same gap as NNCLR's: with its own positives
+// throughout, NNCLR's loss (a predictor, targets without gradient, the
+// batch's B predictions as negatives) lands where MoCo v3 with m = 0 does
+// ([@nnclr-own25 knn]), both far below SimCLR's [@simclr knn] — so on this
+// budget it is the one-sided loss, more than the momentum, that costs.
 package main
 
 import (
