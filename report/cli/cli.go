@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/mega-ssl/mega/experiments"
+	"github.com/mega-ssl/mega/gomlxssl/results"
 	"github.com/mega-ssl/mega/report/livereload"
 	"github.com/mega-ssl/mega/report/rebuild"
 	"github.com/mega-ssl/mega/report/site"
@@ -230,6 +231,16 @@ func (c *command) printList(names []string) error {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", run.Name, run.Status(), knn, lin, knn1, lin1, ep, fin, cmd)
 			if run.RunErr != nil {
 				fmt.Fprintf(tw, "\t(%v)\n", run.RunErr)
+			}
+			if agg := run.Seeds; agg != nil { // the mean ± sd over its seeds, below the first seed's row
+				spread := func(key string) string {
+					if s, ok := agg.Metrics[key]; ok {
+						return fmt.Sprintf("%.1f±%.1f%%", 100*s.Mean, 100*s.SD)
+					}
+					return "—"
+				}
+				fmt.Fprintf(tw, "  mean of seeds %s\t%d seeds\t%s\t%s\t%s\t%s\t%s\t\t%s\n", results.SeedList(agg.Seeds), len(agg.Seeds),
+					spread("knn_top1"), spread("linear_top1"), spread("knn_top1_1pct"), spread("linear_top1_1pct"), ep, site.SeedsCommand(e.Name, run))
 			}
 		}
 	}

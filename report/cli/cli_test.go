@@ -10,10 +10,12 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/mega-ssl/mega/gomlxssl/results"
 	"github.com/mega-ssl/mega/report/livereload"
 	"github.com/mega-ssl/mega/report/sitetest"
 )
@@ -65,6 +67,17 @@ func TestReportAndList(t *testing.T) {
 	if len(lines) != 3 || !strings.HasPrefix(lines[1], "rotation") || !strings.Contains(lines[1], "not run") ||
 		!strings.HasPrefix(lines[2], "simclr") || !strings.Contains(lines[2], "complete") || !strings.Contains(lines[2], "28.4%") {
 		t.Errorf("list:\n%s", stdout)
+	}
+	// A run with an aggregate over seeds has a row of its mean ± sd, with the
+	// command that reproduces it.
+	agg := &results.Seeds{Experiment: "simclr", Title: "SimCLR", Seeds: []uint64{1, 2}, Dirs: []string{"simclr", "simclr-seed2"}, DataSeed: 1,
+		Metrics: map[string]results.Spread{"knn_top1": results.SpreadOf([]float64{0.284, 0.30})}}
+	if err := results.WriteJSON(filepath.Join(out, "simclr", results.SeedsFile), agg); err != nil {
+		t.Fatal(err)
+	}
+	_, stdout, _ = runVerb(t, "list", "-root", root, "-out", out)
+	if !regexp.MustCompile(`(?m)^  mean of seeds 1, 2 +2 seeds +29\.2±1\.1% +— .*go run ./experiments/simclr -seeds 2$`).MatchString(stdout) {
+		t.Errorf("list with seeds:\n%s", stdout)
 	}
 	if code, _, stderr := runVerb(t, "run", "-root", root, "-out", out, "nosuch"); code != 1 || !strings.Contains(stderr, `no experiment "nosuch"`) || !strings.Contains(stderr, "simclr") {
 		t.Errorf("run nosuch: exit %d, %q", code, stderr)

@@ -253,6 +253,15 @@ func Command(name string, extra ...string) string {
 	return strings.Join(quoted, " ")
 }
 
+// SeedsCommand is the command that reproduces the aggregate of run e of
+// experiment name (its flags and -seeds N); "" when e has no aggregate.
+func SeedsCommand(name string, e *Experiment) string {
+	if e.Seeds == nil || e.Run == nil {
+		return ""
+	}
+	return Command(name, seedsArgs(e, e.Run.Args)...)
+}
+
 // seedsArgs are a run's flags, with the seeds that reproduce its aggregate
 // when it has one (a run records neither -seed nor -seeds among its flags).
 func seedsArgs(e *Experiment, args []string) []string {
