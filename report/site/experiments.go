@@ -262,6 +262,18 @@ func SeedsCommand(name string, e *Experiment) string {
 	return Command(name, seedsArgs(e, e.Run.Args)...)
 }
 
+// averaged reports whether run r of experiment e is a seed other than the
+// first in an aggregate of e's runs (not one still training, whose
+// aggregate is not written yet).
+func averaged(e, r *Experiment) bool {
+	for _, x := range append([]*Experiment{e}, e.Variants...) {
+		if x.Seeds != nil && x != r && slices.Contains(x.Seeds.Dirs, filepath.Base(r.Dir)) {
+			return true
+		}
+	}
+	return false
+}
+
 // seedsArgs are a run's flags, with the seeds that reproduce its aggregate
 // when it has one (a run records neither -seed nor -seeds among its flags).
 func seedsArgs(e *Experiment, args []string) []string {
@@ -330,7 +342,7 @@ func (b *builder) experimentView(e *Experiment) (*experimentView, error) {
 	for _, vr := range e.Variants {
 		vv := variantView{Title: vr.Run.Title, ID: b.page.ID(vr.Name + "-results"),
 			Command: Command(e.Name, seedsArgs(vr, vr.Run.Args)...)}
-		if vr.Covered && vr.Run.Status == results.StatusComplete { // one of the seeds a row above averages: folded, its figures in the summary
+		if averaged(e, vr) && vr.Run.Status == results.StatusComplete { // one of the seeds a row above averages: folded, its figures in the summary
 			m := vr.Run.Metrics
 			vv.Folded = fmt.Sprintf("kNN %s, linear %s; one of the seeds averaged above", pct(m.KNNTop1), pct(m.LinearTop1))
 		}

@@ -809,6 +809,15 @@ func TestSeedInProgressIsNotARow(t *testing.T) {
 	if !strings.Contains(text(p.doc), "SimCLR (seed 2)") {
 		t.Error("the experiment's section does not list the second seed's run")
 	}
+	// Complete, while the third trains: no aggregate yet, so not folded as
+	// one of the seeds "averaged above".
+	rewriteRun(t, out, "simclr-seed2", func(r *results.Run) { r.Status = results.StatusComplete })
+	if rep, err = Build(Config{Root: root, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	if p = parsePage(t, rep.Path); strings.Contains(text(p.doc), "averaged above") {
+		t.Error("a seed with no aggregate yet is folded as one of the seeds averaged above")
+	}
 }
 
 // A run shown as its seeds' mean has its gains from that mean, with the
