@@ -19,8 +19,17 @@
 // The trials below are history, measured 2026-11-27 with one seed each:
 // each figure ±3 points on the 1,000 test images (95%), before the seed's
 // own few points, so a trend of a few points is a guess until seeds
-// confirm it (`go run run.go run byol-batch -- -seeds 3` runs the batches
-// below with three seeds each, as runs of their own: byol-batch32, …).
+// confirm it. The batch trend has been measured so since
+// (`go run run.go run byol-batch -- -seeds 3`: each batch a run of its own,
+// byol-batch32, …, with three seeds on the same images; 2026-12-04 at
+// b5f9a02, 2-core AMD EPYC), kNN mean ± sd over the seeds: batch 16
+// [@byol knn-seeds], 32 [@byol-batch32 knn-seeds], 64
+// [@byol-batch64 knn-seeds], 128 [@byol-batch128 knn-seeds]; linear: 16
+// [@byol linear-seeds], 32 [@byol-batch32 linear-seeds], 64
+// [@byol-batch64 linear-seeds], 128 [@byol-batch128 linear-seeds]. The
+// trend survives the seeds: the means rise with every halving of the batch,
+// and batch 16 leads 32, and 64 leads 128, by more than the seeds' spread
+// and the test set's interval together; 32 against 64 is closer than that.
 //
 // The batch is what it took. With the batch of 128 the other methods use,
 // BYOL learned something a linear probe can read but moved the
