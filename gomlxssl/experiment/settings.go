@@ -99,7 +99,7 @@ func (s Spec) variantNames(flags []*flag.Flag, f *flag.Flag) bool {
 // ("rotation"), or "no" and its name when set to false.
 func flagFragment(f *flag.Flag) string {
 	name := strings.ReplaceAll(f.Name, "-", "")
-	if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+	if IsBoolFlag(f) {
 		if f.Value.String() == "true" {
 			return name
 		}
@@ -112,4 +112,11 @@ func flagFragment(f *flag.Flag) string {
 		}
 		return '_'
 	}, name+f.Value.String())
+}
+
+// IsBoolFlag reports whether f is a boolean flag (-rotation), set without
+// a value.
+func IsBoolFlag(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
 }

@@ -35,7 +35,7 @@ func SettingsNameRuns(t *testing.T, spec experiment.Spec, alts map[string]string
 		case given && alt == "":
 			return
 		case given:
-		case isBool(f):
+		case experiment.IsBoolFlag(f):
 			alt = strconv.FormatBool(f.DefValue != "true")
 		default:
 			if n, err := strconv.Atoi(f.DefValue); err == nil {
@@ -61,9 +61,4 @@ func SettingsNameRuns(t *testing.T, spec experiment.Spec, alts map[string]string
 			t.Fatal(err)
 		}
 	})
-}
-
-func isBool(f *flag.Flag) bool {
-	b, ok := f.Value.(interface{ IsBoolFlag() bool })
-	return ok && b.IsBoolFlag()
 }
