@@ -93,6 +93,52 @@ func TestKNNMatchesReference(t *testing.T) {
 	}
 }
 
+// Sizes that fill no whole panel, vector or block of four rows, and more
+// query rows than one task takes, give the reference's answers too.
+func TestKNNOddSizes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	train := clusters(rng, 7, 29, 13, 2) // 203 rows of 13
+	test := clusters(rng, 7, 43, 13, 2)  // 301 rows: two tasks, the last of 45 rows
+	for _, k := range []int{1, 7, 200} {
+		preds := knnReference(train, test, k, 0.1, 7)
+		correct := 0
+		for i, p := range preds {
+			if p == int(test.Labels[i]) {
+				correct++
+			}
+		}
+		got, err := KNN{K: k, T: 0.1}.Accuracy(train, test, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := float64(correct) / float64(test.Len()); math.Abs(got-want) > 1e-9 {
+			t.Errorf("k=%d: accuracy %.4f, reference %.4f", k, got, want)
+		}
+	}
+}
+
+// The similarity kernel equals float64 dot products on every row and
+// column, the padded ones left out.
+func TestBankSimilarities(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	tr := clusters(rng, 3, 67, 19, 1) // 201 rows of 19
+	q := clusters(rng, 1, 8, 19, 1)   // 8 rows
+	b := newBank(tr)
+	out := make([]float32, q.Len()*b.stride)
+	similarities(&b, q.Data, q.Len(), out)
+	for r := range q.Len() {
+		for j := range tr.Len() {
+			var want float64
+			for d := range tr.Dim {
+				want += float64(q.Data[r*q.Dim+d]) * float64(tr.Data[j*tr.Dim+d])
+			}
+			if got := float64(out[r*b.stride+j]); math.Abs(got-want) > 1e-4*(1+math.Abs(want)) {
+				t.Fatalf("row %d, column %d: %g, want %g", r, j, got, want)
+			}
+		}
+	}
+}
+
 func TestLinearProbe(t *testing.T) {
 	rng := rand.New(rand.NewPCG(2, 2))
 	all := clusters(rng, 10, 50, 16, 0.3) // train and test share the class centres

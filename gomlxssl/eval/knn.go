@@ -1,7 +1,8 @@
 // Package eval holds the talk's evaluation protocol on frozen features: a
 // weighted cosine kNN monitor, a linear probe fitted without augmentation and
-// without regularisation, and collapse figures. It is plain Go on gonum, with
-// no GoMLX, so the report and other tools can use it too.
+// without regularisation, and collapse figures. It is plain Go (gonum, and
+// Go's simd package for the kNN's similarities), with no GoMLX, so the report
+// and other tools can use it too.
 package eval
 
 import (
@@ -10,9 +11,6 @@ import (
 	"math"
 	"runtime"
 	"sync"
-
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas32"
 )
 
 // Features is a row-major [N, Dim] matrix of representations with labels.
@@ -73,27 +71,39 @@ func (k KNN) Accuracy(train, test Features, numClasses int) (float64, error) {
 	}
 	kk := min(k.K, train.Len())
 	tr, te := train.normalized(), test.normalized()
-	const chunk = 256
+	b := newBank(tr)
+	const chunk = 256 // query rows per task: a multiple of four
 	correct := make([]int, (te.Len()+chunk-1)/chunk)
+	var buffers sync.Pool // one chunk's similarities, reused across tasks
 	inParallel(len(correct), func(c int) {
 		lo, hi := c*chunk, min((c+1)*chunk, te.Len())
 		rows := hi - lo
-		sims := make([]float32, rows*tr.Len())
-		// sims = te[lo:hi] · trᵀ
-		blas32.Gemm(blas.NoTrans, blas.Trans, 1,
-			blas32.General{Rows: rows, Cols: te.Dim, Stride: te.Dim, Data: te.Data[lo*te.Dim : hi*te.Dim]},
-			blas32.General{Rows: tr.Len(), Cols: tr.Dim, Stride: tr.Dim, Data: tr.Data},
-			0, blas32.General{Rows: rows, Cols: tr.Len(), Stride: tr.Len(), Data: sims})
+		q := te.Data[lo*te.Dim : hi*te.Dim]
+		if rows%4 != 0 { // the kernel takes rows four at a time: pad with zeros
+			q = append(make([]float32, 0, (rows+3)/4*4*te.Dim), q...)
+			q = q[:cap(q)]
+		}
+		sims, _ := buffers.Get().([]float32)
+		if len(sims) < chunk*b.stride {
+			sims = make([]float32, chunk*b.stride)
+		}
+		defer buffers.Put(sims)
+		similarities(&b, q, len(q)/te.Dim, sims)
 		votes := make([]float64, numClasses)
 		h := make(topK, 0, kk)
 		for r := range rows {
 			h = h[:0]
-			for j, s := range sims[r*tr.Len() : (r+1)*tr.Len()] {
-				if len(h) < kk {
-					heap.Push(&h, neighbour{s, j})
-				} else if s > h[0].sim {
-					h[0] = neighbour{s, j}
+			row := sims[r*b.stride : r*b.stride+b.n]
+			for j, s := range row[:kk] {
+				h = append(h, neighbour{s, j})
+			}
+			heap.Init(&h)
+			threshold := h[0].sim
+			for j, s := range row[kk:] {
+				if s > threshold {
+					h[0] = neighbour{s, kk + j}
 					heap.Fix(&h, 0)
+					threshold = h[0].sim
 				}
 			}
 			clear(votes)
