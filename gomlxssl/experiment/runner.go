@@ -167,17 +167,26 @@ func (r *runner) finalEval(tr *train.Trainer, m Method) error {
 	start := time.Now()
 	defer func() { r.run.FinalEvalS = time.Since(start).Seconds() }()
 	f := r.last
+	var featuresS float64 // 0 when the last epoch's monitor embedded every image already
 	if r.lastStep != tr.GlobalStep() || f.hTrain.Len() != r.split.Train.Len() {
 		var err error
 		if f, err = extract(r.be, tr.Store, m.Embed, r.split.Train, r.split.Test); err != nil {
 			return err
 		}
+		featuresS = time.Since(start).Seconds()
 	}
 	hTest, zTest := f.hTest, f.zTest
+	probeStart := time.Now()
 	scores, err := probe(f.hTrain, hTest, len(r.split.Train.Classes), r.o)
 	if err != nil {
 		return err
 	}
+	probesS := time.Since(probeStart).Seconds()
+	defer func() {
+		total := time.Since(start).Seconds()
+		fmt.Fprintf(os.Stderr, "%s: final evaluation %.0f s: features %.0f s, probes %.0f s (kNN, linear, 1%% labels), figures and files %.0f s\n",
+			r.spec.Name, total, featuresS, probesS, total-featuresS-probesS)
+	}()
 	col := eval.CollapseOf(zTest)
 	r.run.Metrics = results.Metrics{KNNTop1: scores.KNNTop1, KNNK: r.o.KNNK, KNNT: r.o.KNNT, LinearTop1: scores.LinearTop1,
 		LinearTop5: scores.LinearTop5, KNNTop1OnePct: scores.KNNTop1OnePct, LinearTop1OnePct: scores.LinearTop1OnePct,
