@@ -69,6 +69,11 @@ func (d *Dataset) Subset(indices []int) *Dataset {
 // n >= Len takes every image, still shuffled, so that a split's first images
 // (a figure's examples, t-SNE's sample) are a mix of classes.
 func (d *Dataset) Sample(n int, seed uint64) *Dataset {
+	return d.Subset(d.SampleIndices(n, seed))
+}
+
+// SampleIndices is the images [Dataset.Sample] takes, in its order.
+func (d *Dataset) SampleIndices(n int, seed uint64) []int {
 	if n <= 0 || n > d.Len() {
 		n = d.Len()
 	}
@@ -111,7 +116,7 @@ func (d *Dataset) Sample(n int, seed uint64) *Dataset {
 		picked = append(picked, idx[:take[c]]...)
 	}
 	rng.Shuffle(len(picked), func(a, b int) { picked[a], picked[b] = picked[b], picked[a] })
-	return d.Subset(picked)
+	return picked
 }
 
 // ClassCounts is the number of images of each class.

@@ -401,3 +401,32 @@ func TestRunDirPresetBudget(t *testing.T) {
 		}
 	}
 }
+
+// A monitor that searches a sample leaves the final evaluation only the
+// other training images to embed (in the last epoch), and the final figures
+// are those of a run whose monitor embedded every image.
+func TestFinalEvaluationReusesTheMonitorsFeatures(t *testing.T) {
+	var metrics []results.Metrics
+	for _, knnTrain := range []string{"0", "48"} {
+		builds := 0
+		o, fs := tinyOptions(t, t.TempDir(), "-knn-train", knnTrain)
+		run, err := Run(context.Background(), tinySpec(func() { builds++ }), o, fs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Per epoch: the monitor's training rows and the test rows; with a
+		// sample, the rest of the training rows once; then none.
+		want := 2 * 3
+		if knnTrain != "0" {
+			want++
+		}
+		if builds != want {
+			t.Errorf("-knn-train %s: %d feature graphs, want %d", knnTrain, builds, want)
+		}
+		metrics = append(metrics, run.Metrics)
+	}
+	a, b := metrics[0], metrics[1]
+	if a.KNNTop1 != b.KNNTop1 || a.LinearTop1 != b.LinearTop1 || a.KNNTop1OnePct != b.KNNTop1OnePct || a.EffectiveRank != b.EffectiveRank {
+		t.Errorf("the monitor's sample changed the final figures: %+v, want %+v", b, a)
+	}
+}
