@@ -136,8 +136,7 @@ func standardise(f Features, mean, std []float64) *mat.Dense {
 
 // scores writes x·W + b into out.
 func scores(x *mat.Dense, p []float64, d, c int, out *mat.Dense) {
-	w := mat.NewDense(d, c, p[:d*c])
-	out.Mul(x, w)
+	product(x, p[:d*c], c, out)
 	b := p[d*c:]
 	r, _ := out.Dims()
 	for i := range r {
@@ -198,21 +197,23 @@ func softmaxBlock(x *mat.Dense, labels []int32, p []float64, d, c int, logits, g
 		for _, v := range row {
 			m = math.Max(m, v)
 		}
+		target := row[labels[i]]
 		var z float64
-		for _, v := range row {
-			z += math.Exp(v - m)
+		for j, v := range row {
+			row[j] = math.Exp(v - m) // once: the gradient reuses it
+			z += row[j]
 		}
-		loss += math.Log(z) + m - row[labels[i]]
+		loss += math.Log(z) + m - target
 		if grad != nil { // turn the row into (softmax - onehot) / n
-			for j, v := range row {
-				row[j] = math.Exp(v-m) / z / float64(n)
+			for j, e := range row {
+				row[j] = e / z / float64(n)
 			}
 			row[labels[i]] -= 1 / float64(n)
 		}
 	}
 	if grad != nil {
 		gw := grad.Slice(0, d, 0, c).(*mat.Dense)
-		gw.Mul(x.T(), logits)
+		productT(x, logits, gw)
 		gb := grad.RawRowView(d)
 		for i := range labels {
 			for j, v := range logits.RawRowView(i) {
