@@ -20,6 +20,12 @@ import (
 // reports images (views) per second, on the Go backend unless $GOMLX_BACKEND
 // names another.
 func benchmarkSimCLRStep(b *testing.B, encoder string) {
+	benchmarkSimCLRStepOn(b, encoder, 32, 3)
+}
+
+// benchmarkSimCLRStepOn is benchmarkSimCLRStep on size×size images of
+// channels channels.
+func benchmarkSimCLRStepOn(b *testing.B, encoder string, size, channels int) {
 	if !backend.SIMD {
 		b.Log("built without GOEXPERIMENT=simd: expect ~20x slower matrix products")
 	}
@@ -49,11 +55,11 @@ func benchmarkSimCLRStep(b *testing.B, encoder string) {
 		b.Fatal(err)
 	}
 	view := func() *tensors.Tensor {
-		data := make([]float32, batch*32*32*3)
+		data := make([]float32, batch*size*size*channels)
 		for i := range data {
 			data[i] = float32(i%251) / 251
 		}
-		return tensors.FromFlatDataAndDimensions(data, batch, 32, 32, 3)
+		return tensors.FromFlatDataAndDimensions(data, batch, size, size, channels)
 	}
 	if _, _, err := tr.Step(view(), view()); err != nil { // compile outside the timing
 		b.Fatal(err)
@@ -68,6 +74,10 @@ func benchmarkSimCLRStep(b *testing.B, encoder string) {
 
 // BenchmarkStepDefaultEncoder is the default presets' encoder.
 func BenchmarkStepDefaultEncoder(b *testing.B) { benchmarkSimCLRStep(b, "convnet-16-32-64-128") }
+
+// BenchmarkStepFashion is the default encoder on Fashion-MNIST's images:
+// 28×28, one channel.
+func BenchmarkStepFashion(b *testing.B) { benchmarkSimCLRStepOn(b, "convnet-16-32-64-128", 28, 1) }
 
 // BenchmarkStepBenchmarkEncoder is the peer benchmark's encoder (conv 3→32→64→128→256),
 // comparable with ../shared/bench/torch_simclr_step.py --model small.
