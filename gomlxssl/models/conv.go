@@ -45,10 +45,13 @@ func Conv2D(scope *model.Scope, x *Node, outChannels, kernel, stride int) *Node 
 // Conv2DWithKernel is Conv2D with an explicit kernel w [k, k, C, out].
 //
 // On the Go backend it is im2col: one Gather reads, for every output position,
-// the k*k input pixels its kernel covers (rows of C channels of the padded,
-// flattened input) into a patch matrix [B*H'*W', k*k*C] that one MatMul
-// multiplies by the kernel. On XLA the backend's own convolution is used:
-// there it is the fast path.
+// the k*k input pixels its kernel covers (rows of C channels of the flattened
+// input) into a patch matrix [B*H'*W', k*k*C] that one MatMul multiplies by
+// the kernel. A tap outside the image reads one row of zeros appended to the
+// input, so the input is never padded: the backend's Pad zero-filled and
+// copied a whole padded image per layer (about a tenth of a Fashion-MNIST
+// step), where the row costs one copy of the input. On XLA the backend's own
+// convolution is used: there it is the fast path.
 //
 // Its gradients are written out in the layouts the backend's matrix kernels
 // read directly. GoMLX's gradient of MatMul(cols, w) computes dw as colsᵀ·dY, contracting
@@ -83,19 +86,23 @@ func Conv2DWithKernel(x, w *Node, stride int) *Node {
 	// 118 ms for its forward and backward pass).
 	kk := k * k * inChannels
 	kkPadded := (kk + 15) / 16 * 16
-	hp, wp := height+2*pad, width+2*pad
+	pixels := batch * height * width
+	rowsIn := pixels // the input's rows, and the row of zeros when a tap can fall outside
+	if pad > 0 {
+		rowsIn++
+	}
 	var idx *Node
 	if k > 1 || stride > 1 {
-		idx = ConstTensor(x.Graph(), im2colIndices(batch, hp, wp, outH, outW, k, stride))
+		idx = ConstTensor(x.Graph(), im2colIndices(batch, height, width, outH, outW, k, stride, pad))
 	}
 	patches := func(x *Node) *Node {
+		rows := Reshape(x, pixels, inChannels)
 		if idx == nil {
-			return zeroPadAxis(Reshape(x, batch*height*width, inChannels), 1, kkPadded)
+			return zeroPadAxis(rows, 1, kkPadded)
 		}
 		if pad > 0 {
-			x = padSpatial(x, pad)
+			rows = Concatenate([]*Node{rows, Zeros(x.Graph(), shapes.Make(x.DType(), 1, inChannels))}, 0)
 		}
-		rows := Reshape(x, batch*hp*wp, inChannels)
 		cols := Reshape(Gather(rows, idx, true), batch*outH*outW, kk) // (dy, dx, c) order, like w
 		return zeroPadAxis(cols, 1, kkPadded)
 	}
@@ -112,13 +119,12 @@ func Conv2DWithKernel(x, w *Node, stride int) *Node {
 		if idx == nil {
 			return Reshape(dCols, x.Shape().Dimensions...)
 		}
-		zeros := Zeros(x.Graph(), shapes.Make(x.DType(), batch*hp*wp, inChannels))
+		zeros := Zeros(x.Graph(), shapes.Make(x.DType(), rowsIn, inChannels))
 		dRows := ScatterSum(zeros, idx, Reshape(dCols, batch*outH*outW*k*k, inChannels), true, false)
-		dxp := Reshape(dRows, batch, hp, wp, inChannels)
-		if pad == 0 {
-			return dxp
+		if pad > 0 { // what the taps outside the image added to the row of zeros
+			dRows = Slice(dRows, AxisRange(0, pixels))
 		}
-		return Slice(dxp, AxisRange(), AxisRange(pad, pad+height), AxisRange(pad, pad+width), AxisRange())
+		return Reshape(dRows, x.Shape().Dimensions...)
 	})
 	wg := IdentityWithCustomGradient(w, func(_, _ *Node) *Node {
 		need()
@@ -163,32 +169,30 @@ func trimAxis(m *Node, axis, size int) *Node {
 }
 
 // im2colIndices returns, for every output position (b, y, x) and kernel tap
-// (dy, dx) in that order, the row of the flattened padded input [B*Hp*Wp, C]
-// that the tap reads: a tensor [B*outH*outW*k*k, 1] of int32.
-func im2colIndices(batch, hp, wp, outH, outW, k, stride int) *tensors.Tensor {
+// (dy, dx) in that order, the row of the flattened input [B*H*W, C] that the
+// tap reads — with pad zeros on every side, as "same" padding puts them — or,
+// for a tap on the padding, B*H*W: the row of zeros after the input. A
+// tensor [B*outH*outW*k*k, 1] of int32.
+func im2colIndices(batch, height, width, outH, outW, k, stride, pad int) *tensors.Tensor {
+	zeroRow := int32(batch * height * width)
 	flat := make([]int32, 0, batch*outH*outW*k*k)
 	for b := range batch {
 		for oy := range outH {
 			for ox := range outW {
 				for dy := range k {
 					for dx := range k {
-						flat = append(flat, int32((b*hp+oy*stride+dy)*wp+ox*stride+dx))
+						y, x := oy*stride+dy-pad, ox*stride+dx-pad
+						if y < 0 || y >= height || x < 0 || x >= width {
+							flat = append(flat, zeroRow)
+						} else {
+							flat = append(flat, int32((b*height+y)*width+x))
+						}
 					}
 				}
 			}
 		}
 	}
 	return tensors.FromFlatDataAndDimensions(flat, len(flat), 1)
-}
-
-// padSpatial zero-pads the two spatial axes of x [B, H, W, C] by pad on each side.
-func padSpatial(x *Node, pad int) *Node {
-	zero := ScalarZero(x.Graph(), x.DType())
-	return Pad(x, zero,
-		compute.PadAxis{},
-		compute.PadAxis{Start: pad, End: pad},
-		compute.PadAxis{Start: pad, End: pad},
-		compute.PadAxis{})
 }
 
 // shapeOf is the kernel shape with x's dtype.
