@@ -34,7 +34,9 @@ func newBank(tr Features) bank {
 }
 
 // similarities writes out[r·stride + j] = q[r]·bank[j] for the rows of q, a multiple
-// of four rows of dim values ([bank.queryRows] pads a chunk to one).
+// of four rows of dim values (KNN.Accuracy pads a chunk to one). A function,
+// not a method of bank: as a method, go1.27.3's compiler stopped on it with an
+// internal error ("missing Types entry: …@simd0").
 func similarities(b *bank, q []float32, rows int, out []float32) {
 	dim, w := b.dim, b.w
 	L := w / 4
