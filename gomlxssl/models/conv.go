@@ -50,8 +50,9 @@ func Conv2D(scope *model.Scope, x *Node, outChannels, kernel, stride int) *Node 
 // the kernel. A tap outside the image reads one row of zeros appended to the
 // input, so the input is never padded: the backend's Pad zero-filled and
 // copied a whole padded image per layer (about a tenth of a Fashion-MNIST
-// step), where the row costs one copy of the input. On XLA the backend's own
-// convolution is used: there it is the fast path.
+// step), where the row costs one copy of the input. A one-channel input at
+// stride 1 builds its patches otherwise (conv2DOneChannel). On XLA the
+// backend's own convolution is used: there it is the fast path.
 //
 // Its gradients are written out in the layouts the backend's matrix kernels
 // read directly. GoMLX's gradient of MatMul(cols, w) computes dw as colsᵀ·dY, contracting
