@@ -161,8 +161,7 @@ func conv2DOneChannel(x, w *Node) *Node {
 	k, outChannels := w.Shape().Dim(0), w.Shape().Dim(3)
 	batch, height, width := x.Shape().Dim(0), x.Shape().Dim(1), x.Shape().Dim(2)
 	pad := k / 2
-	zero := ScalarZero(x.Graph(), x.DType())
-	xp := Pad(x, zero, compute.PadAxis{}, compute.PadAxis{Start: pad, End: pad}, compute.PadAxis{Start: pad, End: pad}, compute.PadAxis{})
+	xp := padSpatial(x, pad)
 	windows := make([]*Node, 0, k*k)
 	for dy := range k {
 		for dx := range k {
@@ -172,6 +171,16 @@ func conv2DOneChannel(x, w *Node) *Node {
 	}
 	y := DotGeneral(Concatenate(windows, 0), []int{0}, nil, Reshape(w, k*k, outChannels), []int{0}, nil)
 	return Reshape(y, batch, height, width, outChannels)
+}
+
+// padSpatial zero-pads the two spatial axes of x [B, H, W, C] by pad on each side.
+func padSpatial(x *Node, pad int) *Node {
+	zero := ScalarZero(x.Graph(), x.DType())
+	return Pad(x, zero,
+		compute.PadAxis{},
+		compute.PadAxis{Start: pad, End: pad},
+		compute.PadAxis{Start: pad, End: pad},
+		compute.PadAxis{})
 }
 
 // zeroPadAxis appends zeros to axis of the matrix m up to size.
