@@ -60,6 +60,20 @@ var citeFigures = map[string]func(r *results.Run) string{
 	},
 }
 
+// A method's own measures (run.json's "measures", in the order the method
+// made them: DINO's teacher entropies, a VAE's active units…) are cited by
+// their place, [@dino measure-1], with two decimals.
+func init() {
+	for i := 1; i <= 8; i++ {
+		citeFigures[fmt.Sprintf("measure-%d", i)] = func(r *results.Run) string {
+			if len(r.Measures) < i {
+				return "not measured"
+			}
+			return num(r.Measures[i-1].Value, 2)
+		}
+	}
+}
+
 // pmSep joins a figure and its uncertainty with no-break spaces, so that a
 // line never parts "83.0 ±" from "0.7%".
 const pmSep = "\u00a0±\u00a0"

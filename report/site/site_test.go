@@ -881,6 +881,31 @@ func TestCitations(t *testing.T) {
 	}
 }
 
+// A method's own measures are cited by their place in run.json, and one it
+// did not make prints as not measured.
+func TestCitedMeasures(t *testing.T) {
+	root, out := fixture(t)
+	rewriteRun(t, out, "simclr", func(r *results.Run) {
+		r.Measures = []results.Measure{{Name: "first", Value: 1.2345}, {Name: "second", Value: 4.4088}}
+	})
+	edit := filepath.Join(root, "experiments/simclr/main.go")
+	b, err := os.ReadFile(edit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cited := strings.Replace(string(b), "// # SimCLR", "// # SimCLR\n//\n// Measured: [@simclr measure-2] and [@simclr measure-1]; [@simclr measure-3].", 1)
+	if err := os.WriteFile(edit, []byte(cited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Build(Config{Root: root, Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page, want := text(parsePage(t, rep.Path).doc), "Measured: 4.41 and 1.23; not measured."; !strings.Contains(page, want) {
+		t.Errorf("page lacks %q", want)
+	}
+}
+
 // Two runs whose figures embed the same images (the same augmented views)
 // show them once: the second refers to the first.
 func TestSameImagesShownOnce(t *testing.T) {
