@@ -80,8 +80,9 @@ func (k KNN) Accuracy(train, test Features, numClasses int) (float64, error) {
 		rows := hi - lo
 		q := te.Data[lo*te.Dim : hi*te.Dim]
 		if rows%4 != 0 { // the kernel takes rows four at a time: pad with zeros
-			q = append(make([]float32, 0, (rows+3)/4*4*te.Dim), q...)
-			q = q[:cap(q)]
+			padded := make([]float32, (rows+3)/4*4*te.Dim)
+			copy(padded, q)
+			q = padded
 		}
 		sims, _ := buffers.Get().([]float32)
 		if len(sims) < chunk*b.stride {
