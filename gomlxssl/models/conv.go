@@ -127,7 +127,7 @@ func Conv2DWithKernel(x, w *Node, stride int) *Node {
 		zeros := Zeros(x.Graph(), shapes.Make(x.DType(), rowsIn, inChannels))
 		dRows := ScatterSum(zeros, idx, Reshape(dCols, batch*outH*outW*k*k, inChannels), true, false)
 		if pad > 0 { // what the taps outside the image added to the row of zeros
-			dRows = Slice(dRows, AxisRange(0, pixels))
+			dRows = trimAxis(dRows, 0, pixels)
 		}
 		return Reshape(dRows, x.Shape().Dimensions...)
 	})
@@ -155,21 +155,35 @@ func Conv2DWithKernel(x, w *Node, stride int) *Node {
 // transposed instead, tap by tap: each of the k*k shifted windows of the
 // padded image is one slice of whole image rows, and the windows stacked
 // [k*k, B*H*W] are multiplied by the kernel contracting their first axis.
-// GoMLX's own gradients serve: the kernel's, windowsᵀ·dY read the other way,
-// is already the layout the backend's matrix kernels want.
+// The kernel's gradient is written out as windows·dY, the layout the
+// backend's matrix kernels read directly: GoMLX's generic gradient
+// transposed dY [B*H*W, out] first, a third of this layer's time. The
+// image's gradient, when asked for (a GAN's discriminator), is GoMLX's own.
 func conv2DOneChannel(x, w *Node) *Node {
 	k, outChannels := w.Shape().Dim(0), w.Shape().Dim(3)
 	batch, height, width := x.Shape().Dim(0), x.Shape().Dim(1), x.Shape().Dim(2)
 	pad := k / 2
+	var dY, windows *Node
+	wg := IdentityWithCustomGradient(w, func(_, _ *Node) *Node {
+		if dY == nil {
+			panic("models: a convolution's kernel gradient was asked for before its output's")
+		}
+		return Reshape(DotGeneral(windows, []int{1}, nil, dY, []int{0}, nil), w.Shape().Dimensions...)
+	})
 	xp := padSpatial(x, pad)
-	windows := make([]*Node, 0, k*k)
+	taps := make([]*Node, 0, k*k)
 	for dy := range k {
 		for dx := range k {
 			win := Slice(xp, AxisRange(), AxisRange(dy, dy+height), AxisRange(dx, dx+width), AxisRange())
-			windows = append(windows, Reshape(win, 1, batch*height*width))
+			taps = append(taps, Reshape(win, 1, batch*height*width))
 		}
 	}
-	y := DotGeneral(Concatenate(windows, 0), []int{0}, nil, Reshape(w, k*k, outChannels), []int{0}, nil)
+	windows = Concatenate(taps, 0)
+	y := DotGeneral(windows, []int{0}, nil, Reshape(wg, k*k, outChannels), []int{0}, nil)
+	y = IdentityWithCustomGradient(y, func(_, v *Node) *Node {
+		dY = v
+		return v
+	})
 	return Reshape(y, batch, height, width, outChannels)
 }
 
@@ -195,16 +209,18 @@ func zeroPadAxis(m *Node, axis, size int) *Node {
 }
 
 // trimAxis keeps the first size entries of axis of m (undoing zeroPadAxis).
+// It is a Pad with a negative end, which the Go backend runs as block
+// copies where its Slice copies element by element, about 2 ns each. GoMLX
+// cannot differentiate a negative padding: trimAxis serves only inside the
+// gradients written out here.
 func trimAxis(m *Node, axis, size int) *Node {
-	if m.Shape().Dim(axis) <= size {
+	n := m.Shape().Dim(axis)
+	if n <= size {
 		return m
 	}
-	ranges := make([]SliceAxisSpec, m.Rank())
-	for i := range ranges {
-		ranges[i] = AxisRange()
-	}
-	ranges[axis] = AxisRange(0, size)
-	return Slice(m, ranges...)
+	pads := make([]compute.PadAxis, m.Rank())
+	pads[axis].End = size - n
+	return Pad(m, ScalarZero(m.Graph(), m.DType()), pads...)
 }
 
 // im2colIndices returns, for every output position (b, y, x) and kernel tap
