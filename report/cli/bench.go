@@ -44,12 +44,17 @@ func (c *command) bench(args []string) error {
 	quick := fs.Bool("quick", false, "small problem sizes (a check that the verb works, not figures to quote)")
 	noStep := fs.Bool("no-step", false, "skip the training-step benchmark (which runs `go test -bench`)")
 	noPeers := fs.Bool("no-peers", false, "skip the PyTorch and scikit-learn peers")
+	rounds := fs.Int("rounds", 3, "rounds of the benchmark-encoder step and its PyTorch peer, alternated; the figures are their medians")
 	torchScript := fs.String("torch-script", filepath.Join("..", "shared", "bench", "torch_simclr_step.py"), "the PyTorch peer of the SimCLR step (relative to -root)")
 	tta := fs.Bool("tta", false, "also time SimCLR to kNN accuracy on Fashion-MNIST against the PyTorch peer trainer (both train one after the other: about an hour on 2 cores; with -quick, 2 epochs of 2,000 images)")
 	ttaEpochs := fs.Int("tta-epochs", 10, "epochs of each -tta run (the schedule's length on both sides)")
 	ttaScript := fs.String("tta-script", filepath.Join("..", "shared", "bench", "torch_simclr_train.py"), "the PyTorch peer trainer (relative to -root)")
 	if err := c.parse(fs, args); err != nil {
 		return err
+	}
+	if *rounds < 1 {
+		fmt.Fprintf(c.stderr, "run.go bench: -rounds must be at least 1, got %d\n", *rounds)
+		return errUsage
 	}
 	sizes := fullSizes
 	if *quick {
@@ -70,22 +75,34 @@ func (c *command) bench(args []string) error {
 	// imports GoMLX), then its PyTorch peer right after, not at the same time.
 	var stepDefault float64
 	if !*noStep {
-		steps, err := c.stepBenchmarks()
+		steps, err := c.stepBenchmarks("BenchmarkStep")
 		if err != nil {
 			return err
 		}
 		stepDefault = steps["BenchmarkStepDefaultEncoder"]
 		cmd := "GOEXPERIMENT=simd go test -run '^$' -bench BenchmarkStep -benchtime 10x ./gomlxssl/train"
-		small := bench.Result{Name: "SimCLR step, benchmark encoder (conv 32-64-128-256, B = 128 pairs)", Value: steps["BenchmarkStepBenchmarkEncoder"],
-			Unit: "images/s", HigherIsBetter: true, Command: cmd}
-		if peers {
-			if v, err := c.torchPeer(filepath.Join(c.root, *torchScript)); err != nil {
-				note("PyTorch peer not measured: %v", err)
-			} else {
-				small.SetPeer("PyTorch CPU, 2 threads, channels-last (torch_simclr_step.py --model small)", v)
+		// The benchmark encoder against PyTorch: the first round is the run
+		// above, then one more of each side per round.
+		var sr stepRounds
+		for round := range *rounds {
+			if round > 0 {
+				more, err := c.stepBenchmarks("BenchmarkStepBenchmarkEncoder$")
+				if err != nil {
+					return err
+				}
+				steps = more
+			}
+			sr.ours = append(sr.ours, steps["BenchmarkStepBenchmarkEncoder"])
+			if peers && len(sr.peer) == round {
+				if v, err := c.torchPeer(filepath.Join(c.root, *torchScript)); err != nil {
+					note("PyTorch peer not measured: %v", err)
+				} else {
+					sr.peer = append(sr.peer, v)
+				}
 			}
 		}
-		add(small)
+		add(sr.result(bench.Result{Name: "SimCLR step, benchmark encoder (conv 32-64-128-256, B = 128 pairs)",
+			Unit: "images/s", HigherIsBetter: true, Command: cmd}, "PyTorch CPU, 2 threads, channels-last (torch_simclr_step.py --model small)"))
 		add(bench.Result{Name: "SimCLR step, default encoder (conv 16-32-64-128, B = 128 pairs)", Value: stepDefault,
 			Unit: "images/s", HigherIsBetter: true, Command: cmd})
 		fashion := bench.Result{Name: "SimCLR step, default encoder on 28×28 one-channel images (Fashion-MNIST's; B = 128 pairs)",
@@ -204,10 +221,10 @@ func printBench(c *command, rep bench.Report) {
 
 var stepLine = regexp.MustCompile(`^(BenchmarkStep\w+)-\d+\s+\d+\s+[\d.]+ ns/op\s+([\d.]+) images/s`)
 
-// stepBenchmarks runs the training-step benchmarks of gomlxssl/train and
-// returns images/s by benchmark name.
-func (c *command) stepBenchmarks() (map[string]float64, error) {
-	cmd := exec.CommandContext(c.ctx, "go", "test", "-run", "^$", "-bench", "BenchmarkStep", "-benchtime", "10x", "./gomlxssl/train")
+// stepBenchmarks runs the training-step benchmarks of gomlxssl/train that
+// pattern selects and returns images/s by benchmark name.
+func (c *command) stepBenchmarks(pattern string) (map[string]float64, error) {
+	cmd := exec.CommandContext(c.ctx, "go", "test", "-run", "^$", "-bench", pattern, "-benchtime", "10x", "./gomlxssl/train")
 	cmd.Dir = c.root
 	cmd.Env = append(os.Environ(), "GOEXPERIMENT=simd")
 	var out bytes.Buffer
