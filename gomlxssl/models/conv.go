@@ -44,15 +44,16 @@ func Conv2D(scope *model.Scope, x *Node, outChannels, kernel, stride int) *Node 
 
 // Conv2DWithKernel is Conv2D with an explicit kernel w [k, k, C, out].
 //
-// On the Go backend it is im2col: one Gather reads, for every output position,
-// the k*k input pixels its kernel covers (rows of C channels of the flattened
-// input) into a patch matrix [B*H'*W', k*k*C] that one MatMul multiplies by
-// the kernel. A tap outside the image reads one row of zeros appended to the
-// input, so the input is never padded: the backend's Pad zero-filled and
-// copied a whole padded image per layer (about a tenth of a Fashion-MNIST
-// step), where the row costs one copy of the input. A one-channel input at
-// stride 1 builds its patches otherwise (conv2DOneChannel). On XLA the
-// backend's own convolution is used: there it is the fast path.
+// On the Go backend it is im2col: one gather reads, for every output position,
+// the k*k input pixels its kernel covers into a patch matrix [B*H'*W', k*k*C]
+// that one MatMul multiplies by the kernel. The image is padded once, and the
+// k taps of a kernel row are k neighbouring pixels of one padded image row,
+// k*C floats in a row in memory: the gather copies one such window per
+// kernel row, k per output position, where a gather of single pixels made k*k
+// smaller copies (the benchmark encoder's step about 15% faster). A
+// one-channel input at stride 1 builds its patches otherwise
+// (conv2DOneChannel). On XLA the backend's own convolution is used: there it
+// is the fast path.
 //
 // Its gradients are written out in the layouts the backend's matrix kernels
 // read directly. GoMLX's gradient of MatMul(cols, w) computes dw as colsᵀ·dY, contracting
@@ -60,8 +61,10 @@ func Conv2D(scope *model.Scope, x *Node, outChannels, kernel, stride int) *Node 
 // left operand's contracted axis last, so it transposed the whole patch
 // matrix every step (a third of the step's time). Here dw is (dYᵀ·cols)ᵀ, which
 // transposes only dY, K/O ≈ 4.5 times smaller for a 3x3 convolution. And the
-// input's gradient goes through one ScatterSum with the Gather's indices,
-// without the identity transposes and copies GoMLX's generic gradients add.
+// input's gradient goes through one scatter-sum of the same windows (in the
+// same order, so the same sums as a gather of single pixels gave, to the
+// bit), without the identity transposes and copies GoMLX's generic
+// gradients add.
 //
 // How: x and w enter through identities with custom gradients, and the
 // product's output through one that records dY. Reverse-mode autodiff visits
@@ -92,24 +95,25 @@ func Conv2DWithKernel(x, w *Node, stride int) *Node {
 	kk := k * k * inChannels
 	kkPadded := (kk + 15) / 16 * 16
 	pixels := batch * height * width
-	rowsIn := pixels // the input's rows, and the row of zeros when a tap can fall outside
-	if pad > 0 {
-		rowsIn++
-	}
+	ph, pw := height+2*pad, width+2*pad // the padded image
 	var idx *Node
-	if k > 1 || stride > 1 {
-		idx = ConstTensor(x.Graph(), im2colIndices(batch, height, width, outH, outW, k, stride, pad))
+	switch {
+	case pad > 0:
+		idx = ConstTensor(x.Graph(), rowWindowStarts(batch, height, width, outH, outW, k, stride))
+	case stride > 1:
+		idx = ConstTensor(x.Graph(), im2colIndices(batch, height, width, outH, outW, stride))
 	}
 	patches := func(x *Node) *Node {
+		if pad > 0 { // k pixels of a padded image row at a time, [B*H'*W'*k, k, C]
+			src := Reshape(padSpatial(x, pad), batch*ph*pw, inChannels)
+			cols := Reshape(GatherSlices(src, []int{0}, idx, []int{k}, false), batch*outH*outW, kk) // (dy, dx, c) order, like w
+			return zeroPadAxis(cols, 1, kkPadded)
+		}
 		rows := Reshape(x, pixels, inChannels)
 		if idx == nil {
 			return zeroPadAxis(rows, 1, kkPadded)
 		}
-		if pad > 0 {
-			rows = Concatenate([]*Node{rows, Zeros(x.Graph(), shapes.Make(x.DType(), 1, inChannels))}, 0)
-		}
-		cols := Reshape(Gather(rows, idx, true), batch*outH*outW, kk) // (dy, dx, c) order, like w
-		return zeroPadAxis(cols, 1, kkPadded)
+		return zeroPadAxis(Reshape(Gather(rows, idx, true), batch*outH*outW, kk), 1, kkPadded)
 	}
 
 	var dY, cols, w2 *Node // dY: the gradient of the output, [B*H'*W', out]
@@ -121,15 +125,17 @@ func Conv2DWithKernel(x, w *Node, stride int) *Node {
 	xg := IdentityWithCustomGradient(x, func(_, _ *Node) *Node {
 		need()
 		dCols := trimAxis(DotGeneral(dY, []int{1}, nil, w2, []int{1}, nil), 1, kk) // [B*H'*W', kk]
-		if idx == nil {
+		switch {
+		case pad > 0: // each window's k pixels added back where they were read, then the padding cut off
+			zeros := Zeros(x.Graph(), shapes.Make(x.DType(), batch*ph*pw, inChannels))
+			windows := Reshape(dCols, batch*outH*outW*k, k, inChannels)
+			dSrc := BackendScatterSum(zeros, idx, windows, 1, []int{1, 2}, nil, []int{0}, false, false)
+			return unpadSpatial(Reshape(dSrc, batch, ph, pw, inChannels), pad)
+		case idx == nil:
 			return Reshape(dCols, x.Shape().Dimensions...)
 		}
-		zeros := Zeros(x.Graph(), shapes.Make(x.DType(), rowsIn, inChannels))
-		dRows := ScatterSum(zeros, idx, Reshape(dCols, batch*outH*outW*k*k, inChannels), true, false)
-		if pad > 0 { // what the taps outside the image added to the row of zeros
-			dRows = trimAxis(dRows, 0, pixels)
-		}
-		return Reshape(dRows, x.Shape().Dimensions...)
+		zeros := Zeros(x.Graph(), shapes.Make(x.DType(), pixels, inChannels))
+		return Reshape(ScatterSum(zeros, idx, dCols, true, false), x.Shape().Dimensions...)
 	})
 	wg := IdentityWithCustomGradient(w, func(_, _ *Node) *Node {
 		need()
@@ -197,6 +203,19 @@ func padSpatial(x *Node, pad int) *Node {
 		compute.PadAxis{})
 }
 
+// unpadSpatial cuts pad rows and columns off every side of x [B, H, W, C]
+// (undoing padSpatial) with a negative padding: block copies of image rows,
+// where a Slice copies element by element. GoMLX cannot differentiate it: it
+// serves only inside the gradients written out here.
+func unpadSpatial(x *Node, pad int) *Node {
+	zero := ScalarZero(x.Graph(), x.DType())
+	return Pad(x, zero,
+		compute.PadAxis{},
+		compute.PadAxis{Start: -pad, End: -pad},
+		compute.PadAxis{Start: -pad, End: -pad},
+		compute.PadAxis{})
+}
+
 // zeroPadAxis appends zeros to axis of the matrix m up to size.
 func zeroPadAxis(m *Node, axis, size int) *Node {
 	n := m.Shape().Dim(axis)
@@ -223,26 +242,35 @@ func trimAxis(m *Node, axis, size int) *Node {
 	return Pad(m, ScalarZero(m.Graph(), m.DType()), pads...)
 }
 
-// im2colIndices returns, for every output position (b, y, x) and kernel tap
-// (dy, dx) in that order, the row of the flattened input [B*H*W, C] that the
-// tap reads — with pad zeros on every side, as "same" padding puts them — or,
-// for a tap on the padding, B*H*W: the row of zeros after the input. A
-// tensor [B*outH*outW*k*k, 1] of int32.
-func im2colIndices(batch, height, width, outH, outW, k, stride, pad int) *tensors.Tensor {
-	zeroRow := int32(batch * height * width)
-	flat := make([]int32, 0, batch*outH*outW*k*k)
+// im2colIndices returns, for every output position (b, y, x) of a 1x1
+// convolution at stride, the row of the flattened input [B*H*W, C] it reads:
+// a tensor [B*outH*outW, 1] of int32.
+func im2colIndices(batch, height, width, outH, outW, stride int) *tensors.Tensor {
+	flat := make([]int32, 0, batch*outH*outW)
+	for b := range batch {
+		for oy := range outH {
+			for ox := range outW {
+				flat = append(flat, int32((b*height+oy*stride)*width+ox*stride))
+			}
+		}
+	}
+	return tensors.FromFlatDataAndDimensions(flat, len(flat), 1)
+}
+
+// rowWindowStarts returns, for every output position (b, y, x) and kernel
+// row dy in that order, the first of the k pixels its taps read in the image
+// padded by k/2 on every side, flattened to rows of channels [B*(H+2p)*(W+2p), C]:
+// the k taps of a kernel row are k neighbours of one padded image row, so
+// one gathered window of k*C floats holds them, (dx, c) in order. A tensor
+// [B*outH*outW*k, 1] of int32.
+func rowWindowStarts(batch, height, width, outH, outW, k, stride int) *tensors.Tensor {
+	ph, pw := height+k/2*2, width+k/2*2
+	flat := make([]int32, 0, batch*outH*outW*k)
 	for b := range batch {
 		for oy := range outH {
 			for ox := range outW {
 				for dy := range k {
-					for dx := range k {
-						y, x := oy*stride+dy-pad, ox*stride+dx-pad
-						if y < 0 || y >= height || x < 0 || x >= width {
-							flat = append(flat, zeroRow)
-						} else {
-							flat = append(flat, int32((b*height+y)*width+x))
-						}
-					}
+					flat = append(flat, int32((b*ph+oy*stride+dy)*pw+ox*stride))
 				}
 			}
 		}
