@@ -85,14 +85,13 @@ func (c *command) bench(args []string) error {
 		// above, then one more of each side per round.
 		var sr stepRounds
 		for round := range *rounds {
-			if round > 0 {
-				more, err := c.stepBenchmarks("BenchmarkStepBenchmarkEncoder$")
-				if err != nil {
+			this := steps
+			if round > 0 { // the other benchmarks' figures stay the first round's
+				if this, err = c.stepBenchmarks("BenchmarkStepBenchmarkEncoder$"); err != nil {
 					return err
 				}
-				steps = more
 			}
-			sr.ours = append(sr.ours, steps["BenchmarkStepBenchmarkEncoder"])
+			sr.ours = append(sr.ours, this["BenchmarkStepBenchmarkEncoder"])
 			if peers && len(sr.peer) == round {
 				if v, err := c.torchPeer(filepath.Join(c.root, *torchScript)); err != nil {
 					note("PyTorch peer not measured: %v", err)
