@@ -48,7 +48,11 @@ func (s stepRounds) result(r bench.Result, peerName string) bench.Result {
 		for i := range ratios {
 			ratios[i] = s.ours[i] / s.peer[i]
 		}
-		fmt.Fprintf(&b, ", PyTorch %s; ratios %s", joinFormatted(s.peer), joinFormatted(ratios))
+		parts := make([]string, len(ratios))
+		for i, x := range ratios {
+			parts[i] = fmt.Sprintf("%.2fx", x)
+		}
+		fmt.Fprintf(&b, ", PyTorch %s; ratios %s", joinFormatted(s.peer), strings.Join(parts, " / "))
 	}
 	r.Detail = b.String()
 	return r

@@ -20,7 +20,7 @@ func TestStepRoundsMedians(t *testing.T) {
 	if got, want := r.Ratio, 1.2652; math.Abs(got-want) > 1e-4 {
 		t.Errorf("ratio %v, want %v", got, want)
 	}
-	for _, want := range []string{"median of 3 rounds", "629.1 / 623.6 / 618.8", "492.9 / 587.2 / 430.8", "1.276 / 1.062 / 1.436"} {
+	for _, want := range []string{"median of 3 rounds", "629.1 / 623.6 / 618.8", "492.9 / 587.2 / 430.8", "1.28x / 1.06x / 1.44x"} {
 		if !strings.Contains(r.Detail, want) {
 			t.Errorf("detail %q lacks %q", r.Detail, want)
 		}
