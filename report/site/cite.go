@@ -5,6 +5,7 @@ import (
 	"math"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/mega-ssl/mega/gomlxssl/results"
@@ -60,18 +61,27 @@ var citeFigures = map[string]func(r *results.Run) string{
 	},
 }
 
-// A method's own measures (run.json's "measures", in the order the method
-// made them: DINO's teacher entropies, a VAE's active units…) are cited by
-// their place, [@dino measure-1], with two decimals.
-func init() {
-	for i := 1; i <= 8; i++ {
-		citeFigures[fmt.Sprintf("measure-%d", i)] = func(r *results.Run) string {
-			if len(r.Measures) < i {
-				return "not measured"
-			}
-			return num(r.Measures[i-1].Value, 2)
-		}
+// measureFigure is a method's own measure (run.json's "measures", in the
+// order the method made them: DINO's teacher entropies, a VAE's active
+// units…), cited by its place, [@dino measure-1], with two decimals.
+var measureFigure = regexp.MustCompile(`^measure-([1-9][0-9]*)$`)
+
+// figureOf returns how to read the figure a citation names from a run.
+func figureOf(figure string) (func(r *results.Run) string, bool) {
+	if get, ok := citeFigures[figure]; ok {
+		return get, true
 	}
+	m := measureFigure.FindStringSubmatch(figure)
+	if m == nil {
+		return nil, false
+	}
+	i, _ := strconv.Atoi(m[1])
+	return func(r *results.Run) string {
+		if len(r.Measures) < i {
+			return "not measured"
+		}
+		return num(r.Measures[i-1].Value, 2)
+	}, true
 }
 
 // pmSep joins a figure and its uncertainty with no-break spaces, so that a
@@ -144,7 +154,7 @@ func (b *builder) cite(md, where string) string {
 	return citation.ReplaceAllStringFunc(md, func(m string) string {
 		p := citation.FindStringSubmatch(m)
 		run, figure := p[1], p[2]
-		get, ok := citeFigures[figure]
+		get, ok := figureOf(figure)
 		seedKey, overSeeds := seedFigures[figure]
 		if !ok && !overSeeds {
 			names := make([]string, 0, len(citeFigures)+len(seedFigures))
@@ -154,6 +164,7 @@ func (b *builder) cite(md, where string) string {
 			for n := range seedFigures {
 				names = append(names, n)
 			}
+			names = append(names, "measure-N")
 			sort.Strings(names)
 			b.warn(fmt.Sprintf("%s: %s cites an unknown figure %q (known: %s)", where, m, figure, strings.Join(names, ", ")))
 			return m
