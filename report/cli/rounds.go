@@ -44,13 +44,9 @@ func (s stepRounds) result(r bench.Result, peerName string) bench.Result {
 	var b strings.Builder
 	fmt.Fprintf(&b, "median of %d rounds; ours %s images/s", len(s.ours), joinFormatted(s.ours))
 	if r.Peer != "" {
-		ratios := make([]float64, len(s.ours))
-		for i := range ratios {
-			ratios[i] = s.ours[i] / s.peer[i]
-		}
-		parts := make([]string, len(ratios))
-		for i, x := range ratios {
-			parts[i] = fmt.Sprintf("%.2fx", x)
+		parts := make([]string, len(s.ours))
+		for i := range parts {
+			parts[i] = fmt.Sprintf("%.2fx", s.ours[i]/s.peer[i])
 		}
 		fmt.Fprintf(&b, ", PyTorch %s; ratios %s", joinFormatted(s.peer), strings.Join(parts, " / "))
 	}
