@@ -99,7 +99,7 @@ func Conv2DWithKernel(x, w *Node, stride int) *Node {
 	var idx *Node
 	switch {
 	case pad > 0:
-		idx = ConstTensor(x.Graph(), rowWindowStarts(batch, height, width, outH, outW, k, stride))
+		idx = ConstTensor(x.Graph(), rowWindowStarts(batch, ph, pw, outH, outW, k, stride))
 	case stride > 1:
 		idx = ConstTensor(x.Graph(), im2colIndices(batch, height, width, outH, outW, stride))
 	}
@@ -258,13 +258,12 @@ func im2colIndices(batch, height, width, outH, outW, stride int) *tensors.Tensor
 }
 
 // rowWindowStarts returns, for every output position (b, y, x) and kernel
-// row dy in that order, the first of the k pixels its taps read in the image
-// padded by k/2 on every side, flattened to rows of channels [B*(H+2p)*(W+2p), C]:
+// row dy in that order, the first of the k pixels its taps read in the
+// padded image [B, ph, pw, C] flattened to rows of channels [B*ph*pw, C]:
 // the k taps of a kernel row are k neighbours of one padded image row, so
 // one gathered window of k*C floats holds them, (dx, c) in order. A tensor
 // [B*outH*outW*k, 1] of int32.
-func rowWindowStarts(batch, height, width, outH, outW, k, stride int) *tensors.Tensor {
-	ph, pw := height+k/2*2, width+k/2*2
+func rowWindowStarts(batch, ph, pw, outH, outW, k, stride int) *tensors.Tensor {
 	flat := make([]int32, 0, batch*outH*outW*k)
 	for b := range batch {
 		for oy := range outH {
