@@ -23,9 +23,10 @@
 // MEGA asks of a method, within the test set's own uncertainty, and
 // [@barlowtwins-fashion-mnist pixels-gain] over the raw pixels; nothing
 // else has been tried on this data yet, though its slow start on the shapes
-// points at the budget there too). History
-// (2026-11-27): with the preset's 25 epochs it had reached 21.9% and 39.1%
-// (and 16.2%, 29.1% with 13): Barlow Twins learns steadily but slowly here —
+// points at the budget there too). With the preset's 25 epochs
+// (`-epochs 25`, a run of its own) it reaches [@barlowtwins-25ep knn] and
+// [@barlowtwins-25ep linear] (history, 2026-11-27: 16.2% and 29.1% with
+// 13): Barlow Twins learns steadily but slowly here —
 // its loss was still falling when the cosine schedule ran the learning rate
 // out at epoch 25 — so its default run uses the preset's ten minutes
 // (`-epochs 25` gives the shorter run). A narrower projector, which

@@ -38,8 +38,9 @@
 //
 // It did not start that way. With the paper's queue for small batches (the
 // codes computed over the batch and the projections of the last 3,840
-// views, from the second epoch on) SwAV barely learned: kNN 17.4%, linear
-// 27.2%. The collapse monitor showed where: the projections' effective rank
+// views, from the second epoch on; `-queue 3840`, a run of its own) SwAV
+// barely learned: kNN [@swav-queue knn], linear [@swav-queue linear]. The
+// collapse monitor showed where: the projections' effective rank
 // fell from 22 to about 3 in the epoch the queue started, and stayed below
 // 9. Trials with 13 epochs (kNN): the queue as above 16.6%; 30, 300 or 1,000
 // prototypes instead of 100: 13.7%, 16.7%, 13.5%; prototypes frozen for the
