@@ -57,11 +57,11 @@ import (
 // 512 → 128 (`moco.Default`), and temperature τ = 0.1, common on CIFAR (MoCo
 // v2's own is 0.2, `moco.Default`'s, which the histopathology experiment
 // keeps). Measured on the shapes data at the default preset: τ = 0.2
-// (`-temperature 0.2`, a run of its own) gave kNN
-// [@moco-t0.2 knn] and linear [@moco-t0.2 linear], τ =
-// 0.1 [@moco knn] and [@moco linear] (random init: [@moco random-knn],
-// [@moco random-linear]). With 5 epochs, m = 0.9 let the projections collapse to an
-// effective rank of 2 (linear 21.6%).
+// (`-temperature 0.2`, a run of its own) gave kNN [@moco-t0.2 knn] and
+// linear [@moco-t0.2 linear], τ = 0.1 [@moco knn] and [@moco linear]
+// (random init: [@moco random-knn], [@moco random-linear]). With 5 epochs,
+// m = 0.9 let the projections collapse to an effective rank of 2 (linear
+// 21.6%).
 // reference is this experiment's default configuration.
 func reference() moco.Config {
 	c := moco.Default()
