@@ -62,6 +62,7 @@ import (
 // (random init: [@moco random-knn], [@moco random-linear]). With 5 epochs,
 // m = 0.9 let the projections collapse to an effective rank of 2 (linear
 // 21.6%).
+
 // reference is this experiment's default configuration.
 func reference() moco.Config {
 	c := moco.Default()
