@@ -45,11 +45,21 @@ func (c *command) bench(args []string) error {
 	noPeers := fs.Bool("no-peers", false, "skip the PyTorch and scikit-learn peers")
 	rounds := fs.Int("rounds", 3, "rounds of the benchmark-encoder step and its PyTorch peer, alternated; the figures are their medians")
 	torchScript := fs.String("torch-script", filepath.Join("..", "shared", "bench", "torch_simclr_step.py"), "the PyTorch peer of the SimCLR step (relative to -root)")
-	tta := fs.Bool("tta", false, "also time SimCLR to kNN accuracy on Fashion-MNIST against the PyTorch peer trainer (both train one after the other: about an hour on 2 cores; with -quick, 2 epochs of 2,000 images)")
-	ttaEpochs := fs.Int("tta-epochs", 10, "epochs of each -tta run (the schedule's length on both sides)")
+	tta := fs.Bool("tta", false, "also time SimCLR to kNN accuracy against the PyTorch peer trainer on the same images (both train one after the other; Fashion-MNIST's pair about an hour on 2 cores, shapes' about 10 minutes; with -quick, 2 epochs of 2,000 images)")
+	ttaData := fs.String("tta-data", "fashion-mnist,shapes", "the datasets -tta trains on, comma-separated")
+	ttaEpochs := fs.Int("tta-epochs", 0, "epochs of each -tta run, the schedule's length on both sides (0: Fashion-MNIST 10, shapes 25)")
 	ttaScript := fs.String("tta-script", filepath.Join("..", "shared", "bench", "torch_simclr_train.py"), "the PyTorch peer trainer (relative to -root)")
 	if err := c.parse(fs, args); err != nil {
 		return err
+	}
+	ttaOn, err := ttaSetsNamed(*ttaData)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "run.go bench: %v\n", err)
+		return errUsage
+	}
+	if *ttaEpochs < 0 {
+		fmt.Fprintf(c.stderr, "run.go bench: -tta-epochs must not be negative, got %d\n", *ttaEpochs)
+		return errUsage
 	}
 	if *rounds < 1 {
 		fmt.Fprintf(c.stderr, "run.go bench: -rounds must be at least 1, got %d\n", *rounds)
@@ -161,12 +171,15 @@ func (c *command) bench(args []string) error {
 	add(ts)
 
 	// 5. Time to accuracy, when asked for (long).
-	if *tta {
-		epochs, train, test := *ttaEpochs, 0, 0
-		if *quick {
-			epochs, train, test = 2, 2000, 500
+	for _, set := range ttaOn {
+		if !*tta {
+			break
 		}
-		res, notes, err := c.timeToAccuracy(epochs, train, test, filepath.Join(c.root, *ttaScript))
+		epochs := *ttaEpochs
+		if *quick {
+			epochs = 2
+		}
+		res, notes, err := c.timeToAccuracy(set, epochs, *quick, filepath.Join(c.root, *ttaScript))
 		if err != nil {
 			return err
 		}

@@ -343,10 +343,13 @@ func TestTimeToAccuracyCurves(t *testing.T) {
 	if len(peer) != 2 || peer[1].Seconds != 140 {
 		t.Fatalf("peer curve %v", peer)
 	}
-	res, notes := ttaResults(ours.curve, peer, []float64{0.76, 0.78, 0.80}, "", "")
+	res, notes := ttaResults("Fashion-MNIST", ours.curve, peer, []float64{0.76, 0.78, 0.80}, "", "")
 	if len(res) != 3 || res[0].Value != 180 || res[0].PeerValue != 70 || res[1].Value != 180 || res[1].PeerValue != 140 ||
 		res[2].PeerValue != 0 || len(notes) != 1 || !strings.Contains(notes[0], "not reached by the PyTorch peer (best 79.0%)") {
 		t.Errorf("results %+v, notes %q", res, notes)
+	}
+	if ours, peer := epochSeconds(ours.curve), epochSeconds(peer); ours != 90 || peer != 70 {
+		t.Errorf("seconds an epoch %g and %g, want 90 and 70", ours, peer)
 	}
 	if r := res[0].Ratio; math.Abs(r-70.0/180) > 1e-9 {
 		t.Errorf("ratio %g, want peer/ours = %g (a time: > 1 is faster)", r, 70.0/180)

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -19,11 +20,77 @@ import (
 
 // Time to accuracy (`run.go bench -tta`): MEGA's SimCLR and the PyTorch peer
 // trainer (../shared/bench/torch_simclr_train.py: the same encoder, head,
-// loss, optimizer, schedule and augmentation) train on Fashion-MNIST one
+// loss, optimizer, schedule and augmentation) train on the same images one
 // after the other, and each epoch's kNN (k = 200, τ = 0.1, every training
 // image searched for every test image) is timed from the first training
 // step: the time counts training and the per-epoch monitor, on both sides
-// the same work, and not start-up or the random-init probes.
+// the same work, and not start-up or the random-init probes. Two datasets:
+// the real Fashion-MNIST (the peer reads the same IDX files) and MEGA's
+// generated shapes (exported for the peer in CIFAR-10's binary layout).
+
+// ttaSet is one dataset the comparison trains on.
+type ttaSet struct {
+	name   string // -tta-data's value, MEGA's -dataset
+	label  string // in the results' names
+	epochs int    // the schedule's length on both sides unless -tta-epochs says
+	// args writes what the peer reads under tmp (if anything) and returns
+	// MEGA's data flags and the peer's; quick: a check on 2,000 training
+	// and 500 test images.
+	args func(tmp, out string, quick bool) (ours, peer []string, err error)
+}
+
+// ttaSets are the datasets -tta-data names.
+var ttaSets = []ttaSet{
+	{name: "fashion-mnist", label: "Fashion-MNIST", epochs: 10, args: func(tmp, out string, quick bool) ([]string, []string, error) {
+		// The monitor searches every training image, as the peer's does;
+		// the full data's baselines are cached in OUT, a check's go to tmp.
+		ours := []string{"-dataset", "fashion-mnist", "-knn-train", "60000", "-baselines", filepath.Join(out, "baselines")}
+		peer := []string{"--idx", data.FashionMNISTSystemDir}
+		if quick { // later flags win
+			ours = append(ours, "-train", "2000", "-test", "500", "-knn-train", "2000", "-supervised-epochs", "1", "-baselines", filepath.Join(tmp, "baselines"))
+			peer = append(peer, "--train", "2000", "--test", "500")
+		}
+		return ours, peer, nil
+	}},
+	{name: "shapes", label: "shapes", epochs: 25, args: func(tmp, out string, quick bool) ([]string, []string, error) {
+		// The default shapes split (the experiments' -train, -test,
+		// -image-size and -data-seed, said out loud), written for the peer.
+		opts := data.ShapesOptions{Train: 6000, Test: 1000, Size: 32, Seed: 1}
+		baselines := filepath.Join(out, "baselines")
+		if quick {
+			opts.Train, opts.Test, baselines = 2000, 500, filepath.Join(tmp, "baselines")
+		}
+		dir := filepath.Join(tmp, "shapes-cifar")
+		if err := data.ExportCIFAR10(dir, data.Shapes(opts)); err != nil {
+			return nil, nil, err
+		}
+		ours := []string{"-dataset", "shapes", "-train", strconv.Itoa(opts.Train), "-test", strconv.Itoa(opts.Test),
+			"-image-size", strconv.Itoa(opts.Size), "-data-seed", strconv.FormatUint(opts.Seed, 10),
+			"-knn-k", "200", "-knn-train", strconv.Itoa(opts.Train), "-baselines", baselines}
+		if quick {
+			ours = append(ours, "-supervised-epochs", "1")
+		}
+		return ours, []string{"--data", dir}, nil
+	}},
+}
+
+// ttaSetsNamed parses -tta-data's comma-separated list.
+func ttaSetsNamed(list string) ([]ttaSet, error) {
+	var sets []ttaSet
+	for name := range strings.SplitSeq(list, ",") {
+		name = strings.TrimSpace(name)
+		i := slices.IndexFunc(ttaSets, func(s ttaSet) bool { return s.name == name })
+		if i < 0 {
+			names := make([]string, len(ttaSets))
+			for j, s := range ttaSets {
+				names[j] = s.name
+			}
+			return nil, fmt.Errorf("-tta-data: unknown dataset %q (want a comma-separated list of %s)", name, strings.Join(names, ", "))
+		}
+		sets = append(sets, ttaSets[i])
+	}
+	return sets, nil
+}
 
 // ttaPoint is one epoch of a time-to-accuracy curve.
 type ttaPoint struct {
@@ -105,11 +172,11 @@ func ttaTargets(ours, peer []ttaPoint) []float64 {
 }
 
 // ttaResults turns the two curves into bench results, one per target.
-func ttaResults(ours, peer []ttaPoint, targets []float64, detail, command string) ([]bench.Result, []string) {
+func ttaResults(label string, ours, peer []ttaPoint, targets []float64, detail, command string) ([]bench.Result, []string) {
 	var res []bench.Result
 	var notes []string
 	for _, target := range targets {
-		name := fmt.Sprintf("time to kNN %.1f%% on Fashion-MNIST, SimCLR (training + per-epoch monitor)", 100*target)
+		name := fmt.Sprintf("time to kNN %.1f%% on %s, SimCLR (training + per-epoch monitor)", 100*target, label)
 		o, okO := timeTo(ours, target)
 		p, okP := timeTo(peer, target)
 		if !okO {
@@ -127,6 +194,19 @@ func ttaResults(ours, peer []ttaPoint, targets []float64, detail, command string
 	return res, notes
 }
 
+// epochSeconds is the median time between a curve's points (from the first
+// step to the first point, then point to point): the speed, apart from how
+// fast the accuracy climbs.
+func epochSeconds(curve []ttaPoint) float64 {
+	var d []float64
+	prev := 0.0
+	for _, p := range curve {
+		d = append(d, p.Seconds-prev)
+		prev = p.Seconds
+	}
+	return median(d)
+}
+
 func best(curve []ttaPoint) float64 {
 	b := 0.0
 	for _, p := range curve {
@@ -135,34 +215,33 @@ func best(curve []ttaPoint) float64 {
 	return b
 }
 
-// timeToAccuracy runs both trainers for epochs epochs (on the first train
-// and test images of each split when train > 0, for a quick check) and
-// returns the results and caveats.
-func (c *command) timeToAccuracy(epochs, train, test int, peerScript string) ([]bench.Result, []string, error) {
+// timeToAccuracy runs both trainers on set for epochs epochs (set's own
+// when 0; a check on a few images when quick) and returns the results and
+// caveats.
+func (c *command) timeToAccuracy(set ttaSet, epochs int, quick bool, peerScript string) ([]bench.Result, []string, error) {
 	if err := peerReady(peerScript); err != nil {
-		return nil, []string{fmt.Sprintf("time to accuracy not measured: %v", err)}, nil
+		return nil, []string{fmt.Sprintf("time to accuracy on %s not measured: %v", set.label, err)}, nil
+	}
+	if epochs == 0 {
+		epochs = set.epochs
 	}
 	tmp, err := os.MkdirTemp("", "mega-tta-")
 	if err != nil {
 		return nil, nil, err
 	}
 	defer os.RemoveAll(tmp)
-	// The monitor searches every training image, as the peer's does; the
-	// full data's baselines are cached in OUT, a check's go to tmp.
-	args := []string{"run", "./experiments/simclr", "-dataset", "fashion-mnist", "-epochs", strconv.Itoa(epochs),
-		"-out", tmp, "-embeddings", "0", "-knn-train", "60000", "-baselines", filepath.Join(c.out, "baselines")}
-	peerArgs := []string{peerScript, "--idx", data.FashionMNISTSystemDir, "--epochs", strconv.Itoa(epochs), "--out", filepath.Join(tmp, "peer")}
-	if train > 0 { // later flags win
-		args = append(args, "-train", strconv.Itoa(train), "-test", strconv.Itoa(test), "-knn-train", strconv.Itoa(train),
-			"-supervised-epochs", "1", "-baselines", filepath.Join(tmp, "baselines"))
-		peerArgs = append(peerArgs, "--train", strconv.Itoa(train), "--test", strconv.Itoa(test))
+	oursData, peerData, err := set.args(tmp, c.out, quick)
+	if err != nil {
+		return nil, nil, fmt.Errorf("time to accuracy on %s: %v", set.label, err)
 	}
+	args := append([]string{"run", "./experiments/simclr", "-epochs", strconv.Itoa(epochs), "-out", tmp, "-embeddings", "0"}, oursData...)
+	peerArgs := append([]string{peerScript, "--epochs", strconv.Itoa(epochs), "--out", filepath.Join(tmp, "peer")}, peerData...)
 	cmd := exec.CommandContext(c.ctx, "go", args...)
 	cmd.Dir = c.root
 	cmd.Env = append(os.Environ(), "GOEXPERIMENT=simd")
 	var ours oursCurve
 	if log, err := runLines(cmd, func(l string) { ours.line(l, time.Now()) }); err != nil {
-		return nil, nil, fmt.Errorf("MEGA's SimCLR: %v\n%s", err, log)
+		return nil, nil, fmt.Errorf("MEGA's SimCLR on %s: %v\n%s", set.label, err, log)
 	}
 	var peer []ttaPoint
 	log, err := runLines(exec.CommandContext(c.ctx, python, peerArgs...), func(l string) {
@@ -171,10 +250,11 @@ func (c *command) timeToAccuracy(epochs, train, test int, peerScript string) ([]
 		}
 	})
 	if err != nil {
-		return nil, []string{fmt.Sprintf("time to accuracy: the PyTorch peer failed: %v %s", err, log)}, nil
+		return nil, []string{fmt.Sprintf("time to accuracy on %s: the PyTorch peer failed: %v %s", set.label, err, log)}, nil
 	}
-	detail := fmt.Sprintf("%d epochs each; MEGA reached %.1f%%, PyTorch %.1f%%", epochs, 100*best(ours.curve), 100*best(peer))
-	res, notes := ttaResults(ours.curve, peer, ttaTargets(ours.curve, peer), detail, "go run run.go bench -tta")
+	detail := fmt.Sprintf("%d epochs each, %.1f s an epoch against %.1f s (medians, monitor included); MEGA reached %.1f%%, PyTorch %.1f%%",
+		epochs, epochSeconds(ours.curve), epochSeconds(peer), 100*best(ours.curve), 100*best(peer))
+	res, notes := ttaResults(set.label, ours.curve, peer, ttaTargets(ours.curve, peer), detail, "go run run.go bench -tta -tta-data "+set.name)
 	return res, notes, nil
 }
 
