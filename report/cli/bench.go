@@ -171,23 +171,22 @@ func (c *command) bench(args []string) error {
 	add(ts)
 
 	// 5. Time to accuracy, when asked for (long).
-	for _, set := range ttaOn {
-		if !*tta {
-			break
-		}
-		epochs := *ttaEpochs
-		if *quick {
-			epochs = 2
-		}
-		res, notes, err := c.timeToAccuracy(set, epochs, *quick, filepath.Join(c.root, *ttaScript))
-		if err != nil {
-			return err
-		}
-		for _, r := range res {
-			add(r)
-		}
-		for _, n := range notes {
-			note("%s", n)
+	if *tta {
+		for _, set := range ttaOn {
+			epochs := *ttaEpochs
+			if *quick {
+				epochs = 2
+			}
+			res, notes, err := c.timeToAccuracy(set, epochs, *quick, filepath.Join(c.root, *ttaScript))
+			if err != nil {
+				return err
+			}
+			for _, r := range res {
+				add(r)
+			}
+			for _, n := range notes {
+				note("%s", n)
+			}
 		}
 	}
 
