@@ -62,8 +62,8 @@ import (
 // (random init: [@moco random-knn], [@moco random-linear]). With 5 epochs,
 // m = 0.9 let the projections collapse to an effective rank of 2 (linear
 // 21.6%).
-
-// reference is this experiment's default configuration.
+//
+// `reference` below is that configuration: `moco.Default` with τ = 0.1.
 func reference() moco.Config {
 	c := moco.Default()
 	c.Temperature = 0.1
