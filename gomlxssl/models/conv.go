@@ -40,12 +40,9 @@ func Conv2D(scope *model.Scope, x *Node, outChannels, kernel, stride int) *Node 
 	w := s.WithInitializer(initializer.HeFn(scope)).
 		VariableWithShape("weights", shapeOf(x, kernel, kernel, inChannels, outChannels)).
 		NodeValue(x.Graph())
-	if !scope.IsTraining(x.Graph()) && inChannels == 1 && stride == 1 && kernel > 1 && !strings.HasPrefix(x.Graph().Backend().Name(), "xla") {
-		// An inference graph is never differentiated: its one-channel
-		// windows can be cut by block copies (see conv2DOneChannel).
-		return conv2DOneChannel(x, w, true)
-	}
-	return Conv2DWithKernel(x, w, stride)
+	// An inference graph is never differentiated: its one-channel windows
+	// can be cut by block copies (see conv2DOneChannel).
+	return conv2D(x, w, stride, !scope.IsTraining(x.Graph()))
 }
 
 // Conv2DWithKernel is Conv2D with an explicit kernel w [k, k, C, out].
@@ -79,7 +76,11 @@ func Conv2D(scope *model.Scope, x *Node, outChannels, kernel, stride int) *Node 
 // the backend never computes because nothing uses it (its executable prunes
 // unused nodes). TestConv2DMatchesConvolve checks both gradients against the
 // backend's own convolution.
-func Conv2DWithKernel(x, w *Node, stride int) *Node {
+func Conv2DWithKernel(x, w *Node, stride int) *Node { return conv2D(x, w, stride, false) }
+
+// conv2D is Conv2DWithKernel; frozen says the graph is never differentiated
+// (see conv2DOneChannel).
+func conv2D(x, w *Node, stride int, frozen bool) *Node {
 	k := w.Shape().Dim(0)
 	inChannels, outChannels := w.Shape().Dim(2), w.Shape().Dim(3)
 	batch, height, width := x.Shape().Dim(0), x.Shape().Dim(1), x.Shape().Dim(2)
@@ -91,7 +92,7 @@ func Conv2DWithKernel(x, w *Node, stride int) *Node {
 	}
 
 	if inChannels == 1 && stride == 1 && k > 1 {
-		return conv2DOneChannel(x, w, false)
+		return conv2DOneChannel(x, w, frozen)
 	}
 
 	// The patch matrix's width, rounded up to a multiple of 16 with zero
@@ -194,9 +195,7 @@ func conv2DOneChannel(x, w *Node, frozen bool) *Node {
 		for dx := range k {
 			var win *Node
 			if frozen {
-				win = Pad(xp, cropFill(xp), compute.PadAxis{},
-					compute.PadAxis{Start: -dy, End: dy + height - (height + 2*pad)},
-					compute.PadAxis{Start: -dx, End: dx + width - (width + 2*pad)}, compute.PadAxis{})
+				win = cropSpatial(xp, dy, dx, height, width)
 			} else {
 				win = Slice(xp, AxisRange(), AxisRange(dy, dy+height), AxisRange(dx, dx+width), AxisRange())
 			}
@@ -227,11 +226,17 @@ func padSpatial(x *Node, pad int) *Node {
 // where a Slice copies element by element. GoMLX cannot differentiate it: it
 // serves only inside the gradients written out here.
 func unpadSpatial(x *Node, pad int) *Node {
-	zero := ScalarZero(x.Graph(), x.DType())
-	return Pad(x, zero,
+	return cropSpatial(x, pad, pad, x.Shape().Dim(1)-2*pad, x.Shape().Dim(2)-2*pad)
+}
+
+// cropSpatial keeps the height×width window of x [B, H, W, C] whose first
+// pixel is (top, left), with a negative padding (block copies of image rows;
+// not differentiable, like unpadSpatial).
+func cropSpatial(x *Node, top, left, height, width int) *Node {
+	return Pad(x, cropFill(x),
 		compute.PadAxis{},
-		compute.PadAxis{Start: -pad, End: -pad},
-		compute.PadAxis{Start: -pad, End: -pad},
+		compute.PadAxis{Start: -top, End: top + height - x.Shape().Dim(1)},
+		compute.PadAxis{Start: -left, End: left + width - x.Shape().Dim(2)},
 		compute.PadAxis{})
 }
 
