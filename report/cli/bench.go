@@ -13,10 +13,13 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"gonum.org/v1/gonum/stat"
 
 	"github.com/mega-ssl/mega/gomlxssl/atomicfile"
 	"github.com/mega-ssl/mega/gomlxssl/bench"
@@ -172,11 +175,11 @@ func (c *command) bench(args []string) error {
 
 	// 5. Time to accuracy, when asked for (long).
 	if *tta {
+		epochs := *ttaEpochs
+		if *quick {
+			epochs = 2
+		}
 		for _, set := range ttaOn {
-			epochs := *ttaEpochs
-			if *quick {
-				epochs = 2
-			}
 			res, notes, err := c.timeToAccuracy(set, epochs, *quick, filepath.Join(c.root, *ttaScript))
 			if err != nil {
 				return err
@@ -285,6 +288,17 @@ func peerReady(script string) error {
 		return fmt.Errorf("%s cannot import torch (apt-get install -y python3-torch)", python)
 	}
 	return nil
+}
+
+// median is the middle value of the bench's repeated figures (rounds, report
+// builds, seconds an epoch); the lower middle for an even count.
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := slices.Clone(v)
+	slices.Sort(s)
+	return stat.Quantile(0.5, stat.Empirical, s, nil)
 }
 
 func lastLine(b []byte) string {

@@ -2,10 +2,7 @@ package cli
 
 import (
 	"fmt"
-	"slices"
 	"strings"
-
-	"gonum.org/v1/gonum/stat"
 
 	"github.com/mega-ssl/mega/gomlxssl/bench"
 )
@@ -18,16 +15,6 @@ import (
 // (empty when the peer was not measured).
 type stepRounds struct {
 	ours, peer []float64
-}
-
-// median is the middle value (the lower middle for an even count).
-func median(v []float64) float64 {
-	if len(v) == 0 {
-		return 0
-	}
-	s := slices.Clone(v)
-	slices.Sort(s)
-	return stat.Quantile(0.5, stat.Empirical, s, nil)
 }
 
 // result fills r's value with the median of our rounds and, when the peer
