@@ -37,12 +37,14 @@
 // counted in steps: with m = 0.99 the target trails the online network by
 // about 1/(1 − m) = 100 steps, and 25 epochs of 128 are only 1,150 steps —
 // the paper's runs take 300–1,000 epochs, where a lag of a hundred steps is
-// nothing. What was tried (shapes, seed 1, 2026-11-27; kNN / linear, "—"
-// where only kNN was kept):
+// nothing. What was tried (shapes, seed 1; kNN / linear, "—" where only kNN
+// was kept): the four 25-epoch rows of the batch read their runs on disk
+// (`go run run.go run byol-batch`), the other rows are the trials of
+// 2026-11-27, on code that has changed since:
 //
 // | trial | batch | epochs | kNN | linear |
 // |---|---|---|---|---|
-// | BYOL, m rising from 0.99 (the default schedule) | 128 | 25 | 15.3% | 30.3% |
+// | BYOL, m rising from 0.99 (the default schedule) | 128 | 25 | [@byol-batch128 knn] | [@byol-batch128 linear] |
 // | constant m = 0.99 | 128 | 13 | 14.4% | 26.9% |
 // | the cosine schedule | 128 | 13 | 13.9% | — |
 // | m = 0.9 | 128 | 25 | 17.7% | 36.0% |
@@ -57,10 +59,10 @@
 // | SimSiam's projector, predictor and rate, under BYOL's target | 128 | 13 | 13.3% | — |
 // | SimSiam itself | 128 | 13 | 21.2% | — |
 // | the schedule from m = 0 (`-momentum 0`; peak 19.0% at epoch 10, m = 0.87) | 128 | 13 | 17.6% | — |
-// | more steps: batch 64 (2,325 steps) | 64 | 25 | 17.5% | 36.8% |
-// | batch 32 (4,675 steps) | 32 | 25 | 19.7% | 37.6% |
+// | more steps: batch 64 (2,325 steps) | 64 | 25 | [@byol-batch64 knn] | [@byol-batch64 linear] |
+// | batch 32 (4,675 steps) | 32 | 25 | [@byol-batch32 knn] | [@byol-batch32 linear] |
 // | batch 32 | 32 | 13 | 16.9% | — |
-// | **batch 16 (9,375 steps, 369 s): the default** | 16 | 25 | 23.3% | 45.2% |
+// | **batch 16 (9,375 steps): the default** | 16 | 25 | [@byol knn] | [@byol linear] |
 //
 // None of SimSiam's differences is it, nor are the remedies that analyses
 // of BYOL point to (weight decay, which Tian, Chen & Ganguli find essential
