@@ -25,14 +25,15 @@
 // else has been tried on this data yet, though its slow start on the shapes
 // points at the budget there too). With the preset's 25 epochs
 // (`-epochs 25`, a run of its own) it reaches [@barlowtwins-25ep knn] and
-// [@barlowtwins-25ep linear] (history, 2026-11-27: 16.2% and 29.1% with
-// 13): Barlow Twins learns steadily but slowly here —
-// its loss was still falling when the cosine schedule ran the learning rate
-// out at epoch 25 — so its default run uses the preset's ten minutes
-// (`-epochs 25` gives the shorter run). A narrower projector, which
-// rescued VICReg, helps less here (D = 32: 19.0% after 13 epochs against
-// 16.2%), since Barlow Twins standardises every dimension and only weighs
-// their correlations with λ.
+// [@barlowtwins-25ep linear] (with 13, `-epochs 13`: [@barlowtwins-13ep knn]
+// and [@barlowtwins-13ep linear]): Barlow Twins learns steadily but slowly
+// here — its loss was still falling when the cosine schedule ran the
+// learning rate out at epoch 25 — so its default run uses the preset's ten
+// minutes (`-epochs 25` gives the shorter run). A narrower projector, which
+// rescued VICReg, helps less here (D = 32, `-epochs 13 -proj-dim 32`:
+// [@barlowtwins-projdim32-13ep knn] after 13 epochs against
+// [@barlowtwins-13ep knn]), since Barlow Twins standardises every dimension
+// and only weighs their correlations with λ.
 //
 // The name comes from Horace Barlow's 1961 hypothesis that sensory processing
 // recodes redundant inputs into a factorial code. Collapse — every image
@@ -61,9 +62,12 @@ import (
 // budget. Should λ be scaled with D? Keeping λ·(D − 1) — the weight of a
 // row's off-diagonal terms against its one diagonal term — at the paper's
 // value gives λ = 0.0051 · 8191/511 ≈ 0.082 for D = 512. Measured on the
-// shapes data (default preset cut to 5 epochs, kNN top-1 after epoch 5):
-// λ = 0.082: 12%; λ = 0.0051: 15.3%; λ = 0.0051 with D = 128: 12.2%; with
-// D = 2048: 13.1%; learning rate 10⁻² instead of 5·10⁻³: 15.7%. With a batch of
+// shapes data (default preset cut to 5 epochs, `-epochs 5`, kNN top-1):
+// λ = 0.082 (`-lambda 0.082`): [@barlowtwins-lambda0.082-5ep knn]; λ =
+// 0.0051: [@barlowtwins-5ep knn]; λ = 0.0051 with D = 128 (`-proj-dim
+// 128`): [@barlowtwins-projdim128-5ep knn]; with D = 2048:
+// [@barlowtwins-projdim2048-5ep knn]; learning rate 10⁻² instead of
+// 5·10⁻³ (`-lr 0.01`): [@barlowtwins-5ep-lr0.01 knn]. With a batch of
 // 128 the cross-correlation matrix has rank at most 128, so its off-diagonal
 // terms cannot all vanish, and a large λ fights the invariance term: the
 // paper's λ, unscaled, is the default, and `-lambda` sets another.

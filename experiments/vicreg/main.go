@@ -24,15 +24,16 @@
 // what decides it here, and the story of how that was found is worth
 // telling, because it is about what the covariance term asks for.
 //
-// The trials, history measured on 2026-11-27 (before 68b9980) on shapes
-// with one seed each (±3 points on the 1,000 test images, 95%); `go run
-// run.go run vicreg-projector` runs the three 25-epoch settings again, and
-// their live figures are the variants `d512` and `nocov-d512` below:
+// The trials on shapes with one seed each (±3 points on the 1,000 test
+// images, 95%): the two 25-epoch rows read their runs on disk, the variants
+// `d512` and `nocov-d512` (`go run run.go run vicreg-projector` runs them
+// and the default); the 13-epoch rows are history, measured on 2026-11-27
+// (before 68b9980) with runs that were not kept:
 //
 // | projector (D), covariance weight ν | epochs | kNN | linear | effective rank |
 // |---|---|---|---|---|
-// | D = 512, ν = 1 (`-proj-dim 512`) | 25 | 15.7% | 30.2% | 113 |
-// | D = 512, ν = 0 (`-proj-dim 512 -covariance 0`) | 25 | 24.2% | 45.0% | 10.9 |
+// | D = 512, ν = 1 (`-proj-dim 512`) | 25 | [@vicreg-d512 knn] | [@vicreg-d512 linear] | [@vicreg-d512 rank] |
+// | D = 512, ν = 0 (`-proj-dim 512 -covariance 0`) | 25 | [@vicreg-nocov-d512 knn] | [@vicreg-nocov-d512 linear] | [@vicreg-nocov-d512 rank] |
 // | D = 512 | 13 | about 15% | — | — |
 // | D = 64 | 13 | 19.6% | — | — |
 // | D = 32 | 13 | 21.8% | — | — |
