@@ -18,7 +18,6 @@ import (
 	"strings"
 
 	"github.com/gomlx/compute"
-	"github.com/gomlx/compute/gobackend"
 )
 
 // Info records which backend a run used.
@@ -36,7 +35,8 @@ type Info struct {
 //
 //   - "" : $GOMLX_BACKEND when set, else XLA when a PJRT plugin is installed
 //     locally (no download is ever attempted), else the Go backend.
-//   - "go" or "go:<config>" : the pure-Go backend.
+//   - "go" or "go:<config>" : the pure-Go backend, one graph executor per
+//     core and then <config> (NewGo).
 //   - "xla", "xla:cpu", "xla:cuda", "xla:/abs/path/plugin.so" : the XLA backend
 //     with an installed plugin; an error naming the missing plugin otherwise.
 //     "xla:cuda" without go-xla's plugin uses JAX's (pip's jax-cudaNN-pjrt)
@@ -58,7 +58,7 @@ func New(flagValue string) (compute.Backend, Info, error) {
 	name, rest, _ := strings.Cut(config, ":")
 	switch name {
 	case "go":
-		b, err := gobackend.New(rest)
+		b, err := NewGo(rest)
 		if err != nil {
 			return nil, Info{}, fmt.Errorf("backend %q: %w", config, err)
 		}

@@ -2,8 +2,10 @@ package backend
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -105,5 +107,33 @@ func TestJAXEnv(t *testing.T) {
 	env["XLA_FLAGS"], env["GOPJRT_CUDA_CHECKS"] = "--xla_gpu_cuda_data_dir=/mine", "1"
 	if got := jaxEnv(plugin, getenv, exists); len(got) != 0 {
 		t.Errorf("the user's own settings: got %v, want them kept", got)
+	}
+}
+
+// TestGoConfigLeavesWorkersToTheProducts: one executor per core (up to the
+// backend's own 8), and a -backend go:… setting after it, so it wins.
+func TestGoConfigLeavesWorkersToTheProducts(t *testing.T) {
+	want := fmt.Sprintf("num_executors=%d", min(runtime.GOMAXPROCS(0), 8))
+	if got := GoConfig(""); got != want {
+		t.Errorf("GoConfig(\"\") = %q, want %q", got, want)
+	}
+	if got := GoConfig("num_executors=5"); got != want+",num_executors=5" {
+		t.Errorf("GoConfig(num_executors=5) = %q: the flag's setting must come last", got)
+	}
+	prev := runtime.GOMAXPROCS(1)
+	defer runtime.GOMAXPROCS(prev)
+	if got := GoConfig(""); got != "num_executors=1" {
+		t.Errorf("GOMAXPROCS=1: GoConfig(\"\") = %q, want num_executors=1", got)
+	}
+	b, info, err := New("go:parallelism=3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Finalize()
+	if info.Name != "go:parallelism=3" || !strings.Contains(info.Description, "parallelism=3") {
+		t.Errorf("go:parallelism=3 gave %q (%s)", info.Name, info.Description)
+	}
+	if _, err := NewGo("executors=lots"); err == nil {
+		t.Error("an unknown Go backend setting gave no error")
 	}
 }

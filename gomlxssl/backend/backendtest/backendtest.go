@@ -6,13 +6,14 @@ import (
 	"testing"
 
 	"github.com/gomlx/compute"
-	"github.com/gomlx/compute/gobackend"
+
+	"github.com/mega-ssl/mega/gomlxssl/backend"
 )
 
-// Go is a new Go backend; a test that cannot have one stops there.
+// Go is a new Go backend, configured as the experiments' (backend.NewGo); a test that cannot have one stops there.
 func Go(tb testing.TB) compute.Backend {
 	tb.Helper()
-	be, err := gobackend.New("")
+	be, err := backend.NewGo("")
 	if err != nil {
 		tb.Fatalf("Go backend: %v", err)
 	}
