@@ -10,7 +10,8 @@ import (
 	"github.com/mega-ssl/mega/gomlxssl/backend"
 )
 
-// Go is a new Go backend, configured as the experiments' (backend.NewGo); a test that cannot have one stops there.
+// Go is a new Go backend, configured as the experiments' is (backend.NewGo);
+// a test that cannot have one stops there.
 func Go(tb testing.TB) compute.Backend {
 	tb.Helper()
 	be, err := backend.NewGo("")
