@@ -71,11 +71,7 @@ func extract(backend compute.Backend, store *model.Store, embed EmbedFn, ds *dat
 	if err := embedRows(0); err != nil {
 		return h, z, err
 	}
-	rest := make([]int, 0, n/batchSize)
-	for b := 1; b*batchSize < n; b++ {
-		rest = append(rest, b)
-	}
-	return h, z, concurrently(rest, lanes, embedRows)
+	return h, z, concurrently(1, (n+batchSize-1)/batchSize, lanes, embedRows)
 }
 
 // extractLanes is how many batches Extract runs at once. The Go backend
@@ -88,9 +84,9 @@ func extract(backend compute.Backend, store *model.Store, embed EmbedFn, ds *dat
 // (TestExtractLanesAgree).
 const extractLanes = 2
 
-// concurrently calls do on every item, lanes at a time, and returns the
-// first error (the items not yet started are then skipped).
-func concurrently(items []int, lanes int, do func(int) error) error {
+// concurrently calls do on every i in [from, to), lanes at a time, and
+// returns the first error (the items not yet started are then skipped).
+func concurrently(from, to, lanes int, do func(int) error) error {
 	next := make(chan int)
 	errs := make(chan error, lanes)
 	var wg sync.WaitGroup
@@ -108,7 +104,7 @@ func concurrently(items []int, lanes int, do func(int) error) error {
 	}
 	var err error
 feed:
-	for _, item := range items {
+	for item := from; item < to; item++ {
 		select {
 		case next <- item:
 		case err = <-errs:

@@ -93,11 +93,7 @@ func TestExtractLanesAgree(t *testing.T) {
 func TestConcurrentlyStopsAtAnError(t *testing.T) {
 	var ran atomic.Int32
 	boom := errors.New("boom")
-	items := make([]int, 1000)
-	for i := range items {
-		items[i] = i
-	}
-	err := concurrently(items, 2, func(i int) error {
+	err := concurrently(0, 1000, 2, func(i int) error {
 		ran.Add(1)
 		if i == 7 {
 			return boom
@@ -110,7 +106,7 @@ func TestConcurrentlyStopsAtAnError(t *testing.T) {
 	if n := ran.Load(); n >= 1000 {
 		t.Errorf("all %d items ran after the error", n)
 	}
-	if err := concurrently([]int{1, 2, 3}, 2, func(int) error { return nil }); err != nil {
+	if err := concurrently(1, 4, 2, func(int) error { return nil }); err != nil {
 		t.Errorf("no item failed, got %v", err)
 	}
 }
