@@ -19,7 +19,7 @@ func Resolve(spec Spec, o Options, given func(flag string) bool) (Options, error
 	r.From = map[string]string{}
 	from := func(name, source string) { r.From[name] = source }
 	for _, f := range []string{"preset", "dataset", "encoder", "epochs", "batch", "lr", "min-lr", "warmup", "train", "test",
-		"supervised-epochs", "knn-train", "knn-k"} {
+		"supervised-epochs", "knn-train", "knn-k", "finetune-steps", "scratch-epochs"} {
 		if given(f) {
 			from(f, "flag")
 		}
@@ -66,6 +66,8 @@ func Resolve(spec Spec, o Options, given func(flag string) bool) (Options, error
 	orPreset(&r.KNNTrain, p.KNNTrain, "knn-train", preset, r.From)
 	orPreset(&r.KNNK, p.KNNK, "knn-k", preset, r.From)
 	orPreset(&r.LR, p.LR, "lr", preset, r.From)
+	orPreset(&r.FineTuneSteps, p.FineTuneSteps, "finetune-steps", preset, r.From)
+	orPreset(&r.ScratchEpochs, p.ScratchEpochs, "scratch-epochs", preset, r.From)
 	r.baselineLR, r.baselineBatch = p.LR, p.Batch
 	if !given("train") { // 0 is meaningful here: the whole split
 		r.Train = p.Train

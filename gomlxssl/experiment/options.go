@@ -40,8 +40,13 @@ type Options struct {
 	KNNK                                                 int
 	KNNT                                                 float64
 	KNNTrain, ProbeIterations, Embeddings                int
-	CropMin, Jitter, Gray, Blur                          float64
-	Resume, Download                                     bool
+	// FineTuneSteps and ScratchEpochs are the fine-tuning protocol's budget
+	// (Preset); FineTune names its recipes to run ("plain", "crop-flip",
+	// both comma-separated, or "none").
+	FineTuneSteps, ScratchEpochs int
+	FineTune                     string
+	CropMin, Jitter, Gray, Blur  float64
+	Resume, Download             bool
 	// BaselinesDir caches the baselines (OUT/baselines when empty); runs
 	// with different -out may share one (the tests do), safely: a cache
 	// entry is computed under a lock, by one run at a time.
@@ -110,6 +115,9 @@ func RegisterFlags(fs *flag.FlagSet) *Options {
 	fs.Float64Var(&o.KNNT, "knn-t", 0.1, "kNN monitor: temperature")
 	fs.IntVar(&o.KNNTrain, "knn-train", 0, "kNN monitor: training rows searched each epoch (preset's by default)")
 	fs.IntVar(&o.ProbeIterations, "probe-iters", 300, "linear probe: L-BFGS iterations")
+	fs.IntVar(&o.FineTuneSteps, "finetune-steps", 0, "fine-tuning protocol: steps on each labelled fraction, for every method and the networks trained from scratch (preset's by default)")
+	fs.IntVar(&o.ScratchEpochs, "scratch-epochs", 0, "fine-tuning protocol: epochs of the networks trained from scratch on all of the labels (preset's by default)")
+	fs.StringVar(&o.FineTune, "finetune", "plain", "fine-tuning protocol's recipes: plain (no augmentation, the talk's), crop-flip (SimCLR's light augmentation), both as plain,crop-flip, or none")
 	fs.IntVar(&o.Embeddings, "embeddings", 2000, "test embeddings written to embeddings.csv for t-SNE (≤ 5000)")
 	fs.Float64Var(&o.CropMin, "crop-min", -1, "augmentation: smallest crop area fraction (method's default if unset)")
 	fs.Float64Var(&o.Jitter, "jitter", -1, "augmentation: colour-distortion strength s (0.8s brightness/contrast/saturation, 0.2s hue; method's default if unset)")

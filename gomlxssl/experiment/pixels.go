@@ -25,7 +25,7 @@ func pixelFeatures(d *data.Dataset) eval.Features {
 // settings, so it is computed once and cached in OUT/baselines/ for every
 // encoder and method.
 func RawPixels(split data.Split, o *Options) (results.Baseline, error) {
-	key := fmt.Sprintf("pixels-v1-%s-train%d-test%d-%016x-seed%d-k%d-t%g-probe%d", split.Train.Name, split.Train.Len(),
+	key := fmt.Sprintf("pixels-v2-%s-train%d-test%d-%016x-seed%d-k%d-t%g-probe%d", split.Train.Name, split.Train.Len(),
 		split.Test.Len(), fingerprint(split), o.DataSeed, o.KNNK, o.KNNT, o.ProbeIterations)
 	path := filepath.Join(o.baselines(), sanitize(key)+".json")
 	var b results.Baseline
@@ -43,6 +43,28 @@ func RawPixels(split data.Split, o *Options) (results.Baseline, error) {
 		return b, fmt.Errorf("raw-pixel baseline: %w", err)
 	}
 	b = s.baseline(0)
+	// The label-efficiency chart's pixel line: the same linear probe at
+	// each fraction of the fine-tuning protocol, and on every label.
+	train, test := pixelFeatures(split.Train), pixelFeatures(split.Test)
+	for _, f := range append(append([]float64{}, labelFractions...), 1) {
+		fit := s.LinearTop1
+		if f < 1 {
+			few := train.Fraction(f, o.DataSeed)
+			res, err := eval.Linear{MaxIterations: o.ProbeIterations}.Fit(few, test, len(split.Train.Classes))
+			if err != nil {
+				return b, fmt.Errorf("raw-pixel baseline at %s: %w", fractionTitle(f), err)
+			}
+			fit = res.Top1
+		}
+		n := train.Len()
+		if f < 1 {
+			n = len(eval.FractionRows(train.Labels, f, o.DataSeed))
+		}
+		b.Scores = append(b.Scores, results.Score{Key: "linear_" + fractionKey(f), Title: fractionTitle(f) + ": linear probe",
+			Kind: "linear probe", Fraction: f, Labels: n, Value: fit, Test: test.Len(),
+			Protocol: fmt.Sprintf("softmax regression on the raw pixels of %d labelled images (%s), no regularisation, L-BFGS ≤ %d iterations",
+				n, fractionWords(f), o.ProbeIterations)})
+	}
 	fmt.Fprintf(os.Stderr, "baseline raw pixels (%d values an image): kNN %.1f%%, linear %.1f%% (%.0f s, cached in %s)\n",
 		split.Train.ImageSize(), 100*b.KNNTop1, 100*b.LinearTop1, time.Since(start).Seconds(), path)
 	return b, results.WriteJSON(path, b)

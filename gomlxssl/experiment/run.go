@@ -42,6 +42,9 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 	if err := o.trainConfig().Validate(); err != nil {
 		return nil, err
 	}
+	if err := o.checkFineTune(); err != nil {
+		return nil, err
+	}
 	be, info, err := backend.New(o.Backend)
 	if err != nil {
 		return nil, err

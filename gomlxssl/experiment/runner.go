@@ -71,6 +71,11 @@ func (r *runner) execute(ctx context.Context) error {
 		return err
 	}
 	base.RawPixels = &pixels
+	labelled, err := LabelBaselines(ctx, r.be, r.enc, r.split, o)
+	if err != nil {
+		return err
+	}
+	base.Scratch, base.Practitioner = labelled.Scratch, labelled.Practitioner
 	r.run.Baselines = base
 	m := r.method
 	pipe := augment.NewPipeline(r.split.Train, r.spec.Augment, o.Batch, o.Seed, !r.spec.SingleView)
@@ -172,13 +177,13 @@ func (r *runner) execute(ctx context.Context) error {
 		_ = r.writeProgress()
 		return err
 	}
-	return r.finalEval(tr, m)
+	return r.finalEval(ctx, tr, m)
 }
 
 const evalBatch = 250
 
 // finalEval probes the trained encoder and writes the final results.
-func (r *runner) finalEval(tr *train.Trainer, m Method) error {
+func (r *runner) finalEval(ctx context.Context, tr *train.Trainer, m Method) error {
 	start := time.Now()
 	// The last epoch's monitor embedded every image (completed by embedRest
 	// where it searched a sample): its seconds count here. Else embed now.
@@ -225,6 +230,29 @@ func (r *runner) finalEval(tr *train.Trainer, m Method) error {
 		hTest.Labels[:n], r.split.Test.Classes); err != nil {
 		return err
 	}
+	if err := r.writeProgress(); err != nil {
+		return err
+	}
+	return r.fineTune(ctx, tr, m)
+}
+
+// fineTune measures the trained network under the evaluation protocols
+// (fine-tuning on fractions of the labels) and writes them to run.json. It
+// comes last, after the frozen probes are written: a stop during it (Ctrl-C)
+// keeps them, and -resume evaluates the finished run again with no training.
+func (r *runner) fineTune(ctx context.Context, tr *train.Trainer, m Method) error {
+	ps, err := protocols(r.o)
+	if err != nil || len(ps) == 0 {
+		return err
+	}
+	start := time.Now()
+	scores, err := measure(ctx, ps, Measurement{Backend: r.be, Init: tr.Store, Embed: m.Embed, Split: r.split, Seed: r.o.Seed,
+		Label: r.spec.Name}, r.o.DataSeed)
+	if err != nil {
+		return err
+	}
+	r.run.Scores = scores
+	r.run.FineTuneS = time.Since(start).Seconds()
 	return r.writeProgress()
 }
 

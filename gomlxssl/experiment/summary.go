@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -58,13 +59,20 @@ func Summary(r *results.Run) string {
 		row(r.Title, pct(m.KNNTop1), "—", "—", "—", "—")
 	}
 	baseline("supervised encoder", r.Baselines.Supervised)
+	labelEfficiency(&b, r)
 	fmt.Fprintf(&b, "embedding std %.3f, effective rank %.1f%s; %.0f images/s\n", m.EmbeddingStd, m.EffectiveRank,
 		map[bool]string{true: " — COLLAPSED", false: ""}[r.Collapsed], m.ImagesPerS)
 	if ev := r.MonitorS + r.FinalEvalS; ev > 0 && r.DurationS > 0 {
 		fmt.Fprintf(&b, "evaluation: kNN monitor %.0f s, final probes %.0f s — %.0f%% of the run's %.0f s\n",
 			r.MonitorS, r.FinalEvalS, 100*ev/r.DurationS, r.DurationS)
 	}
+	if r.FineTuneS > 0 && r.DurationS > 0 {
+		fmt.Fprintf(&b, "fine-tuning protocols: %.0f s, %.0f%% of the run\n", r.FineTuneS, 100*r.FineTuneS/r.DurationS)
+	}
 	fmt.Fprintf(&b, "protocol: %s\n", r.Protocol)
+	for _, s := range r.Scores {
+		fmt.Fprintf(&b, "%s: %s\n", s.Title, s.Protocol)
+	}
 	if r.Error != "" {
 		fmt.Fprintf(&b, "error: %s\n", r.Error)
 	}
@@ -76,8 +84,17 @@ func Summary(r *results.Run) string {
 func SeedsSummary(a *results.Seeds) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n%s — %d seeds (%s) on the same data (data seed %d); mean ± sd (per seed):\n", a.Title, len(a.Seeds), results.SeedList(a.Seeds), a.DataSeed)
-	for _, m := range []struct{ key, name string }{{"knn_top1", "kNN top-1"}, {"linear_top1", "linear top-1"},
-		{"knn_top1_1pct", "1% labels kNN"}, {"linear_top1_1pct", "1% labels linear"}} {
+	figures := []struct{ key, name string }{{"knn_top1", "kNN top-1"}, {"linear_top1", "linear top-1"},
+		{"knn_top1_1pct", "1% labels kNN"}, {"linear_top1_1pct", "1% labels linear"}}
+	for _, who := range []struct{ prefix, name string }{{"", ""}, {"scratch:", " (from scratch)"}, {"practitioner:", " (plain convnet)"}} {
+		for _, key := range a.ScoreKeys() {
+			if _, ok := a.Metrics[who.prefix+key]; ok {
+				sc, _ := a.Scores.Get(key)
+				figures = append(figures, struct{ key, name string }{who.prefix + key, sc.Title + who.name})
+			}
+		}
+	}
+	for _, m := range figures {
 		s, ok := a.Metrics[m.key]
 		if !ok {
 			continue
@@ -86,7 +103,78 @@ func SeedsSummary(a *results.Seeds) string {
 		for _, v := range s.Values {
 			each = append(each, fmt.Sprintf("%.1f", 100*v))
 		}
-		fmt.Fprintf(&b, "  %-17s %5.1f%% ± %.1f (%s)\n", m.name, 100*s.Mean, 100*s.SD, strings.Join(each, ", "))
+		fmt.Fprintf(&b, "  %-36s %5.1f%% ± %.1f (%s)\n", m.name, 100*s.Mean, 100*s.SD, strings.Join(each, ", "))
 	}
 	return b.String()
+}
+
+// labelEfficiency writes the protocols' figures (results.Score) of the run
+// and of the networks trained from scratch as one table, a column per
+// figure (its title), a row per network; the raw pixels' row holds the
+// linear probe at the same fractions. Nothing when the run has none.
+func labelEfficiency(b *strings.Builder, r *results.Run) {
+	var rows []struct {
+		name   string
+		scores results.Scores
+	}
+	add := func(name string, s results.Scores) {
+		if len(s) > 0 {
+			rows = append(rows, struct {
+				name   string
+				scores results.Scores
+			}{name, s})
+		}
+	}
+	bl := r.Baselines
+	if bl.RawPixels != nil {
+		add("raw pixels (linear probe)", bl.RawPixels.Scores)
+	}
+	for _, lb := range []*results.LabelBaseline{bl.Scratch, bl.Practitioner} {
+		if lb != nil {
+			add(lb.Name+" from scratch", lb.Scores)
+		}
+	}
+	add(r.Title+" (pre-trained)", r.Scores)
+	var lists []results.Scores
+	for _, row := range rows { // the pixels' linear probe fills the others' columns
+		if !strings.HasPrefix(row.name, "raw pixels") {
+			lists = append(lists, row.scores)
+		}
+	}
+	columns := results.KeyOrder(lists...)
+	if len(r.Scores) == 0 || len(columns) == 0 {
+		return
+	}
+	width := len("raw pixels (linear probe)")
+	for _, row := range rows {
+		width = max(width, utf8.RuneCountInString(row.name))
+	}
+	fmt.Fprintf(b, "%-*s", width, "top-1 with few labels")
+	for _, c := range columns {
+		fmt.Fprintf(b, " %9s", shortTitle(c))
+	}
+	b.WriteString("\n")
+	for _, row := range rows {
+		fmt.Fprintf(b, "%-*s", width, row.name)
+		for _, c := range columns {
+			cell := "—"
+			if s, ok := row.scores.Get(c.Key); ok {
+				cell = fmt.Sprintf("%.1f%%", 100*s.Value)
+			} else if i := slices.IndexFunc(row.scores, func(s results.Score) bool { return s.Kind == "linear probe" && s.Fraction == c.Fraction }); i >= 0 {
+				cell = fmt.Sprintf("%.1f%%", 100*row.scores[i].Value)
+			}
+			fmt.Fprintf(b, " %9s", cell)
+		}
+		b.WriteString("\n")
+	}
+}
+
+// shortTitle is a protocol figure's column head in the summary: its
+// fraction, and its recipe where it is not the plain one ("1%", "10% aug").
+func shortTitle(s results.Score) string {
+	head := fmt.Sprintf("%g%%", 100*s.Fraction)
+	if strings.Contains(s.Kind, ",") {
+		head += " aug"
+	}
+	return head
 }

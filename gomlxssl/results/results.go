@@ -46,11 +46,14 @@ type Run struct {
 	// kNN monitor after every epoch (metrics.csv's eval_s, summed) and the
 	// final evaluation (features of both splits, the probes, the t-SNE
 	// sample, embeddings.csv); 0 in runs from before they were measured.
-	MonitorS   float64    `json:"monitor_s,omitempty"`
-	FinalEvalS float64    `json:"final_eval_s,omitempty"`
-	Git        Git        `json:"git"`
-	Env        Env        `json:"env"`
-	Dataset    DatasetRef `json:"dataset"`
+	MonitorS   float64 `json:"monitor_s,omitempty"`
+	FinalEvalS float64 `json:"final_eval_s,omitempty"`
+	// FineTuneS is the time the fine-tuning protocols (Scores) took, after
+	// the final evaluation.
+	FineTuneS float64    `json:"finetune_s,omitempty"`
+	Git       Git        `json:"git"`
+	Env       Env        `json:"env"`
+	Dataset   DatasetRef `json:"dataset"`
 	// Config holds every flag of the run, by flag name.
 	Config map[string]any `json:"config"`
 	// ConfigFrom says where each budget setting in Config came from: "flag",
@@ -59,8 +62,12 @@ type Run struct {
 	ConfigFrom map[string]string `json:"config_from,omitempty"`
 	// Args are the flags given on the command line, but -out and -resume:
 	// appended to "go run ./experiments/<experiment>", they run it again.
-	Args      []string  `json:"args,omitempty"`
-	Metrics   Metrics   `json:"metrics"`
+	Args    []string `json:"args,omitempty"`
+	Metrics Metrics  `json:"metrics"`
+	// Scores are the protocols beyond the frozen probes (fine-tuning on a
+	// fraction of the labels), each with its description; nil in runs from
+	// before them, or where the run stopped before its final evaluation.
+	Scores    Scores    `json:"scores,omitempty"`
 	Baselines Baselines `json:"baselines"`
 	Figures   []Figure  `json:"figures"`
 	// Measures are the method's own measurements (a VAE's active units, a
@@ -142,6 +149,21 @@ type Baseline struct {
 	LinearTop1OnePct float64 `json:"linear_top1_1pct"`
 	// Epochs the supervised encoder trained for (0 for random init).
 	Epochs int `json:"epochs"`
+	// Scores are the protocol figures of the baseline (Run.Scores).
+	Scores Scores `json:"scores,omitempty"`
+}
+
+// LabelBaseline is a supervised network trained from random initialisation
+// on each labelled fraction the fine-tuning protocol uses, under its recipe:
+// what the same labels give without pre-training.
+type LabelBaseline struct {
+	// Name is the network ("convnet-16-32-64-128", "poolnet-16-32-64-128"),
+	// Title what it is to a reader.
+	Name  string `json:"name"`
+	Title string `json:"title"`
+	// Seed is the model seed it trained with (the run's -seed).
+	Seed   uint64 `json:"seed"`
+	Scores Scores `json:"scores"`
 }
 
 // Baselines are the floor (random init) and ceiling (supervised) of a run.
@@ -151,6 +173,13 @@ type Baselines struct {
 	// RawPixels is the same probes on the flattened pixels (nil in runs
 	// made before it was measured).
 	RawPixels *Baseline `json:"raw_pixels,omitempty"`
+	// Scratch is the run's encoder trained from scratch on the fine-tuning
+	// protocol's labelled fractions, with its recipe (the talk's
+	// "supervised" row of the semi-supervised column); Practitioner a plain
+	// supervised network of about the same size (PoolNet) on the same
+	// images. Nil in runs from before them.
+	Scratch      *LabelBaseline `json:"scratch,omitempty"`
+	Practitioner *LabelBaseline `json:"practitioner,omitempty"`
 }
 
 // Figure is an SVG under the experiment's directory, with its caption.

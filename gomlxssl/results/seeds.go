@@ -32,6 +32,9 @@ type Seeds struct {
 	// Metrics are the final figures ("knn_top1", "linear_top1", …, the
 	// names of run.json's metrics).
 	Metrics map[string]Spread `json:"metrics"`
+	// Scores describe the protocol figures among Metrics (the first run's
+	// Scores; their values are the first seed's, the spread is in Metrics).
+	Scores Scores `json:"scores,omitempty"`
 	// Curves are the per-epoch figures of metrics.csv ("loss",
 	// "knn_top1", "effective_rank"), over the epochs every run completed.
 	Curves map[string]Curve `json:"curves"`
@@ -71,7 +74,7 @@ func Aggregate(runs []*Run, rows [][]EpochRow, dirs []string, dataSeed uint64) (
 		return nil, fmt.Errorf("results.Aggregate: %d runs, %d metrics files, %d directories", len(runs), len(rows), len(dirs))
 	}
 	a := &Seeds{Experiment: runs[0].Experiment, Variant: runs[0].Variant, Title: runs[0].Title, Dirs: dirs, DataSeed: dataSeed,
-		Metrics: map[string]Spread{}, Curves: map[string]Curve{}}
+		Metrics: map[string]Spread{}, Curves: map[string]Curve{}, Scores: runs[0].Scores}
 	figures := map[string][]float64{}
 	for _, r := range runs {
 		seed, _ := r.Config["seed"].(uint64)
@@ -87,6 +90,18 @@ func Aggregate(runs []*Run, rows [][]EpochRow, dirs []string, dataSeed uint64) (
 		}
 		if m.PretextAccuracy != nil {
 			figures["pretext_accuracy"] = append(figures["pretext_accuracy"], *m.PretextAccuracy)
+		}
+		// The protocols' figures by their keys, and the networks trained
+		// from scratch with each seed as "scratch:KEY", "practitioner:KEY".
+		for _, sc := range r.Scores {
+			figures[sc.Key] = append(figures[sc.Key], sc.Value)
+		}
+		for prefix, lb := range map[string]*LabelBaseline{"scratch:": r.Baselines.Scratch, "practitioner:": r.Baselines.Practitioner} {
+			if lb != nil {
+				for _, sc := range lb.Scores {
+					figures[prefix+sc.Key] = append(figures[prefix+sc.Key], sc.Value)
+				}
+			}
 		}
 	}
 	for name, v := range figures {
@@ -140,4 +155,16 @@ func SeedList(seeds []uint64) string {
 		each[i] = strconv.FormatUint(s, 10)
 	}
 	return strings.Join(each, ", ")
+}
+
+// ScoreKeys are the keys of the protocol figures (Run.Scores) the aggregate
+// holds for the runs themselves, in the protocols' order.
+func (a *Seeds) ScoreKeys() []string {
+	var keys []string
+	for _, s := range a.Scores {
+		if _, ok := a.Metrics[s.Key]; ok {
+			keys = append(keys, s.Key)
+		}
+	}
+	return keys
 }

@@ -18,6 +18,9 @@ type progress struct {
 	last, started time.Time
 	drawn         bool
 	firstStep     int // global step when the progress began (non-zero after -resume)
+	// quiet keeps the line per epoch off a log (the self-updating line
+	// still draws on a terminal).
+	quiet bool
 }
 
 func newProgress(w io.Writer, label string, epochs, steps, firstStep int) *progress {
@@ -46,6 +49,9 @@ func (p *progress) update(epoch, step int, loss, lr, imagesPerS float64) {
 }
 
 func (p *progress) epochDone(epoch int, loss, secs float64) {
+	if p.quiet {
+		return
+	}
 	if p.tty {
 		fmt.Fprint(p.w, "\r\033[K")
 	}

@@ -49,6 +49,10 @@ type Config struct {
 	// included, while the rest follow the schedule: SimSiam trains its
 	// predictor so.
 	PeakLRScopes []string
+	// Quiet prints no line per epoch: the fine-tuning protocol trains
+	// hundreds of epochs of a few steps on 1% of the labels, and prints its
+	// result once.
+	Quiet bool
 }
 
 // Validate reports a configuration that cannot train.
@@ -91,13 +95,21 @@ type Trainer struct {
 // New prepares a trainer. With a non-empty checkpointDir, resume=true loads the
 // latest checkpoint there (if any); resume=false starts afresh and replaces it.
 func New(backend compute.Backend, cfg Config, stepsPerEpoch int, loss LossFn, checkpointDir string, resume bool) (*Trainer, error) {
+	return NewFrom(model.NewStore(), backend, cfg, stepsPerEpoch, loss, checkpointDir, resume)
+}
+
+// NewFrom is New starting from the variables in store (which it takes over,
+// and seeds as New does) instead of an empty store: a variable the loss uses
+// that store holds keeps its value, the others are initialised. Fine-tuning
+// starts so from a trained encoder.
+func NewFrom(store *model.Store, backend compute.Backend, cfg Config, stepsPerEpoch int, loss LossFn, checkpointDir string, resume bool) (*Trainer, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	if stepsPerEpoch <= 0 {
 		return nil, fmt.Errorf("no full batch of %d in the training data", cfg.BatchSize)
 	}
-	t := &Trainer{Backend: backend, Store: model.NewStore(), cfg: cfg, loss: loss, steps: stepsPerEpoch}
+	t := &Trainer{Backend: backend, Store: store, cfg: cfg, loss: loss, steps: stepsPerEpoch}
 	if err := t.Store.SetRNGStateFromSeed(int64(cfg.Seed)); err != nil {
 		return nil, err
 	}
@@ -329,6 +341,7 @@ func (t *Trainer) Run(ctx context.Context, pipe *augment.Pipeline, inputs Inputs
 		inputs = TwoViews
 	}
 	bar := newProgress(os.Stderr, label, t.cfg.Epochs, t.steps, t.GlobalStep())
+	bar.quiet = t.cfg.Quiet
 	for gs := t.GlobalStep(); gs < t.cfg.Epochs*t.steps; gs = t.GlobalStep() {
 		epoch, from := gs/t.steps, gs%t.steps
 		start := time.Now()
