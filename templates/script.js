@@ -153,7 +153,10 @@
 //     [{name, x: epochs, y: %, sd}]), a checkbox per run to show or hide it;
 //     a run of several seeds has its mean as y and a band of ± sd;
 //   - figure.run-chart[data-chart]: one run's curve (JSON: {unit, label,
-//     lines: [{name, x, y}], refs: [{name, v}]}), its baselines dashed.
+//     lines: [{name, x, y}], refs: [{name, v}]}), its baselines dashed;
+//   - figure.curves[data-labels]: Table 1's label-efficiency chart, the
+//     same spec with x a percentage of the labels on a log axis (xlog,
+//     xticks, xlabel), baselines' lines dashed (dash), a checkbox per line.
 // The pointer shows every shown line's value at the nearest epoch.
 (function () {
   "use strict";
@@ -180,9 +183,9 @@
   function draw(fig, spec, pick) {
     var unit = spec.unit || "", lines = spec.lines, refs = spec.refs || [];
     var W = 640, H = 290, L = 52, R = 12, T = 22, B = 34;
-    var xmax = 1, ymin = Infinity, ymax = -Infinity;
+    var xmin = Infinity, xmax = 1, ymin = Infinity, ymax = -Infinity;
     lines.forEach(function (s) {
-      s.x.forEach(function (x) { xmax = Math.max(xmax, x); });
+      s.x.forEach(function (x) { xmax = Math.max(xmax, x); xmin = Math.min(xmin, x); });
       s.y.forEach(function (y, j) {
         var d = s.sd ? s.sd[j] : 0;
         ymin = Math.min(ymin, y - d); ymax = Math.max(ymax, y + d);
@@ -192,7 +195,15 @@
     if (!isFinite(ymin)) return;
     var ax = nice(ymin, ymax);
     if (unit === "%") { ax.lo = Math.max(0, ax.lo); ax.hi = Math.min(100, ax.hi); }
-    function px(x) { return L + (x - 1) / Math.max(1, xmax - 1) * (W - L - R); }
+    // The label-efficiency chart's x is a percentage of the labels on a
+    // log axis with its own ticks; every other chart's is the epoch.
+    var xticks = spec.xticks, lg = spec.xlog && xmin > 0 && xmax > xmin;
+    if (!lg) xmin = 1;
+    function px(x) {
+      if (lg) return L + (Math.log(x) - Math.log(xmin)) / (Math.log(xmax) - Math.log(xmin)) * (W - L - R);
+      return L + (x - 1) / Math.max(1, xmax - 1) * (W - L - R);
+    }
+    function xname(x) { return xticks ? x + "%" : "epoch " + x; }
     function py(y) { return T + (ax.hi - y) / (ax.hi - ax.lo) * (H - T - B); }
     function fmt(v, dec) { return v.toFixed(dec) + unit; }
     var svg = el("svg", { viewBox: "0 0 " + W + " " + H, role: "img", "aria-label": spec.label || "per epoch", class: "curves-chart" });
@@ -201,12 +212,18 @@
       el("text", { x: L - 6, y: py(t) + 4, "text-anchor": "end", class: "tick" }, svg).textContent = fmt(t, ax.dec);
     }
     // Epoch ticks: the first, then multiples of a round step (1, 2, 5, 10…).
-    var step = 1;
-    while (xmax / step > 10) step = String(step)[0] === "2" ? step * 2.5 : step * 2;
-    for (var e = 1; e <= xmax; e = (e === 1 && step > 1) ? step : e + step) {
-      el("text", { x: px(e), y: H - B + 16, "text-anchor": "middle", class: "tick" }, svg).textContent = e;
+    if (xticks) {
+      xticks.forEach(function (t) {
+        el("text", { x: px(t), y: H - B + 16, "text-anchor": "middle", class: "tick" }, svg).textContent = t + "%";
+      });
+    } else {
+      var step = 1;
+      while (xmax / step > 10) step = String(step)[0] === "2" ? step * 2.5 : step * 2;
+      for (var e = 1; e <= xmax; e = (e === 1 && step > 1) ? step : e + step) {
+        el("text", { x: px(e), y: H - B + 16, "text-anchor": "middle", class: "tick" }, svg).textContent = e;
+      }
     }
-    el("text", { x: (L + W - R) / 2, y: H - 4, "text-anchor": "middle", class: "tick" }, svg).textContent = "epoch";
+    el("text", { x: (L + W - R) / 2, y: H - 4, "text-anchor": "middle", class: "tick" }, svg).textContent = spec.xlabel || "epoch";
     if (spec.label) el("text", { x: 4, y: 11, class: "tick" }, svg).textContent = spec.label;
     refs.forEach(function (r) {
       el("line", { x1: L, x2: W - R, y1: py(r.v), y2: py(r.v), class: "ref" }, svg);
@@ -218,7 +235,9 @@
         var down = s.x.map(function (x, j) { return px(x) + "," + py(s.y[j] - s.sd[j]); }).reverse();
         el("polygon", { points: up.concat(down).join(" "), stroke: "none", "fill-opacity": 0.18, class: "band" }, g);
       }
-      el("polyline", { points: s.x.map(function (x, j) { return px(x) + "," + py(s.y[j]); }).join(" "), fill: "none", "stroke-width": 2 }, g);
+      var pl = { points: s.x.map(function (x, j) { return px(x) + "," + py(s.y[j]); }).join(" "), fill: "none", "stroke-width": 2 };
+      if (s.dash) pl["stroke-dasharray"] = "6 4";
+      el("polyline", pl, g);
       if (s.x.length <= 60) s.x.forEach(function (x, j) { el("circle", { cx: px(x), cy: py(s.y[j]), r: 2.5, stroke: "none" }, g); });
       return g;
     });
@@ -240,6 +259,7 @@
       var sw = document.createElement("span");
       sw.className = "swatch";
       sw.style.background = colours[i % colours.length];
+      if (s.dash) { sw.style.background = "none"; sw.style.borderTop = "3px dashed " + colours[i % colours.length]; sw.style.height = "0"; }
       label.appendChild(sw); label.appendChild(document.createTextNode(" " + s.name));
       legend.appendChild(label);
     });
@@ -253,11 +273,16 @@
     svg.addEventListener("mousemove", function (ev) {
       var r = svg.getBoundingClientRect();
       var x = (ev.clientX - r.left) / r.width * W;
-      var epoch = Math.round(1 + (x - L) / (W - L - R) * Math.max(1, xmax - 1));
-      epoch = Math.min(xmax, Math.max(1, epoch));
+      var epoch;
+      if (xticks) { // the nearest tick
+        epoch = xticks.reduce(function (a, t) { return Math.abs(px(t) - x) < Math.abs(px(a) - x) ? t : a; }, xticks[0]);
+      } else {
+        epoch = Math.round(1 + (x - L) / (W - L - R) * Math.max(1, xmax - 1));
+        epoch = Math.min(xmax, Math.max(1, epoch));
+      }
       cursor.setAttribute("x1", px(epoch)); cursor.setAttribute("x2", px(epoch));
       cursor.setAttribute("visibility", "visible");
-      var rows = ["epoch " + epoch];
+      var rows = [xname(epoch)];
       lines.forEach(function (s, i) {
         var j = s.x.indexOf(epoch);
         if (j >= 0 && drawn[i].style.display !== "none") {
@@ -276,6 +301,7 @@
     try {
       if (fig.dataset.series) draw(fig, { unit: "%", label: "kNN top-1 per epoch", lines: JSON.parse(fig.dataset.series) }, true);
       else if (fig.dataset.chart) draw(fig, JSON.parse(fig.dataset.chart), false);
+      else if (fig.dataset.labels) draw(fig, JSON.parse(fig.dataset.labels), true);
     } catch (e) { /* a chart that cannot be read is left out, its caption stays */ }
   });
 })();

@@ -93,7 +93,7 @@ func fineTuneProtocol(rc recipe, fraction float64, steps, epochs int) Protocol {
 			top1, taken, err := j.run(ctx)
 			budget := fmt.Sprintf("%d steps", taken)
 			if steps == 0 {
-				budget = fmt.Sprintf("%d epochs (%d steps)", epochs, taken)
+				budget = fmt.Sprintf("%s (%d steps)", plural(epochs, "epoch", "epochs"), taken)
 			}
 			return top1, fmt.Sprintf("the encoder and a linear classifier trained together on %d labelled images (%s), %s: "+
 				"Adam, LR %g cosine-annealed to 0, no weight decay, batch %d, %s, model seed %d; top-1 on the %d test images",
@@ -149,4 +149,12 @@ func labelledRows(train *data.Dataset, f float64, dataSeed uint64) []int {
 		return rows
 	}
 	return eval.FractionRows(train.Labels, f, dataSeed)
+}
+
+// plural is "1 epoch", "10 epochs".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

@@ -1,6 +1,9 @@
 package results
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // Score is one figure of an evaluation protocol that run.json carries with
 // its own description, so that whoever reads it — the summary, `run.go
@@ -75,3 +78,7 @@ func KeyOrder(lists ...Scores) []Score {
 	})
 	return out
 }
+
+// Short is the figure's name in a one-line listing: its title without
+// "labels:" ("1% fine-tuned").
+func (s Score) Short() string { return strings.Replace(s.Title, " labels:", "", 1) }

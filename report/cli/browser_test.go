@@ -222,7 +222,9 @@ func TestBrowser(t *testing.T) {
 
 	// Results at a glance: a click on a column's head sorts the rows by it,
 	// highest first; a second click the other way.
-	knn := `Array.from(document.querySelectorAll("table.leaderboard tbody tr")).map(r => parseFloat(r.children[1].dataset.v))`
+	// A row without the figure ("—") sorts last either way, by design: the
+	// order is checked over the rows that have it.
+	knn := `Array.from(document.querySelectorAll("table.leaderboard tbody tr")).filter(r => r.children[1].dataset.v !== "").map(r => parseFloat(r.children[1].dataset.v))`
 	for i, want := range []string{"descending", "ascending"} {
 		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("table.leaderboard thead th:nth-child(2)"))); err != nil {
 			t.Fatal(err)
@@ -252,6 +254,23 @@ func TestBrowser(t *testing.T) {
 	}
 	if bands := evalJS[[]int](t, ctx, `Array.from(document.querySelectorAll("figure.curves[data-series]")).map(f => f.querySelectorAll("svg polygon.band").length)`); len(bands) == 0 || slices.ContainsFunc(bands, func(n int) bool { return n != 1 }) {
 		t.Errorf("bands per chart %v, want one in each: the run of two seeds'", bands)
+	}
+	// Table 1 and its label-efficiency chart: a line per method and per
+	// baseline (the baselines' dashed) on a log axis of the labels'
+	// percentage, the pointer naming the fraction and the values there.
+	if n := evalJS[int](t, ctx, `document.querySelectorAll("table.table1 tbody tr").length`); n < 2 {
+		t.Errorf("Table 1 has %d rows, want SimCLR's and its baselines'", n)
+	}
+	labels := evalJS[string](t, ctx, `(() => { const f = document.querySelector("figure.curves[data-labels]"); if (!f) return "no chart";
+		f.scrollIntoView();
+		const svg = f.querySelector("svg"); if (!svg) return "not drawn";
+		const ticks = Array.from(svg.querySelectorAll("text.tick")).map(t => t.textContent);
+		const r = svg.getBoundingClientRect();
+		svg.dispatchEvent(new MouseEvent("mousemove", {clientX: r.left + r.width * 0.55, clientY: r.top + 40}));
+		return [svg.querySelectorAll("polyline").length, svg.querySelectorAll("polyline[stroke-dasharray]").length,
+			ticks.includes("1%") && ticks.includes("10%") && ticks.includes("100%"), f.querySelector(".curves-tip").textContent].join("|"); })()`)
+	if !strings.HasPrefix(labels, "2|1|true|10%") || !strings.Contains(labels, "(fine-tuned): 45.5%") {
+		t.Errorf("the label-efficiency chart: %q, want SimCLR's line and the dashed baseline's, ticks 1%%, 10%%, 100%%, the pointer at 10%% naming SimCLR's 45.5%%", labels)
 	}
 	// The t-SNE grid: a canvas per method with its points painted, and one
 	// legend of the classes.

@@ -205,13 +205,13 @@ func (c *command) printList(names []string) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(c.stdout, 2, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "EXPERIMENT\tSTATUS\tkNN\tLINEAR\t1% kNN\t1% LINEAR\tEPOCHS\tFINISHED\tCOMMAND")
+	fmt.Fprintln(tw, "EXPERIMENT\tSTATUS\tkNN\tLINEAR\t1% kNN\t1% LINEAR\tFEW LABELS\tEPOCHS\tFINISHED\tCOMMAND")
 	for _, e := range exps {
 		if len(names) > 0 && !slices.Contains(names, e.Name) {
 			continue
 		}
 		for _, run := range append([]*site.Experiment{e}, e.Variants...) {
-			knn, lin, knn1, lin1, ep, fin := "—", "—", "—", "—", "—", "—"
+			knn, lin, knn1, lin1, few, ep, fin := "—", "—", "—", "—", "—", "—", "—"
 			cmd := site.Command(e.Name)
 			if r := run.Run; r != nil {
 				knn = fmt.Sprintf("%.1f%%", 100*r.Metrics.KNNTop1)
@@ -222,13 +222,20 @@ func (c *command) printList(names []string) error {
 					knn1 = fmt.Sprintf("%.1f%%", 100*r.Metrics.KNNTop1OnePct)
 					lin1 = fmt.Sprintf("%.1f%%", 100*r.Metrics.LinearTop1OnePct)
 				}
+				if len(r.Scores) > 0 { // every protocol's figure, by its title: "1% fine-tuned 79.1%, …"
+					each := make([]string, len(r.Scores))
+					for i, s := range r.Scores {
+						each[i] = fmt.Sprintf("%s %.1f%%", s.Short(), 100*s.Value)
+					}
+					few = strings.Join(each, ", ")
+				}
 				ep = fmt.Sprint(r.Metrics.Epochs)
 				fin = r.Finished.Local().Format("2006-01-02 15:04")
 				// The flags it ran with, so that the command reproduces
 				// it (the compare group's -preset-budget, a variant's own).
 				cmd = site.Command(e.Name, r.Args...)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", run.Name, run.Status(), knn, lin, knn1, lin1, ep, fin, cmd)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", run.Name, run.Status(), knn, lin, knn1, lin1, few, ep, fin, cmd)
 			if run.RunErr != nil {
 				fmt.Fprintf(tw, "\t(%v)\n", run.RunErr)
 			}
@@ -239,8 +246,13 @@ func (c *command) printList(names []string) error {
 					}
 					return "—"
 				}
-				fmt.Fprintf(tw, "  mean of seeds %s\t%d seeds\t%s\t%s\t%s\t%s\t%s\t\t%s\n", results.SeedList(agg.Seeds), len(agg.Seeds),
-					spread("knn_top1"), spread("linear_top1"), spread("knn_top1_1pct"), spread("linear_top1_1pct"), ep, site.SeedsCommand(e.Name, run))
+				var fewSeeds []string
+				for _, k := range agg.ScoreKeys() {
+					s, _ := agg.Scores.Get(k)
+					fewSeeds = append(fewSeeds, s.Short()+" "+spread(k))
+				}
+				fmt.Fprintf(tw, "  mean of seeds %s\t%d seeds\t%s\t%s\t%s\t%s\t%s\t%s\t\t%s\n", results.SeedList(agg.Seeds), len(agg.Seeds),
+					spread("knn_top1"), spread("linear_top1"), spread("knn_top1_1pct"), spread("linear_top1_1pct"), strings.Join(fewSeeds, ", "), ep, site.SeedsCommand(e.Name, run))
 			}
 		}
 	}

@@ -66,10 +66,39 @@ var citeFigures = map[string]func(r *results.Run) string{
 // units…), cited by its place, [@dino measure-1], with two decimals.
 var measureFigure = regexp.MustCompile(`^measure-([1-9][0-9]*)$`)
 
+// scoreFigure is a protocol's figure (run.json's "scores", read by key with
+// dashes for underscores): [@simclr-fashion-mnist finetune-1pct] "79.1 ±
+// 0.8%", and the networks trained from scratch on the same labels,
+// [@simclr-fashion-mnist scratch-finetune-1pct]. Any protocol's key cites
+// so, with no entry here.
+var scoreFigure = regexp.MustCompile(`^(?:(scratch|practitioner)-)?([a-z]+(?:-[a-z0-9.]+)*pct)$`)
+
 // figureOf returns how to read the figure a citation names from a run.
 func figureOf(figure string) (func(r *results.Run) string, bool) {
 	if get, ok := citeFigures[figure]; ok {
 		return get, true
+	}
+	if m := scoreFigure.FindStringSubmatch(figure); m != nil {
+		key := strings.ReplaceAll(m[2], "-", "_")
+		return func(r *results.Run) string {
+			scores := r.Scores
+			switch b := r.Baselines; m[1] {
+			case "scratch":
+				scores = nil
+				if b.Scratch != nil {
+					scores = b.Scratch.Scores
+				}
+			case "practitioner":
+				scores = nil
+				if b.Practitioner != nil {
+					scores = b.Practitioner.Scores
+				}
+			}
+			if s, ok := scores.Get(key); ok {
+				return citedPct(s.Value, r)
+			}
+			return "not measured"
+		}, true
 	}
 	m := measureFigure.FindStringSubmatch(figure)
 	if m == nil {

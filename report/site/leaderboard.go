@@ -43,18 +43,44 @@ func leaderboards(runs []*Experiment, anchors, families map[string]string) []*le
 	var out []*leaderboardView
 	byData := map[string]*leaderboardView{}
 	baselineSeen := map[string]bool{}
+	dataKey := func(r *results.Run) string {
+		return fmt.Sprintf("%s|%d|%d", r.Dataset.Name, r.Dataset.Train, r.Dataset.Test)
+	}
+	// The protocols' columns (run.json's scores) of each table: every
+	// figure any of its runs measured, after the frozen probes' columns.
+	scored := map[string][]results.Scores{}
+	for _, e := range runs {
+		if r := e.Run; r != nil && r.Status != results.StatusFailed {
+			scored[dataKey(r)] = append(scored[dataKey(r)], r.Scores)
+		}
+	}
 	for _, e := range runs {
 		r := e.Run
 		if r == nil || r.Status == results.StatusFailed {
 			continue
 		}
-		key := fmt.Sprintf("%s|%d|%d", r.Dataset.Name, r.Dataset.Train, r.Dataset.Test)
+		key := dataKey(r)
+		protocols := results.KeyOrder(scored[key]...)
 		lb := byData[key]
 		if lb == nil {
+			cols := slices.Clone(leaderColumns[:4])
+			for _, s := range protocols {
+				cols = append(cols, s.Title)
+			}
 			lb = &leaderboardView{Data: fmt.Sprintf("%s, %s / %s images", results.DatasetTitle(r.Dataset.Name), thousands(r.Dataset.Train), thousands(r.Dataset.Test)),
-				Columns: leaderColumns, Protocol: r.Protocol}
+				Columns: append(cols, leaderColumns[4:]...), Protocol: r.Protocol}
 			byData[key] = lb
 			out = append(out, lb)
+		}
+		scoreCells := func(s results.Scores) []cell {
+			cells := make([]cell, len(protocols))
+			for i, p := range protocols {
+				cells[i] = dash
+				if v, ok := s.Get(p.Key); ok {
+					cells[i] = accuracy(v.Value, r.Dataset.Test)
+				}
+			}
+			return cells
 		}
 		n, m, bl := r.Dataset.Test, r.Metrics, r.Baselines
 		few := func(v float64) cell {
@@ -88,13 +114,17 @@ func leaderboards(runs []*Experiment, anchors, families map[string]string) []*le
 		if bl.RawPixels != nil {
 			overPixels = gain(bl.RawPixels.KNNTop1)
 		}
-		cells := []cell{accuracy(m.KNNTop1, n), linear, few(m.KNNTop1OnePct), few(m.LinearTop1OnePct),
-			gain(bl.RandomInit.KNNTop1), overPixels, {Text: fmt.Sprint(m.Epochs), value: float64(m.Epochs)},
-			{Text: duration(r.DurationS), value: math.Round(r.DurationS)}}
+		cells := append(append([]cell{accuracy(m.KNNTop1, n), linear, few(m.KNNTop1OnePct), few(m.LinearTop1OnePct)},
+			scoreCells(r.Scores)...), gain(bl.RandomInit.KNNTop1), overPixels, cell{Text: fmt.Sprint(m.Epochs), value: float64(m.Epochs)},
+			cell{Text: duration(r.DurationS), value: math.Round(r.DurationS)})
 		if e.Seeds != nil { // the mean ± sd of the seeds this run is the first of (no top-5 column here)
-			seedCells(cells, e.Seeds, n, "knn_top1", "linear_top1", "knn_top1_1pct", "linear_top1_1pct")
+			keys := []string{"knn_top1", "linear_top1", "knn_top1_1pct", "linear_top1_1pct"}
+			for _, p := range protocols {
+				keys = append(keys, p.Key)
+			}
+			seedCells(cells, e.Seeds, n, keys...)
 			if d, ok := e.Seeds.Metrics["duration_s"]; ok && len(d.Values) > 0 {
-				cells[7] = seedsTime(d.Values)
+				cells[len(cells)-1] = seedsTime(d.Values)
 			}
 		}
 		family := families[e.Name]
@@ -108,20 +138,33 @@ func leaderboards(runs []*Experiment, anchors, families map[string]string) []*le
 		// A baseline's encoder goes under its name, beside its family: in
 		// the name it widened the table's first column past the screen.
 		base := func(name, family string, b results.Baseline) leaderRow {
-			c := []cell{accuracy(b.KNNTop1, n), accuracy(b.LinearTop1, n), dash, dash, dash, dash, {Text: "—"}, {Text: "—"}}
+			c := append(append([]cell{accuracy(b.KNNTop1, n), accuracy(b.LinearTop1, n), dash, dash}, scoreCells(nil)...),
+				dash, dash, cell{Text: "—"}, cell{Text: "—"})
 			if b.KNNTop1OnePct > 0 { // measured (baselines from before the 1%-labels setting have none)
 				c[2], c[3] = accuracy(b.KNNTop1OnePct, n), accuracy(b.LinearTop1OnePct, n)
 			}
 			if b.Epochs > 0 {
-				c[6] = cell{Text: fmt.Sprint(b.Epochs), value: float64(b.Epochs)}
+				c[len(c)-2] = cell{Text: fmt.Sprint(b.Epochs), value: float64(b.Epochs)}
 			}
 			return leaderRow{Name: name, Family: family, Baseline: true, Cells: c, Sort: sortKeys(c)}
+		}
+		// The networks trained from scratch on the labelled fractions fill
+		// the protocols' columns only.
+		fromScratch := func(b *results.LabelBaseline) leaderRow {
+			c := append(append([]cell{dash, dash, dash, dash}, scoreCells(b.Scores)...), dash, dash, cell{Text: "—"}, cell{Text: "—"})
+			return leaderRow{Name: b.Title, Family: "baseline: " + b.Name, Baseline: true, Cells: c, Sort: sortKeys(c)}
 		}
 		if px := bl.RawPixels; px != nil && !baselineSeen[key+"|pixels"] {
 			baselineSeen[key+"|pixels"] = true
 			lb.Rows = append(lb.Rows, base("raw pixels", "baseline", *px))
 		}
 		lb.Rows = append(lb.Rows, base("random init", "baseline: "+enc, bl.RandomInit), base("supervised (labels)", "baseline: "+enc, bl.Supervised))
+		for _, b := range []*results.LabelBaseline{bl.Scratch, bl.Practitioner} {
+			if b != nil && len(protocols) > 0 && !baselineSeen[key+"|"+b.Name+"|scratch"] {
+				baselineSeen[key+"|"+b.Name+"|scratch"] = true
+				lb.Rows = append(lb.Rows, fromScratch(b))
+			}
+		}
 	}
 	for _, lb := range out { // best first by kNN, the baselines among them
 		slices.SortStableFunc(lb.Rows, func(a, b leaderRow) int {

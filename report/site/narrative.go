@@ -45,7 +45,7 @@ func (n narrative) title() string {
 // narrativePart is either Markdown or a directive.
 type narrativePart struct {
 	markdown  string
-	directive string // "experiment", "comparison", "tsne", "bench"
+	directive string // "experiment", "comparison", "tsne", "labels", "bench"
 	arg       string
 	names     []string // the experiments a comparison or t-SNE grid covers (none: all)
 	line      int
@@ -111,12 +111,17 @@ func parseNarrative(file string, src []byte) (narrative, error) {
 			p.arg = fields[1]
 		case "comparison", "tsne":
 			p.names = fields[1:]
+		case "labels":
+			if len(fields) < 2 {
+				return n, fmt.Errorf("%s:%d: want \"@labels NAME…\" (the methods of the table)", file, lineNo)
+			}
+			p.names = fields[1:]
 		case "bench":
 			if len(fields) != 1 {
 				return n, fmt.Errorf("%s:%d: @%s takes no argument", file, lineNo, fields[0])
 			}
 		default:
-			return n, fmt.Errorf("%s:%d: unknown directive @%s (want @experiment NAME, @comparison [NAME…], @tsne [NAME…], @sweep NAME or @bench)", file, lineNo, fields[0])
+			return n, fmt.Errorf("%s:%d: unknown directive @%s (want @experiment NAME, @comparison [NAME…], @tsne [NAME…], @labels NAME…, @sweep NAME or @bench)", file, lineNo, fields[0])
 		}
 		flush()
 		n.parts = append(n.parts, p)

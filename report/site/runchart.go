@@ -24,6 +24,12 @@ type chartSpec struct {
 	Label string      `json:"label"`
 	Lines []chartLine `json:"lines"`
 	Refs  []chartRef  `json:"refs,omitempty"`
+	// XLog draws x on a log axis with ticks at XTicks, under XLabel (the
+	// label-efficiency chart: percentages of the labels); by default x is
+	// the epoch, on a linear axis.
+	XLog   bool   `json:"xlog,omitempty"`
+	XTicks []int  `json:"xticks,omitempty"`
+	XLabel string `json:"xlabel,omitempty"`
 }
 
 type chartLine struct {
@@ -31,6 +37,8 @@ type chartLine struct {
 	X    []int     `json:"x"`
 	Y    []float64 `json:"y"`
 	SD   []float64 `json:"sd,omitempty"` // a band of ± SD around Y (a mean over seeds)
+	// Dash draws the line dashed: a baseline's.
+	Dash bool `json:"dash,omitempty"`
 }
 
 type chartRef struct {

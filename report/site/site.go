@@ -142,6 +142,12 @@ type partView struct {
 	TSNEs       []*tsneView
 	Sweep       *tsneView
 	Bench       *benchView
+	// Labels are what a labels directive shows: the talk's Table 1 with
+	// the label-efficiency chart, one per dataset.
+	Labels []*labelsView
+	labels bool
+	// labelsFigure is the label-efficiency chart's figure id and number.
+	labelsFigure [2]string
 	// names are the experiments a comparison or t-SNE directive covers
 	// (none: every placed one).
 	names []string
@@ -226,7 +232,7 @@ func (b *builder) build() ([]byte, error) {
 		families = map[string]string{} // the part of the talk an experiment is placed in
 		family   string
 		// The parts filled once the page order is known.
-		compares, tsnes []*partView
+		compares, tsnes, labelParts []*partView
 	)
 	addExperiment := func(sec *sectionView, e *Experiment) error {
 		v, err := b.experimentView(e)
@@ -270,6 +276,9 @@ func (b *builder) build() ([]byte, error) {
 				}
 			case "comparison":
 				sec.Parts = append(sec.Parts, partView{Comparison: &comparisonView{}, names: p.names})
+			case "labels":
+				id, num := b.page.Figure()
+				sec.Parts = append(sec.Parts, partView{labels: true, names: p.names, labelsFigure: [2]string{id, fmt.Sprint(num)}})
 			case "bench":
 				bv := b.benchView()
 				bv.Eval = b.evalRows(anchors)
@@ -315,6 +324,9 @@ func (b *builder) build() ([]byte, error) {
 			if p.TSNE != nil {
 				tsnes = append(tsnes, p)
 			}
+			if p.labels {
+				labelParts = append(labelParts, p)
+			}
 
 		}
 	}
@@ -341,6 +353,10 @@ func (b *builder) build() ([]byte, error) {
 		if len(groups) == 0 {
 			p.Comparisons = []*comparisonView{{Columns: comparisonColumns, Command: command}}
 		}
+	}
+	for _, p := range labelParts {
+		p.Labels = labelTables(runsOf(placed, p.names), anchors, p.names,
+			"go run run.go run "+strings.Join(p.names, " ")+" -- -dataset fashion-mnist", p.labelsFigure[0], p.labelsFigure[1])
 	}
 	for _, p := range tsnes {
 		groups := byDataset(runsOf(placed, p.names))

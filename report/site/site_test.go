@@ -222,7 +222,8 @@ func TestReportStructure(t *testing.T) {
 		}
 		_, chart := attr(f, "data-chart")
 		_, tsne := attr(f, "data-tsne")
-		if (chart || tsne) && img == nil {
+		_, labels := attr(f, "data-labels")
+		if (chart || tsne || labels) && img == nil {
 			img = f
 		}
 		if img == nil || cap == nil || !strings.HasPrefix(text(cap), fmt.Sprintf("Figure %d.", i+1)) {

@@ -59,7 +59,11 @@ func WriteSampleResults(t testing.TB, out, name, title string) {
 		Baselines: results.Baselines{
 			RandomInit: results.Baseline{KNNTop1: 0.121, LinearTop1: 0.171, LinearTop5: 0.603},
 			Supervised: results.Baseline{KNNTop1: 0.878, LinearTop1: 0.912, LinearTop5: 1, Epochs: 10},
+			Scratch: &results.LabelBaseline{Name: "convnet-16-32-64-128", Title: "supervised from scratch (the same encoder)", Seed: 1,
+				Scores: append(sampleScores(0.201, 0.376), results.Score{Key: "finetune_100pct", Title: "all labels: fine-tuned", Kind: "fine-tuned",
+					Fraction: 1, Labels: 6000, Value: 0.702, Test: 1000, Protocol: "trained on 6000 labelled images, 30 epochs (2790 steps), model seed 1"})},
 		},
+		Scores:   sampleScores(0.312, 0.455),
 		Figures:  []results.Figure{{File: "knn.svg", Caption: "kNN top-1 per epoch"}},
 		Protocol: "frozen encoder features; kNN: weighted cosine, k=200, τ=0.1",
 	}
@@ -95,5 +99,16 @@ func copyFile(t testing.TB, from, to string) {
 	}
 	if err := os.WriteFile(to, b, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// sampleScores are the fine-tuning protocol's figures at 1% and 10% of the
+// labels, as run.json records them.
+func sampleScores(one, ten float64) results.Scores {
+	return results.Scores{
+		{Key: "finetune_1pct", Title: "1% labels: fine-tuned", Kind: "fine-tuned", Fraction: 0.01, Labels: 60, Value: one, Test: 1000,
+			Protocol: "the encoder and a linear classifier trained together on 60 labelled images, 500 steps, model seed 1"},
+		{Key: "finetune_10pct", Title: "10% labels: fine-tuned", Kind: "fine-tuned", Fraction: 0.1, Labels: 600, Value: ten, Test: 1000,
+			Protocol: "the encoder and a linear classifier trained together on 600 labelled images, 500 steps, model seed 1"},
 	}
 }

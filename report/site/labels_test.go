@@ -1,0 +1,125 @@
+package site
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"github.com/mega-ssl/mega/gomlxssl/results"
+	"github.com/mega-ssl/mega/report/sitetest"
+)
+
+// Table 1: each method's fine-tuned figures beside the same encoder trained
+// from scratch and the talk's published row, a sentence that says from the
+// figures whether pre-training wins, and the label-efficiency chart as data.
+func TestTable1AndLabelEfficiency(t *testing.T) {
+	root, out := fixture(t)
+	src, err := os.ReadFile(filepath.Join(repoRoot, "experiments", "moco", "main.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(root, "experiments", "moco"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "experiments", "moco", "main.go"), src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sitetest.WriteSampleResults(t, out, "moco", "MoCo")
+	r, err := results.ReadRun(filepath.Join(out, "moco", "run.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Experiment = "moco"
+	r.Scores = results.Scores{
+		{Key: "finetune_1pct", Title: "1% labels: fine-tuned", Kind: "fine-tuned", Fraction: 0.01, Labels: 60, Value: 0.150, Test: 1000, Protocol: "p1"},
+		{Key: "finetune_10pct", Title: "10% labels: fine-tuned", Kind: "fine-tuned", Fraction: 0.1, Labels: 600, Value: 0.377, Test: 1000, Protocol: "p10"},
+	}
+	if err := results.WriteJSON(filepath.Join(out, "moco", "run.json"), r); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Build(Config{Root: root, Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := parsePage(t, rep.Path)
+	tables := p.all(func(n *html.Node) bool { c, _ := attr(n, "class"); return n.Data == "table" && c == "compare table1" })
+	if len(tables) != 1 {
+		t.Fatalf("%d Table 1s, want one (shapes)", len(tables))
+	}
+	tt := text(tables[0])
+	for _, want := range []string{"1% labels: fine-tuned", "10% labels: fine-tuned", "MoCo", "SimCLR", "31.2%", "15.0%",
+		"supervised from scratch (the same encoder)", "20.1%", "70.2%", "73.36", "40.00", "published"} {
+		if !strings.Contains(tt, want) {
+			t.Errorf("Table 1 lacks %q:\n%s", want, tt)
+		}
+	}
+	claims := p.all(func(n *html.Node) bool { c, _ := attr(n, "class"); return n.Data == "p" && c == "claim" })
+	if len(claims) < 2 {
+		t.Fatalf("%d claim sentences, want one per fraction and the note", len(claims))
+	}
+	// SimCLR 31.2 against 20.1 from scratch on 1,000 test images: a win;
+	// MoCo 15.0 against 20.1: a loss (both beyond their intervals).
+	one := text(claims[0])
+	for _, want := range []string{"With 60 labelled images (1% labels)", "against the same encoder trained from scratch on them (20.1%)",
+		"wins for 1 of the 2 methods and loses for 1 of the 2 methods", "SimCLR +11.1", "MoCo -5.1"} {
+		if !strings.Contains(one, want) {
+			t.Errorf("the 1%% claim lacks %q:\n%s", want, one)
+		}
+	}
+	figs := p.all(func(n *html.Node) bool { _, ok := attr(n, "data-labels"); return n.Data == "figure" && ok })
+	if len(figs) != 1 {
+		t.Fatalf("%d label-efficiency charts, want 1", len(figs))
+	}
+	v, _ := attr(figs[0], "data-labels")
+	var spec chartSpec
+	if err := json.Unmarshal([]byte(v), &spec); err != nil {
+		t.Fatal(err)
+	}
+	if !spec.XLog || !slices.Equal(spec.XTicks, []int{1, 10, 100}) || len(spec.Lines) != 3 {
+		t.Fatalf("the chart: %+v", spec)
+	}
+	if l := spec.Lines[2]; !l.Dash || !slices.Equal(l.X, []int{1, 10, 100}) || !slices.Equal(l.Y, []float64{20.1, 37.6, 70.2}) {
+		t.Errorf("the baseline's line: %+v", l)
+	}
+	if l := spec.Lines[0]; l.Dash || !slices.Equal(l.X, []int{1, 10}) {
+		t.Errorf("a method's line: %+v", l)
+	}
+}
+
+// A protocol is data: a figure run.json carries with a key and a title no
+// code knows reaches the leaderboard, Table 1 and the citations.
+func TestNewProtocolNeedsNoCode(t *testing.T) {
+	root, out := fixture(t)
+	path := filepath.Join(out, "simclr", "run.json")
+	r, err := results.ReadRun(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Scores = append(r.Scores, results.Score{Key: "sparse_5pct", Title: "5% labels: sparse probe", Kind: "sparse probe",
+		Fraction: 0.05, Labels: 300, Value: 0.4321, Test: 1000, Protocol: "a protocol added later"})
+	if err := results.WriteJSON(path, r); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Build(Config{Root: root, Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := parsePage(t, rep.Path)
+	lb := p.all(func(n *html.Node) bool { c, _ := attr(n, "class"); return n.Data == "table" && c == "leaderboard" })
+	if len(lb) == 0 || !strings.Contains(text(lb[0]), "5% labels: sparse probe") || !strings.Contains(text(lb[0]), "43.2%") {
+		t.Error("the leaderboard has no column for the new protocol")
+	}
+	t1 := p.all(func(n *html.Node) bool { c, _ := attr(n, "class"); return n.Data == "table" && c == "compare table1" })
+	if len(t1) == 0 || !strings.Contains(text(t1[0]), "5% labels: sparse probe") {
+		t.Error("Table 1 has no column for the new protocol")
+	}
+	b := &builder{runs: map[string]*results.Run{"simclr": r}, seeds: map[string]*results.Seeds{}}
+	if got := b.cite("[@simclr sparse-5pct] and [@simclr scratch-finetune-1pct]", "x.md"); !strings.Contains(got, "43.2") || !strings.Contains(got, "20.1") {
+		t.Errorf("citing the protocols' figures: %q", got)
+	}
+}
