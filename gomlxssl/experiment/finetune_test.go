@@ -7,12 +7,14 @@ import (
 	"strings"
 	"testing"
 
+	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 
 	"github.com/mega-ssl/mega/gomlxssl/backend/backendtest"
 	"github.com/mega-ssl/mega/gomlxssl/data"
 	"github.com/mega-ssl/mega/gomlxssl/eval"
+	"github.com/mega-ssl/mega/gomlxssl/method"
 	"github.com/mega-ssl/mega/gomlxssl/models"
 	"github.com/mega-ssl/mega/gomlxssl/results"
 	"github.com/mega-ssl/mega/gomlxssl/train"
@@ -192,5 +194,50 @@ func TestFineTuneFlagsFailClearly(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%v: error %v, want one saying %q", c.args, err, c.want)
 		}
+	}
+}
+
+// -resume of a finished run adds the protocols' figures without training
+// again: a run made with -finetune none gains them, its epochs untouched;
+// and a second recipe reuses the first's cached baselines.
+func TestResumeAddsTheProtocols(t *testing.T) {
+	out := t.TempDir()
+	o, fs := tinyOptions(t, out, "-finetune", "none")
+	r, err := Run(context.Background(), tinySpec(func() {}), o, fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Scores) != 0 || r.Baselines.Scratch != nil {
+		t.Fatalf("-finetune none measured %v", r.Scores)
+	}
+	trained := 0
+	spec := tinySpec(func() {})
+	build := spec.Build
+	spec.Build = func(enc models.Encoder) Method {
+		m := build(enc)
+		loss := m.Loss
+		m.Loss = func(scope *model.Scope, b method.Batch) *Node { trained++; return loss(scope, b) }
+		return m
+	}
+	o, fs = tinyOptions(t, out, "-resume", "-finetune", "plain,crop-flip", "-finetune-steps", "3", "-scratch-epochs", "1")
+	r, err = Run(context.Background(), spec, o, fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if trained != 0 {
+		t.Errorf("the resumed run built its pre-training step %d times: it trained again", trained)
+	}
+	var keys []string
+	for _, s := range r.Scores {
+		keys = append(keys, s.Key)
+	}
+	if want := []string{"finetune_1pct", "finetune_10pct", "finetune_cropflip_1pct", "finetune_cropflip_10pct"}; !slices.Equal(keys, want) {
+		t.Errorf("after -resume: scores %v, want %v", keys, want)
+	}
+	if r.Baselines.Scratch == nil || len(r.Baselines.Scratch.Scores) != 6 {
+		t.Fatalf("the baseline from scratch: %+v, want both recipes at 1%%, 10%% and all labels", r.Baselines.Scratch)
+	}
+	if c, _ := r.Baselines.Scratch.Scores.Get("finetune_cropflip_1pct"); !strings.Contains(c.Protocol, "crop and flip") {
+		t.Errorf("the crop-and-flip recipe's protocol: %q", c.Protocol)
 	}
 }

@@ -21,21 +21,17 @@ type labelBaselines struct {
 	Practitioner *results.LabelBaseline `json:"practitioner,omitempty"`
 }
 
-// scratchProtocols are the protocols a network trained from scratch is
-// measured under: the run's (each recipe at each labelled fraction) and, per
-// recipe, all of the labels for -scratch-epochs epochs — the supervised
-// figure a pre-trained encoder's fine-tuning is measured against when labels
-// are not scarce.
-func scratchProtocols(o *Options) ([]Protocol, error) {
-	ps, err := protocols(o)
-	if err != nil {
-		return nil, err
+// scratchProtocols are the protocols of one recipe a network trained from
+// scratch is measured under: the run's (at each labelled fraction) and all
+// of the labels for -scratch-epochs epochs — the supervised figure a
+// pre-trained encoder's fine-tuning is measured against when labels are not
+// scarce.
+func scratchProtocols(rc recipe, o *Options) []Protocol {
+	var ps []Protocol
+	for _, f := range labelFractions {
+		ps = append(ps, fineTuneProtocol(rc, f, o.FineTuneSteps, 0))
 	}
-	rs, _ := o.chosenRecipes()
-	for _, rc := range rs {
-		ps = append(ps, fineTuneProtocol(rc, 1, 0, o.ScratchEpochs))
-	}
-	return ps, nil
+	return append(ps, fineTuneProtocol(rc, 1, 0, o.ScratchEpochs))
 }
 
 // practitionerNet is the plain supervised network beside an encoder: a
@@ -58,12 +54,39 @@ func practitionerNet(enc models.Encoder) (models.Encoder, bool) {
 // and shared by every experiment with the same settings.
 func LabelBaselines(ctx context.Context, be compute.Backend, enc models.Encoder, split data.Split, o *Options) (labelBaselines, error) {
 	var out labelBaselines
-	ps, err := scratchProtocols(o)
-	if err != nil || len(ps) == 0 {
+	rs, err := o.chosenRecipes()
+	if err != nil {
 		return out, err
 	}
+	for _, rc := range rs { // one cache entry per recipe: adding one reuses the others
+		b, err := recipeBaselines(ctx, be, enc, split, o, rc)
+		if err != nil {
+			return out, err
+		}
+		out.merge(b)
+	}
+	return out, nil
+}
+
+// merge adds b's figures (another recipe's) to l's.
+func (l *labelBaselines) merge(b labelBaselines) {
+	for _, pair := range []struct{ dst, src **results.LabelBaseline }{{&l.Scratch, &b.Scratch}, {&l.Practitioner, &b.Practitioner}} {
+		switch {
+		case *pair.src == nil:
+		case *pair.dst == nil:
+			*pair.dst = *pair.src
+		default:
+			(*pair.dst).Scores = append((*pair.dst).Scores, (*pair.src).Scores...)
+		}
+	}
+}
+
+// recipeBaselines is LabelBaselines for one recipe, cached.
+func recipeBaselines(ctx context.Context, be compute.Backend, enc models.Encoder, split data.Split, o *Options, rc recipe) (labelBaselines, error) {
+	var out labelBaselines
+	ps := scratchProtocols(rc, o)
 	key := fmt.Sprintf("labels-v1-%s-train%d-test%d-%016x-%s-dataseed%d-seed%d-steps%d-epochs%d-%s", split.Train.Name,
-		split.Train.Len(), split.Test.Len(), fingerprint(split), enc.Name(), o.DataSeed, o.Seed, o.FineTuneSteps, o.ScratchEpochs, o.FineTune)
+		split.Train.Len(), split.Test.Len(), fingerprint(split), enc.Name(), o.DataSeed, o.Seed, o.FineTuneSteps, o.ScratchEpochs, rc.Flag)
 	path := filepath.Join(o.baselines(), sanitize(key)+".json")
 	unlock, err := lock(path)
 	if err != nil {
