@@ -241,3 +241,21 @@ func TestResumeAddsTheProtocols(t *testing.T) {
 		t.Errorf("the crop-and-flip recipe's protocol: %q", c.Protocol)
 	}
 }
+
+// A finished run resumed with fewer recipes keeps the others' figures: it
+// is evaluated again on the same weights.
+func TestResumeKeepsTheOtherRecipes(t *testing.T) {
+	out := t.TempDir()
+	o, fs := tinyOptions(t, out, "-finetune", "plain,crop-flip", "-finetune-steps", "3", "-scratch-epochs", "1")
+	if _, err := Run(context.Background(), tinySpec(func() {}), o, fs); err != nil {
+		t.Fatal(err)
+	}
+	o, fs = tinyOptions(t, out, "-resume", "-finetune-steps", "3", "-scratch-epochs", "1")
+	r, err := Run(context.Background(), tinySpec(func() {}), o, fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Scores) != 4 {
+		t.Errorf("after -resume with the plain recipe only: %d scores, want the crop-and-flip ones kept beside", len(r.Scores))
+	}
+}

@@ -95,9 +95,16 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 			"1%% labels: the same kNN (k at most the labelled count) and linear probe fitted on 1%% of each class's training images, drawn with data seed %d (the same for every -seed)",
 			enc.Name(), o.KNNK, o.KNNT, split.Train.Len(), split.Test.Len(), o.ProbeIterations, o.DataSeed),
 	}
+	var kept results.Scores
 	if o.Resume { // the time already spent counts towards the run's duration
 		if prev, err := results.ReadRun(filepath.Join(dir, "run.json")); err == nil {
 			run.EarlierS = prev.DurationS
+			// A finished run resumed is evaluated again on the same
+			// weights: the figures of protocols this resume does not
+			// measure (another -finetune recipe) stay.
+			if prev.Status == results.StatusComplete && prev.Metrics.Epochs == o.Epochs {
+				kept = prev.Scores
+			}
 		}
 	}
 	// The method is built before the flags are recorded, so that a method
@@ -130,7 +137,7 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 		spec.Augment = *m.Augment
 	}
 	spec.Augment = o.augmentation(spec.Augment.ForData(split.Train.Name, split.Train.Channels))
-	r := &runner{spec: spec, method: m, o: o, enc: enc, be: be, split: split, dir: dir, run: run}
+	r := &runner{spec: spec, method: m, o: o, enc: enc, be: be, split: split, dir: dir, run: run, kept: kept}
 	err = r.execute(ctx)
 	run.Finished = time.Now()
 	run.DurationS = run.EarlierS + run.Finished.Sub(started).Seconds()

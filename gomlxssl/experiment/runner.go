@@ -46,6 +46,9 @@ type runner struct {
 	figures []results.Figure
 	// classifier is the supervised baseline's checkpoint directory.
 	classifier string
+	// kept are the protocol figures of the finished run this one resumes,
+	// on the same weights: those it does not measure again stay.
+	kept results.Scores
 }
 
 // report calls the method's Report, if any.
@@ -242,7 +245,7 @@ func (r *runner) finalEval(ctx context.Context, tr *train.Trainer, m Method) err
 // keeps them, and -resume evaluates the finished run again with no training.
 func (r *runner) fineTune(ctx context.Context, tr *train.Trainer, m Method) error {
 	ps, err := protocols(r.o)
-	if err != nil || len(ps) == 0 {
+	if err != nil {
 		return err
 	}
 	start := time.Now()
@@ -250,6 +253,11 @@ func (r *runner) fineTune(ctx context.Context, tr *train.Trainer, m Method) erro
 		Label: r.spec.Name}, r.o.DataSeed)
 	if err != nil {
 		return err
+	}
+	for _, s := range r.kept {
+		if _, ok := scores.Get(s.Key); !ok {
+			scores = append(scores, s)
+		}
 	}
 	r.run.Scores = scores
 	r.run.FineTuneS = time.Since(start).Seconds()
