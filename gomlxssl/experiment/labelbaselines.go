@@ -21,19 +21,6 @@ type labelBaselines struct {
 	Practitioner *results.LabelBaseline `json:"practitioner,omitempty"`
 }
 
-// scratchProtocols are the protocols of one recipe a network trained from
-// scratch is measured under: the run's (at each labelled fraction) and all
-// of the labels for -scratch-epochs epochs — the supervised figure a
-// pre-trained encoder's fine-tuning is measured against when labels are not
-// scarce.
-func scratchProtocols(rc recipe, o *Options) []Protocol {
-	var ps []Protocol
-	for _, f := range labelFractions {
-		ps = append(ps, fineTuneProtocol(rc, f, o.FineTuneSteps, 0))
-	}
-	return append(ps, fineTuneProtocol(rc, 1, 0, o.ScratchEpochs))
-}
-
 // practitionerNet is the plain supervised network beside an encoder: a
 // PoolNet of a ConvNet's widths; none for other encoders.
 func practitionerNet(enc models.Encoder) (models.Encoder, bool) {
@@ -84,34 +71,77 @@ func (l *labelBaselines) merge(b labelBaselines) {
 // recipeBaselines is LabelBaselines for one recipe, cached.
 func recipeBaselines(ctx context.Context, be compute.Backend, enc models.Encoder, split data.Split, o *Options, rc recipe) (labelBaselines, error) {
 	var out labelBaselines
-	ps := scratchProtocols(rc, o)
-	key := fmt.Sprintf("labels-v1-%s-train%d-test%d-%016x-%s-dataseed%d-seed%d-steps%d-epochs%d-%s", split.Train.Name,
-		split.Train.Len(), split.Test.Len(), fingerprint(split), enc.Name(), o.DataSeed, o.Seed, o.FineTuneSteps, o.ScratchEpochs, rc.Flag)
-	path := filepath.Join(o.baselines(), sanitize(key)+".json")
-	unlock, err := lock(path)
+	err := cachedBaseline(ctx, be, split, o, rc, &out, false, network{enc: enc, title: "supervised from scratch (the same encoder)",
+		steps: o.FineTuneSteps})
 	if err != nil {
 		return out, err
 	}
-	defer unlock()
-	if b, err := os.ReadFile(path); err == nil && json.Unmarshal(b, &out) == nil && out.Scratch != nil {
-		return out, nil
-	}
-	type network struct {
-		enc   models.Encoder
-		title string
-		dst   **results.LabelBaseline
-	}
-	nets := []network{{enc, "supervised from scratch (the same encoder)", &out.Scratch}}
 	if p, ok := practitionerNet(enc); ok {
-		nets = append(nets, network{p, "plain supervised convnet (max-pooled)", &out.Practitioner})
+		err = cachedBaseline(ctx, be, split, o, rc, &out, true, network{enc: p, title: "plain supervised convnet (max-pooled)",
+			steps: practitionerSteps * o.FineTuneSteps})
 	}
-	for _, n := range nets {
-		scores, err := measure(ctx, ps, Measurement{Backend: be, Embed: encoderOnly(n.enc), Split: split, Seed: o.Seed,
-			Label: "baseline " + n.enc.Name() + " from scratch"}, o.DataSeed)
-		if err != nil {
-			return out, fmt.Errorf("label-efficiency baseline: %w", err)
+	return out, err
+}
+
+// practitionerSteps is how many times the protocol's steps the plain
+// supervised convnet trains for on each fraction: the 3,000 steps of 64 of
+// the PyTorch bar this baseline must not fall below (79.7% at 1%, 87.5% at
+// 10% of Fashion-MNIST's labels, in the issue that asked for it); with the
+// protocol's 1,000 it reached 86.2% at 10%. The same encoder from scratch
+// keeps the protocol's own budget: it is the talk's comparison.
+const practitionerSteps = 3
+
+// network is a baseline trained from scratch, with its steps on each
+// labelled fraction.
+type network struct {
+	enc   models.Encoder
+	title string
+	steps int
+}
+
+// cachedBaseline measures a network from scratch under one recipe's
+// protocols, or reads it from its cache entry (one file per network and
+// recipe), into out's Scratch, or its Practitioner with practitioner set.
+func cachedBaseline(ctx context.Context, be compute.Backend, split data.Split, o *Options, rc recipe, out *labelBaselines, practitioner bool, n network) error {
+	prefix, dst := "labels-v1", &out.Scratch
+	if practitioner {
+		prefix, dst = "practitioner-v1", &out.Practitioner
+	}
+	key := fmt.Sprintf("%s-%s-train%d-test%d-%016x-%s-dataseed%d-seed%d-steps%d-epochs%d-%s", prefix, split.Train.Name,
+		split.Train.Len(), split.Test.Len(), fingerprint(split), n.enc.Name(), o.DataSeed, o.Seed, n.steps, o.ScratchEpochs, rc.Flag)
+	path := filepath.Join(o.baselines(), sanitize(key)+".json")
+	unlock, err := lock(path)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	var cached labelBaselines
+	if b, err := os.ReadFile(path); err == nil && json.Unmarshal(b, &cached) == nil {
+		c := cached.Scratch
+		if practitioner {
+			c = cached.Practitioner
 		}
-		*n.dst = &results.LabelBaseline{Name: n.enc.Name(), Title: n.title, Seed: o.Seed, Scores: scores}
+		if c != nil {
+			*dst = c
+			return nil
+		}
 	}
-	return out, results.WriteJSON(path, out)
+	ps := []Protocol{}
+	for _, f := range labelFractions {
+		ps = append(ps, fineTuneProtocol(rc, f, n.steps, 0))
+	}
+	ps = append(ps, fineTuneProtocol(rc, 1, 0, o.ScratchEpochs))
+	scores, err := measure(ctx, ps, Measurement{Backend: be, Embed: encoderOnly(n.enc), Split: split, Seed: o.Seed,
+		Label: "baseline " + n.enc.Name() + " from scratch"}, o.DataSeed)
+	if err != nil {
+		return fmt.Errorf("label-efficiency baseline: %w", err)
+	}
+	*dst = &results.LabelBaseline{Name: n.enc.Name(), Title: n.title, Seed: o.Seed, Scores: scores}
+	var file labelBaselines
+	if practitioner {
+		file.Practitioner = *dst
+	} else {
+		file.Scratch = *dst
+	}
+	return results.WriteJSON(path, file)
 }
