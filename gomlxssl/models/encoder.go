@@ -31,12 +31,16 @@ type ConvNet struct {
 func DefaultConvNet() ConvNet { return ConvNet{Widths: []int{32, 64, 128, 256}} }
 
 // Name implements Encoder.
-func (c ConvNet) Name() string {
-	parts := make([]string, len(c.Widths))
-	for i, w := range c.Widths {
+func (c ConvNet) Name() string { return widthsName("convnet", c.Widths) }
+
+// widthsName names a network by its kind and layer widths:
+// "convnet-16-32-64-128".
+func widthsName(kind string, widths []int) string {
+	parts := make([]string, len(widths))
+	for i, w := range widths {
 		parts[i] = strconv.Itoa(w)
 	}
-	return "convnet-" + strings.Join(parts, "-")
+	return kind + "-" + strings.Join(parts, "-")
 }
 
 // Dim implements Encoder.

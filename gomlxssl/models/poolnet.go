@@ -1,9 +1,6 @@
 package models
 
 import (
-	"strconv"
-	"strings"
-
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/ml/layers/activation"
 	"github.com/gomlx/gomlx/ml/model"
@@ -22,13 +19,7 @@ type PoolNet struct {
 }
 
 // Name implements Encoder: "poolnet-16-32-64-128".
-func (p PoolNet) Name() string {
-	parts := make([]string, len(p.Widths))
-	for i, w := range p.Widths {
-		parts[i] = strconv.Itoa(w)
-	}
-	return "poolnet-" + strings.Join(parts, "-")
-}
+func (p PoolNet) Name() string { return widthsName("poolnet", p.Widths) }
 
 // Dim implements Encoder.
 func (p PoolNet) Dim() int { return p.Widths[len(p.Widths)-1] }
