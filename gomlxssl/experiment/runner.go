@@ -180,13 +180,16 @@ func (r *runner) execute(ctx context.Context) error {
 		_ = r.writeProgress()
 		return err
 	}
-	return r.finalEval(ctx, tr, m)
+	if err := r.finalEval(tr, m); err != nil {
+		return err
+	}
+	return r.fineTune(ctx, tr, m)
 }
 
 const evalBatch = 250
 
 // finalEval probes the trained encoder and writes the final results.
-func (r *runner) finalEval(ctx context.Context, tr *train.Trainer, m Method) error {
+func (r *runner) finalEval(tr *train.Trainer, m Method) error {
 	start := time.Now()
 	// The last epoch's monitor embedded every image (completed by embedRest
 	// where it searched a sample): its seconds count here. Else embed now.
@@ -233,15 +236,13 @@ func (r *runner) finalEval(ctx context.Context, tr *train.Trainer, m Method) err
 		hTest.Labels[:n], r.split.Test.Classes); err != nil {
 		return err
 	}
-	if err := r.writeProgress(); err != nil {
-		return err
-	}
-	return r.fineTune(ctx, tr, m)
+	return r.writeProgress()
 }
 
 // fineTune measures the trained network under the evaluation protocols
-// (fine-tuning on fractions of the labels) and writes them to run.json. It
-// comes last, after the frozen probes are written: a stop during it (Ctrl-C)
+// (fine-tuning on fractions of the labels) and writes them to run.json, its
+// time apart from the final evaluation's (finetune_s). It comes last, after
+// the frozen probes are written: a stop during it (Ctrl-C)
 // keeps them, and -resume evaluates the finished run again with no training.
 func (r *runner) fineTune(ctx context.Context, tr *train.Trainer, m Method) error {
 	ps, err := protocols(r.o)
