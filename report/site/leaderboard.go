@@ -67,8 +67,12 @@ func leaderboards(runs []*Experiment, anchors, families map[string]string) []*le
 			for _, s := range protocols {
 				cols = append(cols, s.Title)
 			}
+			protocol := r.Protocol
+			for _, s := range protocols { // as the first run that measured it says
+				protocol += "; " + s.Title + ": " + s.Protocol
+			}
 			lb = &leaderboardView{Data: fmt.Sprintf("%s, %s / %s images", results.DatasetTitle(r.Dataset.Name), thousands(r.Dataset.Train), thousands(r.Dataset.Test)),
-				Columns: append(cols, leaderColumns[4:]...), Protocol: r.Protocol}
+				Columns: append(cols, leaderColumns[4:]...), Protocol: protocol}
 			byData[key] = lb
 			out = append(out, lb)
 		}
