@@ -270,7 +270,7 @@ func labelTable(runs []*Experiment, anchors map[string]string, names []string) *
 			row.Cells = append(row.Cells, c)
 		}
 		for _, p := range px.Scores {
-			addPoint(&line, p.Fraction, figure{value: p.Value, ok: true})
+			addPoint(&line, p.Fraction, lookup(first, nil, "", p.Key, p.Value, true))
 		}
 		row.Cells = append(row.Cells, accuracy(px.KNNTop1, n), accuracy(px.LinearTop1, n), top5(first, px.LinearTop5))
 		v.Rows = append(v.Rows, row)
@@ -283,23 +283,23 @@ func labelTable(runs []*Experiment, anchors map[string]string, names []string) *
 		v.Chart = string(j)
 	}
 	v.ChartCaption = fmt.Sprintf("Label efficiency on %s: top-1 on the %s test images against the share of the training labels, "+
-		"for each method fine-tuned from its pre-training (solid; a band of ± sd where it has seeds) and the networks trained on the same labels "+
-		"from scratch with the same recipe, beside the raw pixels' linear probe (dashed).", results.DatasetTitle(first.Dataset.Name), thousands(n))
+		"for each method fine-tuned from its pre-training (solid) and the networks trained on the same labels "+
+		"from scratch with the same recipe, beside the raw pixels' linear probe (dashed); each band is ± the standard deviation over seeds where a line has seeds, "+
+		"else the 95%% interval over the test images.", results.DatasetTitle(first.Dataset.Name), thousands(n))
 	return v
 }
 
-// addPoint adds a figure at fraction f (as a percentage) to a chart line.
+// addPoint adds a figure at fraction f (as a percentage) to a chart line,
+// with its band: the standard deviation over seeds, or one run's 95%
+// interval.
 func addPoint(l *chartLine, f float64, fig figure) {
 	l.X = append(l.X, int(math.Round(100*f)))
 	l.Y = append(l.Y, round(100*fig.value, 4))
+	band := fig.half
 	if len(fig.seeds) > 1 {
-		for len(l.SD) < len(l.Y)-1 {
-			l.SD = append(l.SD, 0)
-		}
-		l.SD = append(l.SD, round(100*results.SpreadOf(fig.seeds).SD, 4))
-	} else if l.SD != nil {
-		l.SD = append(l.SD, 0)
+		band = results.SpreadOf(fig.seeds).SD
 	}
+	l.SD = append(l.SD, round(100*band, 3))
 }
 
 func publishedCells(name string) []cell {
