@@ -76,8 +76,9 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 	dir, variant, title := spec.RunDir(*o)
 	if o.DryRun {
 		fmt.Printf("dry run: %s on %s (%d train / %d test images, %d×%d×%d), encoder %s, %d epochs of batch %d, peak LR %g, "+
-			"supervised baseline %d epochs; results would go to %s\n", title, split.Train.Name, split.Train.Len(), split.Test.Len(),
-			split.Train.Height, split.Train.Width, split.Train.Channels, enc.Name(), o.Epochs, o.Batch, o.LR, o.SupervisedEpochs, dir)
+			"supervised baseline %d epochs, fine-tuning %s (%d steps on 1%% and 10%% of the labels; from scratch on all of them %d epochs); results would go to %s\n",
+			title, split.Train.Name, split.Train.Len(), split.Test.Len(), split.Train.Height, split.Train.Width, split.Train.Channels, enc.Name(),
+			o.Epochs, o.Batch, o.LR, o.SupervisedEpochs, o.FineTune, o.FineTuneSteps, o.ScratchEpochs, dir)
 		return nil, nil
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
