@@ -249,9 +249,13 @@ func labelTable(runs []*Experiment, anchors map[string]string, names []string) *
 				all = f.cell(n)
 				addPoint(&line, 1, f)
 				row.Note = lb.b.Name + "; all labels: " + scratchBudget(s.Protocol)
-				if p := s.Title + ", " + lb.b.Title + ": " + s.Protocol + "."; !slices.Contains(v.Protocols, p) {
-					v.Protocols = append(v.Protocols, p)
-				}
+			}
+		}
+		// The baseline's protocol lines where they are not the methods'
+		// (all of the labels; the plain convnet's longer budget).
+		for _, s := range lb.b.Scores {
+			if !slices.ContainsFunc(v.Protocols, func(q string) bool { return strings.HasSuffix(q, ": "+s.Protocol+".") }) {
+				v.Protocols = append(v.Protocols, s.Title+", "+lb.b.Title+": "+s.Protocol+".")
 			}
 		}
 		row.Cells = append(row.Cells, dash, all, dash)
