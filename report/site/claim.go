@@ -97,7 +97,7 @@ func claim(chosen []*Experiment, tuned []results.Score, bl results.Baselines) []
 		if len(parts) == 0 {
 			continue
 		}
-		out = append(out, fmt.Sprintf("With %d labelled images (%s): %s.", s.Labels, strings.TrimSuffix(s.Title, ": fine-tuned"), strings.Join(parts, "; ")))
+		out = append(out, fmt.Sprintf("With %s labelled images (%s): %s.", thousands(s.Labels), strings.TrimSuffix(s.Title, ": fine-tuned"), strings.Join(parts, "; ")))
 	}
 	if len(out) > 0 {
 		out = append(out, "A gain counts as a win or a loss only where it is larger than its uncertainty: the standard deviation of the per-seed differences where method and baseline have the same seeds, else the two figures' 95% intervals combined.")
