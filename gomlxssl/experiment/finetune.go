@@ -158,7 +158,8 @@ func startingPoint(init *model.Store) (*model.Store, error) {
 	}
 	for v := range init.IterVariables() {
 		path := v.Path()
-		if strings.HasPrefix(path, "/"+optimizer.Scope+"/") || path == "/"+optimizer.GlobalStepVariableName ||
+		if strings.HasPrefix(path, "/"+optimizer.Scope+"/") || strings.HasPrefix(path, "/"+optimizer.AdamDefaultScope+"/") ||
+			path == "/"+optimizer.GlobalStepVariableName ||
 			strings.Contains(path, model.RNGStateVariableName) || !v.HasValue() {
 			continue
 		}
