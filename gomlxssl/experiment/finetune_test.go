@@ -261,4 +261,7 @@ func TestResumeKeepsTheOtherRecipes(t *testing.T) {
 	if len(r.Scores) != 4 {
 		t.Errorf("after -resume with the plain recipe only: %d scores, want the crop-and-flip ones kept beside", len(r.Scores))
 	}
+	if r.Baselines.Scratch == nil || len(r.Baselines.Scratch.Scores) != 6 {
+		t.Errorf("after -resume with the plain recipe only, the baseline from scratch: %+v, want both recipes' figures", r.Baselines.Scratch)
+	}
 }

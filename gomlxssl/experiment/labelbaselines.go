@@ -145,3 +145,19 @@ func cachedBaseline(ctx context.Context, be compute.Backend, split data.Split, o
 	}
 	return results.WriteJSON(path, file)
 }
+
+// keep adds to l the figures of prev (the finished run a resume evaluates
+// again) for the same networks and seed that l does not measure (another
+// -finetune recipe), so that a resume loses none of them.
+func (l *labelBaselines) keep(prev labelBaselines) {
+	for _, pair := range []struct{ dst, src *results.LabelBaseline }{{l.Scratch, prev.Scratch}, {l.Practitioner, prev.Practitioner}} {
+		if pair.dst == nil || pair.src == nil || pair.dst.Name != pair.src.Name || pair.dst.Seed != pair.src.Seed {
+			continue
+		}
+		for _, s := range pair.src.Scores {
+			if _, ok := pair.dst.Scores.Get(s.Key); !ok {
+				pair.dst.Scores = append(pair.dst.Scores, s)
+			}
+		}
+	}
+}

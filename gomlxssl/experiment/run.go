@@ -97,6 +97,7 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 			enc.Name(), o.KNNK, o.KNNT, split.Train.Len(), split.Test.Len(), o.ProbeIterations, o.DataSeed),
 	}
 	var kept results.Scores
+	var keptBaselines labelBaselines
 	if o.Resume { // the time already spent counts towards the run's duration
 		if prev, err := results.ReadRun(filepath.Join(dir, "run.json")); err == nil {
 			run.EarlierS = prev.DurationS
@@ -105,6 +106,7 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 			// measure (another -finetune recipe) stay.
 			if prev.Status == results.StatusComplete && prev.Metrics.Epochs == o.Epochs {
 				kept = prev.Scores
+				keptBaselines = labelBaselines{Scratch: prev.Baselines.Scratch, Practitioner: prev.Baselines.Practitioner}
 			}
 		}
 	}
@@ -138,7 +140,7 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 		spec.Augment = *m.Augment
 	}
 	spec.Augment = o.augmentation(spec.Augment.ForData(split.Train.Name, split.Train.Channels))
-	r := &runner{spec: spec, method: m, o: o, enc: enc, be: be, split: split, dir: dir, run: run, kept: kept}
+	r := &runner{spec: spec, method: m, o: o, enc: enc, be: be, split: split, dir: dir, run: run, kept: kept, keptBaselines: keptBaselines}
 	err = r.execute(ctx)
 	run.Finished = time.Now()
 	run.DurationS = run.EarlierS + run.Finished.Sub(started).Seconds()

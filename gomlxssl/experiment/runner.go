@@ -48,7 +48,8 @@ type runner struct {
 	classifier string
 	// kept are the protocol figures of the finished run this one resumes,
 	// on the same weights: those it does not measure again stay.
-	kept results.Scores
+	kept          results.Scores
+	keptBaselines labelBaselines
 }
 
 // report calls the method's Report, if any.
@@ -78,6 +79,7 @@ func (r *runner) execute(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	labelled.keep(r.keptBaselines)
 	base.Scratch, base.Practitioner = labelled.Scratch, labelled.Practitioner
 	r.run.Baselines = base
 	m := r.method
