@@ -96,19 +96,10 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 			"1%% labels: the same kNN (k at most the labelled count) and linear probe fitted on 1%% of each class's training images, drawn with data seed %d (the same for every -seed)",
 			enc.Name(), o.KNNK, o.KNNT, split.Train.Len(), split.Test.Len(), o.ProbeIterations, o.DataSeed),
 	}
-	var kept results.Scores
-	var keptBaselines labelBaselines
-	if o.Resume { // the time already spent counts towards the run's duration
-		if prev, err := results.ReadRun(filepath.Join(dir, "run.json")); err == nil {
-			run.EarlierS = prev.DurationS
-			// A finished run resumed is evaluated again on the same
-			// weights: the figures of protocols this resume does not
-			// measure (another -finetune recipe) stay.
-			if prev.Status == results.StatusComplete && prev.Metrics.Epochs == o.Epochs {
-				kept = prev.Scores
-				keptBaselines = labelBaselines{Scratch: prev.Baselines.Scratch, Practitioner: prev.Baselines.Practitioner}
-			}
-		}
+	var prev resumed
+	if o.Resume {
+		prev = resumedFrom(filepath.Join(dir, "run.json"), o.Epochs)
+		run.EarlierS = prev.earlierS
 	}
 	// The method is built before the flags are recorded, so that a method
 	// that resolves a flag's value (an "automatic" setting) records it.
@@ -140,7 +131,7 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 		spec.Augment = *m.Augment
 	}
 	spec.Augment = o.augmentation(spec.Augment.ForData(split.Train.Name, split.Train.Channels))
-	r := &runner{spec: spec, method: m, o: o, enc: enc, be: be, split: split, dir: dir, run: run, kept: kept, keptBaselines: keptBaselines}
+	r := &runner{spec: spec, method: m, o: o, enc: enc, be: be, split: split, dir: dir, run: run, kept: prev.scores, keptBaselines: prev.baselines}
 	err = r.execute(ctx)
 	run.Finished = time.Now()
 	run.DurationS = run.EarlierS + run.Finished.Sub(started).Seconds()
@@ -157,4 +148,28 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 		err = werr
 	}
 	return run, err
+}
+
+// resumed is what a resumed run takes over from the run.json it continues:
+// the time already spent (it counts towards the run's duration) and, when
+// that run was finished at the same epochs (it is evaluated again on the
+// same weights), its protocols' figures and its baselines', so that those of
+// protocols this resume does not measure (another -finetune recipe) stay.
+type resumed struct {
+	earlierS  float64
+	scores    results.Scores
+	baselines labelBaselines
+}
+
+func resumedFrom(path string, epochs int) resumed {
+	prev, err := results.ReadRun(path)
+	if err != nil {
+		return resumed{}
+	}
+	r := resumed{earlierS: prev.DurationS}
+	if prev.Status == results.StatusComplete && prev.Metrics.Epochs == epochs {
+		r.scores = prev.Scores
+		r.baselines = labelBaselines{Scratch: prev.Baselines.Scratch, Practitioner: prev.Baselines.Practitioner}
+	}
+	return r
 }

@@ -145,16 +145,7 @@ func quickRun(t *testing.T, spec experiment.Spec, learns bool, extra ...string) 
 	if r.Collapsed {
 		t.Errorf("%s collapsed in its quick run", spec.Name)
 	}
-	// Every experiment's encoder is fine-tuned on few labels (the talk's
-	// semi-supervised column), beside the same encoder from scratch.
-	if len(r.Scores) != 2 || r.Baselines.Scratch == nil {
-		t.Errorf("%s: %d fine-tuning figures (want 1%% and 10%% of the labels), baseline from scratch %v", spec.Name, len(r.Scores), r.Baselines.Scratch)
-	}
-	for _, s := range r.Scores {
-		if s.Value < 0 || s.Value > 1 || s.Labels == 0 || s.Protocol == "" {
-			t.Errorf("%s: fine-tuning figure %+v", spec.Name, s)
-		}
-	}
+	checkFewLabels(t, spec.Name, r)
 	if learns && r.Metrics.LinearTop1 <= r.Baselines.RandomInit.LinearTop1 {
 		t.Errorf("%s linear top-1 %.3f does not beat the random-init encoder's %.3f", spec.Name, r.Metrics.LinearTop1, r.Baselines.RandomInit.LinearTop1)
 	}
@@ -256,5 +247,19 @@ func ResumeMatches(t *testing.T, spec experiment.Spec, state []string, extra ...
 	}
 	if same(reset, alone) {
 		t.Errorf("%s: resetting %v in the checkpoint changed nothing: the check cannot tell a lost state", spec.Name, state)
+	}
+}
+
+// checkFewLabels checks that a run's encoder was fine-tuned on few labels
+// (the talk's semi-supervised column), beside the same encoder from scratch.
+func checkFewLabels(t *testing.T, name string, r *results.Run) {
+	t.Helper()
+	if len(r.Scores) != 2 || r.Baselines.Scratch == nil {
+		t.Errorf("%s: %d fine-tuning figures (want 1%% and 10%% of the labels), baseline from scratch %v", name, len(r.Scores), r.Baselines.Scratch)
+	}
+	for _, s := range r.Scores {
+		if s.Value < 0 || s.Value > 1 || s.Labels == 0 || s.Protocol == "" {
+			t.Errorf("%s: fine-tuning figure %+v", name, s)
+		}
 	}
 }
