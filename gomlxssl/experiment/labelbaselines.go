@@ -55,17 +55,10 @@ func LabelBaselines(ctx context.Context, be compute.Backend, enc models.Encoder,
 	return out, nil
 }
 
-// merge adds b's figures (another recipe's) to l's.
+// merge adds b's figures (another recipe's, or those of the finished run
+// a resume evaluates again) that l lacks, network by network.
 func (l *labelBaselines) merge(b labelBaselines) {
-	for _, pair := range []struct{ dst, src **results.LabelBaseline }{{&l.Scratch, &b.Scratch}, {&l.Practitioner, &b.Practitioner}} {
-		switch {
-		case *pair.src == nil:
-		case *pair.dst == nil:
-			*pair.dst = *pair.src
-		default:
-			(*pair.dst).Scores = append((*pair.dst).Scores, (*pair.src).Scores...)
-		}
-	}
+	l.Scratch, l.Practitioner = l.Scratch.With(b.Scratch), l.Practitioner.With(b.Practitioner)
 }
 
 // recipeBaselines is LabelBaselines for one recipe, cached.
@@ -144,20 +137,4 @@ func cachedBaseline(ctx context.Context, be compute.Backend, split data.Split, o
 		file.Scratch = *dst
 	}
 	return results.WriteJSON(path, file)
-}
-
-// keep adds to l the figures of prev (the finished run a resume evaluates
-// again) for the same networks and seed that l does not measure (another
-// -finetune recipe), so that a resume loses none of them.
-func (l *labelBaselines) keep(prev labelBaselines) {
-	for _, pair := range []struct{ dst, src *results.LabelBaseline }{{l.Scratch, prev.Scratch}, {l.Practitioner, prev.Practitioner}} {
-		if pair.dst == nil || pair.src == nil || pair.dst.Name != pair.src.Name || pair.dst.Seed != pair.src.Seed {
-			continue
-		}
-		for _, s := range pair.src.Scores {
-			if _, ok := pair.dst.Scores.Get(s.Key); !ok {
-				pair.dst.Scores = append(pair.dst.Scores, s)
-			}
-		}
-	}
 }

@@ -79,7 +79,7 @@ func (r *runner) execute(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	labelled.keep(r.keptBaselines)
+	labelled.merge(r.keptBaselines)
 	base.Scratch, base.Practitioner = labelled.Scratch, labelled.Practitioner
 	r.run.Baselines = base
 	m := r.method

@@ -82,3 +82,23 @@ func KeyOrder(lists ...Scores) []Score {
 // Short is the figure's name in a one-line listing: its title without
 // "labels:" ("1% fine-tuned").
 func (s Score) Short() string { return strings.Replace(s.Title, " labels:", "", 1) }
+
+// With is b with the figures of other that b lacks (another recipe's), when
+// other is the same network trained with the same seed; other when b is
+// nil, b when other is nil or another network or seed. Neither is changed.
+func (b *LabelBaseline) With(other *LabelBaseline) *LabelBaseline {
+	switch {
+	case b == nil:
+		return other
+	case other == nil || other.Name != b.Name || other.Seed != b.Seed:
+		return b
+	}
+	out := *b
+	out.Scores = slices.Clone(b.Scores)
+	for _, s := range other.Scores {
+		if _, ok := out.Scores.Get(s.Key); !ok {
+			out.Scores = append(out.Scores, s)
+		}
+	}
+	return &out
+}

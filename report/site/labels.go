@@ -223,27 +223,8 @@ func labelTable(runs []*Experiment, anchors map[string]string, names []string) *
 	// The baselines of the first run, with the figures of recipes only
 	// another run measured (a -finetune crop-flip resume) added.
 	bl := first.Baselines
-	for _, ptr := range []**results.LabelBaseline{&bl.Scratch, &bl.Practitioner} {
-		if *ptr == nil {
-			continue
-		}
-		merged := **ptr
-		merged.Scores = slices.Clone(merged.Scores)
-		for _, e := range chosen[1:] {
-			other := e.Run.Baselines.Scratch
-			if ptr == &bl.Practitioner {
-				other = e.Run.Baselines.Practitioner
-			}
-			if other == nil || other.Name != merged.Name || other.Seed != merged.Seed {
-				continue
-			}
-			for _, sc := range other.Scores {
-				if _, ok := merged.Scores.Get(sc.Key); !ok {
-					merged.Scores = append(merged.Scores, sc)
-				}
-			}
-		}
-		*ptr = &merged
+	for _, e := range chosen[1:] {
+		bl.Scratch, bl.Practitioner = bl.Scratch.With(e.Run.Baselines.Scratch), bl.Practitioner.With(e.Run.Baselines.Practitioner)
 	}
 	agg := chosen[0].Seeds
 	for _, lb := range []struct {
