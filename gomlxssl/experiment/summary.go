@@ -113,16 +113,14 @@ func SeedsSummary(a *results.Seeds) string {
 // figure (its title), a row per network; the raw pixels' row holds the
 // linear probe at the same fractions. Nothing when the run has none.
 func labelEfficiency(b *strings.Builder, r *results.Run) {
-	var rows []struct {
+	type row struct {
 		name   string
 		scores results.Scores
 	}
+	var rows []row
 	add := func(name string, s results.Scores) {
 		if len(s) > 0 {
-			rows = append(rows, struct {
-				name   string
-				scores results.Scores
-			}{name, s})
+			rows = append(rows, row{name, s})
 		}
 	}
 	bl := r.Baselines
