@@ -84,11 +84,13 @@ func (k KNN) Accuracy(train, test Features, numClasses int) (float64, error) {
 			copy(padded, q)
 			q = padded
 		}
-		sims, _ := buffers.Get().([]float32)
-		if len(sims) < chunk*b.stride {
-			sims = make([]float32, chunk*b.stride)
+		buf, _ := buffers.Get().(*[]float32) // a pointer: a slice put in the pool would allocate
+		if buf == nil || len(*buf) < chunk*b.stride {
+			fresh := make([]float32, chunk*b.stride)
+			buf = &fresh
 		}
-		defer buffers.Put(sims)
+		defer buffers.Put(buf)
+		sims := *buf
 		similarities(&b, q, len(q)/te.Dim, sims)
 		votes := make([]float64, numClasses)
 		h := make(topK, 0, kk)

@@ -28,7 +28,7 @@ func practitionerNet(enc models.Encoder) (models.Encoder, bool) {
 	if !ok {
 		return nil, false
 	}
-	return models.PoolNet{Widths: c.Widths}, true
+	return models.PoolNet(c), true
 }
 
 // LabelBaselines trains, on the fine-tuning protocol's labelled images and

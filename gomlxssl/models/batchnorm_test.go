@@ -87,9 +87,9 @@ func BenchmarkBatchNormTrain(b *testing.B) {
 				}
 				return Gradient(ReduceAllSum(Mul(y, y)), x, scale, offset)
 			})
-			exec.MustExec(x, scale, offset)
+			exec.MustCall(x, scale, offset)
 			for b.Loop() {
-				for _, t := range exec.MustExec(x, scale, offset) {
+				for _, t := range exec.MustCall(x, scale, offset) {
 					t.MustFinalizeAll()
 				}
 			}

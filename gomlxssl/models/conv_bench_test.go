@@ -34,9 +34,9 @@ func BenchmarkConv2DTrain(b *testing.B) {
 				}
 				return Gradient(loss, x, w)
 			})
-			exec.MustExec(x, w)
+			exec.MustCall(x, w)
 			for b.Loop() {
-				for _, t := range exec.MustExec(x, w) {
+				for _, t := range exec.MustCall(x, w) {
 					t.MustFinalizeAll()
 				}
 			}

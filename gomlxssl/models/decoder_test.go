@@ -16,12 +16,12 @@ import (
 func TestDecoder(t *testing.T) {
 	be := backendtest.Go(t)
 	d := DefaultDecoder()
-	out := model.MustExecOnce(be, model.NewStore(), func(scope *model.Scope, z *Node) *Node { return d.Apply(scope, z, 32, 32, 3) },
+	out := model.MustCallOnce(be, model.NewStore(), func(scope *model.Scope, z *Node) *Node { return d.Apply(scope, z, 32, 32, 3) },
 		tensors.FromShape(shapeOfDims(2, 32)))
 	if got := out.Shape().Dimensions; d.Size() != 32 || len(got) != 4 || got[0] != 2 || got[1] != 32 || got[2] != 32 || got[3] != 3 {
 		t.Errorf("decoder output %v (size %d), want [2 32 32 3]", got, d.Size())
 	}
-	gray := model.MustExecOnce(be, model.NewStore(), func(scope *model.Scope, z *Node) *Node { return d.Apply(scope, z, 28, 28, 1) },
+	gray := model.MustCallOnce(be, model.NewStore(), func(scope *model.Scope, z *Node) *Node { return d.Apply(scope, z, 28, 28, 1) },
 		tensors.FromShape(shapeOfDims(2, 32)))
 	if got := gray.Shape().Dimensions; got[1] != 28 || got[2] != 28 || got[3] != 1 {
 		t.Errorf("decoder output for 28×28 gray images %v, want [2 28 28 1]", got)

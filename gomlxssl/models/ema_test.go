@@ -32,11 +32,11 @@ func TestUpdateTarget(t *testing.T) {
 		return target.NodeValue(g)
 	})
 	get := func() []float32 { return tensors.MustCopyFlatData[float32](target.MustValue()) }
-	step.MustExec(tensors.FromValue([]float32{3, 4}))
+	step.MustCall(tensors.FromValue([]float32{3, 4}))
 	if got := get(); got[0] != 1 || got[1] != 2 {
 		t.Errorf("after step 0 the target is %v, want the online weights [1 2]", got)
 	}
-	step.MustExec(tensors.FromValue([]float32{3, 4}))
+	step.MustCall(tensors.FromValue([]float32{3, 4}))
 	// target = 0.9·[1 2] + 0.1·[3 4] = [1.2 2.2]
 	if got := get(); math.Abs(float64(got[0])-1.2) > 1e-6 || math.Abs(float64(got[1])-2.2) > 1e-6 {
 		t.Errorf("after step 1 the target is %v, want [1.2 2.2]", got)
@@ -57,7 +57,7 @@ func TestKeyQueue(t *testing.T) {
 		return queue
 	})
 	step := func(a, b float32) []float32 {
-		return tensors.MustCopyFlatData[float32](exec.MustExec(tensors.FromFlatDataAndDimensions([]float32{a, a, b, b}, 2, 2))[0])
+		return tensors.MustCopyFlatData[float32](exec.MustCall(tensors.FromFlatDataAndDimensions([]float32{a, a, b, b}, 2, 2))[0])
 	}
 	step(1, 2)
 	step(3, 4)
@@ -84,7 +84,7 @@ func TestCosineMomentum(t *testing.T) {
 	m := MustNewExec(be, func(step *Node) *Node { return CosineMomentum(step, 100, 0.99) })
 	for _, tc := range []struct{ step, want float64 }{{0, 0.99}, {50, 0.995}, {100, 1}, {150, 1},
 		{25, 1 - 0.01*(math.Cos(math.Pi/4)+1)/2}} {
-		got := float64(tensors.ToScalar[float32](m.MustExec(int64(tc.step))[0]))
+		got := float64(tensors.ToScalar[float32](m.MustCall(int64(tc.step))[0]))
 		if math.Abs(got-tc.want) > 1e-6 {
 			t.Errorf("step %g: momentum %.7f, want %.7f", tc.step, got, tc.want)
 		}

@@ -30,7 +30,7 @@ func TestFrozen(t *testing.T) {
 		grads := Gradient(Add(inside, outside), d.NodeValue(g), gen.NodeValue(g))
 		return []*Node{grads[0], grads[1], d.NodeValue(g)}
 	})
-	out := exec.MustExec(tensors.FromValue(float32(2)))
+	out := exec.MustCall(tensors.FromValue(float32(2)))
 	dd, dg, dv := tensors.ToScalar[float32](out[0]), tensors.ToScalar[float32](out[1]), tensors.ToScalar[float32](out[2])
 	if dd != 2 || dg != 3 || dv != 3 {
 		t.Errorf("∂/∂d = %v (want 2, from outside only), ∂/∂g = %v (want d = 3), d after = %v (want 3)", dd, dg, dv)

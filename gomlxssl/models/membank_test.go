@@ -26,7 +26,7 @@ func TestMemoryBank(t *testing.T) {
 	})
 	// step writes emb at idx and returns what Read gave for idx before.
 	step := func(idx []int32, emb []float32) (read, seen []float32) {
-		out := exec.MustExec(tensors.FromValue(idx), tensors.FromFlatDataAndDimensions(emb, len(idx), 2))
+		out := exec.MustCall(tensors.FromValue(idx), tensors.FromFlatDataAndDimensions(emb, len(idx), 2))
 		return tensors.MustCopyFlatData[float32](out[0]), tensors.MustCopyFlatData[float32](out[1])
 	}
 	entry := func(i int) []float32 {

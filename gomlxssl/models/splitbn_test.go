@@ -25,7 +25,7 @@ func TestSplitBatchNorm(t *testing.T) {
 		s.SetParam(BNGroupsParam, 2)
 		return BatchNorm(s, x)
 	})
-	got := tensors.MustCopyFlatData[float32](exec.MustExec(x)[0])
+	got := tensors.MustCopyFlatData[float32](exec.MustCall(x)[0])
 	want := 1 / math.Sqrt(1+1e-5) // (±1 − 0) / √(1 + ε)
 	for i, w := range []float64{-want, want, -want, want} {
 		if math.Abs(float64(got[i])-w) > 1e-4 {

@@ -233,7 +233,9 @@ func ResumeMatches(t *testing.T, spec experiment.Spec, state []string, extra ...
 		if v == nil {
 			t.Fatalf("the checkpoint lacks %s", path)
 		}
-		v.MustSetValue(tensors.FromShape(v.Shape()))
+		if err := v.SetValue(tensors.FromShape(v.Shape())); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := h.Save(); err != nil {
 		t.Fatal(err)
