@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,11 +21,24 @@ import (
 // without being one (a bare "go run run.go", a template with NAME or FLAGS)
 // are left out.
 func readmeCommands(readme string) []string {
+	cmds, _ := readmeCommandsAndDirs(readme)
+	return cmds
+}
+
+// readmeCommandsAndDirs is readmeCommands with, for each command whose
+// comment names a run's directory ("→ out/simclr-quick/", "writes
+// out/simclr/"), that directory's name.
+func readmeCommandsAndDirs(readme string) ([]string, map[string]string) {
 	var cmds []string
+	dirs := map[string]string{}
 	add := func(c string) {
 		c = strings.TrimSpace(c)
+		comment := ""
 		if i := strings.Index(c, " #"); i >= 0 {
-			c = strings.TrimSpace(c[:i])
+			c, comment = strings.TrimSpace(c[:i]), c[i:]
+		}
+		if m := regexp.MustCompile(`out/([a-z0-9.-]+)/`).FindStringSubmatch(comment); m != nil && strings.HasPrefix(c, "go run ./experiments/") {
+			dirs[c] = m[1]
 		}
 		if !strings.HasPrefix(c, "go run ") && !strings.HasPrefix(c, "go test ") {
 			return
@@ -50,7 +64,7 @@ func readmeCommands(readme string) []string {
 			add(m[1])
 		}
 	}
-	return cmds
+	return cmds, dirs
 }
 
 // TestREADMECommands runs every command the README and docs/*.md print, as
@@ -73,16 +87,19 @@ func TestREADMECommands(t *testing.T) {
 	}
 	docs, _ := filepath.Glob("docs/*.md")
 	var cmds []string
+	dirs := map[string]string{} // the run's directory a command's comment names
 	for _, doc := range append([]string{"README.md"}, docs...) {
 		raw, err := os.ReadFile(doc)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, c := range readmeCommands(string(raw)) {
+		found, where := readmeCommandsAndDirs(string(raw))
+		for _, c := range found {
 			if !slices.Contains(cmds, c) {
 				cmds = append(cmds, c)
 			}
 		}
+		maps.Copy(dirs, where)
 	}
 	if len(cmds) < 20 {
 		t.Fatalf("found %d commands in the README and docs/: the extraction is broken", len(cmds))
@@ -110,8 +127,12 @@ func TestREADMECommands(t *testing.T) {
 					t.Fatal(err)
 				}
 				cmd := exec.Command(path, append(args[3:], "-dry-run", "-out", out)...)
-				if b, err := cmd.CombinedOutput(); err != nil || !bytes.Contains(b, []byte("dry run:")) {
+				b, err := cmd.CombinedOutput()
+				if err != nil || !bytes.Contains(b, []byte("dry run:")) {
 					t.Errorf("%s: %v\n%s", c, err, b)
+				}
+				if d, ok := dirs[c]; ok && !bytes.Contains(b, []byte("results would go to "+filepath.Join(out, d)+"\n")) {
+					t.Errorf("%s: its comment says out/%s/, the run says:\n%s", c, d, b)
 				}
 			case args[1] == "run" && args[2] == "run.go":
 				runVerb(t, c, args[3:], out)

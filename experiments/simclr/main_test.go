@@ -22,7 +22,7 @@ func TestQuickPresetEndToEnd(t *testing.T) {
 	run, out := experimenttest.QuickRun(t, spec())
 	t.Logf("supervised baseline kNN %.3f", run.Baselines.Supervised.KNNTop1)
 
-	dir := filepath.Join(out, "simclr")
+	dir := filepath.Join(out, "simclr-quick") // a smoke run: never the main run's directory
 	raw, err := os.ReadFile(filepath.Join(dir, "run.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -119,12 +119,13 @@ func TestFashionMNIST(t *testing.T) { experimenttest.FashionSmoke(t, spec()) }
 
 // SimCLR's quick preset on the real Fashion-MNIST (a stratified 2,048 / 500)
 // learns: its linear probe beats the random-init encoder's, and the results
-// go to their own directory beside the shapes results.
+// go to their own directory beside the shapes results, named after the
+// preset, so that they never replace the fashion preset's run.
 func TestFashionMNISTQuickLearns(t *testing.T) {
 	experimenttest.NeedFashionMNIST(t)
 	r, out := experimenttest.QuickRun(t, spec(), "-dataset", "fashion-mnist")
-	if _, err := os.Stat(filepath.Join(out, "simclr-fashion-mnist", "run.json")); err != nil || r.Title != "SimCLR on Fashion-MNIST" {
-		t.Errorf("results in simclr-fashion-mnist: %v, title %q", err, r.Title)
+	if _, err := os.Stat(filepath.Join(out, "simclr-quick-fashion-mnist", "run.json")); err != nil || r.Title != "SimCLR (quick preset) on Fashion-MNIST" {
+		t.Errorf("results in simclr-quick-fashion-mnist: %v, title %q", err, r.Title)
 	}
 	t.Logf("raw pixels: kNN %.3f, linear %.3f", r.Baselines.RawPixels.KNNTop1, r.Baselines.RawPixels.LinearTop1)
 }

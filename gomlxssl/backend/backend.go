@@ -147,5 +147,5 @@ func SIMDWarning(info Info) string {
 		return ""
 	}
 	return "WARNING: built without GOEXPERIMENT=simd: the Go backend runs about 20x slower.\n" +
-		"         Fix: GOEXPERIMENT=simd go run ./experiments/<name>"
+		"         Fix, for every shell from now on: go env -w GOTOOLCHAIN=auto GOEXPERIMENT=simd"
 }

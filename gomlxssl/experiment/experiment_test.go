@@ -48,8 +48,9 @@ func tinySpec(onEmbed func()) Spec {
 }
 
 // tinyRun is the directory of a run with tinyOptions: -epochs 3 and -batch
-// 32 (the quick preset's is 64) make it a variant of its own.
-const tinyRun = "tiny-3ep-batch32"
+// 32 (the quick preset's is 64) make it a variant of its own, and so do the
+// quick preset and the split sizes (a smoke run).
+const tinyRun = "tiny-3ep-batch32-quick-train128-test64"
 
 func tinyOptions(t *testing.T, out string, extra ...string) (*Options, *flag.FlagSet) {
 	t.Helper()
@@ -356,7 +357,9 @@ func TestRunDirEpochsVariant(t *testing.T) {
 // own names the run after the epochs or batch it changed (the compare
 // group's memory bank is membank-25ep, as -epochs 25 names it), and so do
 // -batch and -lr where they are not the method's own, so that no such run
-// replaces the default run; parsed and resolved options agree.
+// replaces the default run; so do a preset other than the data's own (the
+// quick preset's smoke run) and split sizes given by flag. Parsed and
+// resolved options agree.
 func TestRunDirPresetBudget(t *testing.T) {
 	membank := Spec{Name: "membank", Title: "Memory bank", DefaultEpochs: 60}
 	byol := Spec{Name: "byol", Title: "BYOL", DefaultBatch: 16}
@@ -377,7 +380,16 @@ func TestRunDirPresetBudget(t *testing.T) {
 		{byol, []string{"-batch", "128"}, "byol-batch128", "BYOL (batch 128)"},
 		{simclr, []string{"-batch", "128"}, "simclr", "SimCLR"},
 		{simclr, []string{"-batch", "64", "-seed", "2"}, "simclr-batch64-seed2", "SimCLR (batch 64) (seed 2)"},
-		{simclr, []string{"-preset", "quick", "-batch", "64"}, "simclr", "SimCLR"},
+		{simclr, []string{"-preset", "quick", "-batch", "64"}, "simclr-quick", "SimCLR (quick preset)"},
+		{simclr, []string{"-preset", "default"}, "simclr", "SimCLR"},
+		{simclr, []string{"-preset", "fashion"}, "simclr-fashion-mnist", "SimCLR on Fashion-MNIST"},
+		{simclr, []string{"-dataset", "fashion-mnist", "-preset", "fashion"}, "simclr-fashion-mnist", "SimCLR on Fashion-MNIST"},
+		{simclr, []string{"-dataset", "fashion-mnist", "-preset", "default"}, "simclr-default-fashion-mnist", "SimCLR (default preset) on Fashion-MNIST"},
+		{simclr, []string{"-preset", "quick", "-dataset", "fashion-mnist", "-train", "512", "-test", "256"},
+			"simclr-quick-train512-test256-fashion-mnist", "SimCLR (quick preset, 512 training images, 256 test images) on Fashion-MNIST"},
+		{simclr, []string{"-train", "1000", "-test", "1000"}, "simclr-train1000", "SimCLR (1000 training images)"},
+		{simclr, []string{"-preset", "quick", "-train", "2048"}, "simclr-quick", "SimCLR (quick preset)"},
+		{membank, []string{"-preset", "quick"}, "membank-quick", "Memory bank (quick preset)"},
 		{simclr, []string{"-lr", "0.001"}, "simclr-lr0.001", "SimCLR (LR 0.001)"},
 		{simclr, []string{"-lr", "0.005"}, "simclr", "SimCLR"},
 		{byol, []string{"-preset-budget", "-seed", "2"}, "byol-batch128-seed2", "BYOL (batch 128) (seed 2)"},

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
+	"github.com/mega-ssl/mega/gomlxssl/results"
 	"github.com/mega-ssl/mega/gomlxssl/train"
 )
 
@@ -35,6 +37,7 @@ func Main(spec Spec) {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	dir, _, _ := spec.RunDir(*opts)
 	runs, agg, err := RunSeeds(ctx, spec, opts, flag.CommandLine)
 	for _, run := range runs {
 		fmt.Print(Summary(run))
@@ -44,11 +47,27 @@ func Main(spec Spec) {
 	}
 	switch {
 	case errors.Is(err, train.ErrInterrupted):
-		dir, _, _ := spec.RunDir(*opts)
 		fmt.Fprintf(os.Stderr, "%s: interrupted; partial results kept in %s; continue with -resume\n", spec.Name, dir)
 		os.Exit(130)
 	case err != nil:
 		fmt.Fprintf(os.Stderr, "%s: %v\n", spec.Name, err)
 		os.Exit(1)
+	case len(runs) > 0:
+		fmt.Print(NextSteps(dir, opts.Out, len(runs)))
 	}
+}
+
+// NextSteps is what a finished run prints last: where its results are and
+// the commands that show them.
+func NextSteps(dir, out string, seeds int) string {
+	where := dir + "/ (run.json, metrics.csv, the figures)"
+	if seeds > 1 {
+		where = fmt.Sprintf("%s/ and its other %d seeds' directories; their mean and spread in %s", dir, seeds-1, filepath.Join(dir, results.SeedsFile))
+	}
+	flags := ""
+	if out != "out" {
+		flags = " -out " + out
+	}
+	return fmt.Sprintf("\nResults: %s.\nNext: go run run.go report%s  (builds %s, with this run)\n      go run run.go list%s    (every run's figures side by side)\n",
+		where, flags, filepath.Join(out, "index.html"), flags)
 }

@@ -37,11 +37,12 @@ func TestSeedKeepsTheData(t *testing.T) {
 	}
 }
 
-// -seeds 2 writes one run per seed (tiny-2ep-batch32/,
-// tiny-2ep-batch32-seed2/: -epochs 2 and -batch 32 make a variant) and
+// -seeds 2 writes one run per seed (tiny-2ep-batch32-quick-train128-test64/,
+// …-seed2/: -epochs 2, -batch 32, the preset and the sizes make a variant) and
 // seeds.json in the first one's directory, whose means, deviations and
 // curves are those of the two runs' own files.
 func TestSeedsAggregate(t *testing.T) {
+	const tiny2 = "tiny-2ep-batch32-quick-train128-test64"
 	out := t.TempDir()
 	o, fs := tinyOptions(t, out, "-seeds", "2", "-epochs", "2")
 	runs, agg, err := RunSeeds(context.Background(), tinySpec(func() {}), o, fs)
@@ -51,12 +52,12 @@ func TestSeedsAggregate(t *testing.T) {
 	if len(runs) != 2 || agg == nil {
 		t.Fatalf("%d runs, aggregate %v", len(runs), agg)
 	}
-	saved, err := results.ReadSeeds(filepath.Join(out, "tiny-2ep-batch32", results.SeedsFile))
+	saved, err := results.ReadSeeds(filepath.Join(out, tiny2, results.SeedsFile))
 	if err != nil || saved == nil {
 		t.Fatalf("seeds.json: %v", err)
 	}
-	if !slices.Equal(saved.Seeds, []uint64{1, 2}) || !slices.Equal(saved.Dirs, []string{"tiny-2ep-batch32", "tiny-2ep-batch32-seed2"}) {
-		t.Errorf("seeds %v in %v, want 1, 2 in tiny-2ep-batch32, tiny-2ep-batch32-seed2", saved.Seeds, saved.Dirs)
+	if !slices.Equal(saved.Seeds, []uint64{1, 2}) || !slices.Equal(saved.Dirs, []string{tiny2, tiny2 + "-seed2"}) {
+		t.Errorf("seeds %v in %v, want 1, 2 in %s, %s-seed2", saved.Seeds, saved.Dirs, tiny2, tiny2)
 	}
 	var knn []float64
 	var curves [][]results.EpochRow
@@ -86,11 +87,11 @@ func TestSeedsAggregate(t *testing.T) {
 	if math.Abs(got.Mean-mean) > 1e-12 || math.Abs(got.SD-sd) > 1e-12 || !slices.Equal(got.Values, knn) {
 		t.Errorf("kNN aggregate %+v, want mean %g, sd %g of %v", got, mean, sd, knn)
 	}
-	first, err := results.ReadRun(filepath.Join(out, "tiny-2ep-batch32", "run.json"))
+	first, err := results.ReadRun(filepath.Join(out, tiny2, "run.json"))
 	if err != nil || !slices.ContainsFunc(first.Figures, func(f results.Figure) bool { return f.File == "knn-seeds.svg" }) {
 		t.Errorf("the first seed's run.json does not list the band figure (%v)", err)
 	}
-	if _, err := os.Stat(filepath.Join(out, "tiny-2ep-batch32", "knn-seeds.svg")); err != nil {
+	if _, err := os.Stat(filepath.Join(out, tiny2, "knn-seeds.svg")); err != nil {
 		t.Error(err)
 	}
 	c := saved.Curves["knn_top1"]

@@ -100,10 +100,51 @@ func (s Spec) RunDir(o Options) (dir, variant, title string) {
 	name, title := s.settingsVariant(o)
 	own, err := s.resolveAtPreset(o, false)
 	if err != nil { // options Run will refuse: named after what was given
-		return s.dir(o.Out, name, title, o.Dataset, s.encoderVariant(o), givenEpochs(o), 0, 0, o.Seed)
+		return s.dir(o.Out, name, title, o.Dataset, s.encoderVariant(o), givenEpochs(o), 0, 0, VariantName{}, o.Seed)
 	}
 	epochs, batch := s.budgetVariant(o, own)
-	return s.dir(o.Out, name, title, o.Dataset, s.encoderVariant(o), epochs, batch, lrVariant(o, own), o.Seed)
+	// The data the run trains on: the preset's where no -dataset was given
+	// (-preset fashion trains on Fashion-MNIST).
+	return s.dir(o.Out, name, title, own.Dataset, s.encoderVariant(o), epochs, batch, lrVariant(o, own), scaleVariant(o, own), o.Seed)
+}
+
+// scaleVariant names a run made at a smaller (or larger) scale than its
+// data's own: a preset other than the one its data runs at
+// (DatasetPresets, else "default") — the quick preset's smoke run is
+// simclr-quick, "SimCLR (quick preset)" — and split sizes given by -train
+// and -test that are not the preset's (simclr-train1000, "1000 training
+// images"). So a smoke run never replaces the run the report and the
+// comparisons read. own is the run's settings at its preset (resolveAtPreset).
+func scaleVariant(o, own Options) VariantName {
+	var v VariantName
+	if own.Preset != dataPreset(own.Dataset) {
+		v.Add(own.Preset, own.Preset+" preset")
+	}
+	if n := o.Train; o.given("train") && n != own.Train {
+		v.Add(fmt.Sprintf("train%d", n), fmt.Sprintf("%d training images", n))
+	}
+	if n := o.Test; o.given("test") && n != own.Test {
+		v.Add(fmt.Sprintf("test%d", n), fmt.Sprintf("%d test images", n))
+	}
+	return v
+}
+
+// dataPreset is the preset a dataset runs at when -preset is not given.
+func dataPreset(dataset string) string { return cmp.Or(DatasetPresets[dataset], "default") }
+
+// given reports whether the flag was set on the command line: in resolved
+// options, by their From; in parsed ones, by the flag set they were parsed
+// with; options built in code give none.
+func (o Options) given(flagName string) bool {
+	switch {
+	case o.From != nil:
+		return o.From[flagName] == "flag"
+	case o.flags != nil:
+		set := false
+		o.flags.Visit(func(f *flag.Flag) { set = set || f.Name == flagName })
+		return set
+	}
+	return false
 }
 
 // budgetVariant is the epochs and batch that name a run's directory: the
@@ -143,7 +184,13 @@ func (s Spec) resolveAtPreset(o Options, presetBudget bool) (Options, error) {
 	// Resolved options hold the preset the run used; parsed ones hold the
 	// flag's default "default" also where the data's own preset applies.
 	given := func(f string) bool {
-		return f == "preset" && o.Preset != "" && (o.From != nil || o.Preset != "default")
+		if f != "preset" || o.Preset == "" {
+			return false
+		}
+		if o.From != nil || o.flags == nil { // resolved (the preset it ran at), or built in code
+			return o.From != nil || o.Preset != "default"
+		}
+		return o.given("preset")
 	}
 	return Resolve(s, Options{Preset: cmp.Or(o.Preset, "default"), Dataset: o.Dataset, Warmup: -1, PresetBudget: presetBudget}, given)
 }
@@ -188,7 +235,7 @@ func (s Spec) encoderVariant(o Options) string {
 
 // dir adds to the method's and augmentation's variant (settingsVariant's
 // name and title) the encoder, budget, data and seed that name a run.
-func (s Spec) dir(out, variant, title, dataset, encoder string, epochs, batch int, lr float64, seed uint64) (string, string, string) {
+func (s Spec) dir(out, variant, title, dataset, encoder string, epochs, batch int, lr float64, scale VariantName, seed uint64) (string, string, string) {
 	if encoder != "" {
 		variant = strings.Trim(variant+"-"+encoder, "-")
 		title += " (" + encoder + ")"
@@ -208,6 +255,10 @@ func (s Spec) dir(out, variant, title, dataset, encoder string, epochs, batch in
 	if lr > 0 {
 		variant = strings.Trim(fmt.Sprintf("%s-lr%g", variant, lr), "-")
 		title += fmt.Sprintf(" (LR %g)", lr)
+	}
+	if name, words := scale.Result(""); name != "" {
+		variant = strings.Trim(variant+"-"+name, "-")
+		title += words
 	}
 	if dataset != "" && dataset != s.OwnDataset() {
 		variant = strings.Trim(variant+"-"+dataset, "-")

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mega-ssl/mega/gomlxssl/experiment"
 	"github.com/mega-ssl/mega/gomlxssl/results"
 	"github.com/mega-ssl/mega/report/livereload"
 	"github.com/mega-ssl/mega/report/sitetest"
@@ -78,6 +79,18 @@ func TestReportAndList(t *testing.T) {
 	_, stdout, _ = runVerb(t, "list", "-root", root, "-out", out)
 	if !regexp.MustCompile(`(?m)^  mean of seeds 1, 2 +2 seeds +29\.2±1\.1% +— .*go run ./experiments/simclr -seeds 2$`).MatchString(stdout) {
 		t.Errorf("list with seeds:\n%s", stdout)
+	}
+	// What a finished run prints last names its directory and commands
+	// that run as printed.
+	next := experiment.NextSteps(filepath.Join(out, "simclr"), out, 1)
+	commands := regexp.MustCompile(`go run run\.go ([^(\n]+?)\s+\(`).FindAllStringSubmatch(next, -1)
+	if !strings.Contains(next, filepath.Join(out, "simclr")+"/") || len(commands) != 2 {
+		t.Errorf("next steps:\n%s", next)
+	}
+	for _, c := range commands {
+		if code, _, stderr := runVerb(t, append(strings.Fields(c[1]), "-root", root)...); code != 0 {
+			t.Errorf("next step %q: exit %d, %s", c[1], code, stderr)
+		}
 	}
 	if code, _, stderr := runVerb(t, "run", "-root", root, "-out", out, "nosuch"); code != 1 || !strings.Contains(stderr, `no experiment "nosuch"`) || !strings.Contains(stderr, "simclr") {
 		t.Errorf("run nosuch: exit %d, %q", code, stderr)
