@@ -15,19 +15,13 @@ import (
 	"github.com/mega-ssl/mega/report/cli"
 )
 
-// readmeCommands returns every command a document prints: the lines of its
+// readmeCommandsAndDirs returns every command a document prints: the lines of its
 // code blocks and its inline code spans that start with "go run" or
 // "go test", without their trailing comments. Spans that name a command
 // without being one (a bare "go run run.go", a template with NAME or FLAGS)
-// are left out.
-func readmeCommands(readme string) []string {
-	cmds, _ := readmeCommandsAndDirs(readme)
-	return cmds
-}
-
-// readmeCommandsAndDirs is readmeCommands with, for each command whose
-// comment names a run's directory ("→ out/simclr-quick/", "writes
-// out/simclr/"), that directory's name.
+// are left out. With them, for each command whose comment names a run's
+// directory ("→ out/simclr-quick/", "writes out/simclr/"), that directory's
+// name.
 func readmeCommandsAndDirs(readme string) ([]string, map[string]string) {
 	var cmds []string
 	dirs := map[string]string{}
@@ -79,6 +73,7 @@ func readmeCommandsAndDirs(readme string) ([]string, map[string]string) {
 //     its flags (each experiment is started through `go run`, as printed);
 //   - go run run.go serve|watch|bench: long-running, so their flags are
 //     checked (-h);
+//   - the staticcheck line: the one .ci/run runs;
 //   - go test ./...: this suite itself; any other go test line runs with
 //     -run XXX (benchmarks once).
 func TestREADMECommands(t *testing.T) {
@@ -136,6 +131,12 @@ func TestREADMECommands(t *testing.T) {
 				}
 			case args[1] == "run" && args[2] == "run.go":
 				runVerb(t, c, args[3:], out)
+			case strings.HasPrefix(c, "go run honnef.co/go/tools/cmd/staticcheck@"):
+				// The linter, as CI runs it: the same line is in .ci/run.
+				ci, err := os.ReadFile(".ci/run")
+				if err != nil || !strings.Contains(string(ci), "\n"+c+"\n") {
+					t.Errorf("%s: .ci/run does not run it as printed (%v)", c, err)
+				}
 			case c == "go test ./...":
 				// This suite.
 			case args[1] == "test":

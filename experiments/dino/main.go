@@ -302,7 +302,7 @@ func augmentation() augment.Config { return augment.SimCLRShapes() }
 func spec() experiment.Spec {
 	c := defaults()
 	return experiment.Spec{Name: "dino", Title: "DINO", Config: &c, Augment: augmentation(), Build: c.dino,
-		CheckEncoder: c.checkEncoder, Variant: c.variant}
+		CheckEncoder: c.checkEncoder, Variant: c.variant, VariantFlags: []string{"local-crops"}}
 }
 
 // variant names a multi-crop run: dino-local4, "DINO (4 local crops)".

@@ -36,8 +36,8 @@ func TestFashionMNIST(t *testing.T) { experimenttest.FashionSmoke(t, spec()) }
 // and is refused on a ViT, whose position embeddings fit one image size.
 func TestLocalCrops(t *testing.T) {
 	r, _ := experimenttest.QuickRunContract(t, spec(), "-local-crops", "2", "-epochs", "1", "-train", "512", "-knn-train", "512")
-	if r.Variant != "local2-1ep" || r.Config["local-crops"] != float64(2) { // -epochs 1 is part of the name too
-		t.Errorf("variant %q, local-crops %v: want local2-1ep and 2", r.Variant, r.Config["local-crops"])
+	if r.Variant != "local2-1ep-quick-train512" || r.Config["local-crops"] != float64(2) { // -epochs 1, the preset and -train are part of the name too
+		t.Errorf("variant %q, local-crops %v: want local2-1ep-quick-train512 and 2", r.Variant, r.Config["local-crops"])
 	}
 	err := experimenttest.QuickRunError(t, spec(), "-local-crops", "2", "-encoder", "vit-48-2-3")
 	if err == nil || !strings.Contains(err.Error(), "convnet") {

@@ -306,7 +306,7 @@ func augmentation() augment.Config { return augment.Config{FlipP: 0.5} }
 func spec() experiment.Spec {
 	c := defaults()
 	return experiment.Spec{Name: "gan", Title: "DCGAN", Config: &c, Augment: augmentation(), Build: c.gan,
-		SingleView: true, Variant: c.variant, LR: 2e-4, DefaultEpochs: 10, DefaultBatch: 32, ConstantLR: true}
+		SingleView: true, Variant: c.variant, VariantFlags: []string{"rotation"}, LR: 2e-4, DefaultEpochs: 10, DefaultBatch: 32, ConstantLR: true}
 }
 
 func (c *config) variant() (name, title string) {

@@ -102,7 +102,7 @@ func augmentation() augment.Config { return augment.SimCLRShapes() }
 func spec() experiment.Spec {
 	c := defaults()
 	return experiment.Spec{Name: "hardneg", Title: "Hard negatives (β = 1, τ⁺ = 0.1)", Config: &c, Augment: augmentation(),
-		Build: c.hardNeg, Variant: c.variant}
+		Build: c.hardNeg, Variant: c.variant, VariantFlags: []string{"beta", "tau-plus"}}
 }
 
 // Check refuses settings the loss is not defined for, before anything trains:

@@ -43,7 +43,11 @@ func folderRun(t *testing.T, dir string) error {
 		"-batch", "32", "-queue", "128", "-epochs", "2", "-supervised-epochs", "1", "-probe-iters", "20", "-embeddings", "20"}); err != nil {
 		t.Fatal(err)
 	}
-	_, err := experiment.Run(context.Background(), s, opts, fs)
+	p, err := experiment.NewPlan(s, opts, fs)
+	if err != nil {
+		return err
+	}
+	_, err = experiment.Run(context.Background(), p)
 	return err
 }
 

@@ -172,7 +172,7 @@ func augmentation() augment.Config { return augment.Supervised() }
 func spec() experiment.Spec {
 	c := defaults()
 	return experiment.Spec{Name: "jigsaw", Title: "Jigsaw 3×3, 100 permutations", Config: &c, Augment: augmentation(),
-		Build: c.jigsaw, SingleView: true, Variant: c.variant}
+		Build: c.jigsaw, SingleView: true, Variant: c.variant, VariantFlags: []string{"grid", "perms", "tile"}}
 }
 
 func (c *config) variant() (name, title string) {

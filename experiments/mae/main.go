@@ -286,7 +286,7 @@ func augmentation() augment.Config {
 func spec() experiment.Spec {
 	c := defaults()
 	return experiment.Spec{Name: "mae", Title: "MAE", Config: &c, Augment: augmentation(), Build: c.mae, SingleView: true,
-		Encoder: "vit-96-4-3", CheckEncoder: checkEncoder, LR: 1.5e-3, Variant: c.variant}
+		Encoder: "vit-96-4-3", CheckEncoder: checkEncoder, LR: 1.5e-3, Variant: c.variant, VariantFlags: []string{"mask-ratio", "decoder-width", "decoder-depth", "decoder-heads"}}
 }
 
 // variant names a run with another mask ratio or decoder.

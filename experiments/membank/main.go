@@ -193,7 +193,7 @@ func augmentation() augment.Config { return augment.SimCLRShapes() }
 func spec() experiment.Spec {
 	c := defaults()
 	return experiment.Spec{Name: "membank", Title: "Memory bank", Config: &c, Augment: augmentation(), Build: c.membank,
-		Variant: c.variant, DefaultEpochs: defaultEpochs}
+		Variant: c.variant, VariantFlags: []string{"positive"}, DefaultEpochs: defaultEpochs}
 }
 
 // variant keeps the papers' positive (the image's memory) as the main run and

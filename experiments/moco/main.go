@@ -111,7 +111,7 @@ func spec() experiment.Spec {
 	return experiment.Spec{Name: "moco", Title: "MoCo v2", Config: &c, Augment: augmentation(), Build: func(enc models.Encoder) experiment.Method {
 		loss, embed := c.Objective(enc)
 		return experiment.Method{Loss: loss, Embed: embed}
-	}, Variant: func() (name, title string) { return variant(c) }}
+	}, Variant: func() (name, title string) { return variant(c) }, VariantFlags: []string{"momentum", "queue", "temperature"}}
 }
 
 // variant keeps the reference settings as the main run and names a run with

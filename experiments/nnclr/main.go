@@ -190,7 +190,7 @@ func augmentation() augment.Config { return augment.SimCLRShapes() }
 
 func spec() experiment.Spec {
 	c := defaults()
-	return experiment.Spec{Name: "nnclr", Title: "NNCLR", Config: &c, Augment: augmentation(), Build: c.nnclr, Variant: c.variant}
+	return experiment.Spec{Name: "nnclr", Title: "NNCLR", Config: &c, Augment: augmentation(), Build: c.nnclr, Variant: c.variant, VariantFlags: []string{"temperature", "support", "own-positives"}}
 }
 
 // variant names a run with another support set or temperature by them

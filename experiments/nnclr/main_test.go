@@ -57,7 +57,7 @@ func TestVariantNames(t *testing.T) {
 // to the neighbours (two short epochs, the first on own positives).
 func TestOwnPositives(t *testing.T) {
 	r, _ := experimenttest.QuickRunContract(t, spec(), "-own-positives", "1", "-epochs", "2", "-train", "512", "-knn-train", "512", "-support", "256")
-	if r.Variant != "q256-own1-2ep" || r.Config["own-positives"] != float64(1) {
+	if r.Variant != "q256-own1-2ep-quick-train512" || r.Config["own-positives"] != float64(1) {
 		t.Errorf("variant %q, own-positives %v", r.Variant, r.Config["own-positives"])
 	}
 }

@@ -131,7 +131,7 @@ func augmentation() augment.Config { return augment.SimCLRShapes() }
 func spec() experiment.Spec {
 	c := defaults()
 	return experiment.Spec{Name: "siamese", Title: "Siamese network (pairs from views)", Config: &c,
-		Augment: augmentation(), Build: c.siamese, Variant: c.variant}
+		Augment: augmentation(), Build: c.siamese, Variant: c.variant, VariantFlags: []string{"pairs"}}
 }
 
 // variant sends the run with pairs from labels to out/siamese-labels/.

@@ -13,12 +13,12 @@ import (
 // saddle (see the experiment's notes).
 func TestQuickPresetEndToEnd(t *testing.T) {
 	r, _ := experimenttest.QuickRun(t, spec(), "-epochs", "8")
-	if r.Labels || r.Variant != "8ep" { // the main run, at 8 epochs
-		t.Errorf("pairs from views: labels %v, variant %q; want false and the main run's 8ep", r.Labels, r.Variant)
+	if r.Labels || r.Variant != "8ep-quick" { // the main run, at 8 epochs of the quick preset
+		t.Errorf("pairs from views: labels %v, variant %q; want false and the main run's 8ep-quick", r.Labels, r.Variant)
 	}
 	r, _ = experimenttest.QuickRunContract(t, spec(), "-pairs", "labels")
-	if !r.Labels || r.Variant != "labels" {
-		t.Errorf("pairs from labels: labels %v, variant %q; want true and \"labels\"", r.Labels, r.Variant)
+	if !r.Labels || r.Variant != "labels-quick" {
+		t.Errorf("pairs from labels: labels %v, variant %q; want true and \"labels-quick\"", r.Labels, r.Variant)
 	}
 }
 

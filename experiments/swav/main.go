@@ -175,7 +175,7 @@ func augmentation() augment.Config { return augment.SimCLRShapes() }
 
 func spec() experiment.Spec {
 	c := defaults()
-	return experiment.Spec{Name: "swav", Title: "SwAV", Config: &c, Augment: augmentation(), Build: c.swav, Variant: c.variant}
+	return experiment.Spec{Name: "swav", Title: "SwAV", Config: &c, Augment: augmentation(), Build: c.swav, Variant: c.variant, VariantFlags: []string{"queue"}}
 }
 
 // variant sends a run with the queue to "queue" (the run measured above with

@@ -13,8 +13,8 @@ func TestQuickPresetEndToEnd(t *testing.T) { experimenttest.QuickRun(t, spec()) 
 // its own directory.
 func TestQueueRunsAsVariant(t *testing.T) {
 	r, _ := experimenttest.QuickRunContract(t, spec(), "-queue", "256")
-	if r.Variant != "queue" {
-		t.Errorf("a run with a queue ran as variant %q, want queue", r.Variant)
+	if r.Variant != "queue-quick" {
+		t.Errorf("a run with a queue ran as variant %q, want queue-quick", r.Variant)
 	}
 }
 

@@ -315,7 +315,7 @@ func augmentation() augment.Config { return augment.Config{FlipP: 0.5} }
 func spec() experiment.Spec {
 	c := defaults()
 	return experiment.Spec{Name: "vae", Title: "VAE (β = 1)", Config: &c, Augment: augmentation(), Build: c.vae,
-		SingleView: true, Variant: c.variant, DefaultEpochs: 13}
+		SingleView: true, Variant: c.variant, VariantFlags: []string{"beta", "kl-anneal", "free-bits"}, DefaultEpochs: 13}
 }
 
 func (c *config) variant() (name, title string) {

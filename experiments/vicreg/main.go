@@ -124,7 +124,7 @@ func augmentation() augment.Config { return augment.SimCLRShapes() }
 
 func spec() experiment.Spec {
 	c := defaults()
-	return experiment.Spec{Name: "vicreg", Title: "VICReg", Config: &c, Augment: augmentation(), Build: c.vicreg, Variant: c.variant}
+	return experiment.Spec{Name: "vicreg", Title: "VICReg", Config: &c, Augment: augmentation(), Build: c.vicreg, Variant: c.variant, VariantFlags: []string{"invariance", "variance", "covariance", "proj-dim"}}
 }
 
 // variant keeps the paper's weights with the default projector as the main

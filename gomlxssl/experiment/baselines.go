@@ -42,7 +42,7 @@ const onePct = 0.01
 
 // probe runs the kNN classifier and the linear probe on frozen features,
 // fitted on the whole training split and on 1% of its labels.
-func probe(hTrain, hTest eval.Features, classes int, o *Options) (Scores, error) {
+func probe(hTrain, hTest eval.Features, classes int, o *Plan) (Scores, error) {
 	knn := eval.KNN{K: o.KNNK, T: o.KNNT}
 	linear := eval.Linear{MaxIterations: o.ProbeIterations}
 	few := hTrain.Fraction(onePct, o.DataSeed) // one subset for every seed
@@ -120,13 +120,13 @@ func supervisedLogits(enc models.Encoder, classes int, scope *model.Scope, x *No
 // every experiment with the same settings. The supervised classifier's
 // checkpoint is kept beside them (the directory returned), for methods that
 // classify their own images (a GAN's samples).
-func Baselines(ctx context.Context, be compute.Backend, enc models.Encoder, split data.Split, o *Options) (results.Baselines, string, error) {
-	batch := o.baselineBatch
+func Baselines(ctx context.Context, be compute.Backend, enc models.Encoder, split data.Split, o *Plan) (results.Baselines, string, error) {
+	batch := o.BaselineBatch
 	if batch == 0 || split.Train.Len() < batch {
 		batch = o.Batch // a training set smaller than the preset's batch
 	}
 	key := fmt.Sprintf("v3-%s-train%d-test%d-%016x-%s-seed%d-sup%d-batch%d-lr%g-k%d-t%g-probe%d", split.Train.Name, split.Train.Len(),
-		split.Test.Len(), fingerprint(split), enc.Name(), o.DataSeed, o.SupervisedEpochs, batch, o.baselineLR, o.KNNK, o.KNNT, o.ProbeIterations)
+		split.Test.Len(), fingerprint(split), enc.Name(), o.DataSeed, o.SupervisedEpochs, batch, o.BaselineLR, o.KNNK, o.KNNT, o.ProbeIterations)
 	path := filepath.Join(o.baselines(), sanitize(key)+".json")
 	classifier := strings.TrimSuffix(path, ".json") + "-classifier"
 	var cached results.Baselines
@@ -159,7 +159,7 @@ func Baselines(ctx context.Context, be compute.Backend, enc models.Encoder, spli
 
 	// The ceiling: the same architecture, trained with labels.
 	pipe := augment.NewPipeline(split.Train, augment.Supervised().ForData(split.Train.Name, split.Train.Channels), batch, o.DataSeed, false)
-	cfg := train.Config{Epochs: o.SupervisedEpochs, BatchSize: batch, Optimizer: "adam", LR: o.baselineLR, WarmupEpochs: min(1, o.SupervisedEpochs-1), Seed: o.DataSeed}
+	cfg := train.Config{Epochs: o.SupervisedEpochs, BatchSize: batch, Optimizer: "adam", LR: o.BaselineLR, WarmupEpochs: min(1, o.SupervisedEpochs-1), Seed: o.DataSeed}
 	loss := func(scope *model.Scope, in []*Node) *Node {
 		return losses.CrossEntropy(supervisedLogits(enc, classes, scope, in[0]), in[1])
 	}

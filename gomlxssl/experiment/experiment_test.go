@@ -52,6 +52,16 @@ func tinySpec(onEmbed func()) Spec {
 // quick preset and the split sizes (a smoke run).
 const tinyRun = "tiny-3ep-batch32-quick-train128-test64"
 
+// planAndRun plans spec from the options fs parsed and runs it, as Main
+// does: a setting the plan refuses is Run's error.
+func planAndRun(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results.Run, error) {
+	p, err := NewPlan(spec, o, fs)
+	if err != nil {
+		return nil, err
+	}
+	return Run(ctx, p)
+}
+
 func tinyOptions(t *testing.T, out string, extra ...string) (*Options, *flag.FlagSet) {
 	t.Helper()
 	fs := flag.NewFlagSet("tiny", flag.ContinueOnError)
@@ -78,7 +88,7 @@ func TestKilledBeforeEvaluationLosesNoEpoch(t *testing.T) {
 		}
 	})
 	o, fs := tinyOptions(t, out)
-	if _, err := Run(ctx, spec, o, fs); !errors.Is(err, train.ErrInterrupted) {
+	if _, err := planAndRun(ctx, spec, o, fs); !errors.Is(err, train.ErrInterrupted) {
 		t.Fatalf("want ErrInterrupted, got %v", err)
 	}
 	dir := filepath.Join(out, tinyRun)
@@ -92,7 +102,7 @@ func TestKilledBeforeEvaluationLosesNoEpoch(t *testing.T) {
 		t.Fatal(err)
 	}
 	o, fs = tinyOptions(t, out, "-resume")
-	run, err := Run(context.Background(), tinySpec(func() {}), o, fs)
+	run, err := planAndRun(context.Background(), tinySpec(func() {}), o, fs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +142,7 @@ func TestInterruptThenResume(t *testing.T) {
 		}
 	})
 	o, fs := tinyOptions(t, out)
-	run, err := Run(ctx, spec, o, fs)
+	run, err := planAndRun(ctx, spec, o, fs)
 	if !errors.Is(err, train.ErrInterrupted) {
 		t.Fatalf("want ErrInterrupted, got %v", err)
 	}
@@ -150,7 +160,7 @@ func TestInterruptThenResume(t *testing.T) {
 	}
 
 	o, fs = tinyOptions(t, out, "-resume")
-	run, err = Run(context.Background(), tinySpec(func() {}), o, fs)
+	run, err = planAndRun(context.Background(), tinySpec(func() {}), o, fs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,14 +188,14 @@ func TestBadFlagsFailClearly(t *testing.T) {
 		{"-preset", "huge"}, {"-dataset", "imagenet"}, {"-encoder", "vgg"}, {"-backend", "abacus"}, {"-optimizer", "lion"},
 	} {
 		o, fs := tinyOptions(t, t.TempDir(), args...)
-		if _, err := Run(context.Background(), tinySpec(func() {}), o, fs); err == nil {
+		if _, err := planAndRun(context.Background(), tinySpec(func() {}), o, fs); err == nil {
 			t.Errorf("%v: want an error", args)
 		}
 	}
 	// A ViT whose patches do not tile the images says so before training
 	// (it used to panic in the graph).
 	o, fs := tinyOptions(t, t.TempDir(), "-encoder", "vit-32-1-2", "-image-size", "30", "-dry-run")
-	if _, err := Run(context.Background(), tinySpec(func() {}), o, fs); err == nil || !strings.Contains(err.Error(), "do not tile into 4-pixel patches") {
+	if _, err := planAndRun(context.Background(), tinySpec(func() {}), o, fs); err == nil || !strings.Contains(err.Error(), "do not tile into 4-pixel patches") {
 		t.Errorf("30-pixel images on a ViT of 4-pixel patches: %v", err)
 	}
 }
@@ -203,7 +213,7 @@ func TestPartialRunJSONFollowsTraining(t *testing.T) {
 		}
 	})
 	o, fs := tinyOptions(t, out)
-	if _, err := Run(context.Background(), spec, o, fs); err != nil {
+	if _, err := planAndRun(context.Background(), spec, o, fs); err != nil {
 		t.Fatal(err)
 	}
 	if seen != 2 {
@@ -222,49 +232,6 @@ func TestVariantName(t *testing.T) {
 	v.Add("k1024", "K = 1024")
 	if name, title := v.Result("MoCo v2"); name != "m0.96-k1024" || title != "MoCo v2 (m = 0.96, K = 1024)" {
 		t.Errorf("got %q %q", name, title)
-	}
-}
-
-// A method's own epochs and batch fill the flags left unset; -preset-budget
-// and explicit flags keep them from doing so. Resolve leaves its input as it
-// was, and says where each setting came from.
-func TestResolve(t *testing.T) {
-	spec := Spec{DefaultEpochs: 60, DefaultBatch: 16}
-	for _, c := range []struct {
-		args               []string
-		epochs, batch      int
-		epochsFrom, preset string
-	}{
-		{nil, 60, 16, "method", "default"},
-		{[]string{"-preset-budget"}, 25, 128, "preset default", "default"},
-		{[]string{"-epochs", "7", "-batch", "32"}, 7, 32, "flag", "default"},
-		{[]string{"-preset", "quick"}, 4, 16, "preset quick", "quick"}, // own epochs belong to the default preset only
-		{[]string{"-preset", "quick", "-preset-budget"}, 4, 64, "preset quick", "quick"},
-		{[]string{"-dataset", "fashion-mnist"}, 10, 16, "preset fashion", "fashion"}, // the data's own preset
-	} {
-		fs := flag.NewFlagSet("t", flag.ContinueOnError)
-		o := RegisterFlags(fs)
-		if err := fs.Parse(c.args); err != nil {
-			t.Fatal(err)
-		}
-		set := map[string]bool{}
-		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-		before := *o
-		r, err := Resolve(spec, *o, func(f string) bool { return set[f] })
-		if err != nil {
-			t.Fatal(err)
-		}
-		if r.Epochs != c.epochs || r.Batch != c.batch || r.From["epochs"] != c.epochsFrom || r.Preset != c.preset {
-			t.Errorf("%q: %d epochs (from %q) of batch %d at preset %s, want %d (from %q) of %d at %s", c.args, r.Epochs, r.From["epochs"],
-				r.Batch, r.Preset, c.epochs, c.epochsFrom, c.batch, c.preset)
-		}
-		if o.Epochs != before.Epochs || o.Batch != before.Batch || o.Preset != before.Preset || o.LR != before.LR || o.From != nil {
-			t.Errorf("%q: Resolve changed its input: %+v", c.args, *o)
-		}
-		again, _ := Resolve(spec, *o, func(f string) bool { return set[f] })
-		if again.Budget() != r.Budget() {
-			t.Errorf("%q: resolved twice, %q then %q", c.args, r.Budget(), again.Budget())
-		}
 	}
 }
 
@@ -288,132 +255,6 @@ func TestPresetBudgets(t *testing.T) {
 	}
 }
 
-// A run on another encoder than the method's default is a variant of its
-// own, named after the encoder; the default encoder, named or not, is not.
-func TestRunDirEncoderVariant(t *testing.T) {
-	conv := Spec{Name: "mocov3", Title: "MoCo v3"}
-	vit := Spec{Name: "mae", Title: "MAE", Encoder: "vit-96-4-3"}
-	for _, c := range []struct {
-		spec             Spec
-		encoder, dataset string
-		dir, title       string
-	}{
-		{conv, "", "", "mocov3", "MoCo v3"},
-		{conv, "convnet-16-32-64-128", "", "mocov3", "MoCo v3"},
-		{conv, "vit-96-4-3", "", "mocov3-vit-96-4-3", "MoCo v3 (vit-96-4-3)"},
-		{conv, "vit-96-4-3", "fashion-mnist", "mocov3-vit-96-4-3-fashion-mnist", "MoCo v3 (vit-96-4-3) on Fashion-MNIST"},
-		{vit, "vit-96-4-3", "", "mae", "MAE"},
-		{vit, "vit-96-4-3-mean", "", "mae-vit-96-4-3-mean", "MAE (vit-96-4-3-mean)"},
-	} {
-		o := Options{Out: "out", Preset: "default", Encoder: c.encoder, Dataset: c.dataset, Seed: 1}
-		dir, _, title := c.spec.RunDir(o)
-		if dir != filepath.Join("out", c.dir) || title != c.title {
-			t.Errorf("%s with %q on %q: %s, %q; want out/%s, %q", c.spec.Name, c.encoder, c.dataset, dir, title, c.dir, c.title)
-		}
-	}
-}
-
-// TestRunDirEpochsVariant: a run with -epochs keeps its own directory, the
-// same whether RunDir sees the options as parsed or as resolved, and the
-// preset's epochs keep the plain one.
-func TestRunDirEpochsVariant(t *testing.T) {
-	spec := Spec{Name: "simclr", Title: "SimCLR"}
-	parse := func(args ...string) *Options {
-		fs := flag.NewFlagSet("simclr", flag.ContinueOnError)
-		o := Flags(spec, fs)
-		if err := fs.Parse(append([]string{"-out", "out"}, args...)); err != nil {
-			t.Fatal(err)
-		}
-		return o
-	}
-	for _, c := range []struct {
-		args       []string
-		dir, title string
-	}{
-		{nil, "simclr", "SimCLR"},
-		{[]string{"-dataset", "fashion-mnist"}, "simclr-fashion-mnist", "SimCLR on Fashion-MNIST"},
-		{[]string{"-dataset", "fashion-mnist", "-epochs", "50"}, "simclr-50ep-fashion-mnist", "SimCLR (50 epochs) on Fashion-MNIST"},
-		{[]string{"-epochs", "7", "-seed", "2"}, "simclr-7ep-seed2", "SimCLR (7 epochs) (seed 2)"},
-	} {
-		parsed := parse(c.args...)
-		set := map[string]bool{}
-		for _, a := range c.args {
-			set[strings.TrimPrefix(a, "-")] = true
-		}
-		resolved, err := Resolve(spec, *parsed, func(f string) bool { return set[f] })
-		if err != nil {
-			t.Fatal(err)
-		}
-		for name, o := range map[string]Options{"parsed": *parsed, "resolved": resolved} {
-			dir, _, title := spec.RunDir(o)
-			if dir != filepath.Join("out", c.dir) || title != c.title {
-				t.Errorf("%v (%s): %s, %q; want out/%s, %q", c.args, name, dir, title, c.dir, c.title)
-			}
-		}
-	}
-}
-
-// TestRunDirPresetBudget: -preset-budget on a method with a budget of its
-// own names the run after the epochs or batch it changed (the compare
-// group's memory bank is membank-25ep, as -epochs 25 names it), and so do
-// -batch and -lr where they are not the method's own, so that no such run
-// replaces the default run; so do a preset other than the data's own (the
-// quick preset's smoke run) and split sizes given by flag. Parsed and
-// resolved options agree.
-func TestRunDirPresetBudget(t *testing.T) {
-	membank := Spec{Name: "membank", Title: "Memory bank", DefaultEpochs: 60}
-	byol := Spec{Name: "byol", Title: "BYOL", DefaultBatch: 16}
-	simclr := Spec{Name: "simclr", Title: "SimCLR"}
-	for _, c := range []struct {
-		spec       Spec
-		args       []string
-		dir, title string
-	}{
-		{membank, nil, "membank", "Memory bank"},
-		{membank, []string{"-preset-budget"}, "membank-25ep", "Memory bank (25 epochs)"},
-		{membank, []string{"-epochs", "25"}, "membank-25ep", "Memory bank (25 epochs)"},
-		{membank, []string{"-preset-budget", "-epochs", "30"}, "membank-30ep", "Memory bank (30 epochs)"},
-		{membank, []string{"-preset-budget", "-dataset", "fashion-mnist"}, "membank-fashion-mnist", "Memory bank on Fashion-MNIST"},
-		{byol, []string{"-preset-budget"}, "byol-batch128", "BYOL (batch 128)"},
-		{byol, []string{"-preset-budget", "-batch", "64"}, "byol-batch64", "BYOL (batch 64)"},
-		{byol, []string{"-preset-budget", "-batch", "16"}, "byol", "BYOL"},
-		{byol, []string{"-batch", "128"}, "byol-batch128", "BYOL (batch 128)"},
-		{simclr, []string{"-batch", "128"}, "simclr", "SimCLR"},
-		{simclr, []string{"-batch", "64", "-seed", "2"}, "simclr-batch64-seed2", "SimCLR (batch 64) (seed 2)"},
-		{simclr, []string{"-preset", "quick", "-batch", "64"}, "simclr-quick", "SimCLR (quick preset)"},
-		{simclr, []string{"-preset", "default"}, "simclr", "SimCLR"},
-		{simclr, []string{"-preset", "fashion"}, "simclr-fashion-mnist", "SimCLR on Fashion-MNIST"},
-		{simclr, []string{"-dataset", "fashion-mnist", "-preset", "fashion"}, "simclr-fashion-mnist", "SimCLR on Fashion-MNIST"},
-		{simclr, []string{"-dataset", "fashion-mnist", "-preset", "default"}, "simclr-default-fashion-mnist", "SimCLR (default preset) on Fashion-MNIST"},
-		{simclr, []string{"-preset", "quick", "-dataset", "fashion-mnist", "-train", "512", "-test", "256"},
-			"simclr-quick-train512-test256-fashion-mnist", "SimCLR (quick preset, 512 training images, 256 test images) on Fashion-MNIST"},
-		{simclr, []string{"-train", "1000", "-test", "1000"}, "simclr-train1000", "SimCLR (1000 training images)"},
-		{simclr, []string{"-preset", "quick", "-train", "2048"}, "simclr-quick", "SimCLR (quick preset)"},
-		{membank, []string{"-preset", "quick"}, "membank-quick", "Memory bank (quick preset)"},
-		{simclr, []string{"-lr", "0.001"}, "simclr-lr0.001", "SimCLR (LR 0.001)"},
-		{simclr, []string{"-lr", "0.005"}, "simclr", "SimCLR"},
-		{byol, []string{"-preset-budget", "-seed", "2"}, "byol-batch128-seed2", "BYOL (batch 128) (seed 2)"},
-	} {
-		fs := flag.NewFlagSet(c.spec.Name, flag.ContinueOnError)
-		parsed := Flags(c.spec, fs)
-		if err := fs.Parse(append([]string{"-out", "out"}, c.args...)); err != nil {
-			t.Fatal(err)
-		}
-		set := map[string]bool{}
-		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-		resolved, err := Resolve(c.spec, *parsed, func(f string) bool { return set[f] })
-		if err != nil {
-			t.Fatal(err)
-		}
-		for name, o := range map[string]Options{"parsed": *parsed, "resolved": resolved} {
-			dir, _, title := c.spec.RunDir(o)
-			if dir != filepath.Join("out", c.dir) || title != c.title {
-				t.Errorf("%s %v (%s): %s, %q; want out/%s, %q", c.spec.Name, c.args, name, dir, title, c.dir, c.title)
-			}
-		}
-	}
-}
-
 // A monitor that searches a sample leaves the final evaluation only the
 // other training images to embed (in the last epoch), and the final figures
 // are those of a run whose monitor embedded every image.
@@ -424,7 +265,7 @@ func TestFinalEvaluationReusesTheMonitorsFeatures(t *testing.T) {
 		// -finetune none: the fine-tuning protocol builds its own graphs
 		// of the network after the final evaluation, not counted here.
 		o, fs := tinyOptions(t, t.TempDir(), "-knn-train", knnTrain, "-finetune", "none")
-		run, err := Run(context.Background(), tinySpec(func() { builds++ }), o, fs)
+		run, err := planAndRun(context.Background(), tinySpec(func() { builds++ }), o, fs)
 		if err != nil {
 			t.Fatal(err)
 		}

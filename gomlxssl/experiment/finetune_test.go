@@ -153,7 +153,7 @@ func TestLabelledSubsetIsStratifiedAndShared(t *testing.T) {
 func TestBaselineSharesTheSubsetAndRecipe(t *testing.T) {
 	dir := t.TempDir()
 	o, fs := tinyOptions(t, dir, "-finetune-steps", "4", "-scratch-epochs", "1")
-	r, err := Run(context.Background(), tinySpec(func() {}), o, fs)
+	r, err := planAndRun(context.Background(), tinySpec(func() {}), o, fs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +193,7 @@ func TestFineTuneFlagsFailClearly(t *testing.T) {
 		{[]string{"-finetune-steps", "-3"}, "-finetune-steps -3"},
 	} {
 		o, fs := tinyOptions(t, t.TempDir(), c.args...)
-		_, err := Run(context.Background(), tinySpec(func() {}), o, fs)
+		_, err := planAndRun(context.Background(), tinySpec(func() {}), o, fs)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%v: error %v, want one saying %q", c.args, err, c.want)
 		}
@@ -206,7 +206,7 @@ func TestFineTuneFlagsFailClearly(t *testing.T) {
 func TestResumeAddsTheProtocols(t *testing.T) {
 	out := t.TempDir()
 	o, fs := tinyOptions(t, out, "-finetune", "none")
-	r, err := Run(context.Background(), tinySpec(func() {}), o, fs)
+	r, err := planAndRun(context.Background(), tinySpec(func() {}), o, fs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +223,7 @@ func TestResumeAddsTheProtocols(t *testing.T) {
 		return m
 	}
 	o, fs = tinyOptions(t, out, "-resume", "-finetune", "plain,crop-flip", "-finetune-steps", "3", "-scratch-epochs", "1")
-	r, err = Run(context.Background(), spec, o, fs)
+	r, err = planAndRun(context.Background(), spec, o, fs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,11 +250,11 @@ func TestResumeAddsTheProtocols(t *testing.T) {
 func TestResumeKeepsTheOtherRecipes(t *testing.T) {
 	out := t.TempDir()
 	o, fs := tinyOptions(t, out, "-finetune", "plain,crop-flip", "-finetune-steps", "3", "-scratch-epochs", "1")
-	if _, err := Run(context.Background(), tinySpec(func() {}), o, fs); err != nil {
+	if _, err := planAndRun(context.Background(), tinySpec(func() {}), o, fs); err != nil {
 		t.Fatal(err)
 	}
 	o, fs = tinyOptions(t, out, "-resume", "-finetune-steps", "3", "-scratch-epochs", "1")
-	r, err := Run(context.Background(), tinySpec(func() {}), o, fs)
+	r, err := planAndRun(context.Background(), tinySpec(func() {}), o, fs)
 	if err != nil {
 		t.Fatal(err)
 	}

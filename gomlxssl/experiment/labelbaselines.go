@@ -39,7 +39,7 @@ func practitionerNet(enc models.Encoder) (models.Encoder, bool) {
 // the data seed and the model seed (-seed: each seed of a method is read
 // against the baseline of its own seed), so they are cached in OUT/baselines/
 // and shared by every experiment with the same settings.
-func LabelBaselines(ctx context.Context, be compute.Backend, enc models.Encoder, split data.Split, o *Options) (labelBaselines, error) {
+func LabelBaselines(ctx context.Context, be compute.Backend, enc models.Encoder, split data.Split, o *Plan) (labelBaselines, error) {
 	var out labelBaselines
 	rs, err := o.chosenRecipes()
 	if err != nil {
@@ -62,7 +62,7 @@ func (l *labelBaselines) merge(b labelBaselines) {
 }
 
 // recipeBaselines is LabelBaselines for one recipe, cached.
-func recipeBaselines(ctx context.Context, be compute.Backend, enc models.Encoder, split data.Split, o *Options, rc recipe) (labelBaselines, error) {
+func recipeBaselines(ctx context.Context, be compute.Backend, enc models.Encoder, split data.Split, o *Plan, rc recipe) (labelBaselines, error) {
 	var out labelBaselines
 	err := cachedBaseline(ctx, be, split, o, rc, &out, false, network{enc: enc, title: "supervised from scratch (the same encoder)",
 		steps: o.FineTuneSteps})
@@ -95,7 +95,7 @@ type network struct {
 // cachedBaseline measures a network from scratch under one recipe's
 // protocols, or reads it from its cache entry (one file per network and
 // recipe), into out's Scratch, or its Practitioner with practitioner set.
-func cachedBaseline(ctx context.Context, be compute.Backend, split data.Split, o *Options, rc recipe, out *labelBaselines, practitioner bool, n network) error {
+func cachedBaseline(ctx context.Context, be compute.Backend, split data.Split, o *Plan, rc recipe, out *labelBaselines, practitioner bool, n network) error {
 	prefix, dst := "labels-v1", &out.Scratch
 	if practitioner {
 		prefix, dst = "practitioner-v1", &out.Practitioner

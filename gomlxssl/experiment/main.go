@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 
 	"github.com/mega-ssl/mega/gomlxssl/results"
@@ -25,7 +26,7 @@ func Main(spec Spec) {
 		for _, p := range Presets {
 			fmt.Fprintf(flag.CommandLine.Output(), "  %-8s %s\n", p.Name, p.Description)
 		}
-		fmt.Fprintf(flag.CommandLine.Output(), "\nWhat %s trains with at each preset (experiment.Resolve; flags override, run.json records the result):\n%s",
+		fmt.Fprintf(flag.CommandLine.Output(), "\nWhat %s trains with at each preset (experiment.NewPlan; flags override, run.json records the result):\n%s",
 			spec.Title, presetBudgets(spec))
 		fmt.Fprintln(flag.CommandLine.Output(), "\nFlags:")
 		flag.PrintDefaults()
@@ -37,8 +38,13 @@ func Main(spec Spec) {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	dir, _, _ := spec.RunDir(*opts)
-	runs, agg, err := RunSeeds(ctx, spec, opts, flag.CommandLine)
+	plan, err := NewPlan(spec, opts, flag.CommandLine)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", spec.Name, err)
+		os.Exit(1)
+	}
+	dir := plan.Dir
+	runs, agg, err := RunSeeds(ctx, plan)
 	for _, run := range runs {
 		fmt.Print(Summary(run))
 	}
@@ -70,4 +76,32 @@ func NextSteps(dir, out string, seeds int) string {
 	}
 	return fmt.Sprintf("\nResults: %s.\nNext: go run run.go report%s  (builds %s, with this run)\n      go run run.go list%s    (every run's figures side by side)\n",
 		where, flags, filepath.Join(out, "index.html"), flags)
+}
+
+// presetBudgets is -h's table: what the method trains with at each preset
+// when no other flag is given, with the settings that are the method's own.
+func presetBudgets(spec Spec) string {
+	var b strings.Builder
+	for _, p := range Presets {
+		o := Options{Preset: p.Name, Warmup: -1}
+		r, err := resolve(spec, o, func(f string) bool { return f == "preset" })
+		if err != nil {
+			continue
+		}
+		var own []string
+		for _, f := range []string{"encoder", "epochs", "batch", "lr", "min-lr"} {
+			if r.From[f] == FromMethod {
+				own = append(own, f)
+			}
+		}
+		line := r.Budget()
+		if len(own) > 0 {
+			line += " (the method's own: " + strings.Join(own, ", ") + ")"
+		}
+		fmt.Fprintf(&b, "  %-8s %s\n", p.Name, line)
+	}
+	if spec.DefaultEpochs > 0 || spec.DefaultBatch > 0 {
+		b.WriteString("  -preset-budget trains for the preset's epochs and batch instead of the method's own.\n")
+	}
+	return b.String()
 }

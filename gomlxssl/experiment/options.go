@@ -12,19 +12,13 @@ import (
 func Flags(spec Spec, fs *flag.FlagSet) *Options {
 	o := RegisterFlags(fs)
 	if spec.Config != nil {
-		shared := map[string]bool{}
-		fs.VisitAll(func(f *flag.Flag) { shared[f.Name] = true })
 		spec.Config.Flags(fs)
-		fs.VisitAll(func(f *flag.Flag) {
-			if !shared[f.Name] {
-				o.methodFlags = append(o.methodFlags, f)
-			}
-		})
 	}
 	return o
 }
 
-// Options are the flags every experiment shares.
+// Options are the flags every experiment shares, as parsed; a Plan holds
+// them resolved.
 type Options struct {
 	Out, Backend, Preset, Dataset, DataDir, Encoder, Optimizer string
 	// Seed seeds the weights, the augmentation and the data order; DataSeed
@@ -58,26 +52,6 @@ type Options struct {
 	// (Spec.DefaultEpochs, Spec.DefaultBatch) for the preset's, so that
 	// methods compared side by side share one budget.
 	PresetBudget bool
-	// baselineLR and baselineBatch are the preset's learning rate and
-	// batch, which the supervised baseline trains with whatever -lr and
-	// -batch a method runs at, so that every method of a preset shares one
-	// ceiling (set by Resolve).
-	baselineLR    float64
-	baselineBatch int
-	// From says where each budget setting of a resolved run came from
-	// (Resolve): "flag", "method" (the Spec's own), "preset NAME",
-	// "experiment" (the Spec's own data). run.json records it.
-	From map[string]string
-	// methodFlags are the method's own flags (Spec.Config's), each with its
-	// default and its parsed value, for naming a run whose settings differ
-	// (settingsVariant); nil for options built in code.
-	methodFlags []*flag.Flag
-	// flags is the set RegisterFlags registered o's fields on: which flags
-	// the command line set. Only options parsed so name a run after their
-	// settings (options built in code leave the augmentation's -1, "unset",
-	// as 0), and only after the flags given: a method's Check may size a
-	// setting to the data (MoCo's queue), which is still its main run.
-	flags *flag.FlagSet
 }
 
 // The optimiser and its decoupled weight decay unless -optimizer and -wd say
@@ -89,7 +63,7 @@ const (
 
 // RegisterFlags adds the shared flags to fs.
 func RegisterFlags(fs *flag.FlagSet) *Options {
-	o := &Options{flags: fs}
+	o := &Options{}
 	fs.StringVar(&o.Out, "out", "out", "output directory; results go to OUT/<experiment>/")
 	fs.StringVar(&o.Backend, "backend", "", "GoMLX backend: go, go:parallelism=N, xla:cpu, xla:cuda, xla:/abs/plugin.so (default: $GOMLX_BACKEND, else XLA if a PJRT plugin is installed, else go)")
 	fs.StringVar(&o.Preset, "preset", "default", "budget: quick (≤ 60 s), default (≤ 10 min on 2 cores), fashion (the whole Fashion-MNIST, ≤ 30 min; the default with -dataset fashion-mnist or mnist), full (CIFAR-10 + ResNet-18, for a GPU)")

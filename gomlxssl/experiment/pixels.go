@@ -24,7 +24,7 @@ func pixelFeatures(d *data.Dataset) eval.Features {
 // pixels are a strong baseline). It depends only on the data and the probes'
 // settings, so it is computed once and cached in OUT/baselines/ for every
 // encoder and method.
-func RawPixels(split data.Split, o *Options) (results.Baseline, error) {
+func RawPixels(split data.Split, o *Plan) (results.Baseline, error) {
 	key := fmt.Sprintf("pixels-v2-%s-train%d-test%d-%016x-seed%d-k%d-t%g-probe%d", split.Train.Name, split.Train.Len(),
 		split.Test.Len(), fingerprint(split), o.DataSeed, o.KNNK, o.KNNT, o.ProbeIterations)
 	path := filepath.Join(o.baselines(), sanitize(key)+".json")

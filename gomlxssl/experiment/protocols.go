@@ -61,7 +61,7 @@ var labelFractions = []float64{0.01, 0.1}
 
 // protocols are the protocols a run with options o measures, in their
 // columns' order: each chosen fine-tuning recipe at each labelled fraction.
-func protocols(o *Options) ([]Protocol, error) {
+func protocols(o *Plan) ([]Protocol, error) {
 	rs, err := o.chosenRecipes()
 	if err != nil {
 		return nil, err

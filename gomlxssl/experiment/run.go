@@ -18,34 +18,33 @@ import (
 	"github.com/mega-ssl/mega/gomlxssl/train"
 )
 
-// Run trains and evaluates one experiment and writes its results. fs holds the
-// parsed flags (recorded in run.json); the returned Run is what was written,
-// also on error (nil for a -dry-run, which stops after the checks).
-func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results.Run, error) {
+// Run trains and evaluates the run p plans and writes its results: it
+// prepares (the backend, the data and the method's checks of it), executes
+// (the runner: baselines, training, evaluation, protocols) and records
+// (run.json). The returned Run is what was written, also on error (nil for
+// a -dry-run, which stops after the checks).
+func Run(ctx context.Context, p *Plan) (*results.Run, error) {
 	started := time.Now()
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	resolved, err := Resolve(spec, *o, func(name string) bool { return set[name] })
+	r, err := prepare(p)
+	if err != nil || r == nil {
+		return nil, err
+	}
+	r.run.Started = started
+	err = r.execute(ctx)
+	return r.record(err)
+}
+
+// prepare makes the runner of plan p: the encoder, the backend and the data,
+// checked against the method; the run's record as it starts (run.json's
+// environment, data, flags and protocol); nil for a dry run, after saying
+// what it would do.
+func prepare(p *Plan) (*runner, error) {
+	spec := p.Spec
+	enc, err := models.ParseEncoder(p.Encoder) // NewPlan checked it
 	if err != nil {
 		return nil, err
 	}
-	o = &resolved
-	enc, err := models.ParseEncoder(o.Encoder)
-	if err != nil {
-		return nil, err
-	}
-	if spec.CheckEncoder != nil {
-		if err := spec.CheckEncoder(enc); err != nil {
-			return nil, err
-		}
-	}
-	if err := o.trainConfig().Validate(); err != nil {
-		return nil, err
-	}
-	if err := o.checkFineTune(); err != nil {
-		return nil, err
-	}
-	be, info, err := backend.New(o.Backend)
+	be, info, err := backend.New(p.Backend)
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +54,7 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 	if w := backend.SIMDWarning(info); w != "" {
 		fmt.Fprintln(os.Stderr, w)
 	}
-	split, err := o.LoadData()
+	split, err := p.LoadData()
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +63,7 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 			v.Name(), split.Train.Height, split.Train.Width, v.Patch, strings.TrimSuffix(v.Name(), "-mean"))
 	}
 	if spec.Config != nil {
-		if err := spec.Config.Check(split.Train.Len(), o.Batch); err != nil {
+		if err := spec.Config.Check(split.Train.Len(), p.Batch); err != nil {
 			return nil, err
 		}
 	}
@@ -73,68 +72,82 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 			return nil, err
 		}
 	}
-	dir, variant, title := spec.RunDir(*o)
-	if o.DryRun {
+	if p.DryRun {
 		fmt.Printf("dry run: %s on %s (%d train / %d test images, %d×%d×%d), encoder %s, %d epochs of batch %d, peak LR %g, "+
 			"supervised baseline %d epochs, fine-tuning %s (%d steps on 1%% and 10%% of the labels; from scratch on all of them %d epochs); results would go to %s\n",
-			title, split.Train.Name, split.Train.Len(), split.Test.Len(), split.Train.Height, split.Train.Width, split.Train.Channels, enc.Name(),
-			o.Epochs, o.Batch, o.LR, o.SupervisedEpochs, o.FineTune, o.FineTuneSteps, o.ScratchEpochs, dir)
+			p.Title, split.Train.Name, split.Train.Len(), split.Test.Len(), split.Train.Height, split.Train.Width, split.Train.Channels, enc.Name(),
+			p.Epochs, p.Batch, p.LR, p.SupervisedEpochs, p.FineTune, p.FineTuneSteps, p.ScratchEpochs, p.Dir)
 		return nil, nil
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(p.Dir, 0o755); err != nil {
 		return nil, err
 	}
-	run := &results.Run{Experiment: spec.Name, Variant: variant, Title: title, Status: results.StatusPartial, Started: started,
+	run := &results.Run{Experiment: spec.Name, Variant: p.Variant, Title: p.Title, Status: results.StatusPartial,
 		Git: gitInfo(), Env: results.Env{Backend: info.Name, Go: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH,
 			CPUs: runtime.NumCPU(), SIMD: backend.SIMD},
 		Dataset: results.DatasetRef{Name: split.Train.Name, Train: split.Train.Len(), Test: split.Test.Len(),
 			Image: [3]int{split.Train.Height, split.Train.Width, split.Train.Channels}, Classes: len(split.Train.Classes),
 			TrainPerClass: split.Train.ClassCounts(), TestPerClass: split.Test.ClassCounts()},
-		Config: map[string]any{},
 		Protocol: fmt.Sprintf("frozen %s features; kNN: weighted cosine, k=%d, τ=%g, %d train → %d test images; "+
 			"linear: softmax regression, no augmentation, no regularisation, L-BFGS ≤ %d iterations, full train split; "+
 			"1%% labels: the same kNN (k at most the labelled count) and linear probe fitted on 1%% of each class's training images, drawn with data seed %d (the same for every -seed)",
-			enc.Name(), o.KNNK, o.KNNT, split.Train.Len(), split.Test.Len(), o.ProbeIterations, o.DataSeed),
+			enc.Name(), p.KNNK, p.KNNT, split.Train.Len(), split.Test.Len(), p.ProbeIterations, p.DataSeed),
 	}
 	var prev resumed
-	if o.Resume {
-		prev = resumedFrom(filepath.Join(dir, "run.json"), o.Epochs)
+	if p.Resume {
+		prev = resumedFrom(filepath.Join(p.Dir, "run.json"), p.Epochs)
 		run.EarlierS = prev.earlierS
 	}
 	// The method is built before the flags are recorded, so that a method
 	// that resolves a flag's value (an "automatic" setting) records it.
 	m := spec.Build(enc)
 	run.Labels = m.Labels
-	fs.VisitAll(func(f *flag.Flag) { run.Config[f.Name] = f.Value.(flag.Getter).Get() })
-	ownBudget := spec.DefaultEpochs > 0 || spec.DefaultBatch > 0
-	fs.Visit(func(f *flag.Flag) {
+	run.Config, run.Args = p.recordedFlags(split.Train.Len(), split.Test.Len(), enc.Name())
+	run.ConfigFrom = p.configFrom()
+	if m.Augment != nil {
+		spec.Augment = *m.Augment
+	}
+	spec.Augment = p.augmentation(spec.Augment.ForData(split.Train.Name, split.Train.Channels))
+	return &runner{spec: spec, method: m, o: p, enc: enc, be: be, split: split, dir: p.Dir, run: run,
+		kept: prev.scores, keptBaselines: prev.baselines}, nil
+}
+
+// recordedFlags are run.json's config — every flag's value, then the
+// settings as resolved — and args, the flags given that reproduce the run.
+func (p *Plan) recordedFlags(train, test int, encoder string) (map[string]any, []string) {
+	config := map[string]any{}
+	p.flags.VisitAll(func(f *flag.Flag) { config[f.Name] = f.Value.(flag.Getter).Get() })
+	var args []string
+	ownBudget := p.Spec.DefaultEpochs > 0 || p.Spec.DefaultBatch > 0
+	p.flags.Visit(func(f *flag.Flag) {
 		if f.Name == "preset-budget" && !ownBudget {
 			return // it changes nothing for a method without a budget of its own: not a variant's flag
 		}
 		// Where results and the baselines' cache go, resuming and the seeds
 		// are not the run's settings (the seed is recorded on its own).
 		if !slices.Contains([]string{"out", "baselines", "resume", "seed", "seeds"}, f.Name) {
-			run.Args = append(run.Args, "-"+f.Name+"="+f.Value.String())
+			args = append(args, "-"+f.Name+"="+f.Value.String())
 		}
 	})
-	if o.Seed != 1 { // the seed this run trained with (one of -seeds)
-		run.Args = append(run.Args, fmt.Sprintf("-seed=%d", o.Seed))
+	if p.Seed != 1 { // the seed this run trained with (one of -seeds)
+		args = append(args, fmt.Sprintf("-seed=%d", p.Seed))
 	}
-	for k, v := range map[string]any{"dataset": o.Dataset, "encoder": enc.Name(), "epochs": o.Epochs, "batch": o.Batch,
-		"train": split.Train.Len(), "test": split.Test.Len(), "lr": o.LR, "warmup": o.Warmup,
-		"supervised-epochs": o.SupervisedEpochs, "knn-train": o.KNNTrain, "knn-k": o.KNNK, "min-lr": o.MinLR, "preset": o.Preset,
-		"seed": o.Seed, "data-seed": o.DataSeed} {
-		run.Config[k] = v
+	for k, v := range map[string]any{"dataset": p.Dataset, "encoder": encoder, "epochs": p.Epochs, "batch": p.Batch,
+		"train": train, "test": test, "lr": p.LR, "warmup": p.Warmup,
+		"supervised-epochs": p.SupervisedEpochs, "knn-train": p.KNNTrain, "knn-k": p.KNNK, "min-lr": p.MinLR, "preset": p.Preset,
+		"seed": p.Seed, "data-seed": p.DataSeed} {
+		config[k] = v
 	}
-	run.ConfigFrom = o.From
-	if m.Augment != nil {
-		spec.Augment = *m.Augment
-	}
-	spec.Augment = o.augmentation(spec.Augment.ForData(split.Train.Name, split.Train.Channels))
-	r := &runner{spec: spec, method: m, o: o, enc: enc, be: be, split: split, dir: dir, run: run, kept: prev.scores, keptBaselines: prev.baselines}
-	err = r.execute(ctx)
+	return config, args
+}
+
+// record writes run.json as the run ended — complete, partial after
+// Ctrl-C, or failed with the error err — and returns it with err (or
+// the error writing it).
+func (r *runner) record(err error) (*results.Run, error) {
+	run := r.run
 	run.Finished = time.Now()
-	run.DurationS = run.EarlierS + run.Finished.Sub(started).Seconds()
+	run.DurationS = run.EarlierS + run.Finished.Sub(run.Started).Seconds()
 	switch {
 	case err == nil:
 		run.Status = results.StatusComplete
@@ -144,7 +157,7 @@ func Run(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*results
 		run.Status = results.StatusFailed
 		run.Error = err.Error()
 	}
-	if werr := results.WriteJSON(filepath.Join(dir, "run.json"), run); werr != nil && err == nil {
+	if werr := results.WriteJSON(filepath.Join(r.dir, "run.json"), run); werr != nil && err == nil {
 		err = werr
 	}
 	return run, err

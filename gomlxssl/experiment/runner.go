@@ -26,7 +26,7 @@ import (
 type runner struct {
 	spec   Spec
 	method Method
-	o      *Options
+	o      *Plan
 	enc    models.Encoder
 	be     compute.Backend
 	split  data.Split

@@ -2,7 +2,6 @@ package experiment
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,29 +11,29 @@ import (
 	"github.com/mega-ssl/mega/gomlxssl/results"
 )
 
-// RunSeeds trains spec with o.Seeds seeds — o.Seed, o.Seed+1, … — one after
-// another on the same data (-data-seed is held fixed, so every seed sees the
-// same images, and the cached baselines serve them all). Each seed is a run
-// of its own with its own directory (Spec.RunDir: simclr, simclr-seed2, …);
-// when all have completed, their aggregate — every metric's mean, standard
-// deviation and per-seed values, the per-epoch curves' mean and spread — is
-// written to seeds.json in the first seed's directory. It returns the runs
-// written, also on error (nil for a -dry-run).
-func RunSeeds(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) ([]*results.Run, *results.Seeds, error) {
-	if o.Seeds < 1 {
-		return nil, nil, fmt.Errorf("-seeds %d: want at least 1", o.Seeds)
+// RunSeeds trains the plan with its Seeds seeds — Seed, Seed+1, … — one
+// after another on the same data (-data-seed is held fixed, so every seed
+// sees the same images, and the cached baselines serve them all). Each seed
+// is a run of its own with its own directory (Plan.WithSeed: simclr,
+// simclr-seed2, …); when all have completed, their aggregate — every
+// metric's mean, standard deviation and per-seed values, the per-epoch
+// curves' mean and spread — is written to seeds.json in the first seed's
+// directory. It returns the runs written, also on error (nil for a
+// -dry-run).
+func RunSeeds(ctx context.Context, p *Plan) ([]*results.Run, *results.Seeds, error) {
+	if p.Seeds < 1 {
+		return nil, nil, fmt.Errorf("-seeds %d: want at least 1", p.Seeds)
 	}
 	var runs []*results.Run
 	var rows [][]results.EpochRow
 	var dirs []string
-	for i := range o.Seeds {
-		seeded := *o
-		seeded.Seed = o.Seed + uint64(i)
-		if o.Seeds > 1 {
-			fmt.Fprintf(os.Stderr, "%s: seed %d (%d of %d)\n", spec.Name, seeded.Seed, i+1, o.Seeds)
+	for i := range p.Seeds {
+		seeded := p.WithSeed(p.Seed + uint64(i))
+		if p.Seeds > 1 {
+			fmt.Fprintf(os.Stderr, "%s: seed %d (%d of %d)\n", p.Spec.Name, seeded.Seed, i+1, p.Seeds)
 		}
-		r, err := Run(ctx, spec, &seeded, fs)
-		if r == nil && err == nil && o.DryRun {
+		r, err := Run(ctx, seeded)
+		if r == nil && err == nil && p.DryRun {
 			continue // each seed says where its results would go
 		}
 		if r == nil {
@@ -44,25 +43,23 @@ func RunSeeds(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) ([]*
 		if err != nil {
 			return runs, nil, err
 		}
-		dir, _, _ := spec.RunDir(seeded)
-		m, err := results.ReadMetrics(filepath.Join(dir, "metrics.csv"))
+		m, err := results.ReadMetrics(filepath.Join(seeded.Dir, "metrics.csv"))
 		if err != nil {
 			return runs, nil, err
 		}
-		rows, dirs = append(rows, m), append(dirs, filepath.Base(dir))
+		rows, dirs = append(rows, m), append(dirs, filepath.Base(seeded.Dir))
 	}
-	if o.Seeds == 1 || o.DryRun {
+	if p.Seeds == 1 || p.DryRun {
 		return runs, nil, nil
 	}
-	agg, err := results.Aggregate(runs, rows, dirs, o.DataSeed)
+	agg, err := results.Aggregate(runs, rows, dirs, p.DataSeed)
 	if err != nil {
 		return runs, nil, err
 	}
-	first, _, _ := spec.RunDir(*o)
-	if err := results.WriteJSON(filepath.Join(first, results.SeedsFile), agg); err != nil {
+	if err := results.WriteJSON(filepath.Join(p.Dir, results.SeedsFile), agg); err != nil {
 		return runs, agg, err
 	}
-	return runs, agg, seedsFigure(first, agg, runs[0])
+	return runs, agg, seedsFigure(p.Dir, agg, runs[0])
 }
 
 // seedsFigure draws the kNN monitor's curve over the seeds — the mean with

@@ -45,7 +45,7 @@ func TestSeedsAggregate(t *testing.T) {
 	const tiny2 = "tiny-2ep-batch32-quick-train128-test64"
 	out := t.TempDir()
 	o, fs := tinyOptions(t, out, "-seeds", "2", "-epochs", "2")
-	runs, agg, err := RunSeeds(context.Background(), tinySpec(func() {}), o, fs)
+	runs, agg, err := RunSeeds(context.Background(), mustPlan(t, tinySpec(func() {}), o, fs))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func TestPresetBudgetRecordedOnlyWhereItCounts(t *testing.T) {
 		if own {
 			spec.DefaultEpochs = 2
 		}
-		r, err := Run(context.Background(), spec, o, fs)
+		r, err := planAndRun(context.Background(), spec, o, fs)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -140,7 +140,7 @@ func TestSeedsDryRun(t *testing.T) {
 	}
 	stdout := os.Stdout
 	os.Stdout = w
-	runs, agg, err := RunSeeds(context.Background(), tinySpec(func() { t.Error("a dry run trained") }), o, fs)
+	runs, agg, err := RunSeeds(context.Background(), mustPlan(t, tinySpec(func() { t.Error("a dry run trained") }), o, fs))
 	os.Stdout = stdout
 	w.Close()
 	printed, _ := io.ReadAll(r)

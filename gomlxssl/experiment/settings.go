@@ -3,41 +3,40 @@ package experiment
 import (
 	"flag"
 	"fmt"
+	"slices"
 	"strings"
 )
 
 // settingsVariant is what sets a run's method and augmentation apart from
 // the experiment's main run, for its directory's name and its title: the
 // method's own Variant where it has one, then every other method flag given
-// whose value is not its default ("temperature0.5", "temperature 0.5"); then the
-// augmentation and optimiser flags that change the policy or the optimiser
-// the method trains with ("crop0.2", "crops from 0.2"). So `simclr
-// -temperature 0.5` or `-crop-min 0.2` writes a run of its own instead of
-// replacing the default run the report and the comparisons read.
-func (s Spec) settingsVariant(o Options) (name, title string) {
+// (one the Variant does not name: Spec.VariantFlags) whose value is not its
+// default ("temperature0.5", "temperature 0.5"); then the augmentation and
+// optimiser flags that change the policy or the optimiser the method trains
+// with ("crop0.2", "crops from 0.2"). So `simclr -temperature 0.5` or
+// `-crop-min 0.2` writes a run of its own instead of replacing the default
+// run the report and the comparisons read.
+func (p *Plan) settingsVariant() (name, title string) {
+	s := p.Spec
 	title = s.Title
 	if s.Variant != nil {
 		if n, t := s.Variant(); n != "" {
 			name, title = n, t
 		}
 	}
-	if o.flags == nil {
-		return name, title
-	}
-	given := map[string]bool{}
-	o.flags.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	shared := sharedFlags()
 	var method VariantName
-	for _, f := range o.methodFlags {
-		if val := f.Value.String(); given[f.Name] && val != f.DefValue && !s.variantNames(o.methodFlags, f) {
-			method.Add(flagFragment(f), f.Name+" "+val)
+	p.flags.Visit(func(f *flag.Flag) {
+		if !shared[f.Name] && f.Value.String() != f.DefValue && !slices.Contains(s.VariantFlags, f.Name) {
+			method.Add(flagFragment(f), f.Name+" "+f.Value.String())
 		}
-	}
+	})
 	if more, words := method.Result(""); more != "" {
 		name = strings.Trim(name+"-"+more, "-")
 		title += words
 	}
 	var v VariantName
-	aug := s.Augment
+	aug, o := s.Augment, p.Options
 	if o.CropMin >= 0 && o.CropMin != aug.CropScale[0] {
 		v.Add(fmt.Sprintf("crop%g", o.CropMin), fmt.Sprintf("crops from %g", o.CropMin))
 	}
@@ -66,31 +65,14 @@ func (s Spec) settingsVariant(o Options) (name, title string) {
 	return name, title
 }
 
-// variantNames reports whether the method's own Variant names flag f: with
-// f at its value and every other method flag at its default, the Variant
-// gives a name. (The flags write the method's config, which Variant reads;
-// their values are restored before returning.) A flag it does not name is
-// named by settingsVariant, so that no setting is left out of a run's name.
-func (s Spec) variantNames(flags []*flag.Flag, f *flag.Flag) bool {
-	if s.Variant == nil {
-		return false
-	}
-	values := make([]string, len(flags))
-	for i, g := range flags {
-		values[i] = g.Value.String()
-	}
-	defer func() {
-		for i, g := range flags {
-			_ = g.Value.Set(values[i]) // a value it printed
-		}
-	}()
-	for _, g := range flags {
-		if g != f {
-			_ = g.Value.Set(g.DefValue)
-		}
-	}
-	name, _ := s.Variant()
-	return name != ""
+// sharedFlags are the names of the flags every experiment shares
+// (RegisterFlags); the others on a flag set are the method's own.
+func sharedFlags() map[string]bool {
+	fs := flag.NewFlagSet("shared", flag.ContinueOnError)
+	RegisterFlags(fs)
+	names := map[string]bool{}
+	fs.VisitAll(func(f *flag.Flag) { names[f.Name] = true })
+	return names
 }
 
 // flagFragment is a method flag's part of a directory name: its name

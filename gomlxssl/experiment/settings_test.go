@@ -22,13 +22,13 @@ func (k *knobs) Check(int, int) error { return nil }
 // A setting given by flag that changes what the method learns names the
 // run — the method's own flags, whether or not its Variant names them, and
 // the augmentation's and optimiser's — while the same value as the
-// method's own leaves it the main run, and options built in code are never
-// named after their zero values.
-func TestRunDirSettings(t *testing.T) {
+// method's own leaves it the main run.
+func TestPlanNamesTheSettings(t *testing.T) {
 	spec := func(withVariant bool) Spec {
 		k := &knobs{Temperature: 0.2, Beta: 1}
 		s := Spec{Name: "simclr", Title: "SimCLR", Augment: augment.SimCLRShapes(), Config: k}
 		if withVariant {
+			s.VariantFlags = []string{"beta"}
 			s.Variant = func() (string, string) {
 				if k.Beta == 1 {
 					return "", ""
@@ -54,24 +54,7 @@ func TestRunDirSettings(t *testing.T) {
 			"Debiased (temperature 0.5) (seed 2)"},
 		{true, []string{"-temperature", "0.5"}, "simclr-temperature0.5", "SimCLR (temperature 0.5)"},
 	} {
-		s := spec(c.variant)
-		fs := flag.NewFlagSet(s.Name, flag.ContinueOnError)
-		o := Flags(s, fs)
-		if err := fs.Parse(append([]string{"-out", "out"}, c.args...)); err != nil {
-			t.Fatal(err)
-		}
-		k := s.Config.(*knobs)
-		before := *k
-		dir, _, title := s.RunDir(*o)
-		if dir != filepath.Join("out", c.dir) || title != c.title {
-			t.Errorf("%v: %s, %q; want out/%s, %q", c.args, dir, title, c.dir, c.title)
-		}
-		if *k != before {
-			t.Errorf("%v: naming the run changed the method's settings from %+v to %+v", c.args, before, *k)
-		}
-	}
-	if dir, _, _ := spec(false).RunDir(Options{Out: "out"}); dir != filepath.Join("out", "simclr") {
-		t.Errorf("options built in code: %s, want out/simclr", dir)
+		checkName(t, spec(c.variant), c.args, c.dir, c.title)
 	}
 	// A setting the method's Check sized to the data (MoCo's queue on a small
 	// training set), not given on the command line, is still the main run.
@@ -82,7 +65,7 @@ func TestRunDirSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Config.(*knobs).Temperature = 0.1
-	if dir, _, _ := s.RunDir(*o); dir != filepath.Join("out", "simclr") {
-		t.Errorf("a setting sized by the method, not given: %s, want out/simclr", dir)
+	if p := mustPlan(t, s, o, fs); p.Dir != filepath.Join("out", "simclr") {
+		t.Errorf("a setting sized by the method, not given: %s, want out/simclr", p.Dir)
 	}
 }

@@ -46,7 +46,7 @@ func readSeeds(e *Experiment) error {
 }
 
 // seedSuffix ends the directory of a run of a seed other than the first
-// (Spec.RunDir: simclr-seed2).
+// (Plan.WithSeed: simclr-seed2).
 var seedSuffix = regexp.MustCompile(`-seed[0-9]+$`)
 
 // SeedsCommand is the command that reproduces the aggregate of run e of

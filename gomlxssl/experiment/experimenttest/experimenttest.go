@@ -41,7 +41,7 @@ func sharedBaselines() string {
 
 // QuickRun trains spec with -preset quick (plus extra flags) into a
 // temporary output directory and returns its run.json and that directory
-// (the run's results are in spec.RunDir of it).
+// (the run's results are in its plan's Dir).
 func QuickRun(t *testing.T, spec experiment.Spec, extra ...string) (*results.Run, string) {
 	t.Helper()
 	return quickRun(t, spec, true, extra...)
@@ -85,10 +85,11 @@ func FashionSmoke(t *testing.T, spec experiment.Spec, extra ...string) *results.
 	if err := fs.Parse(append(args, extra...)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := experiment.Run(context.Background(), spec, opts, fs); err != nil {
+	p, err := planAndRun(context.Background(), spec, opts, fs)
+	if err != nil {
 		t.Fatal(err)
 	}
-	dir, _, _ := spec.RunDir(*opts)
+	dir := p.Dir
 	r, err := results.ReadRun(filepath.Join(dir, "run.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -115,8 +116,20 @@ func QuickRunError(t *testing.T, spec experiment.Spec, extra ...string) error {
 	if err := fs.Parse(append([]string{"-preset", "quick", "-out", t.TempDir(), "-backend", "go"}, extra...)); err != nil {
 		return err
 	}
-	_, err := experiment.Run(context.Background(), spec, opts, fs)
+	_, err := planAndRun(context.Background(), spec, opts, fs)
 	return err
+}
+
+// planAndRun plans spec from the options fs parsed and runs it, as
+// experiment.Main does; it returns the plan (nil if refused) and the
+// error of either.
+func planAndRun(ctx context.Context, spec experiment.Spec, opts *experiment.Options, fs *flag.FlagSet) (*experiment.Plan, error) {
+	p, err := experiment.NewPlan(spec, opts, fs)
+	if err != nil {
+		return nil, err
+	}
+	_, err = experiment.Run(ctx, p)
+	return p, err
 }
 
 func quickRun(t *testing.T, spec experiment.Spec, learns bool, extra ...string) (*results.Run, string) {
@@ -128,10 +141,11 @@ func quickRun(t *testing.T, spec experiment.Spec, learns bool, extra ...string) 
 		t.Fatal(err)
 	}
 	start := time.Now()
-	if _, err := experiment.Run(context.Background(), spec, opts, fs); err != nil {
+	p, err := planAndRun(context.Background(), spec, opts, fs)
+	if err != nil {
 		t.Fatal(err)
 	}
-	dir, _, _ := spec.RunDir(*opts)
+	dir := p.Dir
 	r, err := results.ReadRun(filepath.Join(dir, "run.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -170,7 +184,7 @@ func ResumeMatches(t *testing.T, spec experiment.Spec, state []string, extra ...
 	t.Helper()
 	tiny := append([]string{"-preset", "quick", "-backend", "go", "-encoder", "convnet-16-16", "-train", "256", "-test", "64",
 		"-batch", "32", "-epochs", "2", "-supervised-epochs", "1", "-knn-k", "20", "-probe-iters", "20", "-embeddings", "50"}, extra...)
-	var parsed experiment.Options // the runs' options as parsed, for their directory
+	var plan *experiment.Plan // the interrupted run's plan, for its directory
 	run := func(out string, interrupt bool, more ...string) float64 {
 		t.Helper()
 		fs := flag.NewFlagSet(spec.Name, flag.ContinueOnError)
@@ -193,9 +207,9 @@ func ResumeMatches(t *testing.T, spec experiment.Spec, state []string, extra ...
 				return m
 			}
 		}
-		_, err := experiment.Run(ctx, s, opts, fs)
-		parsed = *opts
+		p, err := planAndRun(ctx, s, opts, fs)
 		if interrupt {
+			plan = p
 			if !errors.Is(err, train.ErrInterrupted) {
 				t.Fatalf("interrupted run: want ErrInterrupted, got %v", err)
 			}
@@ -204,8 +218,7 @@ func ResumeMatches(t *testing.T, spec experiment.Spec, state []string, extra ...
 		if err != nil {
 			t.Fatal(err)
 		}
-		dir, _, _ := spec.RunDir(*opts)
-		rows, err := results.ReadMetrics(filepath.Join(dir, "metrics.csv"))
+		rows, err := results.ReadMetrics(filepath.Join(p.Dir, "metrics.csv"))
 		if err != nil || len(rows) != 2 {
 			t.Fatalf("metrics.csv: %d rows (%v), want 2", len(rows), err)
 		}
@@ -221,8 +234,11 @@ func ResumeMatches(t *testing.T, spec experiment.Spec, state []string, extra ...
 	if err := os.CopyFS(lost, os.DirFS(out)); err != nil {
 		t.Fatal(err)
 	}
-	parsed.Out = lost
-	dir, _, _ := spec.RunDir(parsed)
+	rel, err := filepath.Rel(out, plan.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(lost, rel)
 	store := model.NewStore()
 	h, err := checkpoint.Build(store).Dir(filepath.Join(dir, "checkpoint")).Immediate().Done()
 	if err != nil {

@@ -2,6 +2,7 @@ package experimenttest
 
 import (
 	"flag"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -10,7 +11,7 @@ import (
 
 // SettingsNameRuns checks that every one of the method's own flags, set to
 // another value than its default, sends the run to a directory of its own
-// (Spec.RunDir), so that trying a setting never overwrites the main run the
+// (its plan's Dir), so that trying a setting never overwrites the main run the
 // report and the comparisons read. Numbers are doubled (or 0 → 1), booleans
 // flipped; alts gives the other value of a string flag, or "" for a flag
 // that does not change what the run learns.
@@ -25,7 +26,7 @@ func SettingsNameRuns(t *testing.T, spec experiment.Spec, alts map[string]string
 	if err := fs.Parse(nil); err != nil {
 		t.Fatal(err)
 	}
-	main, _, _ := spec.RunDir(*opts)
+	main := planDir(t, spec, opts, fs)
 	fs.VisitAll(func(f *flag.Flag) {
 		if shared[f.Name] {
 			return
@@ -54,11 +55,28 @@ func SettingsNameRuns(t *testing.T, spec experiment.Spec, alts map[string]string
 			t.Errorf("-%s %s: %v", f.Name, alt, err)
 			return
 		}
-		if dir, _, _ := spec.RunDir(*opts); dir == main {
+		if dir := planDir(t, spec, opts, fs); dir == main {
 			t.Errorf("-%s %s writes to %s, the main run's directory: name the setting in the method's variant", f.Name, alt, dir)
+		}
+		// A flag the method's Variant names is declared so, and only
+		// then: otherwise the run would be named after it twice.
+		if spec.Variant != nil {
+			if name, _ := spec.Variant(); (name != "") != slices.Contains(spec.VariantFlags, f.Name) {
+				t.Errorf("-%s %s: the method's Variant names it %q, and Spec.VariantFlags %v: list there the flags Variant names", f.Name, alt, name, spec.VariantFlags)
+			}
 		}
 		if err := fs.Set(f.Name, f.DefValue); err != nil {
 			t.Fatal(err)
 		}
 	})
+}
+
+// planDir is the directory of the run the options fs parsed for spec plan.
+func planDir(t *testing.T, spec experiment.Spec, opts *experiment.Options, fs *flag.FlagSet) string {
+	t.Helper()
+	p, err := experiment.NewPlan(spec, opts, fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.Dir
 }
