@@ -214,7 +214,7 @@ func activationRows(images, maps []float32, h, w, channels, k int) [][][]float32
 func spec() experiment.Spec {
 	c := defaults()
 	return experiment.Spec{Name: "histopathology", Title: "MoCo v2, crop + colour jitter", Config: &c,
-		Augment: augment.SimCLR(), Build: c.build, CheckData: checkClasses, Dataset: "histo", Variant: c.variant, VariantFlags: []string{"policy"}, DefaultEpochs: 20}
+		Augment: augment.SimCLR(), Build: c.build, CheckData: checkClasses, Dataset: data.HistoName, Variant: c.variant, VariantFlags: []string{"policy"}, DefaultEpochs: 20}
 }
 
 func (c *config) build(enc models.Encoder) experiment.Method {

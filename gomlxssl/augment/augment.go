@@ -7,6 +7,8 @@ package augment
 import (
 	"math"
 	"math/rand/v2"
+
+	"github.com/mega-ssl/mega/gomlxssl/data"
 )
 
 // Config is an augmentation policy. Probabilities are in [0, 1]; a zero
@@ -93,7 +95,7 @@ func (cfg Config) ForData(dataset string, channels int) Config {
 			cfg.BlurP = max(cfg.BlurP, 0.5)
 		}
 	}
-	if dataset == "mnist" {
+	if src, err := data.SourceNamed(dataset); err == nil && src.NoFlip {
 		cfg.FlipP = 0
 	}
 	return cfg

@@ -52,13 +52,13 @@ func LoadCIFAR10(dir string, download bool) (Split, error) {
 		return Split{}, fmt.Errorf("CIFAR-10 files missing in %s: %s.\nDownload %s (SHA-256 %s) and unpack it into %s, or pass -download",
 			dir, strings.Join(missing, ", "), CIFAR10URL, CIFAR10SHA256, dir)
 	}
-	train := &Dataset{Name: "cifar10", Height: 32, Width: 32, Channels: 3, Classes: CIFAR10Classes}
+	train := &Dataset{Name: CIFAR10Name, Height: 32, Width: 32, Channels: 3, Classes: CIFAR10Classes}
 	for _, f := range CIFAR10TrainFiles {
 		if err := readCIFARFile(filepath.Join(root, f), train); err != nil {
 			return Split{}, err
 		}
 	}
-	test := &Dataset{Name: "cifar10", Height: 32, Width: 32, Channels: 3, Classes: CIFAR10Classes}
+	test := &Dataset{Name: CIFAR10Name, Height: 32, Width: 32, Channels: 3, Classes: CIFAR10Classes}
 	if err := readCIFARFile(filepath.Join(root, CIFAR10TestFile), test); err != nil {
 		return Split{}, err
 	}

@@ -49,7 +49,7 @@ func Histo(opts HistoOptions) Split {
 }
 
 func renderHisto(o HistoOptions, split uint64, n int) *Dataset {
-	return generate("histo", HistoClasses, o.Size, n, o.Seed^0x415c0, split, func() painter {
+	return generate(HistoName, HistoClasses, o.Size, n, o.Seed^0x415c0, split, func() painter {
 		buf := make([]rgb, o.Size*o.Size)
 		return func(rng *rand.Rand, label int, out []uint8) { renderPatch(rng, label == 1, o.Size, buf, out) }
 	})

@@ -120,16 +120,16 @@ const FashionMNISTSystemDir = "/usr/share/datasets/fashion-mnist"
 // and 10,000 test images of garments, 28×28 grayscale, 10 classes, looked for
 // in dir (and dir/fashion-mnist), then where Debian's package installs it.
 func FashionMNIST(dir string) IDXDataset {
-	return IDXDataset{Name: "fashion-mnist", Classes: FashionMNISTClasses,
-		Dirs: []string{dir, filepath.Join(dir, "fashion-mnist"), FashionMNISTSystemDir},
+	return IDXDataset{Name: FashionMNISTName, Classes: FashionMNISTClasses,
+		Dirs: []string{dir, filepath.Join(dir, FashionMNISTName), FashionMNISTSystemDir},
 		Hint: "install Debian's package (apt-get install dataset-fashion-mnist), or put the four files in -data-dir"}
 }
 
 // MNIST is LeCun's handwritten digits in the same format, looked for in dir
 // (and dir/mnist).
 func MNIST(dir string) IDXDataset {
-	return IDXDataset{Name: "mnist", Classes: []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"},
-		Dirs: []string{dir, filepath.Join(dir, "mnist")},
+	return IDXDataset{Name: MNISTName, Classes: []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"},
+		Dirs: []string{dir, filepath.Join(dir, MNISTName)},
 		Hint: "put the four files of MNIST (" + strings.Join(IDXFiles, ", ") + ", gzipped or not) in -data-dir"}
 }
 

@@ -64,7 +64,7 @@ func Shapes(opts ShapesOptions) Split {
 }
 
 func renderSplit(o ShapesOptions, split uint64, n int) *Dataset {
-	return generate("shapes", ShapeClasses, o.Size, n, o.Seed, split, func() painter {
+	return generate(ShapesName, ShapeClasses, o.Size, n, o.Seed, split, func() painter {
 		r := newRenderer(o.Size)
 		return func(rng *rand.Rand, label int, out []uint8) { r.render(rng, label, o.MaxRotationDeg, out) }
 	})

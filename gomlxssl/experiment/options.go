@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 
 	"github.com/mega-ssl/mega/gomlxssl/augment"
+	"github.com/mega-ssl/mega/gomlxssl/data"
 	"github.com/mega-ssl/mega/gomlxssl/train"
 )
 
@@ -67,9 +68,9 @@ func RegisterFlags(fs *flag.FlagSet) *Options {
 	fs.StringVar(&o.Out, "out", "out", "output directory; results go to OUT/<experiment>/")
 	fs.StringVar(&o.Backend, "backend", "", "GoMLX backend: go, go:parallelism=N, xla:cpu, xla:cuda, xla:/abs/plugin.so (default: $GOMLX_BACKEND, else XLA if a PJRT plugin is installed, else go)")
 	fs.StringVar(&o.Preset, "preset", "default", "budget: quick (≤ 60 s), default (≤ 10 min on 2 cores), fashion (the whole Fashion-MNIST, ≤ 30 min; the default with -dataset fashion-mnist or mnist), full (CIFAR-10 + ResNet-18, for a GPU)")
-	fs.StringVar(&o.Dataset, "dataset", "", "shapes (embedded, generated), histo (generated H&E-like tissue patches), fashion-mnist (IDX files in -data-dir, else Debian's dataset-fashion-mnist), mnist (IDX files in -data-dir), cifar10 (binary files in -data-dir) or folder (images in -data-dir/<class>/)")
+	fs.StringVar(&o.Dataset, "dataset", "", data.Help())
 	fs.IntVar(&o.ImageSize, "image-size", 32, "image side in pixels for shapes, histo and folder data (CIFAR-10 is 32)")
-	fs.StringVar(&o.DataDir, "data-dir", "data", "directory of a fashion-mnist, mnist, cifar10 or folder dataset")
+	fs.StringVar(&o.DataDir, "data-dir", "data", "directory of a dataset read from files")
 	fs.BoolVar(&o.Download, "download", false, "download CIFAR-10 into -data-dir when it is missing")
 	fs.StringVar(&o.Encoder, "encoder", "", "encoder: convnet, convnet-W1-W2-..., resnet18, vit-WIDTH-DEPTH-HEADS[-pPATCH] (preset's by default)")
 	fs.StringVar(&o.Optimizer, "optimizer", defaultOptimizer, "adam or sgd")

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/mega-ssl/mega/gomlxssl/data"
 	"github.com/mega-ssl/mega/gomlxssl/models"
 	"github.com/mega-ssl/mega/gomlxssl/results"
 )
@@ -28,7 +29,7 @@ const (
 // FromPreset is the source of a setting a preset filled.
 func FromPreset(name string) Source { return Source("preset " + name) }
 
-// FromDataset is the source of a preset a dataset chose (DatasetPresets).
+// FromDataset is the source of a preset a dataset chose (data.Source.Preset).
 func FromDataset(name string) Source { return Source("dataset " + name) }
 
 // Plan is one run of an experiment, worked out once, before any data loads,
@@ -101,7 +102,7 @@ func (p *Plan) WithSeed(seed uint64) *Plan {
 // (Spec.Dataset), then the method's own encoder, learning rate, epochs
 // for the default preset and batch (Spec.LR, Encoder, DefaultEpochs,
 // DefaultBatch; not with -preset-budget), then the preset (-preset, else
-// the data's own preset, DatasetPresets) — with From saying where each
+// the data's own preset, data.Source.Preset) — with From saying where each
 // came from. given tells which flags were set on the command line. -h shows
 // what it gives at each preset, and run.json records the result and its
 // From.
@@ -118,7 +119,7 @@ func resolve(spec Spec, o Options, given func(flag string) bool) (*Plan, error) 
 		r.Dataset = spec.Dataset
 		from("dataset", FromExperiment)
 	}
-	if p, ok := DatasetPresets[r.Dataset]; ok && !given("preset") {
+	if p := dataPreset(r.Dataset); p != "default" && !given("preset") {
 		r.Preset = p
 		from("preset", FromDataset(r.Dataset))
 	}
@@ -318,14 +319,14 @@ func (p *Plan) budgetVariant(own *Plan) (epochs, batch int) {
 }
 
 // scaleVariant names a run made at another scale than its data's own: a
-// preset other than the one its data runs at (DatasetPresets, else
+// preset other than the one its data runs at (data.Source.Preset, else
 // "default") — the quick preset's smoke run is simclr-quick, "SimCLR (quick
 // preset)" — and split sizes -train and -test gave that are not the
 // preset's (simclr-train1000, "1000 training images"). So a smoke run
 // never replaces the run the report and the comparisons read.
 func (p *Plan) scaleVariant(own *Plan) VariantName {
 	var v VariantName
-	if p.Preset != cmp.Or(DatasetPresets[p.Dataset], "default") {
+	if p.Preset != dataPreset(p.Dataset) {
 		v.Add(p.Preset, p.Preset+" preset")
 	}
 	if p.given["train"] && p.Train != own.Train {
@@ -335,4 +336,13 @@ func (p *Plan) scaleVariant(own *Plan) VariantName {
 		v.Add(fmt.Sprintf("test%d", p.Test), fmt.Sprintf("%d test images", p.Test))
 	}
 	return v
+}
+
+// dataPreset is the preset a run on the dataset uses when -preset is not
+// given: its Source's, else the default preset.
+func dataPreset(dataset string) string {
+	if src, err := data.SourceNamed(dataset); err == nil && src.Preset != "" {
+		return src.Preset
+	}
+	return "default"
 }

@@ -81,4 +81,4 @@ type Spec struct {
 }
 
 // OwnDataset is the data the experiment runs on when -dataset is not given.
-func (s Spec) OwnDataset() string { return cmp.Or(s.Dataset, "shapes") }
+func (s Spec) OwnDataset() string { return cmp.Or(s.Dataset, data.ShapesName) }

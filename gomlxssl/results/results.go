@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/mega-ssl/mega/gomlxssl/atomicfile"
+	"github.com/mega-ssl/mega/gomlxssl/data"
 )
 
 // Status values of a run.
@@ -211,22 +212,9 @@ func ReadRun(path string) (*Run, error) {
 }
 
 // DatasetTitle is a dataset's name as a reader knows it ("fashion-mnist" is
-// Fashion-MNIST); names it does not know are returned as they are.
-func DatasetTitle(name string) string {
-	switch name {
-	case "fashion-mnist":
-		return "Fashion-MNIST"
-	case "mnist":
-		return "MNIST"
-	case "cifar10":
-		return "CIFAR-10"
-	case "shapes":
-		return "shapes"
-	case "histo":
-		return "tissue patches"
-	}
-	return name
-}
+// Fashion-MNIST: data.Source's Title); names it does not know are returned
+// as they are.
+func DatasetTitle(name string) string { return data.Title(name) }
 
 // LinearProbed tells whether the run's linear probe has run: a partial run
 // (stopped, or still training) has only the per-epoch kNN, and its linear

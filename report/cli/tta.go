@@ -16,6 +16,7 @@ import (
 
 	"github.com/mega-ssl/mega/gomlxssl/bench"
 	"github.com/mega-ssl/mega/gomlxssl/data"
+	"github.com/mega-ssl/mega/gomlxssl/experiment"
 )
 
 // Time to accuracy (`run.go bench -tta`): MEGA's SimCLR and the PyTorch peer
@@ -41,10 +42,10 @@ type ttaSet struct {
 
 // ttaSets are the datasets -tta-data names.
 var ttaSets = []ttaSet{
-	{name: "fashion-mnist", label: "Fashion-MNIST", epochs: 10, args: func(tmp, out string, quick bool) ([]string, []string, error) {
+	{name: data.FashionMNISTName, label: data.Title(data.FashionMNISTName), epochs: 10, args: func(tmp, out string, quick bool) ([]string, []string, error) {
 		// The monitor searches every training image, as the peer's does;
 		// the full data's baselines are cached in OUT, a check's go to tmp.
-		ours := []string{"-dataset", "fashion-mnist", "-knn-train", "60000", "-baselines", filepath.Join(out, "baselines")}
+		ours := []string{"-dataset", data.FashionMNISTName, "-knn-train", "60000", "-baselines", filepath.Join(out, "baselines")}
 		peer := []string{"--idx", data.FashionMNISTSystemDir}
 		if quick { // later flags win
 			ours = append(ours, "-train", "2000", "-test", "500", "-knn-train", "2000", "-supervised-epochs", "1", "-baselines", filepath.Join(tmp, "baselines"))
@@ -52,10 +53,15 @@ var ttaSets = []ttaSet{
 		}
 		return ours, peer, nil
 	}},
-	{name: "shapes", label: "shapes", epochs: 25, args: func(tmp, out string, quick bool) ([]string, []string, error) {
-		// The default shapes split (the experiments' -train, -test,
-		// -image-size and -data-seed, said out loud), written for the peer.
-		opts := data.ShapesOptions{Train: 6000, Test: 1000, Size: 32, Seed: 1}
+	{name: data.ShapesName, label: data.Title(data.ShapesName), epochs: 25, args: func(tmp, out string, quick bool) ([]string, []string, error) {
+		// The default preset's shapes split (its -train and -test, the
+		// flags' -image-size and -data-seed, said out loud), written for
+		// the peer.
+		def, err := experiment.PresetByName("default")
+		if err != nil {
+			return nil, nil, err
+		}
+		opts := data.ShapesOptions{Train: def.Train, Test: def.Test, Size: 32, Seed: 1}
 		baselines := filepath.Join(out, "baselines")
 		if quick {
 			opts.Train, opts.Test, baselines = 2000, 500, filepath.Join(tmp, "baselines")
@@ -64,7 +70,7 @@ var ttaSets = []ttaSet{
 		if err := data.ExportCIFAR10(dir, data.Shapes(opts)); err != nil {
 			return nil, nil, err
 		}
-		ours := []string{"-dataset", "shapes", "-train", strconv.Itoa(opts.Train), "-test", strconv.Itoa(opts.Test),
+		ours := []string{"-dataset", data.ShapesName, "-train", strconv.Itoa(opts.Train), "-test", strconv.Itoa(opts.Test),
 			"-image-size", strconv.Itoa(opts.Size), "-data-seed", strconv.FormatUint(opts.Seed, 10),
 			"-knn-k", "200", "-knn-train", strconv.Itoa(opts.Train), "-baselines", baselines}
 		if quick {

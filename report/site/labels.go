@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mega-ssl/mega/gomlxssl/data"
 	"github.com/mega-ssl/mega/gomlxssl/results"
 )
 
@@ -333,4 +334,10 @@ func scratchBudget(protocol string) string {
 		}
 	}
 	return "trained end to end"
+}
+
+// labelsCommand is the command that measures Table 1 for the methods named:
+// the group on Fashion-MNIST at one budget.
+func labelsCommand(names []string) string {
+	return "go run run.go run " + strings.Join(names, " ") + " -- -dataset " + data.FashionMNISTName + " -preset-budget"
 }

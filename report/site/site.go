@@ -356,7 +356,7 @@ func (b *builder) build() ([]byte, error) {
 	}
 	for _, p := range labelParts {
 		p.Labels = labelTables(runsOf(placed, p.names), anchors, p.names,
-			"go run run.go run "+strings.Join(p.names, " ")+" -- -dataset fashion-mnist -preset-budget", p.labelsFigure[0], p.labelsFigure[1])
+			labelsCommand(p.names), p.labelsFigure[0], p.labelsFigure[1])
 	}
 	for _, p := range tsnes {
 		groups := byDataset(runsOf(placed, p.names))

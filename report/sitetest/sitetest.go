@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mega-ssl/mega/gomlxssl/data"
 	"github.com/mega-ssl/mega/gomlxssl/results"
 )
 
@@ -53,7 +54,7 @@ func WriteSampleResults(t testing.TB, out, name, title string) {
 		Started: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC), Finished: time.Date(2026, 11, 26, 10, 8, 11, 0, time.UTC),
 		DurationS: 491, Git: results.Git{Commit: "601543d805d1e52ecdba9f1963c893c6bb5b28f1"},
 		Env:     results.Env{Backend: "go", Go: "go1.27.3-X:simd", OS: "linux", Arch: "amd64", CPUs: 2, SIMD: true},
-		Dataset: results.DatasetRef{Name: "shapes", Train: 6000, Test: 1000, Image: [3]int{32, 32, 3}, Classes: 10},
+		Dataset: results.DatasetRef{Name: data.ShapesName, Train: 6000, Test: 1000, Image: [3]int{32, 32, 3}, Classes: 10},
 		Config:  map[string]any{"encoder": "convnet-16-32-64-128", "epochs": 13.0, "batch": 128.0, "seed": 1.0},
 		Metrics: results.Metrics{KNNTop1: 0.284, KNNK: 200, KNNT: 0.1, LinearTop1: 0.482, LinearTop5: 0.916, EmbeddingStd: 0.0867, EffectiveRank: 46.9, Epochs: 13},
 		Baselines: results.Baselines{

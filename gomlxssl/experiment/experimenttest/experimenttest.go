@@ -80,7 +80,7 @@ func FashionSmoke(t *testing.T, spec experiment.Spec, extra ...string) *results.
 	out := t.TempDir()
 	fs := flag.NewFlagSet(spec.Name, flag.ContinueOnError)
 	opts := experiment.Flags(spec, fs)
-	args := []string{"-preset", "quick", "-dataset", "fashion-mnist", "-out", out, "-baselines", sharedBaselines(), "-backend", "go", "-train", "512", "-test", "256",
+	args := []string{"-preset", "quick", "-dataset", data.FashionMNISTName, "-out", out, "-baselines", sharedBaselines(), "-backend", "go", "-train", "512", "-test", "256",
 		"-epochs", "1", "-batch", "32", "-supervised-epochs", "1", "-probe-iters", "20", "-embeddings", "50"}
 	if err := fs.Parse(append(args, extra...)); err != nil {
 		t.Fatal(err)
@@ -94,8 +94,8 @@ func FashionSmoke(t *testing.T, spec experiment.Spec, extra ...string) *results.
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Status != results.StatusComplete || r.Dataset.Name != "fashion-mnist" || r.Dataset.Image != [3]int{28, 28, 1} ||
-		r.Baselines.RawPixels == nil || !strings.HasSuffix(r.Variant, "fashion-mnist") {
+	if r.Status != results.StatusComplete || r.Dataset.Name != data.FashionMNISTName || r.Dataset.Image != [3]int{28, 28, 1} ||
+		r.Baselines.RawPixels == nil || !strings.HasSuffix(r.Variant, data.FashionMNISTName) {
 		t.Errorf("Fashion-MNIST run: status %q, data %s %v, raw pixels %v, variant %q", r.Status, r.Dataset.Name, r.Dataset.Image,
 			r.Baselines.RawPixels, r.Variant)
 	}
