@@ -60,29 +60,75 @@ func (r *runner) report(store *model.Store, epoch int, final bool) error {
 	return r.method.Report(&Artifacts{Backend: r.be, Store: store, Split: r.split, Dir: r.dir, Epoch: epoch, Final: final, Seed: r.o.Seed, r: r})
 }
 
+// execute is the run after its preparation: the augmentation's figure,
+// the baselines, training with the per-epoch monitor, the final evaluation
+// and the protocols.
 func (r *runner) execute(ctx context.Context) error {
-	o := r.o
 	if err := r.augmentationFigure(); err != nil {
 		return err
 	}
-	base, classifier, err := Baselines(ctx, r.be, r.enc, r.split, o)
+	if err := r.baselines(ctx); err != nil {
+		return err
+	}
+	pipe, tr, err := r.trainer()
+	if err != nil {
+		return err
+	}
+	if err := r.resumeRows(tr); err != nil {
+		return err
+	}
+	mon := r.monitor(tr)
+	// A run killed after an epoch's checkpoint but before that epoch was
+	// evaluated evaluates it now, so that its row is not lost.
+	if st, ok := tr.LastEpoch(); r.o.Resume && ok && (len(r.rows) == 0 || r.rows[len(r.rows)-1].Epoch < st.Epoch) {
+		fmt.Fprintf(os.Stderr, "%s: epoch %d was trained but not evaluated before the stop: evaluating it\n", r.spec.Name, st.Epoch)
+		if err := mon.epoch(st); err != nil {
+			return err
+		}
+	}
+	inputs := func(b augment.Batch) []*tensors.Tensor { return train.Views(b, r.method.Labels) }
+	if err := tr.Run(ctx, pipe, inputs, r.spec.Name, mon.epoch); err != nil {
+		// Keep what the completed epochs measured (also after a resume that
+		// was interrupted before its first epoch ended). Best effort: Run
+		// writes run.json again with the final status.
+		r.fillFromRows()
+		_ = r.writeProgress()
+		return err
+	}
+	if err := r.finalEval(tr, r.method); err != nil {
+		return err
+	}
+	return r.fineTune(ctx, tr, r.method)
+}
+
+// baselines measures (or reads from the cache) what the run is compared
+// with: the random-init and supervised encoders, raw pixels, and the
+// networks trained from scratch on the fine-tuning protocol's labels.
+func (r *runner) baselines(ctx context.Context) error {
+	base, classifier, err := Baselines(ctx, r.be, r.enc, r.split, r.o)
 	if err != nil {
 		return fmt.Errorf("baselines: %w", err)
 	}
 	r.classifier = classifier
-	pixels, err := RawPixels(r.split, o)
+	pixels, err := RawPixels(r.split, r.o)
 	if err != nil {
 		return err
 	}
 	base.RawPixels = &pixels
-	labelled, err := LabelBaselines(ctx, r.be, r.enc, r.split, o)
+	labelled, err := LabelBaselines(ctx, r.be, r.enc, r.split, r.o)
 	if err != nil {
 		return err
 	}
 	labelled.merge(r.keptBaselines)
 	base.Scratch, base.Practitioner = labelled.Scratch, labelled.Practitioner
 	r.run.Baselines = base
-	m := r.method
+	return nil
+}
+
+// trainer is the augmentation pipeline and the trainer of the method's
+// loss, from the checkpoint where -resume continues.
+func (r *runner) trainer() (*augment.Pipeline, *train.Trainer, error) {
+	o, m := r.o, r.method
 	pipe := augment.NewPipeline(r.split.Train, r.spec.Augment, o.Batch, o.Seed, !r.spec.SingleView)
 	cfg := o.trainConfig()
 	cfg.PeakLRScopes, cfg.AdamBeta1 = m.PeakLRScopes, m.AdamBeta1
@@ -101,91 +147,33 @@ func (r *runner) execute(ctx context.Context) error {
 		}
 		return m.Loss(scope, b)
 	}
-	inputs := func(b augment.Batch) []*tensors.Tensor { return train.Views(b, m.Labels) }
 	tr, err := train.New(r.be, cfg, steps, loss, filepath.Join(r.dir, "checkpoint"), o.Resume)
+	return pipe, tr, err
+}
+
+// resumeRows keeps, on -resume, the metrics.csv rows of the epochs the
+// checkpoint has trained, and says where the run continues.
+func (r *runner) resumeRows(tr *train.Trainer) error {
+	if !r.o.Resume {
+		return nil
+	}
+	rows, err := results.ReadMetrics(filepath.Join(r.dir, "metrics.csv"))
 	if err != nil {
 		return err
 	}
-	if o.Resume {
-		rows, err := results.ReadMetrics(filepath.Join(r.dir, "metrics.csv"))
-		if err != nil {
-			return err
-		}
-		done := tr.GlobalStep() / tr.StepsPerEpoch()
-		for _, row := range rows {
-			if row.Epoch <= done {
-				r.rows = append(r.rows, row)
-			}
-		}
-		switch {
-		case done >= o.Epochs:
-			fmt.Fprintf(os.Stderr, "%s: all %d epochs were trained (step %d): evaluating\n", r.spec.Name, o.Epochs, tr.GlobalStep())
-		case tr.GlobalStep() > 0:
-			fmt.Fprintf(os.Stderr, "%s: resuming at step %d (epoch %d of %d)\n", r.spec.Name, tr.GlobalStep(), done+1, o.Epochs)
+	done := tr.GlobalStep() / tr.StepsPerEpoch()
+	for _, row := range rows {
+		if row.Epoch <= done {
+			r.rows = append(r.rows, row)
 		}
 	}
-	// The monitor searches a stratified sample of -knn-train images (all of
-	// them when the split is no larger): never the first N, which in a
-	// class-ordered split would be a few classes.
-	knnTrain := r.split.Train
-	var knnRows []int // the sample's images in the training split; nil: all of them
-	if o.KNNTrain > 0 && o.KNNTrain < knnTrain.Len() {
-		knnRows = knnTrain.SampleIndices(o.KNNTrain, o.DataSeed+2)
-		knnTrain = knnTrain.Subset(knnRows)
+	switch {
+	case done >= r.o.Epochs:
+		fmt.Fprintf(os.Stderr, "%s: all %d epochs were trained (step %d): evaluating\n", r.spec.Name, r.o.Epochs, tr.GlobalStep())
+	case tr.GlobalStep() > 0:
+		fmt.Fprintf(os.Stderr, "%s: resuming at step %d (epoch %d of %d)\n", r.spec.Name, tr.GlobalStep(), done+1, r.o.Epochs)
 	}
-	onEpoch := func(st train.EpochStats) error {
-		start := time.Now()
-		f, err := extract(r.be, tr.Store, m.Embed, knnTrain, r.split.Test)
-		if err != nil {
-			return err
-		}
-		r.last, r.lastStep = f, st.GlobalStep
-		knn, err := eval.KNN{K: o.KNNK, T: o.KNNT}.Accuracy(f.hTrain, f.hTest, len(r.split.Train.Classes))
-		if err != nil {
-			return err
-		}
-		col := eval.CollapseOf(f.zTest)
-		r.rows = append(r.rows, results.EpochRow{Epoch: st.Epoch, Step: st.GlobalStep, Loss: st.Loss, KNNTop1: knn, LR: st.LR,
-			EmbeddingStd: col.Std, EffectiveRank: col.EffectiveRank, Seconds: st.Seconds, ImagesPerS: st.ImagesPerS, IdleFrac: st.IdleFrac,
-			EvalS: time.Since(start).Seconds()})
-		if st.Epoch == o.Epochs && knnRows != nil {
-			// The final evaluation embeds every image: the monitor's are
-			// embedded already, so embed only the rest.
-			ahead := time.Now()
-			if r.last.hTrain, err = embedRest(r.be, tr.Store, m.Embed, r.split.Train, f.hTrain, knnRows); err != nil {
-				return err
-			}
-			r.aheadS = time.Since(ahead).Seconds()
-		}
-		fmt.Fprintf(os.Stderr, "%s epoch %d: kNN top-1 %.1f%%, embedding std %.3f (1/√d = %.3f), effective rank %.1f, data wait %.1f%%\n",
-			r.spec.Name, st.Epoch, 100*knn, col.Std, 1/math.Sqrt(float64(f.zTest.Dim)), col.EffectiveRank, 100*st.IdleFrac)
-		r.fillFromRows()
-		if err := r.report(tr.Store, st.Epoch, false); err != nil {
-			return err
-		}
-		return r.writeProgress()
-	}
-	// A run killed after an epoch's checkpoint but before that epoch was
-	// evaluated evaluates it now, so that its row is not lost.
-	if st, ok := tr.LastEpoch(); o.Resume && ok && (len(r.rows) == 0 || r.rows[len(r.rows)-1].Epoch < st.Epoch) {
-		fmt.Fprintf(os.Stderr, "%s: epoch %d was trained but not evaluated before the stop: evaluating it\n", r.spec.Name, st.Epoch)
-		if err := onEpoch(st); err != nil {
-			return err
-		}
-	}
-	err = tr.Run(ctx, pipe, inputs, r.spec.Name, onEpoch)
-	if err != nil {
-		// Keep what the completed epochs measured (also after a resume that
-		// was interrupted before its first epoch ended). Best effort: Run
-		// writes run.json again with the final status.
-		r.fillFromRows()
-		_ = r.writeProgress()
-		return err
-	}
-	if err := r.finalEval(tr, m); err != nil {
-		return err
-	}
-	return r.fineTune(ctx, tr, m)
+	return nil
 }
 
 const evalBatch = 250
