@@ -85,6 +85,7 @@ func parseNarrative(file string, src []byte) (narrative, error) {
 		}
 		md = nil
 	}
+	table := directives()
 	sc := bufio.NewScanner(bytes.NewReader(src))
 	lineNo := 0
 	inFence := false
@@ -103,25 +104,12 @@ func parseNarrative(file string, src []byte) (narrative, error) {
 			return n, fmt.Errorf("%s:%d: empty directive", file, lineNo)
 		}
 		p := narrativePart{directive: fields[0], line: lineNo}
-		switch fields[0] {
-		case "experiment", "sweep":
-			if len(fields) != 2 {
-				return n, fmt.Errorf("%s:%d: want \"@%s NAME\"", file, lineNo, fields[0])
-			}
-			p.arg = fields[1]
-		case "comparison", "tsne":
-			p.names = fields[1:]
-		case "labels":
-			if len(fields) < 2 {
-				return n, fmt.Errorf("%s:%d: want \"@labels NAME…\" (the methods of the table)", file, lineNo)
-			}
-			p.names = fields[1:]
-		case "bench":
-			if len(fields) != 1 {
-				return n, fmt.Errorf("%s:%d: @%s takes no argument", file, lineNo, fields[0])
-			}
-		default:
-			return n, fmt.Errorf("%s:%d: unknown directive @%s (want @experiment NAME, @comparison [NAME…], @tsne [NAME…], @labels NAME…, @sweep NAME or @bench)", file, lineNo, fields[0])
+		d, ok := table[fields[0]]
+		if !ok {
+			return n, fmt.Errorf("%s:%d: unknown directive @%s (want %s)", file, lineNo, fields[0], directiveUsage())
+		}
+		if err := d.args(&p, fields[1:]); err != nil {
+			return n, fmt.Errorf("%s:%d: %v: %q", file, lineNo, err, d.usage)
 		}
 		flush()
 		n.parts = append(n.parts, p)

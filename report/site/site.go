@@ -17,7 +17,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/mega-ssl/mega/gomlxssl/atomicfile"
@@ -145,12 +144,14 @@ type partView struct {
 	// Labels are what a labels directive shows: the talk's Table 1 with
 	// the label-efficiency chart, one per dataset.
 	Labels []*labelsView
-	labels bool
 	// labelsFigure is the label-efficiency chart's figure id and number.
 	labelsFigure [2]string
 	// names are the experiments a comparison or t-SNE directive covers
 	// (none: every placed one).
 	names []string
+	// kind is the directive that placed the part, for the ones filled once
+	// the page order is known (directive.fill).
+	kind string
 }
 
 type tsneView struct {
@@ -202,8 +203,7 @@ func byDataset(runs []*Experiment) []datasetRuns {
 }
 
 func (b *builder) build() ([]byte, error) {
-	tfs := b.cfg.Templates
-	narratives, err := readNarratives(tfs)
+	narratives, err := readNarratives(b.cfg.Templates)
 	if err != nil {
 		return nil, err
 	}
@@ -211,182 +211,30 @@ func (b *builder) build() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	byName := map[string]*Experiment{}
 	b.runs, b.seeds, b.images = map[string]*results.Run{}, map[string]*results.Seeds{}, map[string]*figureView{}
-	for _, e := range exps {
-		byName[e.Name] = e
-		for _, r := range append([]*Experiment{e}, e.Variants...) {
-			if r.Run != nil {
-				b.runs[filepath.Base(r.Dir)] = r.Run
-				if r.Seeds != nil {
-					b.seeds[filepath.Base(r.Dir)] = r.Seeds
-				}
-			}
-		}
-	}
-	var (
-		data     pageData
-		placed   []*Experiment
-		anchors  = map[string]string{}
-		titles   = map[string]string{}
-		families = map[string]string{} // the part of the talk an experiment is placed in
-		family   string
-		// The parts filled once the page order is known.
-		compares, tsnes, labelParts []*partView
-	)
-	addExperiment := func(sec *sectionView, e *Experiment) error {
-		v, err := b.experimentView(e)
-		if err != nil {
-			return err
-		}
-		placed = append(placed, e)
-		anchors[e.Name], titles[e.Name] = v.Heading.ID, v.Title
-		families[e.Name] = family
-		if e.Run != nil && e.Run.Title != "" {
-			titles[e.Name] = e.Run.Title // the short name, for panels
-		}
-		for i, vr := range e.Variants {
-			anchors[vr.Name], titles[vr.Name] = v.Variants[i].ID, vr.Run.Title
-			families[vr.Name] = family
-		}
-		sec.Parts = append(sec.Parts, partView{Experiment: v})
-		return nil
-	}
+	l := b.newLayout(exps)
+	table := directives()
 	for _, n := range narratives {
-		var sec sectionView
-		family = n.title()
-		for i, p := range n.parts {
-			switch p.directive {
-			case "":
-				html, err := b.page.Render([]byte(b.cite(p.markdown, n.file)), markdown.Options{Shift: 1, Dir: filepath.Join(b.cfg.Root, "templates", "narrative"), Name: fmt.Sprintf("%s-%d", n.file, i)})
-				if err != nil {
-					return nil, err
-				}
-				sec.Parts = append(sec.Parts, partView{HTML: html})
-			case "experiment":
-				e, ok := byName[p.arg]
-				if !ok {
-					continue // not written yet
-				}
-				if anchors[e.Name] != "" {
-					return nil, fmt.Errorf("%s:%d: experiment %s is placed twice", n.file, p.line, e.Name)
-				}
-				if err := addExperiment(&sec, e); err != nil {
-					return nil, err
-				}
-			case "comparison":
-				sec.Parts = append(sec.Parts, partView{Comparison: &comparisonView{}, names: p.names})
-			case "labels":
-				id, num := b.page.Figure()
-				sec.Parts = append(sec.Parts, partView{labels: true, names: p.names, labelsFigure: [2]string{id, fmt.Sprint(num)}})
-			case "bench":
-				bv := b.benchView()
-				bv.Eval = b.evalRows(anchors)
-				sec.Parts = append(sec.Parts, partView{Bench: bv})
-			case "sweep": // after its experiment in the narrative, so drawn here, in page order
-				part := partView{names: []string{p.arg}}
-				if err := b.sweep(&part, runsOf(placed, part.names)); err != nil {
-					return nil, err
-				}
-				sec.Parts = append(sec.Parts, part)
-			case "tsne":
-				id, num := b.page.Figure()
-				sec.Parts = append(sec.Parts, partView{TSNE: &tsneView{Figure: &figureView{ID: id, Number: num}}, names: p.names})
-			}
-		}
-		data.Sections = append(data.Sections, sec)
-	}
-	// Experiments no narrative places still get a section.
-	var others sectionView
-	for _, e := range exps {
-		if anchors[e.Name] == "" {
-			if len(others.Parts) == 0 {
-				h := b.page.Heading(2, "", "Other experiments")
-				others.Parts = append(others.Parts, partView{HTML: template.HTML(fmt.Sprintf(`<h2 id="%s"><span class="secno">%s</span> Other experiments</h2>`, h.ID, h.Number))})
-			}
-			family = "other"
-			if err := addExperiment(&others, e); err != nil {
-				return nil, err
-			}
+		if err := l.section(n, table); err != nil {
+			return nil, err
 		}
 	}
-	if len(others.Parts) > 0 {
-		data.Sections = append(data.Sections, others)
+	if err := l.others(exps); err != nil {
+		return nil, err
 	}
-	// The comparison and the t-SNE grid cover every placed experiment, so
-	// they are filled once the page order is known.
-	for si := range data.Sections {
-		for pi := range data.Sections[si].Parts {
-			p := &data.Sections[si].Parts[pi]
-			if p.Comparison != nil {
-				compares = append(compares, p)
-			}
-			if p.TSNE != nil {
-				tsnes = append(tsnes, p)
-			}
-			if p.labels {
-				labelParts = append(labelParts, p)
-			}
+	if err := l.fill(table); err != nil {
+		return nil, err
+	}
+	return b.render(l)
+}
 
-		}
-	}
-	for _, p := range compares {
-		command := "go run run.go run simclr"
-		if len(p.names) > 0 {
-			command = "go run run.go run " + strings.Join(p.names, " ")
-		}
-		groups := byDataset(runsOf(placed, p.names))
-		for _, g := range groups {
-			var missing []string // a method the directive names with no run on this data
-			for _, n := range p.names {
-				if !slices.ContainsFunc(g.runs, func(e *Experiment) bool { return e.Run.Experiment == n }) && titles[n] != "" {
-					missing = append(missing, titles[n])
-				}
-			}
-			c := comparison(g.runs, anchors, missing...)
-			c.Command, c.Curves = command, curvesJSON(g.runs, titles)
-			if len(groups) > 1 {
-				c.Dataset = results.DatasetTitle(g.name)
-			}
-			p.Comparisons = append(p.Comparisons, c)
-		}
-		if len(groups) == 0 {
-			p.Comparisons = []*comparisonView{{Columns: comparisonColumns, Command: command}}
-		}
-	}
-	for _, p := range labelParts {
-		p.Labels = labelTables(runsOf(placed, p.names), anchors, p.names,
-			labelsCommand(p.names), p.labelsFigure[0], p.labelsFigure[1])
-	}
-	for _, p := range tsnes {
-		groups := byDataset(runsOf(placed, p.names))
-		for gi, g := range groups {
-			spec, panels, err := b.tsneGrid(g.runs, titles)
-			if err != nil {
-				return nil, err
-			}
-			if panels == 0 {
-				continue
-			}
-			f := *p.TSNE.Figure
-			if len(groups) > 1 { // one numbered figure, a part per dataset
-				f.ID, f.Part = fmt.Sprintf("%s-%s", f.ID, g.name), string(rune('a'+gi))
-			}
-			f.Drawn = spec
-			on := ""
-			if len(groups) > 1 {
-				on = " on " + results.DatasetTitle(g.name)
-			}
-			f.Caption = fmt.Sprintf("t-SNE of the test-set representations h of %s%s, coloured by class. Perplexity %g, %d iterations, seed %d, Barnes-Hut θ = 0.5, computed in Go from each run's embeddings.csv; each panel draws at most %s of its points, evenly spaced through the file.",
-				plural(panels, "method", "methods"), on, TSNEConfig.Perplexity, TSNEConfig.Iterations, TSNEConfig.Seed, thousands(tsnePoints))
-			f.Alt = "t-SNE grid of the methods' representations" + on
-			p.TSNEs = append(p.TSNEs, &tsneView{Figure: &f})
-		}
-		if len(p.TSNEs) == 0 {
-			p.TSNEs = []*tsneView{{Missing: "No experiment has written embeddings yet."}}
-		}
-	}
-	data.Leaderboards = leaderboards(runsOf(placed, nil), anchors, families)
+// render writes the page of layout l: the leaderboards, the counts, the
+// outline, the styles and script, through templates/page.html.
+func (b *builder) render(l *layout) ([]byte, error) {
+	tfs := b.cfg.Templates
+	data := pageData{Sections: l.sections}
+	placed := l.placed
+	data.Leaderboards = leaderboards(runsOf(placed, nil), l.anchors, l.families)
 	for _, e := range placed { // on any data: a run on Fashion-MNIST only is a variant
 		if e.Run != nil || slices.ContainsFunc(e.Variants, func(v *Experiment) bool { return v.Run != nil }) {
 			b.report.WithResults++

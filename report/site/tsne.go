@@ -87,9 +87,9 @@ func (e *embeddings) vectors() ([]float64, error) {
 	return x, nil
 }
 
-// layout returns the t-SNE layout of e, from the cache under cacheDir when
+// tsneLayout returns the t-SNE layout of e, from the cache under cacheDir when
 // the same file was laid out before with the same settings.
-func layout(e *embeddings, cacheDir string, cfg tsne.Config) ([]float64, bool, error) {
+func tsneLayout(e *embeddings, cacheDir string, cfg tsne.Config) ([]float64, bool, error) {
 	key := fmt.Sprintf("%s-p%g-i%d-s%d", e.sum, cfg.Perplexity, cfg.Iterations, cfg.Seed)
 	path := filepath.Join(cacheDir, "tsne-"+key+".csv")
 	if b, err := os.ReadFile(path); err == nil {
@@ -169,7 +169,7 @@ func (b *builder) tsneGrid(exps []*Experiment, titles map[string]string) (templa
 			b.warn(err.Error())
 			continue
 		}
-		y, cached, err := layout(emb, cache, TSNEConfig)
+		y, cached, err := tsneLayout(emb, cache, TSNEConfig)
 		if err != nil {
 			b.warn(fmt.Sprintf("%s: t-SNE: %v", e.Name, err))
 			continue
