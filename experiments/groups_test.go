@@ -8,7 +8,7 @@ import (
 
 // Every experiment a run group names exists, and every group has runs.
 func TestGroupsNameExperiments(t *testing.T) {
-	for name, members := range Groups {
+	for name, members := range Groups() {
 		if len(members) == 0 {
 			t.Errorf("group %s has no runs", name)
 		}

@@ -79,7 +79,7 @@ type config struct {
 }
 
 func defaults() config {
-	return config{Weights: losses.DefaultVICReg, Projector: models.MLPHead{Hidden: 512, Out: 16}}
+	return config{Weights: losses.DefaultVICReg(), Projector: models.MLPHead{Hidden: 512, Out: 16}}
 }
 
 // Flags makes each knob a flag (`-invariance`, `-variance`, `-covariance`,
@@ -132,7 +132,7 @@ func spec() experiment.Spec {
 // its covariance term (ν = 0) is "nocov", a width D is "dD" ("d512",
 // "nocov-d512": the runs measured above).
 func (c *config) variant() (name, title string) {
-	w := losses.DefaultVICReg
+	w := losses.DefaultVICReg()
 	base, v := "VICReg", experiment.VariantName{}
 	switch {
 	case c.Weights == w:

@@ -25,8 +25,8 @@ func TestVariantNames(t *testing.T) {
 		dim        int
 		name, text string
 	}{
-		{losses.DefaultVICReg, 16, "", ""},
-		{losses.DefaultVICReg, 512, "d512", "VICReg (D = 512)"},
+		{losses.DefaultVICReg(), 16, "", ""},
+		{losses.DefaultVICReg(), 512, "d512", "VICReg (D = 512)"},
 		{losses.VICRegWeights{Invariance: 25, Variance: 25}, 512, "nocov-d512", "VICReg without its covariance term (ν = 0, D = 512)"},
 		{losses.VICRegWeights{Invariance: 25, Variance: 25}, 16, "nocov", "VICReg without its covariance term (ν = 0)"},
 		{losses.VICRegWeights{Invariance: 5, Variance: 25, Covariance: 1}, 16, "lambda5-mu25-nu1", "VICReg (λ = 5, μ = 25, ν = 1)"},

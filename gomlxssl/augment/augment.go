@@ -80,14 +80,12 @@ func (cfg Config) WithJitterStrength(s float64) Config {
 // recorded policy says what is applied. What the colour no longer varies, a
 // Gaussian blur with probability 0.5 (SimCLR's ImageNet recipe) varies
 // instead, in the policies that jitter (the two-view methods'; not the light
-// crop-and-flip policies of pretext tasks and the supervised baseline).
-// Measured for SimCLR on a stratified 12,000 / 2,000 of Fashion-MNIST, 5
-// epochs: kNN 74.3% → 75.9% with the blur; a smallest crop of 0.2 or 0.6, a
-// temperature of 0.5 and a stronger jitter moved it within ±1.3 points, no
-// jitter at all cost 11.6. Digits lose the flip (a mirrored 2 is not a 2);
-// garments keep it, and the method's resized crop, whose smallest area (0.4
-// for the contrastive methods) keeps most of a centred 28-pixel garment in
-// view.
+// crop-and-flip policies of pretext tasks and the supervised baseline): the
+// choice and what else was tried are measured in docs/results.md. Data whose
+// mirror is not of its class lose the flip (data.Source.NoFlip: a mirrored 2
+// is not a 2); garments keep it, and the method's resized crop, whose
+// smallest area (0.4 for the contrastive methods) keeps most of a centred
+// 28-pixel garment in view.
 func (cfg Config) ForData(dataset string, channels int) Config {
 	if channels == 1 {
 		cfg.Saturation, cfg.Hue, cfg.GrayP = 0, 0, 0

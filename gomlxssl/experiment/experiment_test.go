@@ -250,7 +250,7 @@ func TestPresetBudgets(t *testing.T) {
 	}
 	// A method's own encoder (MAE's ViT) replaces every preset's, and -h says so.
 	vit := presetBudgets(Spec{Encoder: "vit-96-4-3"})
-	if strings.Contains(vit, "convnet") || strings.Count(vit, "vit-96-4-3") != len(Presets) || !strings.Contains(vit, "the method's own: encoder") {
+	if strings.Contains(vit, "convnet") || strings.Count(vit, "vit-96-4-3") != len(Presets()) || !strings.Contains(vit, "the method's own: encoder") {
 		t.Errorf("a method with its own encoder:\n%s", vit)
 	}
 }

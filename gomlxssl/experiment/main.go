@@ -23,7 +23,7 @@ func Main(spec Spec) {
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "%s: trains %s, evaluates it under the linear protocol and writes OUT/%s/.\n\nUsage: go run ./experiments/%s [flags]\n\nPresets:\n",
 			spec.Name, spec.Title, spec.Name, spec.Name)
-		for _, p := range Presets {
+		for _, p := range Presets() {
 			fmt.Fprintf(flag.CommandLine.Output(), "  %-8s %s\n", p.Name, p.Description)
 		}
 		fmt.Fprintf(flag.CommandLine.Output(), "\nWhat %s trains with at each preset (experiment.NewPlan; flags override, run.json records the result):\n%s",
@@ -82,7 +82,7 @@ func NextSteps(dir, out string, seeds int) string {
 // when no other flag is given, with the settings that are the method's own.
 func presetBudgets(spec Spec) string {
 	var b strings.Builder
-	for _, p := range Presets {
+	for _, p := range Presets() {
 		o := Options{Preset: p.Name, Warmup: -1}
 		r, err := resolve(spec, o, func(f string) bool { return f == "preset" })
 		if err != nil {

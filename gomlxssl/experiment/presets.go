@@ -40,30 +40,33 @@ type Preset struct {
 }
 
 // Presets are the budgets every experiment offers.
-var Presets = []Preset{
-	{Name: "quick", Description: "≤ 60 s on 2 cores: for tests and CI", Dataset: data.ShapesName, Encoder: "convnet-16-32-64-128",
-		Train: 2048, Test: 500, Epochs: 4, Batch: 64, LR: 5e-3, Warmup: 1, SupervisedEpochs: 2, KNNTrain: 2048, KNNK: 20,
-		FineTuneSteps: 20, ScratchEpochs: 1},
-	{Name: "default", Description: "≤ 10 minutes on 2 cores, the figures in the README", Dataset: data.ShapesName, Encoder: "convnet-16-32-64-128",
-		Train: 6000, Test: 1000, Epochs: 25, Batch: 128, LR: 5e-3, Warmup: 1, SupervisedEpochs: 10, KNNTrain: 6000, KNNK: 200,
-		FineTuneSteps: 500, ScratchEpochs: 30},
-	{Name: "fashion", Description: "the whole Fashion-MNIST (60,000 / 10,000, 28×28 gray), ≤ 30 min on 2 cores", Dataset: data.FashionMNISTName, Encoder: "convnet-16-32-64-128",
-		Train: 0, Test: 0, Epochs: 10, Batch: 128, LR: 5e-3, Warmup: 1, SupervisedEpochs: 5, KNNTrain: 10000, KNNK: 200,
-		FineTuneSteps: 1000, ScratchEpochs: 10},
-	{Name: "full", Description: "the CIFAR-10 protocol with ResNet-18 (CIFAR stem), for a GPU (-backend xla:cuda)", Dataset: data.CIFAR10Name, Encoder: "resnet18",
-		Epochs: 200, Batch: 512, LR: 1e-3, Warmup: 10, SupervisedEpochs: 100, KNNTrain: 10000, KNNK: 200,
-		FineTuneSteps: 3000, ScratchEpochs: 100},
+func Presets() []Preset {
+	return []Preset{
+		{Name: "quick", Description: "≤ 60 s on 2 cores: for tests and CI", Dataset: data.ShapesName, Encoder: "convnet-16-32-64-128",
+			Train: 2048, Test: 500, Epochs: 4, Batch: 64, LR: 5e-3, Warmup: 1, SupervisedEpochs: 2, KNNTrain: 2048, KNNK: 20,
+			FineTuneSteps: 20, ScratchEpochs: 1},
+		{Name: "default", Description: "≤ 10 minutes on 2 cores, the figures in the README", Dataset: data.ShapesName, Encoder: "convnet-16-32-64-128",
+			Train: 6000, Test: 1000, Epochs: 25, Batch: 128, LR: 5e-3, Warmup: 1, SupervisedEpochs: 10, KNNTrain: 6000, KNNK: 200,
+			FineTuneSteps: 500, ScratchEpochs: 30},
+		{Name: "fashion", Description: "the whole Fashion-MNIST (60,000 / 10,000, 28×28 gray), ≤ 30 min on 2 cores", Dataset: data.FashionMNISTName, Encoder: "convnet-16-32-64-128",
+			Train: 0, Test: 0, Epochs: 10, Batch: 128, LR: 5e-3, Warmup: 1, SupervisedEpochs: 5, KNNTrain: 10000, KNNK: 200,
+			FineTuneSteps: 1000, ScratchEpochs: 10},
+		{Name: "full", Description: "the CIFAR-10 protocol with ResNet-18 (CIFAR stem), for a GPU (-backend xla:cuda)", Dataset: data.CIFAR10Name, Encoder: "resnet18",
+			Epochs: 200, Batch: 512, LR: 1e-3, Warmup: 10, SupervisedEpochs: 100, KNNTrain: 10000, KNNK: 200,
+			FineTuneSteps: 3000, ScratchEpochs: 100},
+	}
 }
 
 // PresetByName finds a preset.
 func PresetByName(name string) (Preset, error) {
-	i := slices.IndexFunc(Presets, func(p Preset) bool { return p.Name == name })
+	presets := Presets()
+	i := slices.IndexFunc(presets, func(p Preset) bool { return p.Name == name })
 	if i < 0 {
-		names := make([]string, len(Presets))
-		for j, p := range Presets {
+		names := make([]string, len(presets))
+		for j, p := range presets {
 			names[j] = p.Name
 		}
 		return Preset{}, fmt.Errorf("unknown preset %q: want one of %v", name, names)
 	}
-	return Presets[i], nil
+	return presets[i], nil
 }

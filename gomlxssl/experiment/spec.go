@@ -36,11 +36,9 @@ type Spec struct {
 	// -lr is not given (a GAN trains at 2·10⁻⁴).
 	LR float64
 	// DefaultEpochs, if set, replaces the default preset's epochs for this
-	// method when -epochs is not given: each method's default run fills the
-	// preset's 10 minutes on 2 cores, and methods differ in their cost per
-	// epoch and in how fast they learn (the memory bank, which learns per
-	// epoch, takes 60: longer than the preset's ten minutes, as its README
-	// row says). -preset-budget ignores it.
+	// method when -epochs is not given: methods differ in their cost per
+	// epoch and in how fast they learn (the memory bank updates each image's
+	// entry once an epoch). -preset-budget ignores it.
 	DefaultEpochs int
 	// DefaultBatch, if set, is the method's batch when -batch is not given
 	// (a GAN learns from many small steps more than from a few large ones);

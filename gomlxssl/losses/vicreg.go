@@ -11,7 +11,7 @@ import (
 type VICRegWeights struct{ Invariance, Variance, Covariance float64 }
 
 // DefaultVICReg are the paper's weights.
-var DefaultVICReg = VICRegWeights{Invariance: 25, Variance: 25, Covariance: 1}
+func DefaultVICReg() VICRegWeights { return VICRegWeights{Invariance: 25, Variance: 25, Covariance: 1} }
 
 // VICReg is the variance–invariance–covariance objective of Bardes, Ponce &
 // LeCun (2022), as their reference code computes it, for two [B, D] views:

@@ -57,14 +57,14 @@ func TestVICRegMatchesReference(t *testing.T) {
 				}
 			}
 		}
-		got := runLoss(t, func(a, b *Node) *Node { return VICReg(a, b, DefaultVICReg) }, z1, z2)
-		checkClose(t, "VICReg", got, vicregReference(z1, z2, DefaultVICReg))
+		got := runLoss(t, func(a, b *Node) *Node { return VICReg(a, b, DefaultVICReg()) }, z1, z2)
+		checkClose(t, "VICReg", got, vicregReference(z1, z2, DefaultVICReg()))
 	}
 	// Hand-checked: a collapsed batch (every row the same) has no invariance
 	// or covariance loss and a variance loss of 1 − √1e-4 = 0.99 per branch
 	// and dimension: L = 25 · ½ · 2 · 0.99 = 24.75.
 	z := [][]float64{{0.5, -2}, {0.5, -2}, {0.5, -2}}
-	if got := runLoss(t, func(a, b *Node) *Node { return VICReg(a, b, DefaultVICReg) }, z, z); math.Abs(got-24.75) > 1e-4 {
+	if got := runLoss(t, func(a, b *Node) *Node { return VICReg(a, b, DefaultVICReg()) }, z, z); math.Abs(got-24.75) > 1e-4 {
 		t.Errorf("VICReg of a collapsed batch = %g, want 24.75", got)
 	}
 }

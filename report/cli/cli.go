@@ -166,10 +166,10 @@ func (c *command) report(args []string) error {
 }
 
 // runs is a run of each experiment named, with no flags of its own.
-func runs(names ...string) []experiments.Run {
-	out := make([]experiments.Run, len(names))
+func runs(names ...string) []experiments.Member {
+	out := make([]experiments.Member, len(names))
 	for i, n := range names {
-		out[i] = experiments.Run{Name: n}
+		out[i] = experiments.Member{Name: n}
 	}
 	return out
 }
@@ -297,13 +297,13 @@ func (c *command) runExperiments(args []string) error {
 		known[e.Name] = true
 		all = append(all, e.Name)
 	}
-	var group []experiments.Run
+	var group []experiments.Member
 	groupName := ""
 	switch {
 	case len(names) == 1 && names[0] == "all":
 		group = runs(all...)
-	case len(names) == 1 && experiments.Groups[names[0]] != nil:
-		groupName, group = names[0], experiments.Groups[names[0]]
+	case len(names) == 1 && experiments.Groups()[names[0]] != nil:
+		groupName, group = names[0], experiments.Groups()[names[0]]
 	case len(names) == 0:
 		return fmt.Errorf("name the experiments to run (or all, or a group: %s): %s", strings.Join(experiments.GroupNames(), ", "), strings.Join(all, ", "))
 	default:

@@ -163,7 +163,7 @@ func (l *layout) tsnes(p *partView) error {
 			on = " on " + results.DatasetTitle(g.name)
 		}
 		f.Caption = fmt.Sprintf("t-SNE of the test-set representations h of %s%s, coloured by class. Perplexity %g, %d iterations, seed %d, Barnes-Hut θ = 0.5, computed in Go from each run's embeddings.csv; each panel draws at most %s of its points, evenly spaced through the file.",
-			plural(panels, "method", "methods"), on, TSNEConfig.Perplexity, TSNEConfig.Iterations, TSNEConfig.Seed, thousands(tsnePoints))
+			plural(panels, "method", "methods"), on, tsneConfig.Perplexity, tsneConfig.Iterations, tsneConfig.Seed, thousands(tsnePoints))
 		f.Alt = "t-SNE grid of the methods' representations" + on
 		p.TSNEs = append(p.TSNEs, &tsneView{Figure: &f})
 	}

@@ -18,10 +18,10 @@ import (
 	"github.com/mega-ssl/mega/gomlxssl/tsne"
 )
 
-// TSNEConfig is how the report lays out embeddings: perplexity 30 (the
+// tsneConfig is how the report lays out embeddings: perplexity 30 (the
 // talk used 200 for MoCo on 10,000 CIFAR images; 30 suits the 1,000-point
 // samples here), 1,000 iterations, seed 1.
-var TSNEConfig = tsne.Config{Perplexity: 30, Iterations: 1000, Seed: 1}
+var tsneConfig = tsne.Config{Perplexity: 30, Iterations: 1000, Seed: 1}
 
 // embeddings is a parsed embeddings.csv: its labels and classes, and its
 // vectors, parsed only when a layout is not in the cache (vectors) — a
@@ -169,7 +169,7 @@ func (b *builder) tsneGrid(exps []*Experiment, titles map[string]string) (templa
 			b.warn(err.Error())
 			continue
 		}
-		y, cached, err := tsneLayout(emb, cache, TSNEConfig)
+		y, cached, err := tsneLayout(emb, cache, tsneConfig)
 		if err != nil {
 			b.warn(fmt.Sprintf("%s: t-SNE: %v", e.Name, err))
 			continue
