@@ -180,123 +180,145 @@ func labelTable(runs []*Experiment, anchors map[string]string, names []string) *
 	for _, e := range chosen {
 		lists = append(lists, e.Run.Scores)
 	}
-	tuned := results.KeyOrder(lists...)
-	v := &labelsView{Published: publishedColumns, Note: publishedNote}
-	v.Columns = append(v.Columns, "1% labels: kNN")
-	for _, s := range tuned {
-		v.Columns = append(v.Columns, s.Title)
+	t := table1{v: &labelsView{Published: publishedColumns, Note: publishedNote}, tuned: results.KeyOrder(lists...),
+		first: chosen[0].Run, n: chosen[0].Run.Dataset.Test,
+		chart: chartSpec{Unit: "%", Label: "top-1 on the test split (%)", XLog: true, XTicks: []int{1, 10, 100},
+			XLabel: "labelled training images (% of each class, log scale)"}}
+	t.v.Columns = append(t.v.Columns, "1% labels: kNN")
+	for _, s := range t.tuned {
+		t.v.Columns = append(t.v.Columns, s.Title)
 	}
-	v.Columns = append(v.Columns, "all labels: kNN", "all labels: linear top\u20111", "top\u20115")
-	first := chosen[0].Run
-	n := first.Dataset.Test
-	chart := chartSpec{Unit: "%", Label: "top-1 on the test split (%)", XLog: true, XTicks: []int{1, 10, 100},
-		XLabel: "labelled training images (% of each class, log scale)"}
+	t.v.Columns = append(t.v.Columns, "all labels: kNN", "all labels: linear top\u20111", "top\u20115")
 	for _, e := range chosen {
-		r, m := e.Run, e.Run.Metrics
-		row := labelsRow{Name: strings.TrimSuffix(r.Title, " on "+results.DatasetTitle(r.Dataset.Name)), Anchor: anchors[e.Name],
-			Published: publishedCells(r.Experiment)}
-		row.Cells = append(row.Cells, lookup(r, e.Seeds, "", "knn_top1_1pct", m.KNNTop1OnePct, m.OnePctLabels > 0).cell(n))
-		line := chartLine{Name: row.Name + " (fine-tuned)"}
-		for _, s := range tuned {
-			val, ok := scoreOf(r.Scores, s.Key)
-			f := lookup(r, e.Seeds, "", s.Key, val, ok)
-			row.Cells = append(row.Cells, f.cell(n))
-			if ok && s.Kind == "fine-tuned" {
-				addPoint(&line, s.Fraction, f)
-			}
-		}
-		row.Cells = append(row.Cells, lookup(r, e.Seeds, "", "knn_top1", m.KNNTop1, true).cell(n),
-			lookup(r, e.Seeds, "", "linear_top1", m.LinearTop1, true).cell(n), top5(r, m.LinearTop5))
-		if e.Seeds != nil {
-			row.Note = fmt.Sprintf("mean ± sd of %d seeds", len(e.Seeds.Seeds))
-		}
-		v.Rows = append(v.Rows, row)
-		chart.Lines = append(chart.Lines, line)
-		if !slices.Contains(v.Protocols, r.Protocol) {
-			v.Protocols = append(v.Protocols, r.Protocol)
-		}
-		for _, s := range r.Scores {
-			if p := s.Title + ": " + s.Protocol + "."; !slices.ContainsFunc(v.Protocols, func(q string) bool { return strings.HasPrefix(q, s.Title+":") }) {
-				v.Protocols = append(v.Protocols, p)
-			}
-		}
+		t.method(e, anchors[e.Name])
 	}
 	// The baselines of the first run, with the figures of recipes only
 	// another run measured (a -finetune crop-flip resume) added.
-	bl := first.Baselines
+	bl := t.first.Baselines
 	for _, e := range chosen[1:] {
 		bl.Scratch, bl.Practitioner = bl.Scratch.With(e.Run.Baselines.Scratch), bl.Practitioner.With(e.Run.Baselines.Practitioner)
 	}
-	agg := chosen[0].Seeds
-	for _, lb := range []struct {
-		b      *results.LabelBaseline
-		prefix string
-	}{{bl.Scratch, "scratch:"}, {bl.Practitioner, "practitioner:"}} {
-		if lb.b == nil {
-			continue
-		}
-		row := labelsRow{Name: lb.b.Title, Baseline: true, Cells: []cell{dash}, Published: publishedCells("")}
-		if lb.prefix == "scratch:" {
-			row.Published = publishedCells("supervised")
-		}
-		line := chartLine{Name: lb.b.Title, Dash: true}
-		for _, s := range tuned {
-			val, ok := scoreOf(lb.b.Scores, s.Key)
-			f := lookup(first, agg, lb.prefix, s.Key, val, ok)
-			row.Cells = append(row.Cells, f.cell(n))
-			if ok && s.Kind == "fine-tuned" {
-				addPoint(&line, s.Fraction, f)
-			}
-		}
-		all := dash
-		for _, s := range lb.b.Scores {
-			if s.Fraction >= 1 && s.Kind == "fine-tuned" {
-				f := lookup(first, agg, lb.prefix, s.Key, s.Value, true)
-				all = f.cell(n)
-				addPoint(&line, 1, f)
-				row.Note = lb.b.Name + "; all labels: " + scratchBudget(s.Protocol)
-			}
-		}
-		// The baseline's protocol lines where they are not the methods'
-		// (all of the labels; the plain convnet's longer budget).
-		for _, s := range lb.b.Scores {
-			if !slices.ContainsFunc(v.Protocols, func(q string) bool { return strings.HasSuffix(q, ": "+s.Protocol+".") }) {
-				v.Protocols = append(v.Protocols, s.Title+", "+lb.b.Title+": "+s.Protocol+".")
-			}
-		}
-		row.Cells = append(row.Cells, dash, all, dash)
-		v.Rows = append(v.Rows, row)
-		chart.Lines = append(chart.Lines, line)
-	}
+	t.fromScratch(bl.Scratch, "scratch:", "supervised", chosen[0].Seeds)
+	t.fromScratch(bl.Practitioner, "practitioner:", "", chosen[0].Seeds)
 	if px := bl.RawPixels; px != nil {
-		row := labelsRow{Name: "raw pixels", Baseline: true, Note: "linear probe in the fine-tuned columns",
-			Cells: []cell{accuracy(px.KNNTop1OnePct, n)}, Published: publishedCells("")}
-		line := chartLine{Name: "raw pixels (linear probe)", Dash: true}
-		for _, s := range tuned {
-			c := dash
-			if i := slices.IndexFunc(px.Scores, func(p results.Score) bool { return p.Kind == "linear probe" && p.Fraction == s.Fraction }); i >= 0 {
-				c = accuracy(px.Scores[i].Value, n)
-			}
-			row.Cells = append(row.Cells, c)
-		}
-		for _, p := range px.Scores {
-			addPoint(&line, p.Fraction, lookup(first, nil, "", p.Key, p.Value, true))
-		}
-		row.Cells = append(row.Cells, accuracy(px.KNNTop1, n), accuracy(px.LinearTop1, n), top5(first, px.LinearTop5))
-		v.Rows = append(v.Rows, row)
-		if len(line.X) > 0 {
-			chart.Lines = append(chart.Lines, line)
-		}
+		t.pixels(px)
 	}
-	v.Claim = claim(chosen, tuned, bl)
-	if j, err := json.Marshal(chart); err == nil {
+	v := t.v
+	v.Claim = claim(chosen, t.tuned, bl)
+	if j, err := json.Marshal(t.chart); err == nil {
 		v.Chart = string(j)
 	}
 	v.ChartCaption = fmt.Sprintf("Label efficiency on %s: top-1 on the %s test images against the share of the training labels, "+
 		"for each method fine-tuned from its pre-training (solid) and the networks trained on the same labels "+
 		"from scratch with the same recipe, beside the raw pixels' linear probe (dashed); each band is ± the standard deviation over seeds where a line has seeds, "+
-		"else the 95%% interval over the test images.", results.DatasetTitle(first.Dataset.Name), thousands(n))
+		"else the 95%% interval over the test images.", results.DatasetTitle(t.first.Dataset.Name), thousands(t.n))
 	return v
+}
+
+// table1 is Table 1 on one dataset as it is built, with its chart: the
+// protocols' columns (tuned), the first chosen run (whose baselines the
+// table shows) and its test size.
+type table1 struct {
+	v     *labelsView
+	chart chartSpec
+	tuned []results.Score
+	first *results.Run
+	n     int
+}
+
+// method adds experiment e's row and its fine-tuned line.
+func (t *table1) method(e *Experiment, anchor string) {
+	r, m, n := e.Run, e.Run.Metrics, t.n
+	row := labelsRow{Name: strings.TrimSuffix(r.Title, " on "+results.DatasetTitle(r.Dataset.Name)), Anchor: anchor,
+		Published: publishedCells(r.Experiment)}
+	row.Cells = append(row.Cells, lookup(r, e.Seeds, "", "knn_top1_1pct", m.KNNTop1OnePct, m.OnePctLabels > 0).cell(n))
+	line := chartLine{Name: row.Name + " (fine-tuned)"}
+	for _, s := range t.tuned {
+		val, ok := scoreOf(r.Scores, s.Key)
+		f := lookup(r, e.Seeds, "", s.Key, val, ok)
+		row.Cells = append(row.Cells, f.cell(n))
+		if ok && s.Kind == "fine-tuned" {
+			addPoint(&line, s.Fraction, f)
+		}
+	}
+	row.Cells = append(row.Cells, lookup(r, e.Seeds, "", "knn_top1", m.KNNTop1, true).cell(n),
+		lookup(r, e.Seeds, "", "linear_top1", m.LinearTop1, true).cell(n), top5(r, m.LinearTop5))
+	if e.Seeds != nil {
+		row.Note = fmt.Sprintf("mean ± sd of %d seeds", len(e.Seeds.Seeds))
+	}
+	t.v.Rows = append(t.v.Rows, row)
+	t.chart.Lines = append(t.chart.Lines, line)
+	if !slices.Contains(t.v.Protocols, r.Protocol) {
+		t.v.Protocols = append(t.v.Protocols, r.Protocol)
+	}
+	for _, s := range r.Scores {
+		if p := s.Title + ": " + s.Protocol + "."; !slices.ContainsFunc(t.v.Protocols, func(q string) bool { return strings.HasPrefix(q, s.Title+":") }) {
+			t.v.Protocols = append(t.v.Protocols, p)
+		}
+	}
+}
+
+// fromScratch adds the row and dashed line of a network trained from
+// scratch on the same labels (nil: none), its figures over the seeds of
+// agg under prefix ("scratch:"); published names the talk's row beside it.
+func (t *table1) fromScratch(b *results.LabelBaseline, prefix, published string, agg *results.Seeds) {
+	if b == nil {
+		return
+	}
+	n := t.n
+	row := labelsRow{Name: b.Title, Baseline: true, Cells: []cell{dash}, Published: publishedCells(published)}
+	line := chartLine{Name: b.Title, Dash: true}
+	for _, s := range t.tuned {
+		val, ok := scoreOf(b.Scores, s.Key)
+		f := lookup(t.first, agg, prefix, s.Key, val, ok)
+		row.Cells = append(row.Cells, f.cell(n))
+		if ok && s.Kind == "fine-tuned" {
+			addPoint(&line, s.Fraction, f)
+		}
+	}
+	all := dash
+	for _, s := range b.Scores {
+		if s.Fraction >= 1 && s.Kind == "fine-tuned" {
+			f := lookup(t.first, agg, prefix, s.Key, s.Value, true)
+			all = f.cell(n)
+			addPoint(&line, 1, f)
+			row.Note = b.Name + "; all labels: " + scratchBudget(s.Protocol)
+		}
+	}
+	// The baseline's protocol lines where they are not the methods'
+	// (all of the labels; the plain convnet's longer budget).
+	for _, s := range b.Scores {
+		if !slices.ContainsFunc(t.v.Protocols, func(q string) bool { return strings.HasSuffix(q, ": "+s.Protocol+".") }) {
+			t.v.Protocols = append(t.v.Protocols, s.Title+", "+b.Title+": "+s.Protocol+".")
+		}
+	}
+	row.Cells = append(row.Cells, dash, all, dash)
+	t.v.Rows = append(t.v.Rows, row)
+	t.chart.Lines = append(t.chart.Lines, line)
+}
+
+// pixels adds the raw pixels' row: their linear probe in the fine-tuned
+// columns, and its dashed line.
+func (t *table1) pixels(px *results.Baseline) {
+	n := t.n
+	row := labelsRow{Name: "raw pixels", Baseline: true, Note: "linear probe in the fine-tuned columns",
+		Cells: []cell{accuracy(px.KNNTop1OnePct, n)}, Published: publishedCells("")}
+	line := chartLine{Name: "raw pixels (linear probe)", Dash: true}
+	for _, s := range t.tuned {
+		c := dash
+		if i := slices.IndexFunc(px.Scores, func(p results.Score) bool { return p.Kind == "linear probe" && p.Fraction == s.Fraction }); i >= 0 {
+			c = accuracy(px.Scores[i].Value, n)
+		}
+		row.Cells = append(row.Cells, c)
+	}
+	for _, p := range px.Scores {
+		addPoint(&line, p.Fraction, lookup(t.first, nil, "", p.Key, p.Value, true))
+	}
+	row.Cells = append(row.Cells, accuracy(px.KNNTop1, n), accuracy(px.LinearTop1, n), top5(t.first, px.LinearTop5))
+	t.v.Rows = append(t.v.Rows, row)
+	if len(line.X) > 0 {
+		t.chart.Lines = append(t.chart.Lines, line)
+	}
 }
 
 // addPoint adds a figure at fraction f (as a percentage) to a chart line,
