@@ -11,7 +11,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"slices"
@@ -165,15 +164,6 @@ func (c *command) report(args []string) error {
 	return c.build()
 }
 
-// runs is a run of each experiment named, with no flags of its own.
-func runs(names ...string) []experiments.Member {
-	out := make([]experiments.Member, len(names))
-	for i, n := range names {
-		out[i] = experiments.Member{Name: n}
-	}
-	return out
-}
-
 // groupHelp lists the groups for run's help, from groupNames so that a new
 // group cannot be missing from it: the talk's comparison first, then the rest.
 func groupHelp() string {
@@ -257,98 +247,6 @@ func (c *command) printList(names []string) error {
 		}
 	}
 	return tw.Flush()
-}
-
-func (c *command) runExperiments(args []string) error {
-	fs := c.flags("run")
-	// Experiment names may come before or after the flags.
-	var names, rest []string
-	for i := 0; i < len(args); i++ {
-		if args[i] == "--" {
-			rest = args[i+1:]
-			args = args[:i]
-			break
-		}
-	}
-	var flagArgs []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if !strings.HasPrefix(a, "-") {
-			names = append(names, a)
-			continue
-		}
-		flagArgs = append(flagArgs, a)
-		// -out DIR and -root DIR take the next argument as their value.
-		if name := strings.TrimLeft(a, "-"); (name == "out" || name == "root") && i+1 < len(args) {
-			i++
-			flagArgs = append(flagArgs, args[i])
-		}
-	}
-	if err := c.parse(fs, flagArgs); err != nil {
-		return err
-	}
-	exps, err := site.Experiments(c.root, c.out)
-	if err != nil {
-		return err
-	}
-	known := map[string]bool{}
-	var all []string
-	for _, e := range exps {
-		known[e.Name] = true
-		all = append(all, e.Name)
-	}
-	var group []experiments.Member
-	groupName := ""
-	switch {
-	case len(names) == 1 && names[0] == "all":
-		group = runs(all...)
-	case len(names) == 1 && experiments.Groups()[names[0]] != nil:
-		groupName, group = names[0], experiments.Groups()[names[0]]
-	case len(names) == 0:
-		return fmt.Errorf("name the experiments to run (or all, or a group: %s): %s", strings.Join(experiments.GroupNames(), ", "), strings.Join(all, ", "))
-	default:
-		group = runs(names...)
-	}
-	sort.Strings(all)
-	for _, g := range group {
-		if !known[g.Name] {
-			return fmt.Errorf("no experiment %q (experiments: %s; groups: %s)", g.Name, strings.Join(all, ", "), strings.Join(experiments.GroupNames(), ", "))
-		}
-	}
-	start := time.Now()
-	for _, g := range group {
-		n := g.Name
-		cmdArgs := append(append([]string{"run", "./experiments/" + n, "-out", c.out}, g.Args...), rest...)
-		fmt.Fprintf(c.stderr, "run.go run: go %s\n", strings.Join(cmdArgs, " "))
-		cmd := exec.CommandContext(c.ctx, "go", cmdArgs...)
-		cmd.Dir = c.root
-		cmd.Stdout, cmd.Stderr = c.stdout, c.stderr
-		// Ctrl-C reaches the experiment too (same process group); give it
-		// time to write its partial results before it is killed.
-		cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-		cmd.WaitDelay = 30 * time.Second
-		if err := cmd.Run(); err != nil {
-			if c.ctx.Err() != nil {
-				_ = c.build()
-				return fmt.Errorf("interrupted during %s; partial results kept, report rebuilt", n)
-			}
-			_ = c.build()
-			return fmt.Errorf("experiment %s: %w (report rebuilt with what there is)", n, err)
-		}
-	}
-	if groupName != "" {
-		fmt.Fprintf(c.stdout, "\n%s: %d runs in %s\n", groupName, len(group), time.Since(start).Round(time.Second))
-		var names []string
-		for _, g := range group {
-			if !slices.Contains(names, g.Name) {
-				names = append(names, g.Name)
-			}
-		}
-		if err := c.printList(names); err != nil {
-			return err
-		}
-	}
-	return c.build()
 }
 
 func (c *command) serve(args []string) error { return c.watch(append([]string{"-serve"}, args...)) }
