@@ -69,111 +69,24 @@ func (c *command) bench(args []string) error {
 		fmt.Fprintf(c.stderr, "run.go bench: -rounds must be at least 1, got %d\n", *rounds)
 		return errUsage
 	}
-	sizes := fullSizes
+	s := &benchRun{c: c, sizes: fullSizes, peers: !*noPeers, rep: bench.Report{Date: time.Now().UTC(), Machine: machine(c.root)}}
 	if *quick {
-		sizes = quickSizes
+		s.sizes = quickSizes
 	}
-	rep := bench.Report{Date: time.Now().UTC(), Machine: machine(c.root)}
-	add := func(r bench.Result) {
-		rep.Results = append(rep.Results, r)
-		fmt.Fprintf(c.stderr, "run.go bench: %s: %s %s\n", r.Name, bench.Format(r.Value), r.Unit)
-	}
-	note := func(format string, a ...any) {
-		rep.Notes = append(rep.Notes, fmt.Sprintf(format, a...))
-		fmt.Fprintf(c.stderr, "run.go bench: %s\n", rep.Notes[len(rep.Notes)-1])
-	}
-	peers := !*noPeers
-
 	// 1. The training step, in GoMLX (a separate process: run.go never
 	// imports GoMLX), then its PyTorch peer right after, not at the same time.
 	var stepDefault float64
 	if !*noStep {
-		steps, err := c.stepBenchmarks("BenchmarkStep")
-		if err != nil {
+		if stepDefault, err = s.steps(*rounds, filepath.Join(c.root, *torchScript)); err != nil {
 			return err
 		}
-		stepDefault = steps["BenchmarkStepDefaultEncoder"]
-		cmd := "GOEXPERIMENT=simd go test -run '^$' -bench BenchmarkStep -benchtime 10x ./gomlxssl/train"
-		// The benchmark encoder against PyTorch: the first round is the run
-		// above, then one more of each side per round.
-		var sr stepRounds
-		for round := range *rounds {
-			this := steps
-			if round > 0 { // the other benchmarks' figures stay the first round's
-				if this, err = c.stepBenchmarks("BenchmarkStepBenchmarkEncoder$"); err != nil {
-					return err
-				}
-			}
-			sr.ours = append(sr.ours, this["BenchmarkStepBenchmarkEncoder"])
-			if peers && len(sr.peer) == round {
-				if v, err := c.torchPeer(filepath.Join(c.root, *torchScript)); err != nil {
-					note("PyTorch peer not measured: %v", err)
-				} else {
-					sr.peer = append(sr.peer, v)
-				}
-			}
-		}
-		add(sr.result(bench.Result{Name: "SimCLR step, benchmark encoder (conv 32-64-128-256, B = 128 pairs)",
-			Unit: "images/s", HigherIsBetter: true, Command: cmd}, "PyTorch CPU, 2 threads, channels-last (torch_simclr_step.py --model small)"))
-		add(bench.Result{Name: "SimCLR step, default encoder (conv 16-32-64-128, B = 128 pairs)", Value: stepDefault,
-			Unit: "images/s", HigherIsBetter: true, Command: cmd})
-		fashion := bench.Result{Name: "SimCLR step, default encoder on 28×28 one-channel images (Fashion-MNIST's; B = 128 pairs)",
-			Value: steps["BenchmarkStepFashion"], Unit: "images/s", HigherIsBetter: true, Command: cmd}
-		if stepDefault > 0 && fashion.Value > 0 { // per pixel of the image plane, 28² against 32²
-			fashion.Detail = fmt.Sprintf("%.2fx the 32×32×3 step's pixels per second", fashion.Value*28*28/(stepDefault*32*32))
-		}
-		add(fashion)
-		vit := bench.Result{Name: "SimCLR step, small ViT (vit-96-4-3: width 96, depth 4, 3 heads, patch 4; B = 128 pairs)", Value: steps["BenchmarkStepViT"],
-			Unit: "images/s", HigherIsBetter: true, Command: cmd}
-		if stepDefault > 0 && vit.Value > 0 {
-			vit.Detail = fmt.Sprintf("%.2fx the default convnet's step", vit.Value/stepDefault)
-		}
-		add(vit)
 	}
-
-	// 2. The data pipeline, against what the trainer consumes.
-	aug := bench.Result{Name: fmt.Sprintf("augmentation pipeline, two SimCLR views (%d images, %d workers)", sizes.augment, runtime.GOMAXPROCS(0)),
-		Value: bench.Augmentation(sizes.augment), Unit: "images/s", HigherIsBetter: true,
-		Command: "go test -run '^$' -bench Augment ./gomlxssl/augment"}
-	if stepDefault > 0 {
-		aug.Detail = fmt.Sprintf("%.0fx what the default encoder's step consumes (%.0f images/s)", aug.Value/stepDefault, stepDefault)
-	}
-	add(aug)
-
-	// 3. Evaluation.
-	sets := bench.Clusters(128, 10, 3, 1, sizes.knnTrain, sizes.knnTest)
-	secs, acc, err := bench.KNN(sets[0], sets[1], 10)
-	if err != nil {
-		return err
-	}
-	add(bench.Result{Name: fmt.Sprintf("kNN monitor, %d train × %d test × 128 dims, k = 200", sizes.knnTrain, sizes.knnTest),
-		Value: secs, Unit: "s", Detail: fmt.Sprintf("top-1 %.1f%% on the synthetic clusters", 100*acc), Command: "go run run.go bench"})
-	sets = bench.Clusters(128, 10, 3, 2, sizes.probeTrain, sizes.probeTest)
-	secs, acc, err = bench.Linear(sets[0], sets[1], 10)
-	if err != nil {
-		return err
-	}
-	add(bench.Result{Name: fmt.Sprintf("linear probe, %d × 128 → 10 classes, L-BFGS ≤ 300 iterations", sizes.probeTrain),
-		Value: secs, Unit: "s", Detail: fmt.Sprintf("top-1 %.1f%%", 100*acc), Command: "go run run.go bench"})
-
+	// 2. The data pipeline, against what the trainer consumes; 3. evaluation;
 	// 4. t-SNE, and scikit-learn's on the same points.
-	pts := bench.Clusters(128, 10, 3, 3, sizes.tsne)[0]
-	secs, _, agree, err := bench.TSNE(pts)
-	if err != nil {
+	s.augmentation(stepDefault)
+	if err := s.evaluation(); err != nil {
 		return err
 	}
-	ts := bench.Result{Name: fmt.Sprintf("t-SNE (Barnes-Hut), %d points × 128 dims, perplexity 30, 1,000 iterations", sizes.tsne),
-		Value: secs, Unit: "s", Detail: fmt.Sprintf("1-NN label agreement in 2-D %.1f%%", 100*agree), Command: "go run run.go bench"}
-	if peers {
-		if ps, pagree, err := sklearnPeer(pts); err != nil {
-			note("scikit-learn peer not measured: %v", err)
-		} else {
-			ts.SetPeer("scikit-learn TSNE(method='barnes_hut'), same points", ps)
-			ts.Detail += fmt.Sprintf("; scikit-learn's %.1f%%", 100*pagree)
-		}
-	}
-	add(ts)
-
 	// 5. Time to accuracy, when asked for (long).
 	if *tta {
 		epochs := *ttaEpochs
@@ -186,14 +99,13 @@ func (c *command) bench(args []string) error {
 				return err
 			}
 			for _, r := range res {
-				add(r)
+				s.add(r)
 			}
 			for _, n := range notes {
-				note("%s", n)
+				s.note("%s", n)
 			}
 		}
 	}
-
 	// 6. The report.
 	var builds []float64
 	for range 5 {
@@ -203,9 +115,8 @@ func (c *command) bench(args []string) error {
 		}
 		builds = append(builds, r.Elapsed.Seconds())
 	}
-	add(bench.Result{Name: "report build (t-SNE cached), median of 5", Value: median(builds), Unit: "s", Command: "go run run.go report"})
-
-	b, err := json.MarshalIndent(rep, "", "  ")
+	s.add(bench.Result{Name: "report build (t-SNE cached), median of 5", Value: median(builds), Unit: "s", Command: "go run run.go report"})
+	b, err := json.MarshalIndent(s.rep, "", "  ")
 	if err != nil {
 		return err
 	}
@@ -213,9 +124,79 @@ func (c *command) bench(args []string) error {
 	if err := atomicfile.Write(path, append(b, '\n')); err != nil {
 		return err
 	}
-	printBench(c, rep)
+	printBench(c, s.rep)
 	fmt.Fprintf(c.stdout, "wrote %s\n", path)
 	return c.build()
+}
+
+// benchRun is one run of the bench verb: its report as it fills, the
+// problem sizes, and whether the peers run.
+type benchRun struct {
+	c     *command
+	rep   bench.Report
+	sizes benchSizes
+	peers bool
+}
+
+// add records a figure and says it.
+func (s *benchRun) add(r bench.Result) {
+	s.rep.Results = append(s.rep.Results, r)
+	fmt.Fprintf(s.c.stderr, "run.go bench: %s: %s %s\n", r.Name, bench.Format(r.Value), r.Unit)
+}
+
+// note records a note (a peer not measured) and says it.
+func (s *benchRun) note(format string, a ...any) {
+	s.rep.Notes = append(s.rep.Notes, fmt.Sprintf(format, a...))
+	fmt.Fprintf(s.c.stderr, "run.go bench: %s\n", s.rep.Notes[len(s.rep.Notes)-1])
+}
+
+// augmentation measures the data pipeline, beside what the default
+// encoder's step consumes (stepDefault images/s; 0: not measured).
+func (s *benchRun) augmentation(stepDefault float64) {
+	aug := bench.Result{Name: fmt.Sprintf("augmentation pipeline, two SimCLR views (%d images, %d workers)", s.sizes.augment, runtime.GOMAXPROCS(0)),
+		Value: bench.Augmentation(s.sizes.augment), Unit: "images/s", HigherIsBetter: true,
+		Command: "go test -run '^$' -bench Augment ./gomlxssl/augment"}
+	if stepDefault > 0 {
+		aug.Detail = fmt.Sprintf("%.0fx what the default encoder's step consumes (%.0f images/s)", aug.Value/stepDefault, stepDefault)
+	}
+	s.add(aug)
+}
+
+// evaluation measures the kNN monitor, the linear probe and t-SNE on
+// synthetic clusters, with scikit-learn's t-SNE on the same points.
+func (s *benchRun) evaluation() error {
+	sizes := s.sizes
+	sets := bench.Clusters(128, 10, 3, 1, sizes.knnTrain, sizes.knnTest)
+	secs, acc, err := bench.KNN(sets[0], sets[1], 10)
+	if err != nil {
+		return err
+	}
+	s.add(bench.Result{Name: fmt.Sprintf("kNN monitor, %d train × %d test × 128 dims, k = 200", sizes.knnTrain, sizes.knnTest),
+		Value: secs, Unit: "s", Detail: fmt.Sprintf("top-1 %.1f%% on the synthetic clusters", 100*acc), Command: "go run run.go bench"})
+	sets = bench.Clusters(128, 10, 3, 2, sizes.probeTrain, sizes.probeTest)
+	secs, acc, err = bench.Linear(sets[0], sets[1], 10)
+	if err != nil {
+		return err
+	}
+	s.add(bench.Result{Name: fmt.Sprintf("linear probe, %d × 128 → 10 classes, L-BFGS ≤ 300 iterations", sizes.probeTrain),
+		Value: secs, Unit: "s", Detail: fmt.Sprintf("top-1 %.1f%%", 100*acc), Command: "go run run.go bench"})
+	pts := bench.Clusters(128, 10, 3, 3, sizes.tsne)[0]
+	secs, _, agree, err := bench.TSNE(pts)
+	if err != nil {
+		return err
+	}
+	ts := bench.Result{Name: fmt.Sprintf("t-SNE (Barnes-Hut), %d points × 128 dims, perplexity 30, 1,000 iterations", sizes.tsne),
+		Value: secs, Unit: "s", Detail: fmt.Sprintf("1-NN label agreement in 2-D %.1f%%", 100*agree), Command: "go run run.go bench"}
+	if s.peers {
+		if ps, pagree, err := sklearnPeer(pts); err != nil {
+			s.note("scikit-learn peer not measured: %v", err)
+		} else {
+			ts.SetPeer("scikit-learn TSNE(method='barnes_hut'), same points", ps)
+			ts.Detail += fmt.Sprintf("; scikit-learn's %.1f%%", 100*pagree)
+		}
+	}
+	s.add(ts)
+	return nil
 }
 
 func printBench(c *command, rep bench.Report) {
