@@ -100,6 +100,13 @@ func (p *parser) command() (*node, error) {
 		}
 		return &node{tag: "mover", attrs: ` accent="true"`, kids: []*node{arg, leaf("mo", a)}}, nil
 	}
+	return p.structure(name)
+}
+
+// structure builds the commands that take arguments and shape the
+// formula — fractions, roots, text, upright names, delimiters — or says
+// the command is unknown.
+func (p *parser) structure(name string) (*node, error) {
 	switch name {
 	case "frac", "dfrac", "tfrac":
 		num, err := p.argument()
