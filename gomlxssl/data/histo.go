@@ -72,18 +72,29 @@ func (c nucleus) covers(px, py float64) bool {
 
 func renderPatch(rng *rand.Rand, malignant bool, size int, buf []rgb, out []uint8) {
 	scale := float64(size) / 32
-	// Stain variation between slides.
+	eosin, haem, bright := stain(rng)
+	stroma(rng, size, scale, eosin, buf)
+	stainNuclei(nuclei(rng, malignant, size, scale), haem, size, buf)
+	develop(rng, bright, size, buf, out)
+}
+
+// stain draws the slide's stains — eosin, haematoxylin — and brightness:
+// the variation between slides.
+func stain(rng *rand.Rand) (eosin, haem rgb, bright float64) {
 	vary := func(c rgb, amount float64) rgb {
 		for k := range c {
 			c[k] = min(1, max(0, c[k]*(1+amount*(2*rng.Float64()-1))))
 		}
 		return c
 	}
-	eosin := vary(rgb{0.93, 0.62, 0.76}, 0.15)
-	haem := vary(rgb{0.32, 0.18, 0.52}, 0.3)
-	bright := 0.75 + 0.4*rng.Float64()
+	eosin = vary(rgb{0.93, 0.62, 0.76}, 0.15)
+	haem = vary(rgb{0.32, 0.18, 0.52}, 0.3)
+	return eosin, haem, 0.75 + 0.4*rng.Float64()
+}
 
-	// Stroma: fibres along a random orientation, at a random period.
+// stroma paints the background: fibres along a random orientation, at a
+// random period, and sometimes a lumen.
+func stroma(rng *rand.Rand, size int, scale float64, eosin rgb, buf []rgb) {
 	angle := rng.Float64() * math.Pi
 	period := (3 + 4*rng.Float64()) * scale
 	fs, fc := math.Sincos(angle)
@@ -100,10 +111,12 @@ func renderPatch(rng *rand.Rand, malignant bool, size int, buf []rgb, out []uint
 			buf[y*size+x] = c
 		}
 	}
+}
 
-	// Nuclei. Their look follows the patch's atypia a in [0, 1]: benign
-	// patches draw it from [0, 0.55], malignant ones from [0.45, 1], so the
-	// classes overlap in the middle, as borderline tissue does.
+// nuclei places the patch's nuclei. Their look follows the patch's atypia a
+// in [0, 1]: benign patches draw it from [0, 0.55], malignant ones from
+// [0.45, 1], so the classes overlap in the middle, as borderline tissue does.
+func nuclei(rng *rand.Rand, malignant bool, size int, scale float64) []nucleus {
 	a := 0.55 * rng.Float64()
 	if malignant {
 		a = 0.45 + 0.55*rng.Float64()
@@ -130,7 +143,12 @@ func renderPatch(rng *rand.Rand, malignant bool, size int, buf []rgb, out []uint
 			cells = append(cells, c)
 		}
 	}
-	// Coverage on a 2× supersampled grid, then darkening towards haematoxylin.
+	return cells
+}
+
+// stainNuclei darkens the pixels the nuclei cover towards haematoxylin,
+// by their coverage on a 2× supersampled grid.
+func stainNuclei(cells []nucleus, haem rgb, size int, buf []rgb) {
 	for y := range size {
 		for x := range size {
 			var cover float64
@@ -153,8 +171,11 @@ func renderPatch(rng *rand.Rand, malignant bool, size int, buf []rgb, out []uint
 			}
 		}
 	}
+}
 
-	// Focus blur (a 3×3 box, sometimes) and sensor noise.
+// develop writes the patch as the camera sees it: a focus blur (a 3×3
+// box, sometimes), the slide's brightness and sensor noise.
+func develop(rng *rand.Rand, bright float64, size int, buf []rgb, out []uint8) {
 	if rng.Float64() < 0.4 {
 		blurred := make([]rgb, len(buf))
 		for y := range size {

@@ -163,9 +163,22 @@ func hsl(h, s, l float64) rgb {
 	return rgb{channel(h + 1.0/3), channel(h), channel(h - 1.0/3)}
 }
 
+// render draws one image of class label into out: background, foreground
+// colour, distractors, the shape, composited with noise (in that order of
+// draws from rng, on which the image depends).
 func (r *renderer) render(rng *rand.Rand, label int, maxRotDeg float64, out []uint8) {
+	bgLuma := r.background(rng)
+	fg := foreground(rng, bgLuma)
+	r.blobs(rng)
+	r.shape(rng, label, maxRotDeg)
+	r.composite(rng, fg, out)
+}
+
+// background paints two related colours with a texture (flat, a linear
+// gradient, stripes or smooth value noise) into r.bg, and returns its mean
+// luma.
+func (r *renderer) background(rng *rand.Rand) float64 {
 	size := float64(r.size)
-	// Background: two related colours and a texture.
 	bg1 := randColor(rng)
 	bg2 := bg1
 	for c := range bg2 {
@@ -200,8 +213,12 @@ func (r *renderer) render(rng *rand.Rand, label int, maxRotDeg float64, out []ui
 			r.bg[y*r.size+x] = mix(bg1, bg2, t)
 		}
 	}
-	// Foreground colour with enough contrast against the background.
-	bgLuma := (bg1.luma() + bg2.luma()) / 2
+	return (bg1.luma() + bg2.luma()) / 2
+}
+
+// foreground is the shape's colour, with enough contrast against a
+// background of luma bgLuma.
+func foreground(rng *rand.Rand, bgLuma float64) rgb {
 	fg := randColor(rng)
 	for try := 0; try < 30 && math.Abs(fg.luma()-bgLuma) < 0.2; try++ {
 		fg = randColor(rng)
@@ -212,7 +229,13 @@ func (r *renderer) render(rng *rand.Rand, label int, maxRotDeg float64, out []ui
 			fg = rgb{0.95, 0.95, 0.95}
 		}
 	}
-	// Distractor blobs: up to two small discs, drawn under the shape.
+	return fg
+}
+
+// blobs draws up to two small distractor discs on the background, under
+// the shape.
+func (r *renderer) blobs(rng *rand.Rand) {
+	size := float64(r.size)
 	for range rng.IntN(3) {
 		cx, cy := rng.Float64()*size, rng.Float64()*size
 		rad := 0.8 + rng.Float64()*0.8
@@ -226,7 +249,12 @@ func (r *renderer) render(rng *rand.Rand, label int, maxRotDeg float64, out []ui
 			}
 		}
 	}
-	// The shape: scale, position, rotation, filled or outlined.
+}
+
+// shape draws the class's shape into r.mask on the supersampled grid: its
+// scale, position and rotation drawn, filled or outlined.
+func (r *renderer) shape(rng *rand.Rand, label int, maxRotDeg float64) {
+	size := float64(r.size)
 	radius := size * (0.22 + rng.Float64()*0.17)
 	margin := radius * 0.95
 	cx := margin + rng.Float64()*(size-2*margin)
@@ -249,7 +277,11 @@ func (r *renderer) render(rng *rand.Rand, label int, maxRotDeg float64, out []ui
 	if !filled {
 		r.outline(stroke)
 	}
-	// Composite: 2x2 coverage per output pixel, then pixel noise.
+}
+
+// composite writes the image: the shape's 2×2 coverage per output pixel
+// over the background, then pixel noise.
+func (r *renderer) composite(rng *rand.Rand, fg rgb, out []uint8) {
 	const noiseSigma = 0.03
 	for y := range r.size {
 		for x := range r.size {
