@@ -81,19 +81,24 @@ func Conv2DWithKernel(x, w *Node, stride int) *Node { return conv2D(x, w, stride
 // conv2D is Conv2DWithKernel; frozen says the graph is never differentiated
 // (see conv2DOneChannel).
 func conv2D(x, w *Node, stride int, frozen bool) *Node {
+	if strings.HasPrefix(x.Graph().Backend().Name(), "xla") {
+		return Convolve(x, w).StridePerAxis(stride, stride).PadSame().Done()
+	}
+	if k := w.Shape().Dim(0); w.Shape().Dim(2) == 1 && stride == 1 && k > 1 {
+		return conv2DOneChannel(x, w, frozen)
+	}
+	return conv2DPatches(x, w, stride)
+}
+
+// conv2DPatches is the convolution as one matrix product of the image's
+// patches (im2col) by the kernel, with its gradients written out.
+func conv2DPatches(x, w *Node, stride int) *Node {
 	k := w.Shape().Dim(0)
 	inChannels, outChannels := w.Shape().Dim(2), w.Shape().Dim(3)
 	batch, height, width := x.Shape().Dim(0), x.Shape().Dim(1), x.Shape().Dim(2)
 	pad := k / 2
 	outH := (height+2*pad-k)/stride + 1
 	outW := (width+2*pad-k)/stride + 1
-	if strings.HasPrefix(x.Graph().Backend().Name(), "xla") {
-		return Convolve(x, w).StridePerAxis(stride, stride).PadSame().Done()
-	}
-
-	if inChannels == 1 && stride == 1 && k > 1 {
-		return conv2DOneChannel(x, w, frozen)
-	}
 
 	// The patch matrix's width, rounded up to a multiple of 16 with zero
 	// columns (and zero kernel rows): the backend's packing and matrix kernels
