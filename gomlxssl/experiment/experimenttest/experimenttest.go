@@ -230,17 +230,33 @@ func ResumeMatches(t *testing.T, spec experiment.Spec, state []string, extra ...
 	out := t.TempDir()
 	run(out, true)
 	// The control: the same checkpoint, with the state reset.
+	lost := resetCopy(t, out, plan.Dir, state)
+	resumed, reset := run(out, false, "-resume"), run(lost, false, "-resume")
+	t.Logf("%s: epoch 2 loss %.7f left alone, %.7f after interrupt and resume, %.7f resumed with %v reset",
+		spec.Name, alone, resumed, reset, state)
+	if !same(resumed, alone) {
+		t.Errorf("%s: the resumed run's second epoch has loss %.7f, the uninterrupted one's %.7f", spec.Name, resumed, alone)
+	}
+	if same(reset, alone) {
+		t.Errorf("%s: resetting %v in the checkpoint changed nothing: the check cannot tell a lost state", spec.Name, state)
+	}
+}
+
+// resetCopy copies the output directory out, where an interrupted run left
+// its results in dir, and zeroes the variables state in the copy's
+// checkpoint; it returns the copy.
+func resetCopy(t *testing.T, out, dir string, state []string) string {
+	t.Helper()
 	lost := t.TempDir()
 	if err := os.CopyFS(lost, os.DirFS(out)); err != nil {
 		t.Fatal(err)
 	}
-	rel, err := filepath.Rel(out, plan.Dir)
+	rel, err := filepath.Rel(out, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := filepath.Join(lost, rel)
 	store := model.NewStore()
-	h, err := checkpoint.Build(store).Dir(filepath.Join(dir, "checkpoint")).Immediate().Done()
+	h, err := checkpoint.Build(store).Dir(filepath.Join(lost, rel, "checkpoint")).Immediate().Done()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,16 +272,7 @@ func ResumeMatches(t *testing.T, spec experiment.Spec, state []string, extra ...
 	if err := h.Save(); err != nil {
 		t.Fatal(err)
 	}
-
-	resumed, reset := run(out, false, "-resume"), run(lost, false, "-resume")
-	t.Logf("%s: epoch 2 loss %.7f left alone, %.7f after interrupt and resume, %.7f resumed with %v reset",
-		spec.Name, alone, resumed, reset, state)
-	if !same(resumed, alone) {
-		t.Errorf("%s: the resumed run's second epoch has loss %.7f, the uninterrupted one's %.7f", spec.Name, resumed, alone)
-	}
-	if same(reset, alone) {
-		t.Errorf("%s: resetting %v in the checkpoint changed nothing: the check cannot tell a lost state", spec.Name, state)
-	}
+	return lost
 }
 
 // checkFewLabels checks that a run's encoder was fine-tuned on few labels
