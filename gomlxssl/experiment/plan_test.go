@@ -72,18 +72,27 @@ func TestPlanResolves(t *testing.T) {
 func TestPlanNamesTheEncoder(t *testing.T) {
 	conv := Spec{Name: "mocov3", Title: "MoCo v3"}
 	vit := Spec{Name: "mae", Title: "MAE", Encoder: "vit-96-4-3"}
-	for _, c := range []struct {
-		spec       Spec
-		args       []string
-		dir, title string
-	}{
+	checkNames(t, []nameCase{
 		{conv, nil, "mocov3", "MoCo v3"},
 		{conv, []string{"-encoder", "convnet-16-32-64-128"}, "mocov3", "MoCo v3"},
 		{conv, []string{"-encoder", "vit-96-4-3"}, "mocov3-vit-96-4-3", "MoCo v3 (vit-96-4-3)"},
 		{conv, []string{"-encoder", "vit-96-4-3", "-dataset", "fashion-mnist"}, "mocov3-vit-96-4-3-fashion-mnist", "MoCo v3 (vit-96-4-3) on Fashion-MNIST"},
 		{vit, []string{"-encoder", "vit-96-4-3"}, "mae", "MAE"},
 		{vit, []string{"-encoder", "vit-96-4-3-mean"}, "mae-vit-96-4-3-mean", "MAE (vit-96-4-3-mean)"},
-	} {
+	})
+}
+
+// nameCase is a run's flags and the directory and title they name.
+type nameCase struct {
+	spec       Spec
+	args       []string
+	dir, title string
+}
+
+// checkNames checks each case's directory and title (checkName).
+func checkNames(t *testing.T, cases []nameCase) {
+	t.Helper()
+	for _, c := range cases {
 		checkName(t, c.spec, c.args, c.dir, c.title)
 	}
 }
@@ -111,11 +120,7 @@ func TestPlanNamesTheBudget(t *testing.T) {
 	membank := Spec{Name: "membank", Title: "Memory bank", DefaultEpochs: 60}
 	byol := Spec{Name: "byol", Title: "BYOL", DefaultBatch: 16}
 	simclr := Spec{Name: "simclr", Title: "SimCLR"}
-	for _, c := range []struct {
-		spec       Spec
-		args       []string
-		dir, title string
-	}{
+	checkNames(t, []nameCase{
 		{simclr, nil, "simclr", "SimCLR"},
 		{simclr, []string{"-dataset", "fashion-mnist"}, "simclr-fashion-mnist", "SimCLR on Fashion-MNIST"},
 		{simclr, []string{"-dataset", "fashion-mnist", "-epochs", "50"}, "simclr-50ep-fashion-mnist", "SimCLR (50 epochs) on Fashion-MNIST"},
@@ -146,7 +151,5 @@ func TestPlanNamesTheBudget(t *testing.T) {
 		{simclr, []string{"-lr", "0.001"}, "simclr-lr0.001", "SimCLR (LR 0.001)"},
 		{simclr, []string{"-lr", "0.005"}, "simclr", "SimCLR"},
 		{byol, []string{"-preset-budget", "-seed", "2"}, "byol-batch128-seed2", "BYOL (batch 128) (seed 2)"},
-	} {
-		checkName(t, c.spec, c.args, c.dir, c.title)
-	}
+	})
 }
