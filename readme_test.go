@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mega-ssl/mega/report/cli"
+	"github.com/mega-ssl/mega/gomlxssl/cli"
 )
 
 // readmeCommandsAndDirs returns every command a document prints: the lines of its

@@ -7,13 +7,13 @@
 //	go run run.go list            experiments and whether each has results
 //
 // Every verb takes -out DIR (default out). The work is done by package
-// report/cli; this file only hands it the command line.
+// gomlxssl/cli; this file only hands it the command line.
 package main
 
 import (
 	"os"
 
-	"github.com/mega-ssl/mega/report/cli"
+	"github.com/mega-ssl/mega/gomlxssl/cli"
 )
 
 func main() { os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr)) }

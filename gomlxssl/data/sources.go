@@ -34,6 +34,10 @@ type Source struct {
 	// Preset is the preset a run on it uses when -preset is not given ("":
 	// the default preset, sized for the generated shapes).
 	Preset string
+	// Train and Test are the split sizes of a run at the default preset on
+	// generated data (the default preset reads the shapes'); 0 for data
+	// read from files, used whole.
+	Train, Test int
 	// NoFlip: a mirrored image is not an image of its class (a mirrored 2
 	// is not a 2), so the augmentation never flips it.
 	NoFlip bool
@@ -54,11 +58,11 @@ type LoadOptions struct {
 // Sources are the datasets -dataset accepts, in the order -h lists them.
 func Sources() []Source {
 	return []Source{
-		{Name: ShapesName, Title: ShapesName, About: "embedded, generated", Generated: true,
+		{Name: ShapesName, Title: ShapesName, About: "embedded, generated", Generated: true, Train: 6000, Test: 1000,
 			Load: func(o LoadOptions) (Split, error) {
 				return Shapes(ShapesOptions{Train: o.Train, Test: o.Test, Size: o.Size, Seed: o.Seed}), nil
 			}},
-		{Name: HistoName, Title: "tissue patches", About: "generated H&E-like tissue patches", Generated: true,
+		{Name: HistoName, Title: "tissue patches", About: "generated H&E-like tissue patches", Generated: true, Train: 6000, Test: 1000,
 			Load: func(o LoadOptions) (Split, error) {
 				return Histo(HistoOptions{Train: o.Train, Test: o.Test, Size: o.Size, Seed: o.Seed}), nil
 			}},

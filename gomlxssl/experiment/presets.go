@@ -41,12 +41,13 @@ type Preset struct {
 
 // Presets are the budgets every experiment offers.
 func Presets() []Preset {
+	shapes, _ := data.SourceNamed(data.ShapesName)
 	return []Preset{
 		{Name: "quick", Description: "≤ 60 s on 2 cores: for tests and CI", Dataset: data.ShapesName, Encoder: "convnet-16-32-64-128",
 			Train: 2048, Test: 500, Epochs: 4, Batch: 64, LR: 5e-3, Warmup: 1, SupervisedEpochs: 2, KNNTrain: 2048, KNNK: 20,
 			FineTuneSteps: 20, ScratchEpochs: 1},
 		{Name: "default", Description: "≤ 10 minutes on 2 cores, the figures in the README", Dataset: data.ShapesName, Encoder: "convnet-16-32-64-128",
-			Train: 6000, Test: 1000, Epochs: 25, Batch: 128, LR: 5e-3, Warmup: 1, SupervisedEpochs: 10, KNNTrain: 6000, KNNK: 200,
+			Train: shapes.Train, Test: shapes.Test, Epochs: 25, Batch: 128, LR: 5e-3, Warmup: 1, SupervisedEpochs: 10, KNNTrain: 6000, KNNK: 200,
 			FineTuneSteps: 500, ScratchEpochs: 30},
 		{Name: "fashion", Description: "the whole Fashion-MNIST (60,000 / 10,000, 28×28 gray), ≤ 30 min on 2 cores", Dataset: data.FashionMNISTName, Encoder: "convnet-16-32-64-128",
 			Train: 0, Test: 0, Epochs: 10, Batch: 128, LR: 5e-3, Warmup: 1, SupervisedEpochs: 5, KNNTrain: 10000, KNNK: 200,

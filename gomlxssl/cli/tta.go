@@ -16,7 +16,6 @@ import (
 
 	"github.com/mega-ssl/mega/gomlxssl/bench"
 	"github.com/mega-ssl/mega/gomlxssl/data"
-	"github.com/mega-ssl/mega/gomlxssl/experiment"
 )
 
 // Time to accuracy (`run.go bench -tta`): MEGA's SimCLR and the PyTorch peer
@@ -54,14 +53,14 @@ var ttaSets = []ttaSet{
 		return ours, peer, nil
 	}},
 	{name: data.ShapesName, label: data.Title(data.ShapesName), epochs: 25, args: func(tmp, out string, quick bool) ([]string, []string, error) {
-		// The default preset's shapes split (its -train and -test, the
-		// flags' -image-size and -data-seed, said out loud), written for
+		// The default preset's shapes split (the Source's sizes, the
+		// flags' -image-size and -data-seed said out loud), written for
 		// the peer.
-		def, err := experiment.PresetByName("default")
+		shapes, err := data.SourceNamed(data.ShapesName)
 		if err != nil {
 			return nil, nil, err
 		}
-		opts := data.ShapesOptions{Train: def.Train, Test: def.Test, Size: 32, Seed: 1}
+		opts := data.ShapesOptions{Train: shapes.Train, Test: shapes.Test, Size: 32, Seed: 1}
 		baselines := filepath.Join(out, "baselines")
 		if quick {
 			opts.Train, opts.Test, baselines = 2000, 500, filepath.Join(tmp, "baselines")

@@ -16,7 +16,7 @@ import (
 // mode, and the top on a 390-pixel phone. It runs only when asked:
 //
 //	go run run.go report
-//	MEGA_SCREENSHOTS=$PWD/docs go test -count=1 -run DocsScreenshots ./report/cli
+//	MEGA_SCREENSHOTS=$PWD/docs go test -count=1 -run DocsScreenshots ./gomlxssl/cli
 //
 // MEGA_REPORT names another page.
 func TestDocsScreenshots(t *testing.T) {
