@@ -39,7 +39,7 @@ var (
 )
 
 // python is Debian's interpreter, where python3-torch and python3-sklearn
-// install (the peers of ../shared/bench).
+// install (the peers in gomlxssl/bench/peers).
 const python = "/usr/bin/python3"
 
 func (c *command) bench(args []string) error {
@@ -48,11 +48,11 @@ func (c *command) bench(args []string) error {
 	noStep := fs.Bool("no-step", false, "skip the training-step benchmark (which runs `go test -bench`)")
 	noPeers := fs.Bool("no-peers", false, "skip the PyTorch and scikit-learn peers")
 	rounds := fs.Int("rounds", 3, "rounds of the benchmark-encoder step and its PyTorch peer, alternated; the figures are their medians")
-	torchScript := fs.String("torch-script", filepath.Join("..", "shared", "bench", "torch_simclr_step.py"), "the PyTorch peer of the SimCLR step (relative to -root)")
+	torchScript := fs.String("torch-script", filepath.Join("gomlxssl", "bench", "peers", "torch_simclr_step.py"), "the PyTorch peer of the SimCLR step (relative to -root)")
 	tta := fs.Bool("tta", false, "also time SimCLR to kNN accuracy against the PyTorch peer trainer on the same images (both train one after the other; Fashion-MNIST's pair about an hour on 2 cores, shapes' about 10 minutes; with -quick, 2 epochs of 2,000 images)")
 	ttaData := fs.String("tta-data", data.FashionMNISTName+","+data.ShapesName, "the datasets -tta trains on, comma-separated")
 	ttaEpochs := fs.Int("tta-epochs", 0, "epochs of each -tta run, the schedule's length on both sides (0: Fashion-MNIST 10, shapes 25)")
-	ttaScript := fs.String("tta-script", filepath.Join("..", "shared", "bench", "torch_simclr_train.py"), "the PyTorch peer trainer (relative to -root)")
+	ttaScript := fs.String("tta-script", filepath.Join("gomlxssl", "bench", "peers", "torch_simclr_train.py"), "the PyTorch peer trainer (relative to -root)")
 	if err := c.parse(fs, args); err != nil {
 		return err
 	}

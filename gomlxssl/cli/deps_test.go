@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -23,6 +25,23 @@ func TestNoGoMLXBelowTheCommandLine(t *testing.T) {
 			if strings.HasPrefix(p, "github.com/gomlx/") {
 				t.Errorf("%v depends on %s", pkgs, p)
 			}
+		}
+	}
+}
+
+// The PyTorch peers the bench verb runs by default are the repository's
+// own, and they start (where Debian's python3-torch is installed).
+func TestPeersInTheRepository(t *testing.T) {
+	for _, script := range []string{"torch_simclr_step.py", "torch_simclr_train.py"} {
+		path := filepath.Join(repoRoot, "gomlxssl", "bench", "peers", script)
+		if _, err := os.Stat(path); err != nil {
+			t.Fatal(err)
+		}
+		if exec.Command(python, "-c", "import torch").Run() != nil {
+			continue // python3-torch absent: the peers are skipped, saying so, by the verb itself
+		}
+		if out, err := exec.Command(python, path, "-h").CombinedOutput(); err != nil || !strings.Contains(string(out), "usage:") {
+			t.Errorf("%s -h: %v\n%s", script, err, out)
 		}
 	}
 }

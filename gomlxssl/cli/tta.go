@@ -19,7 +19,7 @@ import (
 )
 
 // Time to accuracy (`run.go bench -tta`): MEGA's SimCLR and the PyTorch peer
-// trainer (../shared/bench/torch_simclr_train.py: the same encoder, head,
+// trainer (gomlxssl/bench/peers/torch_simclr_train.py: the same encoder, head,
 // loss, optimizer, schedule and augmentation) train on the same images one
 // after the other, and each epoch's kNN (k = 200, τ = 0.1, every training
 // image searched for every test image) is timed from the first training
