@@ -80,7 +80,7 @@ func BenchmarkStepDefaultEncoder(b *testing.B) { benchmarkSimCLRStep(b, "convnet
 func BenchmarkStepFashion(b *testing.B) { benchmarkSimCLRStepOn(b, "convnet-16-32-64-128", 28, 1) }
 
 // BenchmarkStepBenchmarkEncoder is the peer benchmark's encoder (conv 3→32→64→128→256),
-// comparable with ../shared/bench/torch_simclr_step.py --model small.
+// comparable with gomlxssl/bench/peers/torch_simclr_step.py --model small.
 func BenchmarkStepBenchmarkEncoder(b *testing.B) { benchmarkSimCLRStep(b, "convnet") }
 
 // BenchmarkStepViT is the small Vision Transformer (width 96, depth 4, 3
