@@ -162,7 +162,8 @@ type variantView struct {
 type literateView struct {
 	Prose template.HTML
 	Code  template.HTML
-	Lines int
+	// Lines says how long the code is: "1 line", "12 lines".
+	Lines string
 }
 
 type keyValue struct{ Key, Value string }
@@ -255,7 +256,7 @@ func (b *builder) experimentView(e *Experiment) (*experimentView, error) {
 			if lv.Code, err = markdown.Highlight(s.Code, "go"); err != nil {
 				return nil, err
 			}
-			lv.Lines = strings.Count(s.Code, "\n") + 1
+			lv.Lines = plural(strings.Count(s.Code, "\n")+1, "line", "lines")
 		}
 		v.Sections = append(v.Sections, lv)
 	}

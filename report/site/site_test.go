@@ -1186,3 +1186,28 @@ func TestReadEmbeddingsErrors(t *testing.T) {
 		t.Errorf("vectors %v, %v", x, err)
 	}
 }
+
+// A notebook's code blocks say how long they are in words that agree with
+// the count: "1 line", never "1 lines".
+func TestCodeLengths(t *testing.T) {
+	if got := plural(1, "line", "lines"); got != "1 line" {
+		t.Errorf("one line: %q", got)
+	}
+	root, out := fixture(t)
+	rep, err := Build(Config{Root: root, Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := parsePage(t, rep.Path)
+	summaries := p.all(func(n *html.Node) bool {
+		return n.Data == "summary" && strings.HasPrefix(text(n), "Code (")
+	})
+	if len(summaries) == 0 {
+		t.Fatal("no code blocks on the page")
+	}
+	for _, s := range summaries {
+		if got := text(s); strings.Contains(got, "(1 lines)") || !regexp.MustCompile(`^Code \(\d+ lines?\)$`).MatchString(got) {
+			t.Errorf("code summary %q", got)
+		}
+	}
+}
