@@ -2,6 +2,9 @@ package cli
 
 import (
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 
 	"github.com/mega-ssl/mega/gomlxssl/bench"
 )
@@ -53,5 +56,48 @@ func (s *benchRun) steps(rounds int, torchScript string) (float64, error) {
 		vit.Detail = fmt.Sprintf("%.2fx the default convnet's step", vit.Value/stepDefault)
 	}
 	s.add(vit)
+	// Where the step's CPU time goes: the matrix products against the
+	// passes around them, for the benchmark encoder and the Fashion-MNIST
+	// one.
+	for _, p := range []struct{ bench, name string }{
+		{"BenchmarkStepBenchmarkEncoder", "benchmark encoder (conv 32-64-128-256, 32×32×3)"},
+		{"BenchmarkStepFashion", "default encoder on Fashion-MNIST (conv 16-32-64-128, 28×28×1)"},
+	} {
+		shares, err := c.stepProfile(p.bench)
+		if err != nil {
+			s.note("step profile of the %s not measured: %v", p.name, err)
+			continue
+		}
+		for _, sh := range shares {
+			s.add(bench.Result{Name: fmt.Sprintf("step profile, %s: %s", p.name, sh.Kind), Value: 100 * sh.Fraction,
+				Unit: "% of its CPU time", Command: "go run run.go bench (a CPU profile of 20 steps, go tool pprof)",
+				Detail: "CPU time, not wall time: a pass on one core while the other waits counts once"})
+		}
+	}
 	return stepDefault, nil
+}
+
+// stepProfile runs one step benchmark under the CPU profiler and splits its
+// execution into kinds of work (bench.StepProfile); graph compilation and
+// the variables' initialisation are left out.
+func (c *command) stepProfile(benchmark string) ([]bench.Share, error) {
+	dir, err := os.MkdirTemp("", "mega-profile-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	bin, prof := filepath.Join(dir, "train.test"), filepath.Join(dir, "cpu.out")
+	cmd := exec.CommandContext(c.ctx, "go", "test", "-run", "^$", "-bench", "^"+benchmark+"$", "-benchtime", "20x",
+		"-cpuprofile", prof, "-o", bin, "./gomlxssl/train")
+	cmd.Dir = c.root
+	cmd.Env = append(os.Environ(), "GOEXPERIMENT=simd")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("%s: %v\n%s", benchmark, err, out)
+	}
+	top, err := exec.CommandContext(c.ctx, "go", "tool", "pprof", "-top", "-nodecount=100000",
+		"-ignore=[Cc]ompile|Builder|InitializeVariables", bin, prof).Output()
+	if err != nil {
+		return nil, fmt.Errorf("go tool pprof: %v", err)
+	}
+	return bench.StepProfile(string(top))
 }

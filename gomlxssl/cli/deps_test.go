@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -43,5 +44,27 @@ func TestPeersInTheRepository(t *testing.T) {
 		if out, err := exec.Command(python, path, "-h").CombinedOutput(); err != nil || !strings.Contains(string(out), "usage:") {
 			t.Errorf("%s -h: %v\n%s", script, err, out)
 		}
+	}
+}
+
+// The step's profile is measured for real: a CPU profile of the Fashion-MNIST
+// encoder's step, split into kinds of work whose shares sum to 1, most of it
+// in the matrix products and the passes the issue names.
+func TestStepProfileMeasured(t *testing.T) {
+	if testing.Short() {
+		t.Skip("profiles 20 training steps")
+	}
+	c := &command{ctx: t.Context(), root: repoRoot}
+	shares, err := c.stepProfile("BenchmarkStepFashion")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := 0.0
+	for _, s := range shares {
+		sum += s.Fraction
+		t.Logf("%5.1f%% %s", 100*s.Fraction, s.Kind)
+	}
+	if math.Abs(sum-1) > 1e-9 || shares[0].Fraction < 0.2 || shares[len(shares)-1].Fraction > 0.5 {
+		t.Errorf("shares %+v (sum %g)", shares, sum)
 	}
 }
