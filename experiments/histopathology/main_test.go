@@ -47,7 +47,7 @@ func folderRun(t *testing.T, dir string) error {
 	if err != nil {
 		return err
 	}
-	_, err = experiment.Run(context.Background(), p)
+	_, err = experiment.Execute(context.Background(), p)
 	return err
 }
 

@@ -59,7 +59,7 @@ func planAndRun(ctx context.Context, spec Spec, o *Options, fs *flag.FlagSet) (*
 	if err != nil {
 		return nil, err
 	}
-	return Run(ctx, p)
+	return Execute(ctx, p)
 }
 
 func tinyOptions(t *testing.T, out string, extra ...string) (*Options, *flag.FlagSet) {

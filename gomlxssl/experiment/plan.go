@@ -36,7 +36,7 @@ func FromDataset(name string) Source { return Source("dataset " + name) }
 // from the command line: every setting (a flag given, then the experiment's
 // own data, the method's own budget, the preset's) with where it came from,
 // where the results go, and the run's name and title. Main makes it
-// (NewPlan); RunSeeds and Run only read it.
+// (NewPlan); RunSeeds and Execute only read it.
 type Plan struct {
 	Spec Spec
 	// Options are the settings, resolved: no flag's zero value is left

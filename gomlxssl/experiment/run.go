@@ -18,12 +18,12 @@ import (
 	"github.com/mega-ssl/mega/gomlxssl/train"
 )
 
-// Run trains and evaluates the run p plans and writes its results: it
+// Execute trains and evaluates the run p plans and writes its results: it
 // prepares (the backend, the data and the method's checks of it), executes
 // (the runner: baselines, training, evaluation, protocols) and records
-// (run.json). The returned Run is what was written, also on error (nil for
-// a -dry-run, which stops after the checks).
-func Run(ctx context.Context, p *Plan) (*results.Run, error) {
+// (run.json). The returned results.Run is what was written, also on error
+// (nil for a -dry-run, which stops after the checks).
+func Execute(ctx context.Context, p *Plan) (*results.Run, error) {
 	started := time.Now()
 	r, err := prepare(p)
 	if err != nil || r == nil {

@@ -32,7 +32,7 @@ func RunSeeds(ctx context.Context, p *Plan) ([]*results.Run, *results.Seeds, err
 		if p.Seeds > 1 {
 			fmt.Fprintf(os.Stderr, "%s: seed %d (%d of %d)\n", p.Spec.Name, seeded.Seed, i+1, p.Seeds)
 		}
-		r, err := Run(ctx, seeded)
+		r, err := Execute(ctx, seeded)
 		if r == nil && err == nil && p.DryRun {
 			continue // each seed says where its results would go
 		}

@@ -128,7 +128,7 @@ func planAndRun(ctx context.Context, spec experiment.Spec, opts *experiment.Opti
 	if err != nil {
 		return nil, err
 	}
-	_, err = experiment.Run(ctx, p)
+	_, err = experiment.Execute(ctx, p)
 	return p, err
 }
 
