@@ -117,7 +117,7 @@ func (c *config) barlowTwins(enc models.Encoder) experiment.Method {
 // SimCLR's views (`augment.SimCLRShapes`), so that the comparison is about the
 // objective. The paper adds solarisation to the second view, which the shared
 // augmentation does not offer yet.
-func augmentation() augment.Config { return augment.SimCLRShapes() }
+func augmentation() augment.Policy { return augment.SimCLRShapes() }
 
 // ## Running it
 //

@@ -161,7 +161,7 @@ const defaultBatch = 16
 //
 // SimCLR's views (`augment.SimCLRShapes`; the paper adds solarisation and an
 // asymmetric blur); the shared runner writes `out/byol/`.
-func augmentation() augment.Config { return augment.SimCLRShapes() }
+func augmentation() augment.Policy { return augment.SimCLRShapes() }
 
 func spec() experiment.Spec {
 	c := defaults()

@@ -297,7 +297,7 @@ func (c *config) report(network func(*model.Scope, *Node) (h, z, out *Node)) fun
 // SimCLR's views (`augment.SimCLRShapes`, adapted to gray data by the
 // runner), the same as the other two-view methods; the shared runner
 // writes `out/dino/`.
-func augmentation() augment.Config { return augment.SimCLRShapes() }
+func augmentation() augment.Policy { return augment.SimCLRShapes() }
 
 func spec() experiment.Spec {
 	c := defaults()

@@ -301,7 +301,7 @@ func samplesOverTraining(a *experiment.Artifacts, path string, images *tensors.T
 // Horizontal flips only: the generator must learn the images as they are.
 // The runner makes one view per image; the main run writes `out/gan/`,
 // `-rotation` writes `out/gan-rotation/`.
-func augmentation() augment.Config { return augment.Config{FlipP: 0.5} }
+func augmentation() augment.Policy { return augment.Policy{FlipP: 0.5} }
 
 func spec() experiment.Spec {
 	c := defaults()

@@ -97,7 +97,7 @@ func (c *config) hardNeg(enc models.Encoder) experiment.Method {
 //
 // SimCLR's augmentation (`augment.SimCLRShapes`); the shared runner writes
 // `out/hardneg/`.
-func augmentation() augment.Config { return augment.SimCLRShapes() }
+func augmentation() augment.Policy { return augment.SimCLRShapes() }
 
 func spec() experiment.Spec {
 	c := defaults()

@@ -84,8 +84,8 @@ func (c *config) Flags(fs *flag.FlagSet) {
 // 0.1, p = 0.8; grayscale p = 0.2) — the stain varies between slides, and the
 // encoder should not care. They differ in the geometric transformation:
 // a random resized crop of 20–100% of the patch, or the whole patch cut
-// into 3×3 tiles put back in a random order (`augment.Config.TileGrid`).
-func (c *config) augmentation() augment.Config {
+// into 3×3 tiles put back in a random order (`augment.Policy.TileGrid`).
+func (c *config) augmentation() augment.Policy {
 	cfg := augment.SimCLR()
 	if c.Policy == "tiles" {
 		cfg.CropScale = [2]float64{}

@@ -167,7 +167,7 @@ func (c *config) jigsaw(enc models.Encoder) experiment.Method {
 // transformation. The runner makes one view per image; the main run (3×3,
 // 100 permutations) writes `out/jigsaw/`, the others of the sweep
 // `out/jigsaw-grid2-perms24/` and so on, shown beside it.
-func augmentation() augment.Config { return augment.Supervised() }
+func augmentation() augment.Policy { return augment.Supervised() }
 
 func spec() experiment.Spec {
 	c := defaults()

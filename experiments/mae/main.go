@@ -279,8 +279,8 @@ func (c *config) report(vit models.ViT) func(a *experiment.Artifacts) error {
 //
 //	go run ./experiments/mae                        # out/mae/
 //	go run ./experiments/mae -dataset fashion-mnist # out/mae-fashion-mnist/
-func augmentation() augment.Config {
-	return augment.Config{CropScale: [2]float64{0.4, 1}, CropRatio: [2]float64{3.0 / 4, 4.0 / 3}, FlipP: 0.5}
+func augmentation() augment.Policy {
+	return augment.Policy{CropScale: [2]float64{0.4, 1}, CropRatio: [2]float64{3.0 / 4, 4.0 / 3}, FlipP: 0.5}
 }
 
 func spec() experiment.Spec {

@@ -188,7 +188,7 @@ const defaultEpochs = 60
 //
 // SimCLR's views (`augment.SimCLRShapes`), the same for the talk's four
 // methods; the shared runner writes `out/membank/`.
-func augmentation() augment.Config { return augment.SimCLRShapes() }
+func augmentation() augment.Policy { return augment.SimCLRShapes() }
 
 func spec() experiment.Spec {
 	c := defaults()

@@ -104,7 +104,7 @@ func reference() moco.Config {
 //
 // SimCLR's views (`augment.SimCLRShapes`), as MoCo v2 adopted them; the
 // shared runner writes `out/moco/`.
-func augmentation() augment.Config { return augment.SimCLRShapes() }
+func augmentation() augment.Policy { return augment.SimCLRShapes() }
 
 func spec() experiment.Spec {
 	c := reference()

@@ -150,7 +150,7 @@ func (c *config) mocov3(enc models.Encoder) experiment.Method {
 //
 // SimCLR's views (`augment.SimCLRShapes`, adapted to gray data by the
 // runner); the shared runner writes `out/mocov3/`.
-func augmentation() augment.Config { return augment.SimCLRShapes() }
+func augmentation() augment.Policy { return augment.SimCLRShapes() }
 
 func spec() experiment.Spec {
 	c := defaults()

@@ -186,7 +186,7 @@ func (c *config) nnclr(enc models.Encoder) experiment.Method {
 //
 // SimCLR's views (`augment.SimCLRShapes`, adapted to gray data by the
 // runner); the shared runner writes `out/nnclr/`.
-func augmentation() augment.Config { return augment.SimCLRShapes() }
+func augmentation() augment.Policy { return augment.SimCLRShapes() }
 
 func spec() experiment.Spec {
 	c := defaults()

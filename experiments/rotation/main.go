@@ -93,7 +93,7 @@ func (c *config) rotation(enc models.Encoder) experiment.Method {
 // A light policy (random crop of 50–100% and flip, as the supervised
 // baseline's): the rotations are the task's own transformation. The runner
 // makes one view per image and writes `out/rotation/`.
-func augmentation() augment.Config { return augment.Supervised() }
+func augmentation() augment.Policy { return augment.Supervised() }
 
 func spec() experiment.Spec {
 	c := defaults()

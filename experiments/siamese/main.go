@@ -126,7 +126,7 @@ func (c *config) dissimilar(b method.Batch) *Node {
 // SimCLR's views (`augment.SimCLRShapes`) for both runs: without labels they
 // are what defines a similar pair; with labels they make the similar pairs
 // harder (two images of a class, each augmented).
-func augmentation() augment.Config { return augment.SimCLRShapes() }
+func augmentation() augment.Policy { return augment.SimCLRShapes() }
 
 func spec() experiment.Spec {
 	c := defaults()

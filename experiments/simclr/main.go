@@ -105,14 +105,14 @@ func (c *config) simclr(enc models.Encoder) experiment.Method {
 // knob is a flag (-crop-min, -jitter, -gray, -blur).
 //
 // On Fashion-MNIST (`-dataset fashion-mnist`: real garments, 28×28 gray) the
-// runner adapts the policy (`augment.Config.ForData`): the colour jitter is
+// runner adapts the policy (`augment.Policy.ForData`): the colour jitter is
 // brightness and contrast only, and a Gaussian blur with p = 0.5 replaces the
 // variety colour no longer gives — of the knobs tried on a 12,000-image
 // sample (temperature, smallest crop, jitter strength, blur), the blur moved
 // the kNN most, and removing the jitter cost the most. There the bar is the
 // raw pixels themselves, a strong baseline on centred garments; the measured
 // runs and every trial are in docs/results.md.
-func augmentation() augment.Config { return augment.SimCLRShapes() }
+func augmentation() augment.Policy { return augment.SimCLRShapes() }
 
 // ## Running it
 //

@@ -115,7 +115,7 @@ func (c *config) simsiam(enc models.Encoder) experiment.Method {
 //
 // SimCLR's views (`augment.SimCLRShapes`); the shared runner writes
 // `out/simsiam/` and flags the run `collapsed` if the projections collapse.
-func augmentation() augment.Config { return augment.SimCLRShapes() }
+func augmentation() augment.Policy { return augment.SimCLRShapes() }
 
 func spec() experiment.Spec {
 	c := defaults()

@@ -171,7 +171,7 @@ func (c *config) swav(enc models.Encoder) experiment.Method {
 // SimCLR's views (`augment.SimCLRShapes`), the same for the talk's four
 // methods; the paper's multi-crop (extra small views) is left out. The
 // shared runner writes `out/swav/`.
-func augmentation() augment.Config { return augment.SimCLRShapes() }
+func augmentation() augment.Policy { return augment.SimCLRShapes() }
 
 func spec() experiment.Spec {
 	c := defaults()

@@ -310,7 +310,7 @@ func (c *config) decode(a *experiment.Artifacts, order []int) (samples, traversa
 //	go run ./experiments/vae                          # β = 1, out/vae/
 //	go run ./experiments/vae -beta 4                  # out/vae-beta4/
 //	go run ./experiments/vae -beta 4 -kl-anneal 6     # out/vae-beta4-anneal6/
-func augmentation() augment.Config { return augment.Config{FlipP: 0.5} }
+func augmentation() augment.Policy { return augment.Policy{FlipP: 0.5} }
 
 func spec() experiment.Spec {
 	c := defaults()

@@ -120,7 +120,7 @@ func (c *config) vicreg(enc models.Encoder) experiment.Method {
 //
 // SimCLR's views (`augment.SimCLRShapes`), as for Barlow Twins; the shared
 // runner writes `out/vicreg/`.
-func augmentation() augment.Config { return augment.SimCLRShapes() }
+func augmentation() augment.Policy { return augment.SimCLRShapes() }
 
 func spec() experiment.Spec {
 	c := defaults()

@@ -11,9 +11,9 @@ import (
 	"github.com/mega-ssl/mega/gomlxssl/data"
 )
 
-// Config is an augmentation policy. Probabilities are in [0, 1]; a zero
+// Policy is an augmentation policy. Probabilities are in [0, 1]; a zero
 // probability turns a transform off.
-type Config struct {
+type Policy struct {
 	// CropScale is the range of the crop's area as a fraction of the image;
 	// CropRatio the range of its aspect ratio. CropScale[1] == 0 disables cropping.
 	CropScale, CropRatio [2]float64
@@ -43,8 +43,8 @@ type Config struct {
 // resized crop, flip 0.5, colour jitter 0.4/0.4/0.4/0.1 with p 0.8, grayscale
 // 0.2, no blur at 32 px. The crop's smallest scale is 0.2 rather than CIFAR's
 // 0.08: at 32 px a 0.08 crop of the embedded shapes often holds no shape at all.
-func SimCLR() Config {
-	return Config{
+func SimCLR() Policy {
+	return Policy{
 		CropScale: [2]float64{0.2, 1}, CropRatio: [2]float64{3.0 / 4, 4.0 / 3},
 		FlipP:   0.5,
 		JitterP: 0.8, Brightness: 0.4, Contrast: 0.4, Saturation: 0.4, Hue: 0.1,
@@ -59,7 +59,7 @@ func SimCLR() Config {
 // kNN at epoch 4: 19.5% with 0.4, 18.5% with 0.2; see experiments/simclr).
 // The contrastive experiments share it, so that they differ only in their
 // objective.
-func SimCLRShapes() Config {
+func SimCLRShapes() Policy {
 	cfg := SimCLR()
 	cfg.CropScale[0] = 0.4
 	return cfg
@@ -68,7 +68,7 @@ func SimCLRShapes() Config {
 // WithJitterStrength sets the colour jitter to SimCLR's colour-distortion
 // strength s: brightness, contrast and saturation 0.8·s, hue 0.2·s (s = 0.5 is
 // the CIFAR recipe, s = 1 the ImageNet one).
-func (cfg Config) WithJitterStrength(s float64) Config {
+func (cfg Policy) WithJitterStrength(s float64) Policy {
 	cfg.Brightness, cfg.Contrast, cfg.Saturation, cfg.Hue = 0.8*s, 0.8*s, 0.8*s, 0.2*s
 	return cfg
 }
@@ -86,7 +86,7 @@ func (cfg Config) WithJitterStrength(s float64) Config {
 // is not a 2); garments keep it, and the method's resized crop, whose
 // smallest area (0.4 for the contrastive methods) keeps most of a centred
 // 28-pixel garment in view.
-func (cfg Config) ForData(dataset string, channels int) Config {
+func (cfg Policy) ForData(dataset string, channels int) Policy {
 	if channels == 1 {
 		cfg.Saturation, cfg.Hue, cfg.GrayP = 0, 0, 0
 		if cfg.JitterP > 0 {
@@ -100,21 +100,21 @@ func (cfg Config) ForData(dataset string, channels int) Config {
 }
 
 // Supervised is the light policy for the supervised baseline: crop and flip.
-func Supervised() Config {
-	return Config{CropScale: [2]float64{0.5, 1}, CropRatio: [2]float64{3.0 / 4, 4.0 / 3}, FlipP: 0.5}
+func Supervised() Policy {
+	return Policy{CropScale: [2]float64{0.5, 1}, CropRatio: [2]float64{3.0 / 4, 4.0 / 3}, FlipP: 0.5}
 }
 
 // Apply writes one augmented view of src (h x w x c bytes, c = 1 or 3) into
 // dst (h*w*c float32 in [0, 1]). On one channel the colour jitter reduces to
 // brightness and contrast, and grayscale does nothing.
-func (cfg Config) Apply(rng *rand.Rand, src []uint8, h, w, c int, dst []float32) {
+func (cfg Policy) Apply(rng *rand.Rand, src []uint8, h, w, c int, dst []float32) {
 	cfg.ApplySized(rng, src, h, w, c, dst, h, w)
 }
 
 // ApplySized is Apply for a view of another size: the crop is resampled to
 // oh x ow (dst holds oh*ow*c values), and the transforms after it work at
 // that size — multi-crop's small local views.
-func (cfg Config) ApplySized(rng *rand.Rand, src []uint8, h, w, c int, dst []float32, oh, ow int) {
+func (cfg Policy) ApplySized(rng *rand.Rand, src []uint8, h, w, c int, dst []float32, oh, ow int) {
 	cfg.crop(rng, src, h, w, c, dst, oh, ow)
 	h, w = oh, ow
 	if rng.Float64() < cfg.JitterP {
@@ -182,7 +182,7 @@ func shuffleTiles(rng *rand.Rand, img []float32, h, w, c, grid int) {
 // crop samples a random resized crop of the h x w image (as torchvision's
 // RandomResizedCrop: up to ten tries, else the whole image), optionally flips
 // it, and resamples it to oh x ow with bilinear interpolation.
-func (cfg Config) crop(rng *rand.Rand, src []uint8, h, w, c int, dst []float32, oh, ow int) {
+func (cfg Policy) crop(rng *rand.Rand, src []uint8, h, w, c int, dst []float32, oh, ow int) {
 	x0, y0, cw, ch := 0.0, 0.0, float64(w), float64(h)
 	if cfg.CropScale[1] > 0 {
 		area := float64(h * w)
@@ -232,7 +232,7 @@ func (cfg Config) crop(rng *rand.Rand, src []uint8, h, w, c int, dst []float32, 
 // jitter applies brightness, contrast, saturation and hue in a random order,
 // with torchvision's definitions (hue as a rotation in YIQ space). On one
 // channel (c = 1) saturation and hue have no meaning and are skipped.
-func (cfg Config) jitter(rng *rand.Rand, img []float32, c int) {
+func (cfg Policy) jitter(rng *rand.Rand, img []float32, c int) {
 	// A factor uniform in [max(0, 1 − amount), 1 + amount], as torchvision's:
 	// a strength above 1 (-jitter over 1.25) must not turn an image negative.
 	factor := func(amount float64) float32 {

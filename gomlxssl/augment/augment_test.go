@@ -13,7 +13,7 @@ import (
 func TestIdentityPolicyKeepsPixels(t *testing.T) {
 	d := data.Shapes(data.ShapesOptions{Train: 4, Test: 1, Seed: 1}).Train
 	dst := make([]float32, d.ImageSize())
-	Config{}.Apply(rand.New(rand.NewPCG(1, 1)), d.Image(2), 32, 32, 3, dst)
+	Policy{}.Apply(rand.New(rand.NewPCG(1, 1)), d.Image(2), 32, 32, 3, dst)
 	for i, p := range d.Image(2) {
 		if diff := dst[i] - float32(p)/255; diff > 1e-6 || diff < -1e-6 {
 			t.Fatalf("pixel %d: %g, want %g", i, dst[i], float32(p)/255)
@@ -24,7 +24,7 @@ func TestIdentityPolicyKeepsPixels(t *testing.T) {
 func TestFlipOnly(t *testing.T) {
 	d := data.Shapes(data.ShapesOptions{Train: 1, Test: 1, Seed: 1}).Train
 	dst := make([]float32, d.ImageSize())
-	Config{FlipP: 1}.Apply(rand.New(rand.NewPCG(1, 1)), d.Image(0), 32, 32, 3, dst)
+	Policy{FlipP: 1}.Apply(rand.New(rand.NewPCG(1, 1)), d.Image(0), 32, 32, 3, dst)
 	src := d.Image(0)
 	for y := range 32 {
 		for x := range 32 {
@@ -213,7 +213,7 @@ func TestLocalCrops(t *testing.T) {
 		t.Errorf("a single-view pipeline made %d local views", len(single.Local))
 	}
 	dst := make([]float32, 16*16*3)
-	Config{}.ApplySized(rand.New(rand.NewPCG(1, 1)), d.Image(0), 32, 32, 3, dst, 16, 16)
+	Policy{}.ApplySized(rand.New(rand.NewPCG(1, 1)), d.Image(0), 32, 32, 3, dst, 16, 16)
 	src := d.Image(0)
 	for y := range 16 {
 		for x := range 16 {

@@ -24,7 +24,7 @@ func (l LocalCrops) SizeFor(h int) int {
 
 // local is the policy of the local views: the global policy with the local
 // crops' scale.
-func (cfg Config) local() Config {
+func (cfg Policy) local() Policy {
 	cfg.CropScale = cfg.Local.Scale
 	return cfg
 }

@@ -16,7 +16,7 @@ type Batch struct {
 	Height, Width, Channels int
 	// V1 and V2 are the two views, B*H*W*C each; V2 is nil for single-view pipelines.
 	V1, V2 []float32
-	// Local holds the multi-crop views (Config.Local), B*LocalSize*LocalSize*C
+	// Local holds the multi-crop views (Policy.Local), B*LocalSize*LocalSize*C
 	// each, for two-view pipelines whose policy asks for them.
 	Local     [][]float32
 	LocalSize int
@@ -33,7 +33,7 @@ type Batch struct {
 // reproducible and a resumed run sees the batches it would have seen.
 type Pipeline struct {
 	data      *data.Dataset
-	cfg       Config
+	cfg       Policy
 	batchSize int
 	seed      uint64
 	twoViews  bool
@@ -45,7 +45,7 @@ type Pipeline struct {
 // NewPipeline returns a pipeline over ds in batches of batchSize images; the
 // last partial batch of an epoch is dropped. With twoViews false each batch
 // holds a single view in V1.
-func NewPipeline(ds *data.Dataset, cfg Config, batchSize int, seed uint64, twoViews bool) *Pipeline {
+func NewPipeline(ds *data.Dataset, cfg Policy, batchSize int, seed uint64, twoViews bool) *Pipeline {
 	return &Pipeline{data: ds, cfg: cfg, batchSize: batchSize, seed: seed, twoViews: twoViews,
 		Workers: runtime.GOMAXPROCS(0), Prefetch: 4}
 }

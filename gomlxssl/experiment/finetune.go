@@ -31,7 +31,7 @@ type recipe struct {
 	Name, Flag string
 	// Words say what it does, for titles and protocol lines.
 	Words   string
-	Augment augment.Config
+	Augment augment.Policy
 	LR      float64
 	Batch   int
 }

@@ -33,7 +33,7 @@ type Method struct {
 	Labels bool
 	// Augment, if set, replaces the Spec's augmentation policy (a policy
 	// chosen by a flag, which the Spec is built before).
-	Augment *augment.Config
+	Augment *augment.Policy
 	// AdamBeta1, if set, replaces Adam's first-moment decay of 0.9 (a GAN's
 	// two players train with 0.5, as in DCGAN).
 	AdamBeta1 float64

@@ -107,7 +107,7 @@ func RegisterFlags(fs *flag.FlagSet) *Options {
 }
 
 // augmentation is the method's policy with any augmentation flags applied.
-func (o *Options) augmentation(cfg augment.Config) augment.Config {
+func (o *Options) augmentation(cfg augment.Policy) augment.Policy {
 	if o.CropMin >= 0 {
 		cfg.CropScale[0] = o.CropMin
 	}

@@ -25,7 +25,7 @@ type Spec struct {
 	Name  string // directory under -out, e.g. "simclr"
 	Title string // e.g. "SimCLR"
 	// Augment is the method's augmentation policy.
-	Augment augment.Config
+	Augment augment.Policy
 	// Config holds the method's settings (nil for a method without any):
 	// their flags, recorded in run.json with the shared ones, and their
 	// check before anything trains.

@@ -17,7 +17,7 @@ type Batch struct {
 	// standardised; V2 is nil for a single-view experiment.
 	V1, V2 *Node
 	// Local holds the multi-crop views [B, h, w, C] (smaller than V1) when
-	// the method's policy asks for them (augment.Config.Local); nil
+	// the method's policy asks for them (augment.Policy.Local); nil
 	// otherwise.
 	Local []*Node
 	// Index [B] int32 holds each image's position in the training set (a
