@@ -192,14 +192,24 @@ func labelTable(runs []*Experiment, anchors map[string]string, names []string) *
 	for _, e := range chosen {
 		t.method(e, anchors[e.Name])
 	}
-	// The baselines of the first run, with the figures of recipes only
-	// another run measured (a -finetune crop-flip resume) added.
-	bl := t.first.Baselines
-	for _, e := range chosen[1:] {
-		bl.Scratch, bl.Practitioner = bl.Scratch.With(e.Run.Baselines.Scratch), bl.Practitioner.With(e.Run.Baselines.Practitioner)
+	// The baselines of the run with the most seeds (the runs of one model
+	// seed share them: they are cached by it), so that they show their mean
+	// ± sd where any method has several seeds, with the figures of recipes
+	// only another run measured (a -finetune crop-flip resume) added.
+	base := chosen[0]
+	for _, e := range chosen {
+		if e.Seeds != nil && (base.Seeds == nil || len(e.Seeds.Seeds) > len(base.Seeds.Seeds)) {
+			base = e
+		}
 	}
-	t.fromScratch(bl.Scratch, "scratch:", "supervised", chosen[0].Seeds)
-	t.fromScratch(bl.Practitioner, "practitioner:", "", chosen[0].Seeds)
+	bl := base.Run.Baselines
+	for _, e := range chosen {
+		if e != base {
+			bl.Scratch, bl.Practitioner = bl.Scratch.With(e.Run.Baselines.Scratch), bl.Practitioner.With(e.Run.Baselines.Practitioner)
+		}
+	}
+	t.fromScratch(bl.Scratch, "scratch:", "supervised", base.Seeds)
+	t.fromScratch(bl.Practitioner, "practitioner:", "", base.Seeds)
 	if px := bl.RawPixels; px != nil {
 		t.pixels(px)
 	}

@@ -123,3 +123,46 @@ func TestNewProtocolNeedsNoCode(t *testing.T) {
 		t.Errorf("citing the protocols' figures: %q", got)
 	}
 }
+
+// The networks from scratch show the mean ± sd over seeds of whichever
+// method has the most seeds (every run of a model seed shares them), not
+// the first method's single run.
+func TestTable1BaselinesOverSeeds(t *testing.T) {
+	root, out := fixture(t)
+	src, err := os.ReadFile(filepath.Join(repoRoot, "experiments", "moco", "main.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(root, "experiments", "moco"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "experiments", "moco", "main.go"), src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sitetest.WriteSampleResults(t, out, "moco", "MoCo")
+	agg := &results.Seeds{Experiment: "simclr", Title: "SimCLR", Seeds: []uint64{1, 2}, Dirs: []string{"simclr", "simclr-seed2"}, DataSeed: 1,
+		Metrics: map[string]results.Spread{"scratch:finetune_1pct": results.SpreadOf([]float64{0.20, 0.24})}}
+	if err := results.WriteJSON(filepath.Join(out, "simclr", results.SeedsFile), agg); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Build(Config{Root: root, Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := parsePage(t, rep.Path)
+	tables := p.all(func(n *html.Node) bool { c, _ := attr(n, "class"); return n.Data == "table" && c == "compare table1" })
+	if len(tables) != 1 {
+		t.Fatalf("%d Table 1s", len(tables))
+	}
+	rows := p.allIn(tables[0], func(n *html.Node) bool {
+		return n.Data == "tr" && strings.HasPrefix(text(n), "supervised from scratch (the same encoder)")
+	})
+	if len(rows) != 1 || !strings.Contains(text(rows[0]), "22.0%") {
+		t.Errorf("the from-scratch row over SimCLR's two seeds: %d rows, %q", len(rows), func() string {
+			if len(rows) > 0 {
+				return text(rows[0])
+			}
+			return ""
+		}())
+	}
+}
