@@ -53,7 +53,7 @@ func verdict(gs []gain) (ahead, behind int) {
 // how much, with the uncertainty of each gain.
 func claim(chosen []*Experiment, tuned []results.Score, bl results.Baselines) []string {
 	var out []string
-	first := chosen[0].Run
+	first, most := chosen[0].Run, mostSeeded(chosen)
 	for _, s := range tuned {
 		if s.Kind != "fine-tuned" {
 			continue // the plain recipe: the talk's
@@ -72,7 +72,7 @@ func claim(chosen []*Experiment, tuned []results.Score, bl results.Baselines) []
 			if !ok {
 				continue
 			}
-			base := lookup(first, chosen[0].Seeds, lb.prefix, s.Key, bv, true)
+			base := lookup(most.Run, most.Seeds, lb.prefix, s.Key, bv, true)
 			var gs []gain
 			for _, e := range chosen {
 				v, ok := scoreOf(e.Run.Scores, s.Key)

@@ -196,12 +196,7 @@ func labelTable(runs []*Experiment, anchors map[string]string, names []string) *
 	// seed share them: they are cached by it), so that they show their mean
 	// ± sd where any method has several seeds, with the figures of recipes
 	// only another run measured (a -finetune crop-flip resume) added.
-	base := chosen[0]
-	for _, e := range chosen {
-		if e.Seeds != nil && (base.Seeds == nil || len(e.Seeds.Seeds) > len(base.Seeds.Seeds)) {
-			base = e
-		}
-	}
+	base := mostSeeded(chosen)
 	bl := base.Run.Baselines
 	for _, e := range chosen {
 		if e != base {
@@ -223,6 +218,18 @@ func labelTable(runs []*Experiment, anchors map[string]string, names []string) *
 		"from scratch with the same recipe, beside the raw pixels' linear probe (dashed); each band is ± the standard deviation over seeds where a line has seeds, "+
 		"else the 95%% interval over the test images.", results.DatasetTitle(t.first.Dataset.Name), thousands(t.n))
 	return v
+}
+
+// mostSeeded is the chosen run with the most seeds (the first where none
+// has several): the one whose baselines' figures over seeds Table 1 shows.
+func mostSeeded(chosen []*Experiment) *Experiment {
+	base := chosen[0]
+	for _, e := range chosen {
+		if e.Seeds != nil && (base.Seeds == nil || len(e.Seeds.Seeds) > len(base.Seeds.Seeds)) {
+			base = e
+		}
+	}
+	return base
 }
 
 // table1 is Table 1 on one dataset as it is built, with its chart: the

@@ -165,4 +165,8 @@ func TestTable1BaselinesOverSeeds(t *testing.T) {
 			return ""
 		}())
 	}
+	claims := p.all(func(n *html.Node) bool { c, _ := attr(n, "class"); return n.Data == "p" && c == "claim" })
+	if len(claims) == 0 || !strings.Contains(text(claims[0]), "trained from scratch on them (22.0 ±") {
+		t.Errorf("the claim does not cite the baseline over seeds: %d claims", len(claims))
+	}
 }
