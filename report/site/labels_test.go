@@ -14,11 +14,11 @@ import (
 	"github.com/mega-ssl/mega/report/sitetest"
 )
 
-// Table 1: each method's fine-tuned figures beside the same encoder trained
-// from scratch and the talk's published row, a sentence that says from the
-// figures whether pre-training wins, and the label-efficiency chart as data.
-func TestTable1AndLabelEfficiency(t *testing.T) {
-	root, out := fixture(t)
+// mocoFixture is the report's fixture with MoCo's notebook and a sample run
+// of it beside SimCLR's: two methods of Table 1.
+func mocoFixture(t *testing.T) (root, out string) {
+	t.Helper()
+	root, out = fixture(t)
 	src, err := os.ReadFile(filepath.Join(repoRoot, "experiments", "moco", "main.go"))
 	if err != nil {
 		t.Fatal(err)
@@ -30,6 +30,14 @@ func TestTable1AndLabelEfficiency(t *testing.T) {
 		t.Fatal(err)
 	}
 	sitetest.WriteSampleResults(t, out, "moco", "MoCo")
+	return root, out
+}
+
+// Table 1: each method's fine-tuned figures beside the same encoder trained
+// from scratch and the talk's published row, a sentence that says from the
+// figures whether pre-training wins, and the label-efficiency chart as data.
+func TestTable1AndLabelEfficiency(t *testing.T) {
+	root, out := mocoFixture(t)
 	r, err := results.ReadRun(filepath.Join(out, "moco", "run.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -128,18 +136,7 @@ func TestNewProtocolNeedsNoCode(t *testing.T) {
 // method has the most seeds (every run of a model seed shares them), not
 // the first method's single run.
 func TestTable1BaselinesOverSeeds(t *testing.T) {
-	root, out := fixture(t)
-	src, err := os.ReadFile(filepath.Join(repoRoot, "experiments", "moco", "main.go"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(filepath.Join(root, "experiments", "moco"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(root, "experiments", "moco", "main.go"), src, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	sitetest.WriteSampleResults(t, out, "moco", "MoCo")
+	root, out := mocoFixture(t)
 	agg := &results.Seeds{Experiment: "simclr", Title: "SimCLR", Seeds: []uint64{1, 2}, Dirs: []string{"simclr", "simclr-seed2"}, DataSeed: 1,
 		Metrics: map[string]results.Spread{"scratch:finetune_1pct": results.SpreadOf([]float64{0.20, 0.24})}}
 	if err := results.WriteJSON(filepath.Join(out, "simclr", results.SeedsFile), agg); err != nil {
