@@ -33,6 +33,22 @@ func mocoFixture(t *testing.T) (root, out string) {
 	return root, out
 }
 
+// buildTable1 builds the report and returns it with its one Table 1 (on
+// the shapes).
+func buildTable1(t *testing.T, root, out string) (page, *html.Node) {
+	t.Helper()
+	rep, err := Build(Config{Root: root, Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := parsePage(t, rep.Path)
+	tables := p.all(func(n *html.Node) bool { c, _ := attr(n, "class"); return n.Data == "table" && c == "compare table1" })
+	if len(tables) != 1 {
+		t.Fatalf("%d Table 1s, want one (shapes)", len(tables))
+	}
+	return p, tables[0]
+}
+
 // Table 1: each method's fine-tuned figures beside the same encoder trained
 // from scratch and the talk's published row, a sentence that says from the
 // figures whether pre-training wins, and the label-efficiency chart as data.
@@ -50,16 +66,8 @@ func TestTable1AndLabelEfficiency(t *testing.T) {
 	if err := results.WriteJSON(filepath.Join(out, "moco", "run.json"), r); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := Build(Config{Root: root, Out: out})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := parsePage(t, rep.Path)
-	tables := p.all(func(n *html.Node) bool { c, _ := attr(n, "class"); return n.Data == "table" && c == "compare table1" })
-	if len(tables) != 1 {
-		t.Fatalf("%d Table 1s, want one (shapes)", len(tables))
-	}
-	tt := text(tables[0])
+	p, table := buildTable1(t, root, out)
+	tt := text(table)
 	for _, want := range []string{"1% labels: fine-tuned", "10% labels: fine-tuned", "MoCo", "SimCLR", "31.2%", "15.0%",
 		"supervised from scratch (the same encoder)", "20.1%", "70.2%", "73.36", "40.00", "published"} {
 		if !strings.Contains(tt, want) {
@@ -142,16 +150,8 @@ func TestTable1BaselinesOverSeeds(t *testing.T) {
 	if err := results.WriteJSON(filepath.Join(out, "simclr", results.SeedsFile), agg); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := Build(Config{Root: root, Out: out})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := parsePage(t, rep.Path)
-	tables := p.all(func(n *html.Node) bool { c, _ := attr(n, "class"); return n.Data == "table" && c == "compare table1" })
-	if len(tables) != 1 {
-		t.Fatalf("%d Table 1s", len(tables))
-	}
-	rows := p.allIn(tables[0], func(n *html.Node) bool {
+	p, table := buildTable1(t, root, out)
+	rows := p.allIn(table, func(n *html.Node) bool {
 		return n.Data == "tr" && strings.HasPrefix(text(n), "supervised from scratch (the same encoder)")
 	})
 	if len(rows) != 1 || !strings.Contains(text(rows[0]), "22.0%") {
