@@ -49,6 +49,8 @@ type Plan struct {
 	// method runs at, so that every method of a preset shares one ceiling.
 	BaselineLR    float64
 	BaselineBatch int
+	// Enc is the encoder Options.Encoder names, parsed and checked once.
+	Enc models.Encoder
 	// Dir is where the results go, Variant the run's name beside the
 	// experiment's main run ("" for the main run), Title its title.
 	Dir, Variant, Title string
@@ -69,12 +71,11 @@ func NewPlan(spec Spec, o *Options, fs *flag.FlagSet) (*Plan, error) {
 		return nil, err
 	}
 	p.given, p.flags = given, fs
-	enc, err := models.ParseEncoder(p.Encoder)
-	if err != nil {
+	if p.Enc, err = models.ParseEncoder(p.Encoder); err != nil {
 		return nil, err
 	}
 	if spec.CheckEncoder != nil {
-		if err := spec.CheckEncoder(enc); err != nil {
+		if err := spec.CheckEncoder(p.Enc); err != nil {
 			return nil, err
 		}
 	}
@@ -284,12 +285,11 @@ func (p *Plan) atPreset(presetBudget bool) *Plan {
 // encoderVariant is the name of the plan's encoder where it is not the
 // method's own at its preset and data (own), else "".
 func (p *Plan) encoderVariant(own *Plan) string {
-	enc, err1 := models.ParseEncoder(p.Encoder)
-	def, err2 := models.ParseEncoder(own.Encoder)
-	if err1 != nil || err2 != nil || enc.Name() == def.Name() {
+	def, err := models.ParseEncoder(own.Encoder)
+	if err != nil || p.Enc.Name() == def.Name() {
 		return ""
 	}
-	return enc.Name()
+	return p.Enc.Name()
 }
 
 // budgetVariant is the epochs and batch that name a run: the epochs -epochs

@@ -40,10 +40,7 @@ func Execute(ctx context.Context, p *Plan) (*results.Run, error) {
 // what it would do.
 func prepare(p *Plan) (*runner, error) {
 	spec := p.Spec
-	enc, err := models.ParseEncoder(p.Encoder) // NewPlan checked it
-	if err != nil {
-		return nil, err
-	}
+	enc := p.Enc
 	be, info, err := backend.New(p.Backend)
 	if err != nil {
 		return nil, err
