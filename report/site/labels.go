@@ -209,7 +209,7 @@ func labelTable(runs []*Experiment, anchors map[string]string, names []string) *
 		t.pixels(px)
 	}
 	v := t.v
-	v.Claim = claim(chosen, t.tuned, bl)
+	v.Claim = claim(chosen, base, t.tuned, bl)
 	if j, err := json.Marshal(t.chart); err == nil {
 		v.Chart = string(j)
 	}

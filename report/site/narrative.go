@@ -52,7 +52,7 @@ type narrativePart struct {
 }
 
 // readNarratives reads every narrative/*.md of the templates, in name order.
-func readNarratives(tfs fs.FS) ([]narrative, error) {
+func readNarratives(tfs fs.FS, table map[string]directive) ([]narrative, error) {
 	names, err := fs.Glob(tfs, "narrative/*.md")
 	if err != nil {
 		return nil, err
@@ -67,7 +67,7 @@ func readNarratives(tfs fs.FS) ([]narrative, error) {
 		if err != nil {
 			return nil, err
 		}
-		n, err := parseNarrative(path.Join("templates", name), b)
+		n, err := parseNarrative(path.Join("templates", name), b, table)
 		if err != nil {
 			return nil, err
 		}
@@ -76,7 +76,7 @@ func readNarratives(tfs fs.FS) ([]narrative, error) {
 	return out, nil
 }
 
-func parseNarrative(file string, src []byte) (narrative, error) {
+func parseNarrative(file string, src []byte, table map[string]directive) (narrative, error) {
 	n := narrative{file: file}
 	var md []string
 	flush := func() {
@@ -85,7 +85,6 @@ func parseNarrative(file string, src []byte) (narrative, error) {
 		}
 		md = nil
 	}
-	table := directives()
 	sc := bufio.NewScanner(bytes.NewReader(src))
 	lineNo := 0
 	inFence := false

@@ -203,7 +203,8 @@ func byDataset(runs []*Experiment) []datasetRuns {
 }
 
 func (b *builder) build() ([]byte, error) {
-	narratives, err := readNarratives(b.cfg.Templates)
+	table := directives()
+	narratives, err := readNarratives(b.cfg.Templates, table)
 	if err != nil {
 		return nil, err
 	}
@@ -213,7 +214,6 @@ func (b *builder) build() ([]byte, error) {
 	}
 	b.runs, b.seeds, b.images = map[string]*results.Run{}, map[string]*results.Seeds{}, map[string]*figureView{}
 	l := b.newLayout(exps)
-	table := directives()
 	for _, n := range narratives {
 		if err := l.section(n, table); err != nil {
 			return nil, err
