@@ -54,7 +54,7 @@ func folderRun(t *testing.T, dir string) error {
 // A folder of PNGs in benign/ and malignant/ runs end to end; a non-image
 // file, an empty class or other classes fail, naming the problem.
 func TestImageFolder(t *testing.T) {
-	patches := data.Histo(data.HistoOptions{Train: 192, Test: 48, Seed: 5})
+	patches := data.Histo(data.HistoConfig{Train: 192, Test: 48, Seed: 5})
 	dir := t.TempDir()
 	if err := data.ExportImageFolder(dir, patches); err != nil {
 		t.Fatal(err)
@@ -88,7 +88,7 @@ func TestImageFolder(t *testing.T) {
 	}
 
 	other := t.TempDir()
-	if err := data.ExportImageFolder(other, data.Shapes(data.ShapesOptions{Train: 200, Test: 50, Seed: 1})); err != nil {
+	if err := data.ExportImageFolder(other, data.Shapes(data.ShapesConfig{Train: 200, Test: 50, Seed: 1})); err != nil {
 		t.Fatal(err)
 	}
 	if err := folderRun(t, other); err == nil || !strings.Contains(err.Error(), "benign") {

@@ -11,7 +11,7 @@ import (
 )
 
 func TestIdentityPolicyKeepsPixels(t *testing.T) {
-	d := data.Shapes(data.ShapesOptions{Train: 4, Test: 1, Seed: 1}).Train
+	d := data.Shapes(data.ShapesConfig{Train: 4, Test: 1, Seed: 1}).Train
 	dst := make([]float32, d.ImageSize())
 	Policy{}.Apply(rand.New(rand.NewPCG(1, 1)), d.Image(2), 32, 32, 3, dst)
 	for i, p := range d.Image(2) {
@@ -22,7 +22,7 @@ func TestIdentityPolicyKeepsPixels(t *testing.T) {
 }
 
 func TestFlipOnly(t *testing.T) {
-	d := data.Shapes(data.ShapesOptions{Train: 1, Test: 1, Seed: 1}).Train
+	d := data.Shapes(data.ShapesConfig{Train: 1, Test: 1, Seed: 1}).Train
 	dst := make([]float32, d.ImageSize())
 	Policy{FlipP: 1}.Apply(rand.New(rand.NewPCG(1, 1)), d.Image(0), 32, 32, 3, dst)
 	src := d.Image(0)
@@ -36,7 +36,7 @@ func TestFlipOnly(t *testing.T) {
 }
 
 func TestPipelineIsDeterministicAndOrdered(t *testing.T) {
-	d := data.Shapes(data.ShapesOptions{Train: 100, Test: 1, Seed: 1}).Train
+	d := data.Shapes(data.ShapesConfig{Train: 100, Test: 1, Seed: 1}).Train
 	collect := func(workers int) []Batch {
 		p := NewPipeline(d, SimCLR(), 16, 7, true)
 		p.Workers = workers
@@ -81,7 +81,7 @@ func TestPipelineIsDeterministicAndOrdered(t *testing.T) {
 }
 
 func TestPipelineStopsOnCancel(t *testing.T) {
-	d := data.Shapes(data.ShapesOptions{Train: 256, Test: 1, Seed: 1}).Train
+	d := data.Shapes(data.ShapesConfig{Train: 256, Test: 1, Seed: 1}).Train
 	ctx, cancel := context.WithCancel(context.Background())
 	ch := NewPipeline(d, SimCLR(), 8, 1, true).Epoch(ctx, 0, 0)
 	<-ch
@@ -98,7 +98,7 @@ func TestPipelineStopsOnCancel(t *testing.T) {
 // BenchmarkAugment measures the pipeline's throughput in augmented images
 // (views) per second, all workers together, against the trainer's need.
 func BenchmarkAugment(b *testing.B) {
-	d := data.Shapes(data.ShapesOptions{Train: 2048, Test: 1, Seed: 1}).Train
+	d := data.Shapes(data.ShapesConfig{Train: 2048, Test: 1, Seed: 1}).Train
 	p := NewPipeline(d, SimCLR(), 128, 1, true)
 	views := 0
 	for i := 0; b.Loop(); i++ {
@@ -191,7 +191,7 @@ func TestGrayViews(t *testing.T) {
 // image is the image resampled (every other pixel of a 2x downsampling with
 // bilinear weights ½ between two pixels: the mean of a 2×2 block).
 func TestLocalCrops(t *testing.T) {
-	d := data.Shapes(data.ShapesOptions{Train: 8, Test: 1, Seed: 1}).Train
+	d := data.Shapes(data.ShapesConfig{Train: 8, Test: 1, Seed: 1}).Train
 	if s := (LocalCrops{}).SizeFor(32); s != 16 {
 		t.Errorf("local views of 32-pixel images: %d pixels, want 16", s)
 	}

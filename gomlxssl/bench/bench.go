@@ -89,7 +89,7 @@ func (r *Result) SetPeer(name string, value float64) {
 // Augmentation returns the pipeline's throughput in augmented views per
 // second (two SimCLR views per image, all cores), over batches of 128.
 func Augmentation(images int) float64 {
-	d := data.Shapes(data.ShapesOptions{Train: images, Test: 1, Seed: 1}).Train
+	d := data.Shapes(data.ShapesConfig{Train: images, Test: 1, Seed: 1}).Train
 	p := augment.NewPipeline(d, augment.SimCLR(), 128, 1, true)
 	views := 0
 	start := time.Now()

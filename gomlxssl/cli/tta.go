@@ -60,7 +60,7 @@ var ttaSets = []ttaSet{
 		if err != nil {
 			return nil, nil, err
 		}
-		opts := data.ShapesOptions{Train: shapes.Train, Test: shapes.Test, Size: 32, Seed: 1}
+		opts := data.ShapesConfig{Train: shapes.Train, Test: shapes.Test, Size: 32, Seed: 1}
 		baselines := filepath.Join(out, "baselines")
 		if quick {
 			opts.Train, opts.Test, baselines = 2000, 500, filepath.Join(tmp, "baselines")

@@ -60,7 +60,7 @@ func TestTTAShapesSameImages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := data.Shapes(data.ShapesOptions{Train: 2000, Test: 500, Size: 32, Seed: 1})
+	want := data.Shapes(data.ShapesConfig{Train: 2000, Test: 500, Size: 32, Seed: 1})
 	for _, p := range [][2]*data.Dataset{{got.Train, want.Train}, {got.Test, want.Test}} {
 		if !bytes.Equal(p[0].Pixels, p[1].Pixels) || !slices.Equal(p[0].Labels, p[1].Labels) {
 			t.Errorf("%s: the exported images or labels differ from the generated ones", p[1].Name)

@@ -13,9 +13,9 @@ import (
 )
 
 func TestShapesDeterministicAndBalanced(t *testing.T) {
-	a := Shapes(ShapesOptions{Train: 200, Test: 50, Seed: 3})
-	b := Shapes(ShapesOptions{Train: 200, Test: 50, Seed: 3})
-	c := Shapes(ShapesOptions{Train: 200, Test: 50, Seed: 4})
+	a := Shapes(ShapesConfig{Train: 200, Test: 50, Seed: 3})
+	b := Shapes(ShapesConfig{Train: 200, Test: 50, Seed: 3})
+	c := Shapes(ShapesConfig{Train: 200, Test: 50, Seed: 4})
 	if !bytes.Equal(a.Train.Pixels, b.Train.Pixels) || !bytes.Equal(a.Test.Pixels, b.Test.Pixels) {
 		t.Fatal("same seed gave different images")
 	}
@@ -42,7 +42,7 @@ func TestShapesDeterministicAndBalanced(t *testing.T) {
 func TestShapesNuisanceVaries(t *testing.T) {
 	// Two images of the same class must differ a lot (colours, texture, pose):
 	// the class is the shape alone.
-	d := Shapes(ShapesOptions{Train: 20, Test: 10, Seed: 1}).Train
+	d := Shapes(ShapesConfig{Train: 20, Test: 10, Seed: 1}).Train
 	var diff float64
 	a, b := d.Image(0), d.Image(10) // both circles
 	for i := range a {
@@ -152,7 +152,7 @@ func TestDownloadFailsFastOffline(t *testing.T) {
 }
 
 func TestExportRoundTrips(t *testing.T) {
-	s := Shapes(ShapesOptions{Train: 30, Test: 20, Seed: 9})
+	s := Shapes(ShapesConfig{Train: 30, Test: 20, Seed: 9})
 	dir := t.TempDir()
 	if err := ExportCIFAR10(dir, s); err != nil {
 		t.Fatal(err)
@@ -244,7 +244,7 @@ func TestImageFolder(t *testing.T) {
 
 func BenchmarkShapesGeneration(b *testing.B) {
 	for b.Loop() {
-		Shapes(ShapesOptions{Train: 1000, Test: 1, Seed: 1})
+		Shapes(ShapesConfig{Train: 1000, Test: 1, Seed: 1})
 	}
 	b.ReportMetric(float64(1001*b.N)/b.Elapsed().Seconds(), "images/s")
 }

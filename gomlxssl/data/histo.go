@@ -8,9 +8,9 @@ import (
 // HistoClasses are the two classes of the histopathology dataset.
 var HistoClasses = []string{"benign", "malignant"}
 
-// HistoOptions configures the generated histopathology dataset; zero fields
+// HistoConfig configures the generated histopathology dataset; zero fields
 // take their defaults.
-type HistoOptions struct {
+type HistoConfig struct {
 	// Train and Test are the split sizes (defaults 4,000 and 1,000).
 	Train, Test int
 	// Size is the side of the square patches in pixels (default 32;
@@ -34,7 +34,7 @@ type HistoOptions struct {
 // hues and the overall intensity), blur from focus, sensor noise, fibre
 // orientation and occasional empty lumen. Each patch depends only on (seed,
 // split, index); classes alternate, so the splits are balanced.
-func Histo(opts HistoOptions) Split {
+func Histo(opts HistoConfig) Split {
 	o := opts
 	if o.Train == 0 {
 		o.Train = 4000
@@ -48,7 +48,7 @@ func Histo(opts HistoOptions) Split {
 	return Split{Train: renderHisto(o, 0, o.Train), Test: renderHisto(o, 1, o.Test)}
 }
 
-func renderHisto(o HistoOptions, split uint64, n int) *Dataset {
+func renderHisto(o HistoConfig, split uint64, n int) *Dataset {
 	return generate(HistoName, HistoClasses, o.Size, n, o.Seed^0x415c0, split, func() painter {
 		buf := make([]rgb, o.Size*o.Size)
 		return func(rng *rand.Rand, label int, out []uint8) { renderPatch(rng, label == 1, o.Size, buf, out) }

@@ -9,9 +9,9 @@ import (
 // look like H&E: pink stroma with purple nuclei, more and darker nuclei in
 // malignant patches on average.
 func TestHisto(t *testing.T) {
-	a := Histo(HistoOptions{Train: 200, Test: 40, Seed: 3})
-	b := Histo(HistoOptions{Train: 200, Test: 40, Seed: 3})
-	c := Histo(HistoOptions{Train: 200, Test: 40, Seed: 4})
+	a := Histo(HistoConfig{Train: 200, Test: 40, Seed: 3})
+	b := Histo(HistoConfig{Train: 200, Test: 40, Seed: 3})
+	c := Histo(HistoConfig{Train: 200, Test: 40, Seed: 4})
 	if !bytes.Equal(a.Train.Pixels, b.Train.Pixels) || bytes.Equal(a.Train.Pixels, c.Train.Pixels) {
 		t.Fatal("the same seed must give the same patches, another seed others")
 	}
@@ -37,7 +37,7 @@ func TestHisto(t *testing.T) {
 	if benign < 0.02 || malignant < 1.5*benign || malignant > 0.6 {
 		t.Errorf("nuclear area: benign %.3f, malignant %.3f of the pixels; want a few percent, clearly more when malignant", benign, malignant)
 	}
-	big := Histo(HistoOptions{Train: 2, Test: 2, Size: 96, Seed: 1})
+	big := Histo(HistoConfig{Train: 2, Test: 2, Size: 96, Seed: 1})
 	if big.Train.Height != 96 || big.Train.Width != 96 || big.Train.Validate() != nil {
 		t.Errorf("96-pixel patches (PatchCamelyon's size): got %dx%d", big.Train.Height, big.Train.Width)
 	}

@@ -11,9 +11,9 @@ import (
 // image is the shape drawn in it, and nothing else.
 var ShapeClasses = []string{"circle", "square", "triangle", "star", "cross", "ring", "hexagon", "crescent", "arrow", "heart"}
 
-// ShapesOptions configures the embedded shapes dataset. The zero value of a
+// ShapesConfig configures the embedded shapes dataset. The zero value of a
 // field means its default.
-type ShapesOptions struct {
+type ShapesConfig struct {
 	// Train and Test are the sizes of the two splits (defaults 10,000 and 2,000).
 	Train, Test int
 	// Size is the side of the square images in pixels (default 32).
@@ -24,7 +24,7 @@ type ShapesOptions struct {
 	MaxRotationDeg float64
 }
 
-func (o ShapesOptions) withDefaults() ShapesOptions {
+func (o ShapesConfig) withDefaults() ShapesConfig {
 	if o.Train == 0 {
 		o.Train = 10000
 	}
@@ -58,12 +58,12 @@ func (o ShapesOptions) withDefaults() ShapesOptions {
 //
 // Each image depends only on (seed, split, index), so generation is parallel
 // and deterministic. Labels cycle through the classes, so every split is balanced.
-func Shapes(opts ShapesOptions) Split {
+func Shapes(opts ShapesConfig) Split {
 	o := opts.withDefaults()
 	return Split{Train: renderSplit(o, 0, o.Train), Test: renderSplit(o, 1, o.Test)}
 }
 
-func renderSplit(o ShapesOptions, split uint64, n int) *Dataset {
+func renderSplit(o ShapesConfig, split uint64, n int) *Dataset {
 	return generate(ShapesName, ShapeClasses, o.Size, n, o.Seed, split, func() painter {
 		r := newRenderer(o.Size)
 		return func(rng *rand.Rand, label int, out []uint8) { r.render(rng, label, o.MaxRotationDeg, out) }

@@ -42,13 +42,13 @@ type Source struct {
 	// is not a 2), so the augmentation never flips it.
 	NoFlip bool
 	// Load reads or draws the splits.
-	Load func(LoadOptions) (Split, error)
+	Load func(LoadConfig) (Split, error)
 }
 
-// LoadOptions are what a Source's loader may use: the sizes of generated
+// LoadConfig is what a Source's loader may use: the sizes of generated
 // splits, the image side of generated and folder data, the data seed, the
 // directory of files, and whether a missing download may be fetched.
-type LoadOptions struct {
+type LoadConfig struct {
 	Train, Test, Size int
 	Seed              uint64
 	Dir               string
@@ -59,21 +59,21 @@ type LoadOptions struct {
 func Sources() []Source {
 	return []Source{
 		{Name: ShapesName, Title: ShapesName, About: "embedded, generated", Generated: true, Train: 6000, Test: 1000,
-			Load: func(o LoadOptions) (Split, error) {
-				return Shapes(ShapesOptions{Train: o.Train, Test: o.Test, Size: o.Size, Seed: o.Seed}), nil
+			Load: func(o LoadConfig) (Split, error) {
+				return Shapes(ShapesConfig{Train: o.Train, Test: o.Test, Size: o.Size, Seed: o.Seed}), nil
 			}},
 		{Name: HistoName, Title: "tissue patches", About: "generated H&E-like tissue patches", Generated: true, Train: 6000, Test: 1000,
-			Load: func(o LoadOptions) (Split, error) {
-				return Histo(HistoOptions{Train: o.Train, Test: o.Test, Size: o.Size, Seed: o.Seed}), nil
+			Load: func(o LoadConfig) (Split, error) {
+				return Histo(HistoConfig{Train: o.Train, Test: o.Test, Size: o.Size, Seed: o.Seed}), nil
 			}},
 		{Name: FashionMNISTName, Title: "Fashion-MNIST", About: "IDX files in -data-dir, else Debian's dataset-fashion-mnist", Preset: "fashion",
-			Load: func(o LoadOptions) (Split, error) { return FashionMNIST(o.Dir).Load() }},
+			Load: func(o LoadConfig) (Split, error) { return FashionMNIST(o.Dir).Load() }},
 		{Name: MNISTName, Title: "MNIST", About: "IDX files in -data-dir", Preset: "fashion", NoFlip: true,
-			Load: func(o LoadOptions) (Split, error) { return MNIST(o.Dir).Load() }},
+			Load: func(o LoadConfig) (Split, error) { return MNIST(o.Dir).Load() }},
 		{Name: CIFAR10Name, Title: "CIFAR-10", About: "binary files in -data-dir",
-			Load: func(o LoadOptions) (Split, error) { return LoadCIFAR10(o.Dir, o.Download) }},
+			Load: func(o LoadConfig) (Split, error) { return LoadCIFAR10(o.Dir, o.Download) }},
 		{Name: FolderName, Title: FolderName, About: "images in -data-dir/<class>/",
-			Load: func(o LoadOptions) (Split, error) { return LoadImageFolder(o.Dir, o.Size, 0.2, o.Seed) }},
+			Load: func(o LoadConfig) (Split, error) { return LoadImageFolder(o.Dir, o.Size, 0.2, o.Seed) }},
 	}
 }
 

@@ -20,7 +20,7 @@ import (
 )
 
 func tinySplit() data.Split {
-	return data.Shapes(data.ShapesOptions{Train: 200, Test: 40, Seed: 3})
+	return data.Shapes(data.ShapesConfig{Train: 200, Test: 40, Seed: 3})
 }
 
 // Fine-tuning is not a frozen probe: it trains the encoder's weights, from

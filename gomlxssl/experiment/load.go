@@ -18,7 +18,7 @@ func (o *Options) LoadData() (data.Split, error) {
 	if err != nil {
 		return data.Split{}, err
 	}
-	s, err := src.Load(data.LoadOptions{Train: o.Train, Test: o.Test, Size: o.ImageSize, Seed: o.DataSeed, Dir: o.DataDir, Download: o.Download})
+	s, err := src.Load(data.LoadConfig{Train: o.Train, Test: o.Test, Size: o.ImageSize, Seed: o.DataSeed, Dir: o.DataDir, Download: o.Download})
 	if err != nil {
 		return s, err
 	}

@@ -21,7 +21,7 @@ import (
 	"github.com/mega-ssl/mega/gomlxssl/train"
 )
 
-// Config are MoCo's knobs.
+// Config is MoCo's settings.
 type Config struct {
 	// Temperature τ of InfoNCE and Momentum m of the key encoder.
 	Temperature, Momentum float64

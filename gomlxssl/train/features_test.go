@@ -22,7 +22,7 @@ import (
 func TestMeanScoresEveryImage(t *testing.T) {
 	be := backendtest.Go(t)
 	store := model.NewStore()
-	d := data.Shapes(data.ShapesOptions{Train: 8, Test: 7, Seed: 1}).Test
+	d := data.Shapes(data.ShapesConfig{Train: 8, Test: 7, Seed: 1}).Test
 	// Each image's mean standardised pixel, (x - 0.5) / 0.25.
 	score := func(scope *model.Scope, x *Node) *Node { return ReduceMean(Reshape(x, x.Shape().Dim(0), -1), 1) }
 	want := 0.0
@@ -57,7 +57,7 @@ func TestExtractLanesAgree(t *testing.T) {
 		h := enc.Apply(scope.In("encoder"), x)
 		return h, Mul(h, Scalar(h.Graph(), h.DType(), 2))
 	}
-	d := data.Shapes(data.ShapesOptions{Train: 23, Test: 5, Seed: 3}).Train
+	d := data.Shapes(data.ShapesConfig{Train: 23, Test: 5, Seed: 3}).Train
 	store := model.NewStore()
 	wantH, wantZ, err := extract(be, store, embed, d, 5, 1)
 	if err != nil {

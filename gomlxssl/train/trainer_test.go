@@ -18,7 +18,7 @@ import (
 
 func TestDivergedLossStops(t *testing.T) {
 	be := backendtest.Go(t)
-	d := data.Shapes(data.ShapesOptions{Train: 64, Test: 8, Seed: 1}).Train
+	d := data.Shapes(data.ShapesConfig{Train: 64, Test: 8, Seed: 1}).Train
 	pipe := augment.NewPipeline(d, augment.Policy{}, 16, 1, true)
 	loss := func(scope *model.Scope, in []*Node) *Node {
 		y := layers.DenseWithBias(scope.In("dense"), Reshape(in[0], 16, -1), 1)

@@ -36,8 +36,8 @@ type Page struct {
 // NewPage starts a page.
 func NewPage() *Page { return &Page{outline: outline{ids: NewIDs()}} }
 
-// Options says how to render one document into the page.
-type Options struct {
+// Config says how to render one document into the page.
+type Config struct {
 	// Shift is added to every heading level: 1 makes a "# Title" an <h2>.
 	Shift int
 	// Dir is where relative image paths are looked up.
@@ -49,7 +49,7 @@ type Options struct {
 
 // Render converts one Markdown document. Errors name the document: an
 // unknown TeX command, a missing or external image.
-func (p *Page) Render(src []byte, o Options) (template.HTML, error) {
+func (p *Page) Render(src []byte, o Config) (template.HTML, error) {
 	prefix := Slug(o.Name) + "-"
 	md := goldmark.New(
 		goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.TaskList,

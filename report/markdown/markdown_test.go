@@ -42,11 +42,11 @@ func TestRenderStructure(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := NewPage()
-	a, err := p.Render([]byte(doc), Options{Shift: 1, Dir: dir, Name: "a"})
+	a, err := p.Render([]byte(doc), Config{Shift: 1, Dir: dir, Name: "a"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := p.Render([]byte(doc), Options{Shift: 1, Dir: dir, Name: "b"})
+	b, err := p.Render([]byte(doc), Config{Shift: 1, Dir: dir, Name: "b"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func TestRenderErrors(t *testing.T) {
 		"![x](https://example.com/a.png)": "external",
 		"![x](notes.txt)":                 "unknown type",
 	} {
-		_, err := NewPage().Render([]byte(src), Options{Dir: t.TempDir(), Name: "narrative/x.md"})
+		_, err := NewPage().Render([]byte(src), Config{Dir: t.TempDir(), Name: "narrative/x.md"})
 		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "narrative/x.md") {
 			t.Errorf("%s: error %v, want %q and the document's name", src, err, want)
 		}
@@ -101,7 +101,7 @@ func TestRenderErrors(t *testing.T) {
 }
 
 func TestMultiLineDisplayMath(t *testing.T) {
-	out, err := NewPage().Render([]byte("Before\n$$\na +\nb\n$$\nafter"), Options{Name: "m"})
+	out, err := NewPage().Render([]byte("Before\n$$\na +\nb\n$$\nafter"), Config{Name: "m"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -47,7 +47,7 @@ func (l *layout) section(n narrative, table map[string]directive) error {
 	l.family = n.title()
 	for i, p := range n.parts {
 		if p.directive == "" {
-			html, err := l.b.page.Render([]byte(l.b.cite(p.markdown, n.file)), markdown.Options{Shift: 1,
+			html, err := l.b.page.Render([]byte(l.b.cite(p.markdown, n.file)), markdown.Config{Shift: 1,
 				Dir: filepath.Join(l.b.cfg.Root, "templates", "narrative"), Name: fmt.Sprintf("%s-%d", n.file, i)})
 			if err != nil {
 				return err
