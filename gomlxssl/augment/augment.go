@@ -55,8 +55,8 @@ func SimCLR() Policy {
 
 // SimCLRShapes is SimCLR's recipe for the embedded shapes data: the smallest
 // crop keeps 40% of the image instead of 20%, because a smaller crop of a
-// 32-pixel shape often holds a fragment of it and mostly background (SimCLR's
-// kNN at epoch 4: 19.5% with 0.4, 18.5% with 0.2; see experiments/simclr).
+// 32-pixel shape often holds a fragment of it and mostly background (the
+// two crops are compared in experiments/simclr's notebook).
 // The contrastive experiments share it, so that they differ only in their
 // objective.
 func SimCLRShapes() Policy {

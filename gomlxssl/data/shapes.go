@@ -52,9 +52,9 @@ func (o ShapesConfig) withDefaults() ShapesConfig {
 // blobs) is kept low in information. Instance discrimination learns whatever
 // tells one image from another once augmented; if that were a continuous
 // nuisance such as the exact rotation angle, SSL would encode it instead of
-// the shape (measured here: with ±30° rotations, continuous stripe angles,
-// varied noise and fully random colours, SimCLR's kNN stalled 5 points above
-// the random-init encoder).
+// the shape (with ±30° rotations, continuous stripe angles, varied noise and
+// fully random colours, SimCLR's kNN stalled just above the random-init
+// encoder).
 //
 // Each image depends only on (seed, split, index), so generation is parallel
 // and deterministic. Labels cycle through the classes, so every split is balanced.

@@ -23,9 +23,8 @@ const (
 //
 // It is written here, not taken from GoMLX: GoMLX v0.28's norm.BatchNorm stops
 // the gradient at the batch mean and variance, under which our encoders
-// trained several times slower (measured: supervised loss 2.18 vs 1.72 without
-// any normalisation after the same 8 epochs), and the Go backend lacks the
-// fused batch-norm ops.
+// trained several times slower (worse than without any normalisation), and
+// the Go backend lacks the fused batch-norm ops.
 func BatchNorm(scope *model.Scope, x *Node) *Node {
 	g := x.Graph()
 	channels := x.Shape().Dim(-1)
