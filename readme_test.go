@@ -68,7 +68,7 @@ func readmeCommandsAndDirs(readme string) ([]string, map[string]string) {
 //     -dry-run, which parses them, loads the data and runs the method's checks
 //     (MoCo's queue against the quick preset's 2,048 images…), then stops
 //     before training; results would go to a temporary -out;
-//   - go run run.go list|report: run for real on an empty -out;
+//   - go run run.go list|report|verify: run for real on an empty -out;
 //   - go run run.go run GROUP [-- FLAGS]: the group with -dry-run added to
 //     its flags (each experiment is started through `go run`, as printed);
 //   - go run run.go serve|watch|bench: long-running, so their flags are
@@ -164,7 +164,8 @@ func runVerb(t *testing.T, c string, args []string, out string) {
 	verb, rest := args[0], args[1:]
 	var line []string
 	switch verb {
-	case "list", "report":
+	case "list", "report", "verify":
+		// verify runs for real: a quick run compared with its reference.
 		line = append([]string{verb, "-out", out}, rest...)
 	case "run":
 		names, flags := rest, []string{}

@@ -5,6 +5,8 @@
 //	go run run.go serve           watch -serve
 //	go run run.go run NAME...     run experiments, then build the report
 //	go run run.go list            experiments and whether each has results
+//	go run run.go verify NAME...  run experiments and compare them with their reference runs
+//	go run run.go reference RUN   keep a run of out/ as a reference run (reference/RUN)
 //
 // Every verb takes -out DIR (default out). The work is done by package
 // gomlxssl/cli; this file only hands it the command line.

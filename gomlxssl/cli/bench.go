@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -25,6 +26,7 @@ import (
 	"github.com/mega-ssl/mega/gomlxssl/bench"
 	"github.com/mega-ssl/mega/gomlxssl/data"
 	"github.com/mega-ssl/mega/gomlxssl/eval"
+	"github.com/mega-ssl/mega/gomlxssl/results"
 	"github.com/mega-ssl/mega/report/site"
 )
 
@@ -354,15 +356,7 @@ func sklearnPeer(f eval.Features) (float64, float64, error) {
 
 // machine describes this computer for bench.json.
 func machine(root string) bench.Machine {
-	m := bench.Machine{Cores: runtime.NumCPU(), Go: runtime.Version(), Backend: "go", CPU: runtime.GOARCH}
-	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
-		for _, l := range strings.Split(string(b), "\n") {
-			if k, v, ok := strings.Cut(l, ":"); ok && strings.TrimSpace(k) == "model name" {
-				m.CPU = strings.TrimSpace(v)
-				break
-			}
-		}
-	}
+	m := bench.Machine{Cores: runtime.NumCPU(), Go: runtime.Version(), Backend: "go", CPU: cmp.Or(results.CPUModel(), runtime.GOARCH)}
 	m.SIMD = strings.Contains(os.Getenv("GOEXPERIMENT"), "simd")
 	if out, err := exec.CommandContext(context.Background(), "git", "-C", root, "rev-parse", "--short", "HEAD").Output(); err == nil {
 		m.Commit = strings.TrimSpace(string(out))

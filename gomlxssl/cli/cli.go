@@ -1,5 +1,5 @@
-// Package cli implements the verbs of run.go: report, watch, serve, run and
-// list. Each verb parses its own flags; every one takes -out DIR.
+// Package cli implements the verbs of run.go: report, watch, serve, run,
+// list, verify, reference and bench. Each verb parses its own flags; every one takes -out DIR.
 package cli
 
 import (
@@ -41,7 +41,9 @@ func init() {
 		{"watch", "[-serve] [-port N]", "rebuild the report on every change; with -serve, serve it with live reload", (*command).watch},
 		{"serve", "[-port N]", "watch -serve: rebuild, serve OUT on 127.0.0.1 and reload open pages", (*command).serve},
 		{"run", "NAME...|all|GROUP [-- FLAGS]", "run experiments (FLAGS go to each, e.g. -- -preset quick), then build the report; groups: " + groupHelp(), (*command).runExperiments},
-		{"list", "", "list the experiments and whether each has results", (*command).list},
+		{"list", "", "list the experiments and whether each has results (yours, else the repository's reference runs)", (*command).list},
+		{"verify", "NAME...|GROUP [-- FLAGS]", "run experiments (add -resume to FLAGS to read a finished run again) and compare each, figure by figure, with its reference run; exit status 1 where a figure falls outside its 95% band", (*command).verify},
+		{"reference", "[-machine CPU] RUN...", "keep complete runs under OUT (simclr, simclr-fashion-mnist) as the repository's reference runs, in reference/", (*command).reference},
 		{"bench", "[-quick] [-no-step] [-no-peers]", "measure throughput (training step, augmentation, kNN, linear probe, t-SNE, report build) beside PyTorch and scikit-learn; writes OUT/bench.json", (*command).bench},
 	}
 }

@@ -81,7 +81,7 @@ func prepare(p *Plan) (*runner, error) {
 	}
 	run := &results.Run{Experiment: spec.Name, Variant: p.Variant, Title: p.Title, Status: results.StatusPartial,
 		Git: gitInfo(), Env: results.Env{Backend: info.Name, Go: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH,
-			CPUs: runtime.NumCPU(), SIMD: backend.SIMD},
+			CPUs: runtime.NumCPU(), SIMD: backend.SIMD, CPU: results.CPUModel()},
 		Dataset: results.DatasetRef{Name: split.Train.Name, Train: split.Train.Len(), Test: split.Test.Len(),
 			Image: [3]int{split.Train.Height, split.Train.Width, split.Train.Channels}, Classes: len(split.Train.Classes),
 			TrainPerClass: split.Train.ClassCounts(), TestPerClass: split.Test.ClassCounts()},

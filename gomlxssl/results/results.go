@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/mega-ssl/mega/gomlxssl/atomicfile"
@@ -94,6 +95,24 @@ type Env struct {
 	Arch    string `json:"arch"`
 	CPUs    int    `json:"cpus"`
 	SIMD    bool   `json:"simd"`
+	// CPU is the processor's model (CPUModel; empty in runs from before it
+	// was recorded).
+	CPU string `json:"cpu,omitempty"`
+}
+
+// CPUModel is this machine's processor as /proc/cpuinfo names it ("AMD
+// EPYC"); empty where the file is not there.
+func CPUModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return ""
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if k, v, ok := strings.Cut(l, ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
 }
 
 // DatasetRef describes the data of a run.

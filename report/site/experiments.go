@@ -38,6 +38,12 @@ type Experiment struct {
 	// section lists them all.
 	Seeds   *results.Seeds
 	Covered bool
+	// Reference is set when the run is the repository's reference run
+	// (reference/<name>/), shown because the reader has none of their own.
+	Reference *results.Reference
+	// Ref is the reference run beside the reader's own run of the same name
+	// (nil where there is none).
+	Ref *Experiment
 }
 
 // Runs are the experiment's main run and its variants that have results.
@@ -61,27 +67,27 @@ func (e *Experiment) Status() string {
 		return "not run"
 	case e.Run.Collapsed:
 		return e.Run.Status + ", collapsed"
+	case e.Reference != nil && e.Run.Status == results.StatusComplete:
+		return "reference"
 	}
 	return e.Run.Status
 }
 
 // Experiments lists experiments/*/main.go under root, sorted by name, with
-// the results of each under out.
+// the results of each: the reader's own under out, else the repository's
+// reference run (root/reference/<name>/), marked as such.
 func Experiments(root, out string) ([]*Experiment, error) {
 	mains, err := filepath.Glob(filepath.Join(root, "experiments", "*", "main.go"))
 	if err != nil {
 		return nil, err
 	}
 	sort.Strings(mains)
+	refs := filepath.Join(root, results.ReferenceDir)
 	var exps []*Experiment
 	for _, m := range mains {
 		name := filepath.Base(filepath.Dir(m))
-		e := &Experiment{Name: name, Source: m, Dir: filepath.Join(out, name)}
-		e.Run, e.RunErr = results.ReadRun(filepath.Join(e.Dir, "run.json"))
-		if errors.Is(e.RunErr, fs.ErrNotExist) {
-			e.Run, e.RunErr = nil, nil
-		}
-		if e.Variants, err = variants(e, out); err != nil {
+		e := runIn(out, refs, name, m)
+		if e.Variants, err = variants(e, out, refs); err != nil {
 			return nil, err
 		}
 		if err := readSeeds(e); err != nil {
@@ -92,25 +98,62 @@ func Experiments(root, out string) ([]*Experiment, error) {
 	return exps, nil
 }
 
-// variants finds the runs under OUT/<name>-*/ whose run.json names them a
-// variant of e. A directory that does not say so (another experiment's, or
-// an unreadable run.json) is not e's.
-func variants(e *Experiment, out string) ([]*Experiment, error) {
-	files, err := filepath.Glob(filepath.Join(out, e.Name+"-*", "run.json"))
-	if err != nil {
-		return nil, err
+// runIn is the run in directory name: the reader's own under out, with the
+// reference of the same name beside it (Ref), or else the reference itself
+// (Reference set, read from refs).
+func runIn(out, refs, name, source string) *Experiment {
+	e := &Experiment{Name: name, Source: source, Dir: filepath.Join(out, name)}
+	e.Run, e.RunErr = results.ReadRun(filepath.Join(e.Dir, "run.json"))
+	if errors.Is(e.RunErr, fs.ErrNotExist) {
+		e.Run, e.RunErr = nil, nil
+	}
+	ref := &Experiment{Name: name, Source: source, Dir: filepath.Join(refs, name)}
+	var err error
+	if ref.Run, err = results.ReadRun(filepath.Join(ref.Dir, "run.json")); err != nil {
+		return e
+	}
+	if ref.Reference, err = results.ReadReference(filepath.Join(ref.Dir, results.ReferenceFile)); err != nil {
+		return e // not a reference run: a folder without its note is not shown as one
+	}
+	if e.Run == nil && e.RunErr == nil {
+		return ref
+	}
+	e.Ref = ref
+	// The reference's spread over seeds widens the band within which the
+	// reader's run agrees with it (results.Compare); unreadable, it is left out.
+	if agg, err := results.ReadSeeds(filepath.Join(ref.Dir, results.SeedsFile)); err == nil && agg != nil && len(agg.Seeds) > 1 {
+		ref.Seeds = agg
+	}
+	return e
+}
+
+// variants finds the runs under OUT/<name>-*/ (and the references'
+// reference/<name>-*/) whose run.json names them a variant of e. A
+// directory that does not say so (another experiment's, or an unreadable
+// run.json) is not e's.
+func variants(e *Experiment, out, refs string) ([]*Experiment, error) {
+	var names []string
+	for _, dir := range []string{out, refs} {
+		files, err := filepath.Glob(filepath.Join(dir, e.Name+"-*", "run.json"))
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			if n := filepath.Base(filepath.Dir(f)); !slices.Contains(names, n) {
+				names = append(names, n)
+			}
+		}
 	}
 	// By directory, so that a run precedes its other seeds (simclr-fashion-mnist
-	// before simclr-fashion-mnist-seed2: "-" sorts before "/" in the paths).
-	sort.Slice(files, func(i, j int) bool { return filepath.Dir(files[i]) < filepath.Dir(files[j]) })
+	// before simclr-fashion-mnist-seed2).
+	sort.Strings(names)
 	var vs []*Experiment
-	for _, f := range files {
-		r, err := results.ReadRun(f)
-		dir := filepath.Dir(f)
-		if err != nil || r.Experiment != e.Name || r.Variant == "" || filepath.Base(dir) != e.Name+"-"+r.Variant {
+	for _, n := range names {
+		v := runIn(out, refs, n, e.Source)
+		if v.Run == nil || v.Run.Experiment != e.Name || v.Run.Variant == "" || n != e.Name+"-"+v.Run.Variant {
 			continue
 		}
-		vs = append(vs, &Experiment{Name: filepath.Base(dir), Source: e.Source, Dir: dir, Run: r})
+		vs = append(vs, v)
 	}
 	return vs, nil
 }
@@ -137,6 +180,9 @@ type experimentView struct {
 
 // runView is the results block of one run.
 type runView struct {
+	// Origin says whose run it is: a reference, or the reader's own
+	// against its reference.
+	Origin   *originView
 	Meta     []keyValue
 	Protocol string
 	Metrics  []metricRow
@@ -288,7 +334,7 @@ func (b *builder) experimentView(e *Experiment) (*experimentView, error) {
 // what could not be shown to warnings.
 func (b *builder) runResults(e *Experiment, status string, warnings []string) (runView, []string) {
 	r := e.Run
-	v := runView{Files: b.dataFiles(e.Dir), Meta: runMeta(r, status), Protocol: r.Protocol, Metrics: metricRows(e)}
+	v := runView{Origin: origin(e), Files: b.dataFiles(e.Dir), Meta: runMeta(r, status), Protocol: r.Protocol, Metrics: metricRows(e)}
 	m := r.Metrics
 	if m.PretextAccuracy != nil {
 		v.Measures = append(v.Measures, measureView{Name: "pretext-task accuracy", Value: pct(*m.PretextAccuracy),

@@ -722,7 +722,7 @@ func TestVariantSeedsInOrder(t *testing.T) {
 		sitetest.WriteSampleResults(t, out, "simclr-"+v, "SimCLR "+v)
 		rewriteRun(t, out, "simclr-"+v, func(r *results.Run) { r.Experiment, r.Variant = "simclr", v })
 	}
-	vs, err := variants(&Experiment{Name: "simclr"}, out)
+	vs, err := variants(&Experiment{Name: "simclr"}, out, filepath.Join(out, "no-references"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -152,6 +152,37 @@ func mainRun(r *results.Run) bool {
 	return r.Variant == "" || r.Variant == r.Dataset.Name
 }
 
+// layoutOf is run e's t-SNE panel: its embeddings laid out (from the cache
+// when they were before) and thinned, or a reference run's kept layout
+// (results.LayoutFile); nil points where the run has neither.
+func (b *builder) layoutOf(e *Experiment, cache string) (xy []float64, labels []int, classes []string, err error) {
+	path := filepath.Join(e.Dir, "embeddings.csv")
+	if _, err := os.Stat(path); err != nil {
+		if layout := filepath.Join(e.Dir, results.LayoutFile); e.Reference != nil && fileExists(layout) {
+			return readLayout(layout)
+		}
+		return nil, nil, nil, nil
+	}
+	emb, err := readEmbeddings(path)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	y, cached, err := tsneLayout(emb, cache, tsneConfig)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("%s: t-SNE: %v", e.Name, err)
+	}
+	if !cached {
+		b.logf("t-SNE of %s (%d points) computed", e.Name, emb.n)
+	}
+	xy, labels = thin(y, emb.labels, tsnePoints)
+	return xy, labels, emb.classes, nil
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
 // tsneGrid lays out the embeddings of every main run in runs, one panel
 // each, and returns the figure's data-tsne attribute (tsneSpec) and the
 // panel count.
@@ -160,25 +191,19 @@ func (b *builder) tsneGrid(exps []*Experiment, titles map[string]string) (templa
 	var panels []tsnePanel
 	var classes []string
 	for _, e := range exps {
-		path := filepath.Join(e.Dir, "embeddings.csv")
-		if _, err := os.Stat(path); err != nil || e.Run == nil || e.Run.Collapsed || !mainRun(e.Run) {
+		if e.Run == nil || e.Run.Collapsed || !mainRun(e.Run) {
 			continue
 		}
-		emb, err := readEmbeddings(path)
+		xy, labels, runClasses, err := b.layoutOf(e, cache)
 		if err != nil {
 			b.warn(err.Error())
 			continue
 		}
-		y, cached, err := tsneLayout(emb, cache, tsneConfig)
-		if err != nil {
-			b.warn(fmt.Sprintf("%s: t-SNE: %v", e.Name, err))
+		if xy == nil {
 			continue
 		}
-		if !cached {
-			b.logf("t-SNE of %s (%d points) computed", e.Name, emb.n)
-		}
-		if len(emb.classes) > len(classes) {
-			classes = emb.classes
+		if len(runClasses) > len(classes) {
+			classes = runClasses
 		}
 		title := titles[e.Name]
 		if e.Run != nil { // a grid is of one dataset, which its caption names; each panel says its kNN
@@ -187,7 +212,6 @@ func (b *builder) tsneGrid(exps []*Experiment, titles map[string]string) (templa
 				title += ": kNN\u00a0" + pct(e.Run.Metrics.KNNTop1) // kept on one line
 			}
 		}
-		xy, labels := thin(y, emb.labels, tsnePoints)
 		panels = append(panels, tsnePanel{Title: title, Points: quantise(xy, labels)})
 	}
 	if len(panels) == 0 {

@@ -1,0 +1,105 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/mega-ssl/mega/gomlxssl/results"
+	"github.com/mega-ssl/mega/report/sitetest"
+)
+
+func editRun(t *testing.T, path string, edit func(r *results.Run)) {
+	t.Helper()
+	r, err := results.ReadRun(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit(r)
+	if err := results.WriteJSON(path, r); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The reference verb keeps what the report reads of a complete run from a
+// clean commit — run.json, metrics.csv, its figures, a t-SNE layout instead
+// of the embeddings, a note of where it ran — and never a checkpoint; it
+// refuses a partial run, one from uncommitted code, and one whose processor
+// nobody says. The report then shows it as a reference on a fresh out/.
+func TestReferenceKeepsARun(t *testing.T) {
+	root, out := sitetest.Fixture(t, repoRoot)
+	if err := os.MkdirAll(filepath.Join(out, "simclr", "checkpoint"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(out, "simclr", "checkpoint", "weights.bin"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runVerb(t, "reference", "-root", root, "-out", out, "simclr"); code != 1 || !strings.Contains(stderr, "-machine") {
+		t.Errorf("no processor recorded: exit %d, %q", code, stderr)
+	}
+	code, stdout, stderr := runVerb(t, "reference", "-root", root, "-out", out, "-machine", "Test CPU", "simclr")
+	if code != 0 || !strings.Contains(stdout, "kept simclr") {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	dir := filepath.Join(root, results.ReferenceDir, "simclr")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if want := []string{"knn.svg", results.ReferenceFile, "run.json", results.LayoutFile}; !slices.Equal(names, want) {
+		t.Errorf("kept %v, want %v", names, want)
+	}
+	note, err := results.ReadReference(filepath.Join(dir, results.ReferenceFile))
+	if err != nil || note.Machine != "Test CPU, 2 cores, go backend with SIMD" || note.Command != "go run ./experiments/simclr" || note.Commit == "" {
+		t.Errorf("note %+v (%v)", note, err)
+	}
+	// A fresh clone: no out/ of the reader's own.
+	fresh := filepath.Join(root, "fresh")
+	if code, stdout, stderr := runVerb(t, "list", "-root", root, "-out", fresh); code != 0 || !regexp.MustCompile(`simclr\s+reference\s+28\.4%`).MatchString(stdout) {
+		t.Errorf("list on a fresh out: exit %d\n%s%s", code, stdout, stderr)
+	}
+	for _, c := range []struct {
+		edit func(r *results.Run)
+		want string
+	}{
+		{func(r *results.Run) { r.Status = results.StatusPartial }, "not complete"},
+		{func(r *results.Run) { r.Git.Dirty = true }, "uncommitted"},
+	} {
+		editRun(t, filepath.Join(out, "simclr", "run.json"), c.edit)
+		if code, _, stderr := runVerb(t, "reference", "-root", root, "-out", out, "-machine", "x", "simclr"); code != 1 || !strings.Contains(stderr, c.want) {
+			t.Errorf("want %q: exit %d, %q", c.want, code, stderr)
+		}
+		editRun(t, filepath.Join(out, "simclr", "run.json"), func(r *results.Run) { r.Status, r.Git.Dirty = results.StatusComplete, false })
+	}
+}
+
+// verify's comparison: a run equal to its reference is reproduced; a kNN
+// planted 20 points off is not, and says so.
+func TestVerifyPlantedDisagreement(t *testing.T) {
+	root, out := sitetest.Fixture(t, repoRoot)
+	if code, stdout, stderr := runVerb(t, "reference", "-root", root, "-out", out, "-machine", "Test CPU", "simclr"); code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	var o strings.Builder
+	c := &command{stdout: &o, out: out}
+	refs := filepath.Join(root, results.ReferenceDir)
+	if ok, err := c.compareRun("simclr", refs); !ok || err != nil || !strings.Contains(o.String(), "reproduced") {
+		t.Errorf("the run against itself: %v %v\n%s", ok, err, o.String())
+	}
+	editRun(t, filepath.Join(out, "simclr", "run.json"), func(r *results.Run) { r.Metrics.KNNTop1 += 0.2 })
+	o.Reset()
+	if ok, err := c.compareRun("simclr", refs); ok || err != nil || !strings.Contains(o.String(), "NOT reproduced") || !strings.Contains(o.String(), "DIFFERS") {
+		t.Errorf("planted disagreement: %v %v\n%s", ok, err, o.String())
+	}
+	editRun(t, filepath.Join(out, "simclr", "run.json"), func(r *results.Run) { r.Config["epochs"] = 99.0 })
+	if _, err := c.compareRun("simclr", refs); err == nil || !strings.Contains(err.Error(), "other settings") {
+		t.Errorf("other settings: %v", err)
+	}
+}
