@@ -215,10 +215,14 @@ func (b *board) baselineRows(r *results.Run) []leaderRow {
 
 // badge says why a run's figures are not its method's default-budget
 // result: the quick preset, a budget set by flags or the compare group's
-// shared budget, a run still training, a collapse, labels.
+// shared budget, a run still training, a collapse, labels; and a reference
+// run, the repository's, shown where the reader has none of their own.
 func badge(e *Experiment) string {
 	r := e.Run
 	var why []string
+	if e.Reference != nil {
+		why = append(why, "reference run")
+	}
 	switch {
 	case r.Collapsed:
 		why = append(why, "collapsed")

@@ -47,6 +47,9 @@ type Report struct {
 	Elapsed     time.Duration
 	Experiments int // experiments on the page
 	WithResults int // experiments with a run, on any data
+	// WithReference are those of WithResults shown from the repository's
+	// reference runs only.
+	WithReference int
 	Warnings    []string
 }
 
@@ -236,8 +239,12 @@ func (b *builder) render(l *layout) ([]byte, error) {
 	placed := l.placed
 	data.Leaderboards = leaderboards(runsOf(placed, nil), l.anchors, l.families)
 	for _, e := range placed { // on any data: a run on Fashion-MNIST only is a variant
-		if e.Run != nil || slices.ContainsFunc(e.Variants, func(v *Experiment) bool { return v.Run != nil }) {
+		runs := append([]*Experiment{e}, e.Variants...)
+		if slices.ContainsFunc(runs, func(v *Experiment) bool { return v.Run != nil }) {
 			b.report.WithResults++
+			if !slices.ContainsFunc(runs, func(v *Experiment) bool { return v.Run != nil && v.Reference == nil }) {
+				b.report.WithReference++
+			}
 		}
 	}
 	b.report.Experiments = len(placed)
@@ -249,6 +256,9 @@ func (b *builder) render(l *layout) ([]byte, error) {
 	data.Subtitle = "Self-supervised learning, retold as running Go code"
 	data.Generated = time.Now().UTC().Format("2006-01-02 15:04 UTC")
 	data.Counts = fmt.Sprintf("%s, %d with results", plural(b.report.Experiments, "experiment", "experiments"), b.report.WithResults)
+	if n := b.report.WithReference; n > 0 {
+		data.Counts += fmt.Sprintf(" (%d from the repository's reference runs only)", n)
+	}
 	css, err := fs.ReadFile(tfs, "style.css")
 	if err != nil {
 		return nil, err
