@@ -207,7 +207,7 @@ func (b *builder) cite(md, where string) string {
 		case overSeeds:
 			agg := b.seeds[run]
 			if agg == nil { // the run's own figure, said to be one seed's
-				return citeFigures[strings.TrimSuffix(figure, "-seeds")](r) + " (one seed)"
+				return b.fromReference(run, citeFigures[strings.TrimSuffix(figure, "-seeds")](r)+" (one seed)")
 			}
 			m, ok := agg.Metrics[seedKey]
 			if !ok {
@@ -216,8 +216,18 @@ func (b *builder) cite(md, where string) string {
 			if figure == "gain-seeds" {
 				m.Mean -= r.Baselines.RandomInit.KNNTop1
 			}
-			return seedText(figure, m.Mean, m.SD, len(agg.Seeds))
+			return b.fromReference(run, seedText(figure, m.Mean, m.SD, len(agg.Seeds)))
 		}
-		return get(r)
+		return b.fromReference(run, get(r))
 	})
+}
+
+// fromReference marks a cited figure of a reference run: a link to the
+// run's results, whose title says the figure is the repository's.
+func (b *builder) fromReference(run, text string) string {
+	ref := b.references[run]
+	if ref == nil {
+		return text
+	}
+	return fmt.Sprintf(`[%s](#%s-results "from the repository's reference run (%s); a run of yours replaces it")`, text, run, ref.Where())
 }

@@ -28,6 +28,8 @@ type comparisonView struct {
 	// Level is set when a column's top is level with other rows within the
 	// uncertainty (≈ marks): the table's note explains the marks.
 	Level bool
+	// NotRun are the methods the table should have and has no run of.
+	NotRun []string
 	// Curves are the rows' kNN curves as JSON (curvesJSON), drawn by the
 	// page's script as one chart the reader can pick runs in.
 	Curves string
@@ -46,7 +48,8 @@ var comparisonColumns = []string{"kNN top\u20111", "linear top\u20111", "linear 
 
 // comparison builds the table over the runs (in page order, variants after
 // their experiment) with their anchors; missing are the titles of the
-// methods the table should have and has no run of, shown as "not run" rows.
+// methods the table should have and has no run of, named once under it
+// (NotRun) rather than as rows of dashes.
 func comparison(runs []*Experiment, anchors map[string]string, missing ...string) *comparisonView {
 	pretext := slices.ContainsFunc(runs, func(e *Experiment) bool { return e.Run != nil && e.Run.Metrics.PretextAccuracy != nil })
 	c := &comparisonView{Columns: comparisonColumns, Pretext: pretext}
@@ -86,13 +89,7 @@ func comparison(runs []*Experiment, anchors map[string]string, missing ...string
 	for _, s := range rows {
 		c.Rows = append(c.Rows, s.row)
 	}
-	for _, name := range missing {
-		cells := make([]cell, len(c.Columns))
-		for i := range cells {
-			cells[i] = dash
-		}
-		c.Rows = append(c.Rows, comparisonRow{Name: name, Note: "not run", Cells: cells})
-	}
+	c.NotRun = missing
 	return c
 }
 

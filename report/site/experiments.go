@@ -293,7 +293,7 @@ func (b *builder) experimentView(e *Experiment) (*experimentView, error) {
 	rel, _ := filepath.Rel(b.cfg.Root, e.Source)
 	v.Source, v.SourceHref = filepath.ToSlash(rel), b.href(e.Source)
 	for i, s := range doc.Sections {
-		prose, err := b.page.Render([]byte(b.cite(s.Prose, e.Source)), markdown.Config{Shift: 2, Dir: filepath.Dir(e.Source), Name: fmt.Sprintf("%s-%d", e.Name, i)})
+		prose, err := b.page.Render([]byte(b.citeProse(s.Prose, e.Source)), markdown.Config{Shift: 2, Dir: filepath.Dir(e.Source), Name: fmt.Sprintf("%s-%d", e.Name, i)})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", filepath.ToSlash(rel), err)
 		}

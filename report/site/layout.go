@@ -31,6 +31,9 @@ func (b *builder) newLayout(exps []*Experiment) *layout {
 		for _, r := range append([]*Experiment{e}, e.Variants...) {
 			if r.Run != nil {
 				b.runs[filepath.Base(r.Dir)] = r.Run
+				if r.Reference != nil {
+					b.references[filepath.Base(r.Dir)] = r.Reference
+				}
 				if r.Seeds != nil {
 					b.seeds[filepath.Base(r.Dir)] = r.Seeds
 				}
@@ -47,7 +50,7 @@ func (l *layout) section(n narrative, table map[string]directive) error {
 	l.family = n.title()
 	for i, p := range n.parts {
 		if p.directive == "" {
-			html, err := l.b.page.Render([]byte(l.b.cite(p.markdown, n.file)), markdown.Config{Shift: 1,
+			html, err := l.b.page.Render([]byte(l.b.citeProse(p.markdown, n.file)), markdown.Config{Shift: 1,
 				Dir: filepath.Join(l.b.cfg.Root, "templates", "narrative"), Name: fmt.Sprintf("%s-%d", n.file, i)})
 			if err != nil {
 				return err

@@ -3,12 +3,14 @@ package site
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mega-ssl/mega/gomlxssl/results"
 	"github.com/mega-ssl/mega/report/sitetest"
+	"golang.org/x/net/html"
 )
 
 // keepReference makes out/dir a reference run under root/reference, as
@@ -80,4 +82,31 @@ func TestReferenceRuns(t *testing.T) {
 	if html := string(page); !strings.Contains(html, `class="origin differs"`) || !strings.Contains(html, "kNN 8.4% against 28.4%") {
 		t.Errorf("a run 20 points off its reference is not said to differ")
 	}
+}
+
+// The whole talk from a partial out/ — one SimCLR run of the reader's, the
+// repository's references for the rest: no "not run" inside a sentence, a
+// list or a table (an experiment's heading may still say it has none).
+func TestNoPlaceholderInProse(t *testing.T) {
+	out := t.TempDir()
+	sitetest.WriteSampleResults(t, out, "simclr", "SimCLR")
+	rep, err := Build(Config{Root: repoRoot, Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := parsePage(t, rep.Path)
+	count := 0
+	for n := range p.doc.Descendants() {
+		if n.Type != html.ElementNode || !slices.Contains([]string{"p", "li", "td", "th", "caption"}, n.Data) {
+			continue
+		}
+		if class, _ := attr(n, "class"); class == "not-run" {
+			continue // a section's own line saying how to make its first run
+		}
+		if s := text(n); strings.Contains(strings.ToLower(s), "not run") || strings.Contains(s, "partial run") {
+			count++
+			t.Errorf("<%s>: %q", n.Data, s[:min(len(s), 200)])
+		}
+	}
+	t.Logf("%d placeholders in prose and tables", count)
 }

@@ -100,6 +100,10 @@ type builder struct {
 	// seeds are the aggregates over seeds by the first seed's directory
 	// name (simclr for simclr, simclr-seed2, …).
 	seeds map[string]*results.Seeds
+	// references are the runs among runs that are the repository's
+	// reference runs, by directory name: a citation of one links to it,
+	// saying so.
+	references map[string]*results.Reference
 	// images are the figures drawn so far by the pixels they embed
 	// (sameImages).
 	images map[string]*figureView
@@ -216,6 +220,7 @@ func (b *builder) build() ([]byte, error) {
 		return nil, err
 	}
 	b.runs, b.seeds, b.images = map[string]*results.Run{}, map[string]*results.Seeds{}, map[string]*figureView{}
+	b.references = map[string]*results.Reference{}
 	l := b.newLayout(exps)
 	for _, n := range narratives {
 		if err := l.section(n, table); err != nil {

@@ -608,15 +608,16 @@ func TestMarksRespectTheUncertainty(t *testing.T) {
 		}
 	}
 	// A quick-preset run is a smoke test: shown, never marked, however far
-	// it leads; a method the table names without a run is a "not run" row.
+	// it leads; a method the table names without a run is named under it,
+	// not a row of dashes.
 	quick := run("q", 0.9, 100000, false)
 	quick.Run.Config = map[string]any{"preset": "quick"}
 	c := comparison([]*Experiment{quick, run("a", 0.414, 100000, false), run("b", 0.39, 100000, false)}, nil, "MoCo v2")
 	if best, _ := marks(c); strings.Join(best, " ") != "a" || c.Rows[0].Note != "quick preset: a smoke test" {
 		t.Errorf("with a quick run: ★ %q, its note %q", best, c.Rows[0].Note)
 	}
-	if last := c.Rows[len(c.Rows)-1]; last.Name != "MoCo v2" || last.Note != "not run" || last.Cells[0].Text != "—" {
-		t.Errorf("missing method's row %+v", last)
+	if len(c.Rows) != 3 || strings.Join(c.NotRun, ",") != "MoCo v2" {
+		t.Errorf("a method without a run: %d rows, named under the table: %q", len(c.Rows), c.NotRun)
 	}
 
 	// A run still training has no linear probe yet: dashes, not 0.0%.
@@ -841,8 +842,9 @@ func TestLeaderboardSeedsGain(t *testing.T) {
 }
 
 // Prose cites figures from the results on disk: [@RUN FIGURE] prints the
-// run's figure as its table does, a run not on disk prints as "not run"
-// with its command, and an unknown figure is a warning.
+// run's figure as its table does, a passage citing a run not on disk is left
+// out with one line naming the run (never "not run" inside a sentence), and
+// an unknown figure is a warning.
 func TestCitations(t *testing.T) {
 	root, out := fixture(t)
 	edit := func(path string, f func(string) string) {
@@ -855,7 +857,7 @@ func TestCitations(t *testing.T) {
 		}
 	}
 	edit(filepath.Join(root, "experiments/simclr/main.go"), func(s string) string {
-		return strings.Replace(s, "// # SimCLR", "// # SimCLR\n//\n// Cited: kNN [@simclr knn], linear [@simclr linear], gain [@simclr gain] (interval [@simclr knn-interval], [@simclr gain-interval]); on Fashion-MNIST [@simclr-fashion-mnist\n// knn]; [@simclr bogus].", 1)
+		return strings.Replace(s, "// # SimCLR", "// # SimCLR\n//\n// Cited: kNN [@simclr knn], linear [@simclr linear], gain [@simclr gain] (interval [@simclr knn-interval], [@simclr gain-interval]); [@simclr bogus].\n//\n// On Fashion-MNIST [@simclr-fashion-mnist\n// knn], a conclusion resting on it.\n//\n// - an item that stands: [@simclr knn]\n// - an item that falls: [@simclr-fashion-mnist knn]", 1)
 	})
 	rep, err := Build(Config{Root: root, Out: out})
 	if err != nil {
@@ -872,10 +874,25 @@ func TestCitations(t *testing.T) {
 	rlo, rhi := results.Wilson(r.Baselines.RandomInit.KNNTop1, n, results.Z95)
 	h := math.Hypot((hi-lo)/2, (rhi-rlo)/2)
 	llo, lhi := results.Wilson(r.Metrics.LinearTop1, n, results.Z95)
-	want := fmt.Sprintf("Cited: kNN %.1f ± %.1f%%, linear %.1f ± %.1f%%, gain %+.1f ± %.1f points (interval %.1f–%.1f%%, %+.1f to %+.1f points); on Fashion-MNIST not run; [@simclr bogus].",
+	want := fmt.Sprintf("Cited: kNN %.1f ± %.1f%%, linear %.1f ± %.1f%%, gain %+.1f ± %.1f points (interval %.1f–%.1f%%, %+.1f to %+.1f points); [@simclr bogus].",
 		100*r.Metrics.KNNTop1, 100*(hi-lo)/2, 100*r.Metrics.LinearTop1, 100*(lhi-llo)/2, 100*g, 100*h, 100*lo, 100*hi, 100*(g-h), 100*(g+h))
 	if !strings.Contains(page, want) {
 		t.Errorf("page lacks %q", want)
+	}
+	// The notebook's prose, from the citations on (the narratives' own
+	// passages left out are the fixture's: it has one run).
+	prose := page[strings.Index(page, "Cited:"):]
+	prose = prose[:min(len(prose), 1200)]
+	for _, gone := range []string{"not run", "a conclusion resting on it", "an item that falls"} {
+		if strings.Contains(prose, gone) {
+			t.Errorf("the prose holds %q", gone)
+		}
+	}
+	if note := "A passage is left out here: it rests on runs this page does not have (simclr-fashion-mnist)"; !strings.Contains(prose, note) || strings.Count(prose, "A passage is left out") != 1 {
+		t.Errorf("not one note for the passages left out:\n%s", prose)
+	}
+	if !strings.Contains(prose, "an item that stands") {
+		t.Errorf("the list's item that resolves was left out")
 	}
 	if !slices.ContainsFunc(rep.Warnings, func(w string) bool { return strings.Contains(w, `unknown figure "bogus"`) }) {
 		t.Errorf("no warning for the unknown figure: %q", rep.Warnings)
