@@ -50,7 +50,7 @@ type Report struct {
 	// WithReference are those of WithResults shown from the repository's
 	// reference runs only.
 	WithReference int
-	Warnings    []string
+	Warnings      []string
 }
 
 // Build writes OUT/index.html atomically. A Markdown or template error fails
