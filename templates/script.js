@@ -82,6 +82,33 @@
   });
 })();
 
+// A table, a listing or a formula wider than its column scrolls sideways
+// (style.css): a keyboard must reach it to scroll it, so each one that
+// overflows takes a tab stop (and gives it back when a wider window shows it
+// whole). Those that fit take none.
+(function () {
+  "use strict";
+  function mark() {
+    document.querySelectorAll("main table, main pre, main math[display='block']").forEach(function (el) {
+      var wide = el.scrollWidth > el.clientWidth + 1;
+      if (wide && !el.hasAttribute("tabindex")) {
+        el.setAttribute("tabindex", "0");
+        el.dataset.scrollStop = "1";
+      } else if (!wide && el.dataset.scrollStop) {
+        el.removeAttribute("tabindex");
+        delete el.dataset.scrollStop;
+      }
+    });
+  }
+  mark();
+  document.addEventListener("toggle", mark, true); // an opened code block may be wide
+  var pending = 0;
+  window.addEventListener("resize", function () {
+    clearTimeout(pending);
+    pending = setTimeout(mark, 150);
+  });
+})();
+
 // Results at a glance: click a column's head to sort by it (again: the other
 // way). Numbers sort by their data-v value, highest first; dashes last.
 (function () {
