@@ -60,6 +60,13 @@ func Parse(src []byte) Doc {
 		case isProse:
 			prose = append(prose, line)
 		default:
+			if inProse {
+				// A Go doc comment — the comment right above a declaration,
+				// opening with the name it declares — belongs to the code.
+				var doc []string
+				prose, doc = splitDocComment(prose, line)
+				code = append(code, doc...)
+			}
 			inProse = false
 			code = append(code, line)
 		}
@@ -73,6 +80,38 @@ func Parse(src []byte) Doc {
 		}
 	}
 	return doc
+}
+
+// declared matches a top-level declaration and captures the name it
+// declares: "func (c *config) head() …" → head, "type config struct" →
+// config.
+var declared = regexp.MustCompile(`^(?:func\s+(?:\([^)]*\)\s*)?|type\s+|var\s+|const\s+)([A-Za-z_][A-Za-z0-9_]*)`)
+
+// splitDocComment moves the doc comment of the declaration on line — the
+// last paragraph of prose, when it opens with the declared name ("// head
+// classifies…" above "func (c *config) head()") — from prose to code: it
+// documents the code, it is not the notebook's prose.
+func splitDocComment(prose []string, line string) (rest, doc []string) {
+	m := declared.FindStringSubmatch(line)
+	if m == nil {
+		return prose, nil
+	}
+	start := len(prose)
+	for start > 0 && strings.TrimSpace(prose[start-1]) != "//" {
+		start--
+	}
+	if start == len(prose) {
+		return prose, nil
+	}
+	first := strings.Fields(strings.TrimPrefix(prose[start], "//"))
+	if len(first) == 0 || strings.TrimRight(first[0], ",:") != m[1] {
+		return prose, nil
+	}
+	rest = prose[:start]
+	for len(rest) > 0 && strings.TrimSpace(rest[len(rest)-1]) == "//" {
+		rest = rest[:len(rest)-1] // the blank comment line that parted them
+	}
+	return rest, append([]string{}, prose[start:]...)
 }
 
 // markdown removes the comment markers: "// text" → "text", "//" → "".
