@@ -125,9 +125,14 @@ func discriminate(enc models.Encoder, scope *model.Scope, x *Node) (realness, ro
 
 // ## The losses, in one step
 //
-// The non-saturating GAN losses, with $\mathrm{sp}$ the softplus,
+// The non-saturating GAN losses, with $\mathrm{sp}$ the softplus: the
+// discriminator's
 //
-// $$\mathcal{L}_D = \mathbb{E}\,\mathrm{sp}(-D(x)) + \mathbb{E}\,\mathrm{sp}(D(G(z))) \;[+\, \beta\, \mathcal{L}_{rot}(x)], \qquad \mathcal{L}_G = \mathbb{E}\,\mathrm{sp}(-D(G(z))) \;[+\, \alpha\, \mathcal{L}_{rot}(G(z))]$$
+// $$\mathcal{L}_D = \mathbb{E}\,\mathrm{sp}(-D(x)) + \mathbb{E}\,\mathrm{sp}(D(G(z))) \;[+\, \beta\, \mathcal{L}_{rot}(x)]$$
+//
+// and the generator's
+//
+// $$\mathcal{L}_G = \mathbb{E}\,\mathrm{sp}(-D(G(z))) \;[+\, \alpha\, \mathcal{L}_{rot}(G(z))]$$
 //
 // where $\mathcal{L}_{rot}$ is the cross-entropy of the rotation of images,
 // each quarter of a batch turned by its own multiple of 90°

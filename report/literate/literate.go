@@ -72,6 +72,7 @@ func Parse(src []byte) Doc {
 		}
 	}
 	flush()
+	doc.Sections = joinCode(doc.Sections)
 	for i := range doc.Sections {
 		title, rest, ok := cutTitle(doc.Sections[i].Prose)
 		if ok {
@@ -80,6 +81,22 @@ func Parse(src []byte) Doc {
 		}
 	}
 	return doc
+}
+
+// joinCode appends the code of a section without prose (a doc comment and
+// its declaration, after other code) to the section before it: one fold of
+// code under the prose that explains it, not several in a row.
+func joinCode(sections []Section) []Section {
+	var out []Section
+	for _, s := range sections {
+		if s.Prose == "" && len(out) > 0 {
+			last := &out[len(out)-1]
+			last.Code = strings.Trim(last.Code+"\n\n"+s.Code, "\n")
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 // declared matches a top-level declaration and captures the name it

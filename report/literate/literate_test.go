@@ -100,13 +100,14 @@ func TestParseSimCLR(t *testing.T) {
 }
 
 // A Go doc comment right above a declaration, opening with the declared
-// name, stays with the code; prose above a declaration that does not name
-// it, or parted from it by a blank line, is the notebook's prose.
+// name, stays with the code (one fold with the code before it when no prose
+// parts them); prose above a declaration that does not name it is the
+// notebook's prose.
 func TestDocCommentsStayWithTheCode(t *testing.T) {
 	src := "// # T\n//\n// The method's head.\n//\n// head classifies the tiles.\nfunc (c *config) head() int { return 1 }\n\n" +
 		"// Prose about the next function.\nfunc other() {}\n\n// config holds the knobs.\ntype config struct{}\n"
 	doc := Parse([]byte(src))
-	if len(doc.Sections) != 3 {
+	if len(doc.Sections) != 2 {
 		t.Fatalf("%d sections: %+v", len(doc.Sections), doc.Sections)
 	}
 	if s := doc.Sections[0]; s.Prose != "The method's head." || !strings.HasPrefix(s.Code, "// head classifies the tiles.\nfunc (c *config) head()") {
@@ -115,7 +116,9 @@ func TestDocCommentsStayWithTheCode(t *testing.T) {
 	if s := doc.Sections[1]; s.Prose != "Prose about the next function." {
 		t.Errorf("second section's prose %q", s.Prose)
 	}
-	if s := doc.Sections[2]; s.Prose != "" || !strings.HasPrefix(s.Code, "// config holds the knobs.\ntype config struct{}") {
-		t.Errorf("third section: prose %q, code %q", s.Prose, s.Code)
+	// The last doc comment has no prose of its own: its code joins the
+	// fold above it.
+	if s := doc.Sections[1]; !strings.HasSuffix(s.Code, "func other() {}\n\n// config holds the knobs.\ntype config struct{}") {
+		t.Errorf("second section's code %q", s.Code)
 	}
 }
