@@ -69,6 +69,7 @@ func readmeCommandsAndDirs(readme string) ([]string, map[string]string) {
 //     (MoCo's queue against the quick preset's 2,048 images…), then stops
 //     before training; results would go to a temporary -out;
 //   - go run run.go list|report|verify: run for real on an empty -out;
+//   - go run run.go docs: run with -check (the docs must already match);
 //   - go run run.go run GROUP [-- FLAGS]: the group with -dry-run added to
 //     its flags (each experiment is started through `go run`, as printed);
 //   - go run run.go serve|watch|bench: long-running, so their flags are
@@ -167,6 +168,9 @@ func runVerb(t *testing.T, c string, args []string, out string) {
 	case "list", "report", "verify":
 		// verify runs for real: a quick run compared with its reference.
 		line = append([]string{verb, "-out", out}, rest...)
+	case "docs":
+		// Checked, not written: the checked-in docs must already match.
+		line = append([]string{verb, "-check"}, rest...)
 	case "run":
 		names, flags := rest, []string{}
 		if i := slices.Index(rest, "--"); i >= 0 {

@@ -103,3 +103,12 @@ func TestVerifyPlantedDisagreement(t *testing.T) {
 		t.Errorf("other settings: %v", err)
 	}
 }
+
+// README.md and docs/*.md hold the tables `go run run.go docs` writes from
+// reference/: a reference kept without regenerating them fails here.
+func TestDocsMatchTheReferences(t *testing.T) {
+	code, stdout, stderr := runVerb(t, "docs", "-root", repoRoot, "-check")
+	if code != 0 || !strings.Contains(stdout, "match the reference runs") {
+		t.Errorf("exit %d: %s%s", code, stdout, stderr)
+	}
+}

@@ -75,7 +75,8 @@ func (e *Experiment) Status() string {
 
 // Experiments lists experiments/*/main.go under root, sorted by name, with
 // the results of each: the reader's own under out, else the repository's
-// reference run (root/reference/<name>/), marked as such.
+// reference run (root/reference/<name>/), marked as such. With out empty,
+// only the reference runs.
 func Experiments(root, out string) ([]*Experiment, error) {
 	mains, err := filepath.Glob(filepath.Join(root, "experiments", "*", "main.go"))
 	if err != nil {
@@ -103,9 +104,11 @@ func Experiments(root, out string) ([]*Experiment, error) {
 // (Reference set, read from refs).
 func runIn(out, refs, name, source string) *Experiment {
 	e := &Experiment{Name: name, Source: source, Dir: filepath.Join(out, name)}
-	e.Run, e.RunErr = results.ReadRun(filepath.Join(e.Dir, "run.json"))
-	if errors.Is(e.RunErr, fs.ErrNotExist) {
-		e.Run, e.RunErr = nil, nil
+	if out != "" {
+		e.Run, e.RunErr = results.ReadRun(filepath.Join(e.Dir, "run.json"))
+		if errors.Is(e.RunErr, fs.ErrNotExist) {
+			e.Run, e.RunErr = nil, nil
+		}
 	}
 	ref := &Experiment{Name: name, Source: source, Dir: filepath.Join(refs, name)}
 	var err error
@@ -134,6 +137,9 @@ func runIn(out, refs, name, source string) *Experiment {
 func variants(e *Experiment, out, refs string) ([]*Experiment, error) {
 	var names []string
 	for _, dir := range []string{out, refs} {
+		if dir == "" {
+			continue
+		}
 		files, err := filepath.Glob(filepath.Join(dir, e.Name+"-*", "run.json"))
 		if err != nil {
 			return nil, err

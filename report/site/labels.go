@@ -74,13 +74,13 @@ const publishedNote = "Published: the talk's Table 1 (its companion report), CIF
 // chooseRun picks an experiment's row on one dataset among its runs there:
 // the talk's comparison budget (-preset-budget) first, then a run with the
 // fine-tuning figures, then one with seeds; never another seed's run, a
-// collapsed or an unfinished one.
+// collapsed or an unfinished one, or a smoke test (the quick preset).
 func chooseRun(runs []*Experiment, name string) *Experiment {
 	var best *Experiment
 	score := -1
 	for _, e := range runs {
 		r := e.Run
-		if r.Experiment != name || r.Status != results.StatusComplete || r.Collapsed || configString(r, "seed") != "1" {
+		if r.Experiment != name || r.Status != results.StatusComplete || r.Collapsed || configString(r, "seed") != "1" || configString(r, "preset") == "quick" {
 			continue
 		}
 		s := 0

@@ -110,3 +110,24 @@ func TestNoPlaceholderInProse(t *testing.T) {
 	}
 	t.Logf("%d placeholders in prose and tables", count)
 }
+
+// The docs' tables come from the references: a block is rewritten from
+// them (whatever it held), the text around it is kept, an unknown kind
+// fails.
+func TestGenerateDocs(t *testing.T) {
+	root, out := sitetest.Fixture(t, repoRoot)
+	keepReference(t, root, out, "simclr")
+	md := "Before.\n\n<!-- generated: runs shapes -->\n| stale | 99.9% |\n<!-- end generated -->\n\nAfter.\n"
+	got, names, err := GenerateDocs(root, []byte(md))
+	if err != nil || len(names) != 1 {
+		t.Fatalf("%v, %v", names, err)
+	}
+	s := string(got)
+	if strings.Contains(s, "stale") || !strings.Contains(s, "| simclr | 1 | 28.4% ± 2.8 |") || !strings.HasPrefix(s, "Before.\n\n<!-- generated: runs shapes -->\n|") ||
+		!strings.HasSuffix(s, "|\n<!-- end generated -->\n\nAfter.\n") {
+		t.Errorf("generated:\n%s", s)
+	}
+	if _, _, err := GenerateDocs(root, []byte("<!-- generated: nosuch -->\n<!-- end generated -->")); err == nil || !strings.Contains(err.Error(), "unknown kind") {
+		t.Errorf("unknown kind: %v", err)
+	}
+}
