@@ -56,11 +56,22 @@ func Main(spec Spec) {
 		fmt.Fprintf(os.Stderr, "%s: interrupted; partial results kept in %s; continue with -resume\n", spec.Name, dir)
 		os.Exit(130)
 	case err != nil:
-		fmt.Fprintf(os.Stderr, "%s: %v\n", spec.Name, err)
+		fmt.Fprintln(os.Stderr, failure(spec.Name, dir, err, runs))
 		os.Exit(1)
 	case len(runs) > 0:
 		fmt.Print(NextSteps(dir, opts.Out, len(runs)))
 	}
+}
+
+// failure is the last line of a run that failed with err: the error itself,
+// or, where the run's summary above has already printed it (a run that
+// recorded its failure in run.json), only where that record is — an error
+// is said once.
+func failure(name, dir string, err error, runs []*results.Run) string {
+	if n := len(runs); n > 0 && runs[n-1].Error != "" && strings.Contains(err.Error(), runs[n-1].Error) {
+		return fmt.Sprintf("%s: failed with the error above; %s records it", name, filepath.Join(dir, "run.json"))
+	}
+	return fmt.Sprintf("%s: %v", name, err)
 }
 
 // NextSteps is what a finished run prints last: where its results are and

@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"context"
+	"errors"
 	"io"
 	"math"
 	"os"
@@ -154,5 +155,19 @@ func TestSeedsDryRun(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(out); len(entries) > 0 {
 		t.Errorf("a dry run wrote %v", entries)
+	}
+}
+
+// A failed run's error is said once: the summary prints the error run.json
+// recorded, and the last line then says only where that record is; an
+// error no run recorded is printed itself.
+func TestFailureSaidOnce(t *testing.T) {
+	err := errors.New("checkpoint out/simclr/checkpoint: truncated")
+	failed := []*results.Run{{Error: err.Error()}}
+	if got := failure("simclr", "out/simclr", err, failed); strings.Contains(got, "truncated") || !strings.Contains(got, "out/simclr/run.json") {
+		t.Errorf("recorded error: %q", got)
+	}
+	if got := failure("simclr", "out/simclr", err, nil); got != "simclr: "+err.Error() {
+		t.Errorf("unrecorded error: %q", got)
 	}
 }

@@ -119,9 +119,9 @@ func NewFrom(store *model.Store, backend compute.Backend, cfg Config, stepsPerEp
 				return nil, err
 			}
 		}
-		ckpt, err := checkpoint.Build(t.Store).Dir(checkpointDir).Keep(2).Done()
+		ckpt, err := loadCheckpoint(t.Store, checkpointDir)
 		if err != nil {
-			return nil, fmt.Errorf("checkpoint %s: %w", checkpointDir, err)
+			return nil, err
 		}
 		t.ckpt = ckpt
 	}

@@ -10,6 +10,7 @@ package livereload
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -147,14 +148,15 @@ func Inject(page []byte, good int) []byte {
 }
 
 // Handler serves dir — and nothing outside it: paths are resolved in an
-// os.Root, so neither ".." nor a symbolic link leads out — plus the event
+// os.Root, so neither ".." nor a symbolic link leads out (a 404, like any
+// other path that is not there) — plus the event
 // stream. HTML pages get the live-reload script and are never cached.
 func Handler(dir string, h *Hub) (http.Handler, error) {
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return nil, err
 	}
-	files := http.FileServerFS(root.FS())
+	files := http.FileServerFS(insideOnly{root.FS()})
 	mux := http.NewServeMux()
 	mux.Handle(EventsPath, h)
 	// The page has no icon; answer the browser's automatic request with
@@ -181,4 +183,17 @@ func Handler(dir string, h *Hub) (http.Handler, error) {
 		_, _ = w.Write(Inject(b, h.State().Good))
 	})
 	return mux, nil
+}
+
+// insideOnly answers a path that leads out of the served directory (a
+// symbolic link to a file outside, which os.Root refuses) as one that does
+// not exist: the file server then says 404, not 500.
+type insideOnly struct{ fs.FS }
+
+func (f insideOnly) Open(name string) (fs.File, error) {
+	file, err := f.FS.Open(name)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, fs.ErrPermission) {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return file, err
 }

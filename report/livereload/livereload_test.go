@@ -63,6 +63,10 @@ func TestServesOnlyTheDirectory(t *testing.T) {
 			t.Errorf("%s: %d %q — served outside the directory", p, code, body)
 		}
 	}
+	// A link out of the directory is a path that is not there: 404, not 500.
+	if code, _ := get("/link.txt"); code != http.StatusNotFound {
+		t.Errorf("/link.txt: %d, want 404", code)
+	}
 }
 
 func TestEventsFollowBuilds(t *testing.T) {
