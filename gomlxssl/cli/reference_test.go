@@ -112,3 +112,24 @@ func TestDocsMatchTheReferences(t *testing.T) {
 		t.Errorf("exit %d: %s%s", code, stdout, stderr)
 	}
 }
+
+// embed refuses what it cannot do before starting anything: no such run, a
+// run without its checkpoint, two sources at once, an unknown split.
+func TestEmbedRefuses(t *testing.T) {
+	root, out := sitetest.Fixture(t, repoRoot)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"nosuch"}, "no run nosuch"},
+		{[]string{"simclr"}, "has no checkpoint"},
+		{[]string{"simclr", "-split", "test", "-images", "x"}, "one of -split, -images and -dataset"},
+		{[]string{"simclr", "-split", "val"}, "test or train"},
+		{nil, "name one run"},
+	} {
+		code, _, stderr := runVerb(t, append([]string{"embed", "-root", root, "-out", out}, c.args...)...)
+		if code == 0 || !strings.Contains(stderr, c.want) {
+			t.Errorf("embed %v: exit %d, %q (want %q)", c.args, code, stderr, c.want)
+		}
+	}
+}

@@ -43,6 +43,13 @@ func Main(spec Spec) {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", spec.Name, err)
 		os.Exit(1)
 	}
+	if plan.Embed != "" {
+		if err := Embed(ctx, plan); err != nil {
+			fmt.Fprintf(os.Stderr, "%s: %v\n", spec.Name, err)
+			os.Exit(1)
+		}
+		return
+	}
 	dir := plan.Dir
 	runs, agg, err := RunSeeds(ctx, plan)
 	for _, run := range runs {

@@ -53,6 +53,11 @@ type Options struct {
 	// (Spec.DefaultEpochs, Spec.DefaultBatch) for the preset's, so that
 	// methods compared side by side share one budget.
 	PresetBudget bool
+	// Embed, instead of training, embeds images with the run's trained
+	// encoder (its last checkpoint): "train" or "test" (the run's own
+	// split) or a folder of images; EmbedOut is where (FILE.csv and
+	// FILE.npy; default OUT/<run>/embed-<source>).
+	Embed, EmbedOut string
 }
 
 // The optimiser and its decoupled weight decay unless -optimizer and -wd say
@@ -103,6 +108,8 @@ func RegisterFlags(fs *flag.FlagSet) *Options {
 	fs.StringVar(&o.BaselinesDir, "baselines", "", "where the baselines are cached (default OUT/baselines; several runs may share one)")
 	fs.BoolVar(&o.Resume, "resume", false, "continue from the checkpoint in OUT/<experiment>/checkpoint")
 	fs.BoolVar(&o.DryRun, "dry-run", false, "check the flags and the data, print what would run, and stop before training")
+	fs.StringVar(&o.Embed, "embed", "", "instead of training, embed images with this run's trained encoder: train or test (the run's own split), or a folder of PNG/JPEG images (recursively); writes CSV and .npy (go run run.go embed RUN does it for a run of out/)")
+	fs.StringVar(&o.EmbedOut, "embed-out", "", "where -embed writes: FILE.csv and FILE.npy (default OUT/<run>/embed-<source>)")
 	return o
 }
 

@@ -18,12 +18,14 @@ import (
 	"testing"
 	"time"
 
+	"codeberg.org/sbinet/npyio"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/model/checkpoint"
 
 	"github.com/mega-ssl/mega/gomlxssl/data"
+	"github.com/mega-ssl/mega/gomlxssl/eval"
 	"github.com/mega-ssl/mega/gomlxssl/experiment"
 	"github.com/mega-ssl/mega/gomlxssl/models"
 	"github.com/mega-ssl/mega/gomlxssl/results"
@@ -286,5 +288,72 @@ func checkFewLabels(t *testing.T, name string, r *results.Run) {
 		if s.Value < 0 || s.Value > 1 || s.Labels == 0 || s.Protocol == "" {
 			t.Errorf("%s: fine-tuning figure %+v", name, s)
 		}
+	}
+}
+
+// EmbedMatchesTheRun embeds the training and test splits of spec's quick
+// run in out (made by QuickRun with the same extra flags) with the encoder
+// its checkpoint keeps (-embed, as `run.go embed` does), and checks the
+// files: the CSV's rows and the .npy's (images, dimensions) agree, and a kNN
+// over those features scores what run.json says — the encoder a user takes
+// away is the one the run evaluated.
+func EmbedMatchesTheRun(t *testing.T, spec experiment.Spec, out string, r *results.Run, extra ...string) {
+	t.Helper()
+	feats := map[string]eval.Features{}
+	for _, split := range []string{"train", "test"} {
+		fs := flag.NewFlagSet(spec.Name, flag.ContinueOnError)
+		opts := experiment.Flags(spec, fs)
+		file := filepath.Join(t.TempDir(), "emb-"+split)
+		if err := fs.Parse(append([]string{"-preset", "quick", "-out", out, "-baselines", sharedBaselines(), "-backend", "go",
+			"-embed", split, "-embed-out", file}, extra...)); err != nil {
+			t.Fatal(err)
+		}
+		p, err := experiment.NewPlan(spec, opts, fs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := experiment.Embed(context.Background(), p); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.Open(file + ".npy")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		var rows []float32
+		rd, err := npyio.NewReader(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		shape := rd.Header.Descr.Shape
+		if err := rd.Read(&rows); err != nil {
+			t.Fatal(err)
+		}
+		csv, err := os.ReadFile(file + ".csv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSpace(string(csv)), "\n")
+		if len(shape) != 2 || len(lines)-1 != shape[0] || strings.Count(lines[0], ",") != shape[1]+2 || len(rows) != shape[0]*shape[1] {
+			t.Fatalf("%s: .npy shape %v (%d values), CSV %d rows of %d columns", split, shape, len(rows), len(lines)-1, strings.Count(lines[0], ",")+1)
+		}
+		labels := make([]int32, shape[0])
+		for i, l := range lines[1:] {
+			fields := strings.SplitN(l, ",", 3)
+			var label int32
+			if _, err := fmt.Sscan(fields[1], &label); err != nil {
+				t.Fatalf("%s: CSV line %d: %v", split, i+2, err)
+			}
+			labels[i] = label
+		}
+		feats[split] = eval.Features{Data: rows, Dim: shape[1], Labels: labels}
+	}
+	k := int(r.Metrics.KNNK)
+	acc, err := eval.KNN{K: k, T: r.Metrics.KNNT}.Accuracy(feats["train"], feats["test"], r.Dataset.Classes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if acc != r.Metrics.KNNTop1 {
+		t.Errorf("%s: kNN over the embedded splits %.4f, run.json says %.4f: the checkpoint's encoder is not the one evaluated", spec.Name, acc, r.Metrics.KNNTop1)
 	}
 }

@@ -1,0 +1,99 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/mega-ssl/mega/gomlxssl/results"
+)
+
+// embed is the embed verb: the trained encoder of a run under OUT embeds
+// images — the run's test or training split, a dataset's whole test split,
+// or every image of a folder — into a CSV and a .npy, through the run's own
+// experiment (`go run ./experiments/NAME ITS-FLAGS -embed …`), which loads
+// its last checkpoint.
+func (c *command) embed(args []string) error {
+	fs := c.flags("embed")
+	split := fs.String("split", "", "embed the run's own split: test or train (the default: test)")
+	images := fs.String("images", "", "embed every PNG/JPEG image under this folder (recursively), resized as the run's images")
+	dataset := fs.String("dataset", "", "embed this dataset's whole test split (its images shaped as the run's: fashion-mnist for a Fashion-MNIST run)")
+	outFile := fs.String("o", "", "write FILE.csv and FILE.npy (default OUT/RUN/embed-SOURCE)")
+	// The run's name may stand before, between or after the flags.
+	var name string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
+	}
+	if err := c.parse(fs, args); err != nil {
+		return err
+	}
+	if name == "" && fs.NArg() > 0 {
+		name = fs.Arg(0)
+		if err := fs.Parse(fs.Args()[1:]); err != nil {
+			return errUsage
+		}
+	}
+	if fs.NArg() > 0 || name == "" {
+		return fmt.Errorf("name one run under %s (such as simclr or simclr-fashion-mnist): go run run.go embed RUN [-split test|-images DIR|-dataset NAME] [-o FILE]", c.out)
+	}
+	source := "test"
+	switch given := btoi(*split != "") + btoi(*images != "") + btoi(*dataset != ""); {
+	case given > 1:
+		return fmt.Errorf("give one of -split, -images and -dataset")
+	case *split != "":
+		if *split != "test" && *split != "train" {
+			return fmt.Errorf("-split %q: test or train", *split)
+		}
+		source = *split
+	case *images != "":
+		abs, err := filepath.Abs(*images)
+		if err != nil {
+			return err
+		}
+		source = abs
+	case *dataset != "":
+		source = "dataset:" + *dataset
+	}
+	dir := filepath.Join(c.out, name)
+	r, err := results.ReadRun(filepath.Join(dir, "run.json"))
+	if err != nil {
+		return fmt.Errorf("no run %s under %s (go run run.go list shows them): %w", name, c.out, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "checkpoint")); err != nil {
+		return fmt.Errorf("%s has no checkpoint: its trained encoder is not on disk (train it again: go run ./experiments/%s %s)", dir, r.Experiment, strings.Join(r.Args, " "))
+	}
+	cmdArgs := []string{"run", "./experiments/" + r.Experiment}
+	for _, a := range r.Args {
+		if !strings.HasPrefix(a, "-out=") && !strings.HasPrefix(a, "-baselines=") {
+			cmdArgs = append(cmdArgs, a)
+		}
+	}
+	cmdArgs = append(cmdArgs, "-out", c.out, "-embed", source)
+	if *outFile != "" {
+		abs, err := filepath.Abs(*outFile)
+		if err != nil {
+			return err
+		}
+		cmdArgs = append(cmdArgs, "-embed-out", abs)
+	}
+	fmt.Fprintf(c.stderr, "run.go embed: go %s\n", strings.Join(cmdArgs, " "))
+	cmd := exec.CommandContext(c.ctx, "go", cmdArgs...)
+	cmd.Dir = c.root
+	cmd.Stdout, cmd.Stderr = c.stdout, c.stderr
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 10 * time.Second
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("embedding with %s: %w", name, err)
+	}
+	return nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
