@@ -72,7 +72,7 @@ func readmeCommandsAndDirs(readme string) ([]string, map[string]string) {
 //   - go run run.go docs: run with -check (the docs must already match);
 //   - go run run.go run GROUP [-- FLAGS]: the group with -dry-run added to
 //     its flags (each experiment is started through `go run`, as printed);
-//   - go run run.go serve|watch|bench|embed: long-running or needing a
+//   - go run run.go serve|watch|bench|embed|export: long-running or needing a
 //     trained run, so their flags are checked (-h);
 //   - the staticcheck line: the one .ci/run runs;
 //   - go test ./...: this suite itself; any other go test line runs with
@@ -177,7 +177,7 @@ func runVerb(t *testing.T, c string, args []string, out string) {
 			names, flags = rest[:i], rest[i+1:]
 		}
 		line = append(append(append([]string{"run", "-out", out}, names...), "--"), append(flags, "-dry-run")...)
-	case "serve", "watch", "bench", "embed":
+	case "serve", "watch", "bench", "embed", "export":
 		// Long-running, or needing a trained run: the flags are checked.
 		line = append([]string{verb}, append(rest, "-h")...)
 	default:

@@ -18,12 +18,13 @@ import (
 // every experiment's quick run must deliver (experimenttest.QuickRun), it
 // checks the results contract's field names and that SimCLR's kNN accuracy
 // beats the random-init encoder's, that the encoder its checkpoint keeps
-// embeds the splits to the same kNN (-embed), then builds the report on the
-// output.
+// embeds the splits to the same kNN (-embed) and, exported (-export), gives
+// the same features in PyTorch, then builds the report on the output.
 func TestQuickPresetEndToEnd(t *testing.T) {
 	run, out := experimenttest.QuickRun(t, spec())
 	t.Logf("supervised baseline kNN %.3f", run.Baselines.Supervised.KNNTop1)
 	experimenttest.EmbedMatchesTheRun(t, spec(), out, run)
+	t.Run("export", func(t *testing.T) { experimenttest.ExportMatchesInPyTorch(t, spec(), out) })
 
 	dir := filepath.Join(out, "simclr-quick") // a smoke run: never the main run's directory
 	raw, err := os.ReadFile(filepath.Join(dir, "run.json"))

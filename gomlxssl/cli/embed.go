@@ -57,6 +57,54 @@ func (c *command) embed(args []string) error {
 	case *dataset != "":
 		source = "dataset:" + *dataset
 	}
+	mode := []string{"-embed", source}
+	if *outFile != "" {
+		abs, err := filepath.Abs(*outFile)
+		if err != nil {
+			return err
+		}
+		mode = append(mode, "-embed-out", abs)
+	}
+	return c.throughRun(name, "embedding", mode)
+}
+
+// export is the export verb: the trained encoder of a run under OUT
+// written to a folder — encoder.safetensors (PyTorch's names and layouts)
+// and encoder.json — through the run's own experiment (-export).
+func (c *command) export(args []string) error {
+	fs := c.flags("export")
+	dst := fs.String("o", "", "the folder to write encoder.safetensors and encoder.json to (default OUT/RUN/export)")
+	var name string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
+	}
+	if err := c.parse(fs, args); err != nil {
+		return err
+	}
+	if name == "" && fs.NArg() > 0 {
+		name = fs.Arg(0)
+		if err := fs.Parse(fs.Args()[1:]); err != nil {
+			return errUsage
+		}
+	}
+	if fs.NArg() > 0 || name == "" {
+		return fmt.Errorf("name one run under %s (such as simclr-fashion-mnist): go run run.go export RUN [-o DIR]", c.out)
+	}
+	to := *dst
+	if to == "" {
+		to = filepath.Join(c.out, name, "export")
+	}
+	abs, err := filepath.Abs(to)
+	if err != nil {
+		return err
+	}
+	return c.throughRun(name, "exporting", []string{"-export", abs})
+}
+
+// throughRun runs the experiment of run name under OUT with the flags it
+// ran with and mode (-embed …, -export …), which loads its last checkpoint
+// instead of training; what says what it does, for its error.
+func (c *command) throughRun(name, what string, mode []string) error {
 	dir := filepath.Join(c.out, name)
 	r, err := results.ReadRun(filepath.Join(dir, "run.json"))
 	if err != nil {
@@ -71,22 +119,15 @@ func (c *command) embed(args []string) error {
 			cmdArgs = append(cmdArgs, a)
 		}
 	}
-	cmdArgs = append(cmdArgs, "-out", c.out, "-embed", source)
-	if *outFile != "" {
-		abs, err := filepath.Abs(*outFile)
-		if err != nil {
-			return err
-		}
-		cmdArgs = append(cmdArgs, "-embed-out", abs)
-	}
-	fmt.Fprintf(c.stderr, "run.go embed: go %s\n", strings.Join(cmdArgs, " "))
+	cmdArgs = append(append(cmdArgs, "-out", c.out), mode...)
+	fmt.Fprintf(c.stderr, "run.go: go %s\n", strings.Join(cmdArgs, " "))
 	cmd := exec.CommandContext(c.ctx, "go", cmdArgs...)
 	cmd.Dir = c.root
 	cmd.Stdout, cmd.Stderr = c.stdout, c.stderr
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 10 * time.Second
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("embedding with %s: %w", name, err)
+		return fmt.Errorf("%s with %s: %w", what, name, err)
 	}
 	return nil
 }

@@ -43,8 +43,12 @@ func Main(spec Spec) {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", spec.Name, err)
 		os.Exit(1)
 	}
-	if plan.Embed != "" {
-		if err := Embed(ctx, plan); err != nil {
+	if plan.Embed != "" || plan.Export != "" {
+		do := Embed
+		if plan.Export != "" {
+			do = Export
+		}
+		if err := do(ctx, plan); err != nil {
 			fmt.Fprintf(os.Stderr, "%s: %v\n", spec.Name, err)
 			os.Exit(1)
 		}

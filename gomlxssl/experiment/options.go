@@ -58,6 +58,10 @@ type Options struct {
 	// split) or a folder of images; EmbedOut is where (FILE.csv and
 	// FILE.npy; default OUT/<run>/embed-<source>).
 	Embed, EmbedOut string
+	// Export, instead of training, writes the run's trained encoder to this
+	// folder: its weights in safetensors and a JSON of its architecture and
+	// input (Export).
+	Export string
 }
 
 // The optimiser and its decoupled weight decay unless -optimizer and -wd say
@@ -109,6 +113,7 @@ func RegisterFlags(fs *flag.FlagSet) *Options {
 	fs.BoolVar(&o.Resume, "resume", false, "continue from the checkpoint in OUT/<experiment>/checkpoint")
 	fs.BoolVar(&o.DryRun, "dry-run", false, "check the flags and the data, print what would run, and stop before training")
 	fs.StringVar(&o.Embed, "embed", "", "instead of training, embed images with this run's trained encoder: train or test (the run's own split), or a folder of PNG/JPEG images (recursively); writes CSV and .npy (go run run.go embed RUN does it for a run of out/)")
+	fs.StringVar(&o.Export, "export", "", "instead of training, write this run's trained encoder to this folder: encoder.safetensors (PyTorch's names and layouts) and encoder.json (architecture, input, normalisation); go run run.go export RUN does it for a run of out/")
 	fs.StringVar(&o.EmbedOut, "embed-out", "", "where -embed writes: FILE.csv and FILE.npy (default OUT/<run>/embed-<source>)")
 	return o
 }

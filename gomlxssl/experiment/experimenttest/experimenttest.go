@@ -7,13 +7,16 @@
 package experimenttest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -355,5 +358,58 @@ func EmbedMatchesTheRun(t *testing.T, spec experiment.Spec, out string, r *resul
 	}
 	if acc != r.Metrics.KNNTop1 {
 		t.Errorf("%s: kNN over the embedded splits %.4f, run.json says %.4f: the checkpoint's encoder is not the one evaluated", spec.Name, acc, r.Metrics.KNNTop1)
+	}
+}
+
+// ExportMatchesInPyTorch exports the encoder of spec's quick run in out
+// (-export, as `run.go export` does), and checks with Debian's PyTorch that
+// gomlxssl/models/torch/mega_encoder.py rebuilds it from encoder.json and
+// encoder.safetensors and gets MEGA's features of the test images (-embed)
+// to 1e-4. Without python3-torch it is skipped, saying so.
+func ExportMatchesInPyTorch(t *testing.T, spec experiment.Spec, out string, extra ...string) {
+	t.Helper()
+	const python = "/usr/bin/python3"
+	if exec.Command(python, "-c", "import torch, numpy").Run() != nil {
+		t.Skip("export checked without PyTorch: python3-torch is not installed (apt-get install python3-torch)")
+	}
+	_, self, _, _ := runtime.Caller(0)
+	script := filepath.Join(filepath.Dir(self), "..", "..", "models", "torch", "mega_encoder.py")
+	dir := t.TempDir()
+	plan := func(mode ...string) *experiment.Plan {
+		fs := flag.NewFlagSet(spec.Name, flag.ContinueOnError)
+		opts := experiment.Flags(spec, fs)
+		if err := fs.Parse(append(append([]string{"-preset", "quick", "-out", out, "-baselines", sharedBaselines(), "-backend", "go"}, mode...), extra...)); err != nil {
+			t.Fatal(err)
+		}
+		p, err := experiment.NewPlan(spec, opts, fs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	exported, features := filepath.Join(dir, "encoder"), filepath.Join(dir, "features")
+	if err := experiment.Export(context.Background(), plan("-export", exported)); err != nil {
+		t.Fatal(err)
+	}
+	p := plan("-embed", "test", "-embed-out", features)
+	if err := experiment.Embed(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	split, err := p.LoadData()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pixels bytes.Buffer
+	if err := npyio.Write(&pixels, split.Test.Pixels); err != nil {
+		t.Fatal(err)
+	}
+	images := filepath.Join(dir, "images.npy")
+	if err := os.WriteFile(images, pixels.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b, err := exec.Command(python, script, exported, images, "--compare", features+".npy", "--tol", "1e-4").CombinedOutput()
+	t.Logf("%s", b)
+	if err != nil {
+		t.Errorf("the exported encoder in PyTorch: %v", err)
 	}
 }
