@@ -138,3 +138,7 @@ func TestFashionMNISTQuickLearns(t *testing.T) {
 
 // Every setting of the method's own, changed, names a run of its own.
 func TestSettingsNameRuns(t *testing.T) { experimenttest.SettingsNameRuns(t, spec(), nil) }
+
+// Pre-training on one's own unlabelled images, end to end, as
+// docs/embeddings.md walks through it.
+func TestUnlabelledFolder(t *testing.T) { experimenttest.UnlabelledFolder(t, spec()) }

@@ -209,7 +209,9 @@ func (c *command) printList(names []string) error {
 			knn, lin, knn1, lin1, few, ep, fin := "—", "—", "—", "—", "—", "—", "—"
 			cmd := site.Command(e.Name)
 			if r := run.Run; r != nil {
-				knn = fmt.Sprintf("%.1f%%", 100*r.Metrics.KNNTop1)
+				if !r.Unlabelled { // no labels: no kNN to report
+					knn = fmt.Sprintf("%.1f%%", 100*r.Metrics.KNNTop1)
+				}
 				if r.LinearProbed() { // a run still training has no linear probe yet
 					lin = fmt.Sprintf("%.1f%%", 100*r.Metrics.LinearTop1)
 				}

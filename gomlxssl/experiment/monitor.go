@@ -47,9 +47,11 @@ func (m *epochMonitor) epoch(st train.EpochStats) error {
 		return err
 	}
 	r.last, r.lastStep = f, st.GlobalStep
-	knn, err := eval.KNN{K: o.KNNK, T: o.KNNT}.Accuracy(f.hTrain, f.hTest, len(r.split.Train.Classes))
-	if err != nil {
-		return err
+	var knn float64 // 0 on data without labels: there is nothing to vote for
+	if !r.run.Unlabelled {
+		if knn, err = (eval.KNN{K: o.KNNK, T: o.KNNT}).Accuracy(f.hTrain, f.hTest, len(r.split.Train.Classes)); err != nil {
+			return err
+		}
 	}
 	col := eval.CollapseOf(f.zTest)
 	r.rows = append(r.rows, results.EpochRow{Epoch: st.Epoch, Step: st.GlobalStep, Loss: st.Loss, KNNTop1: knn, LR: st.LR,
@@ -64,8 +66,12 @@ func (m *epochMonitor) epoch(st train.EpochStats) error {
 		}
 		r.aheadS = time.Since(ahead).Seconds()
 	}
-	fmt.Fprintf(os.Stderr, "%s epoch %d: kNN top-1 %.1f%%, embedding std %.3f (1/√d = %.3f), effective rank %.1f, data wait %.1f%%\n",
-		r.spec.Name, st.Epoch, 100*knn, col.Std, 1/math.Sqrt(float64(f.zTest.Dim)), col.EffectiveRank, 100*st.IdleFrac)
+	knnText := fmt.Sprintf("kNN top-1 %.1f%%, ", 100*knn)
+	if r.run.Unlabelled {
+		knnText = ""
+	}
+	fmt.Fprintf(os.Stderr, "%s epoch %d: %sembedding std %.3f (1/√d = %.3f), effective rank %.1f, data wait %.1f%%\n",
+		r.spec.Name, st.Epoch, knnText, col.Std, 1/math.Sqrt(float64(f.zTest.Dim)), col.EffectiveRank, 100*st.IdleFrac)
 	r.fillFromRows()
 	if err := r.report(m.tr.Store, st.Epoch, false); err != nil {
 		return err

@@ -59,6 +59,14 @@ func (r *runner) curves() error {
 		XLabel: "epoch", YLabel: "loss", IntegerX: true}, []plots.Line{{Name: r.run.Title, X: epochs, Y: loss}}, nil); err != nil {
 		return err
 	}
+	figures := []results.Figure{
+		{File: "augmentations.svg", Caption: "Two augmented views (rows 2 and 3) of eight training images (row 1)."},
+		{File: "loss.svg", Caption: "Training loss per epoch."},
+	}
+	if r.run.Unlabelled { // no labels, no kNN curve
+		r.run.Figures = append(figures, r.figures...)
+		return nil
+	}
 	b := r.run.Baselines
 	if err := plots.LineChart(filepath.Join(r.dir, "knn.svg"), plots.Chart{
 		Title:  fmt.Sprintf("%s: kNN top-1 (k=%d, τ=%g) on the test split", r.run.Title, r.o.KNNK, r.o.KNNT),
@@ -67,11 +75,7 @@ func (r *runner) curves() error {
 		[]plots.HLine{{Name: "random init", Value: 100 * b.RandomInit.KNNTop1}, {Name: "supervised", Value: 100 * b.Supervised.KNNTop1}}); err != nil {
 		return err
 	}
-	r.run.Figures = append([]results.Figure{
-		{File: "augmentations.svg", Caption: "Two augmented views (rows 2 and 3) of eight training images (row 1)."},
-		{File: "loss.svg", Caption: "Training loss per epoch."},
-		{File: "knn.svg", Caption: r.knnCaption()},
-	}, r.figures...)
+	r.run.Figures = append(append(figures, results.Figure{File: "knn.svg", Caption: r.knnCaption()}), r.figures...)
 	return nil
 }
 

@@ -90,6 +90,11 @@ func prepare(p *Plan) (*runner, error) {
 			"1%% labels: the same kNN (k at most the labelled count) and linear probe fitted on 1%% of each class's training images, drawn with data seed %d (the same for every -seed)",
 			enc.Name(), p.KNNK, p.KNNT, split.Train.Len(), split.Test.Len(), p.ProbeIterations, p.DataSeed),
 	}
+	if len(split.Train.Classes) < 2 {
+		run.Unlabelled = true
+		run.Protocol = fmt.Sprintf("data without labels (%s): no probe, baseline or fine-tuning can be fitted; the collapse figures of the frozen %s features of the %d test images (embedding std, effective rank) stand in for them",
+			split.Train.Name, enc.Name(), split.Test.Len())
+	}
 	var prev resumed
 	if p.Resume {
 		prev = resumedFrom(filepath.Join(p.Dir, "run.json"), p.Epochs)

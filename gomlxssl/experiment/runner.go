@@ -67,8 +67,10 @@ func (r *runner) execute(ctx context.Context) error {
 	if err := r.augmentationFigure(); err != nil {
 		return err
 	}
-	if err := r.baselines(ctx); err != nil {
-		return err
+	if !r.run.Unlabelled { // without labels there is nothing to compare with
+		if err := r.baselines(ctx); err != nil {
+			return err
+		}
 	}
 	pipe, tr, err := r.trainer()
 	if err != nil {
@@ -97,6 +99,9 @@ func (r *runner) execute(ctx context.Context) error {
 	}
 	if err := r.finalEval(tr, r.method); err != nil {
 		return err
+	}
+	if r.run.Unlabelled {
+		return nil
 	}
 	return r.fineTune(ctx, tr, r.method)
 }
@@ -195,9 +200,12 @@ func (r *runner) finalEval(tr *train.Trainer, m Method) error {
 	defer func() { r.run.FinalEvalS = ahead + time.Since(start).Seconds() }()
 	hTest, zTest := f.hTest, f.zTest
 	probeStart := time.Now()
-	scores, err := probe(f.hTrain, hTest, len(r.split.Train.Classes), r.o)
-	if err != nil {
-		return err
+	var scores Scores
+	if !r.run.Unlabelled {
+		var err error
+		if scores, err = probe(f.hTrain, hTest, len(r.split.Train.Classes), r.o); err != nil {
+			return err
+		}
 	}
 	probesS := time.Since(probeStart).Seconds()
 	defer func() {

@@ -30,6 +30,15 @@ func Summary(r *results.Run) string {
 		b.WriteString("pre-trained with labels: a supervised run, not self-supervised\n")
 	}
 	m := r.Metrics
+	if r.Unlabelled {
+		fmt.Fprintf(&b, "no labels: no probe, baseline or fine-tuning; embedding std %.3f, effective rank %.1f%s; %.0f images/s\n",
+			m.EmbeddingStd, m.EffectiveRank, map[bool]string{true: " — COLLAPSED", false: ""}[r.Collapsed], m.ImagesPerS)
+		fmt.Fprintf(&b, "protocol: %s\n", r.Protocol)
+		if r.Error != "" {
+			fmt.Fprintf(&b, "error: %s\n", r.Error)
+		}
+		return b.String()
+	}
 	complete := r.Status == results.StatusComplete
 	width := max(len("random-init encoder"), utf8.RuneCountInString(r.Title))
 	row := func(name string, cells ...string) {

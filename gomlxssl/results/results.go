@@ -77,6 +77,11 @@ type Run struct {
 	Measures []Measure `json:"measures,omitempty"`
 	// Collapsed flags a run whose embeddings collapsed: it is not a result.
 	Collapsed bool `json:"collapsed"`
+	// Unlabelled marks a run on data without labels (a folder of images
+	// with no class folders): no probe, baseline or fine-tuning can be
+	// fitted, and the collapse figures (embedding std, effective rank)
+	// stand in for them.
+	Unlabelled bool `json:"unlabelled,omitempty"`
 	// Protocol says, in words, how the metrics were measured.
 	Protocol string `json:"protocol"`
 }
@@ -239,5 +244,5 @@ func DatasetTitle(name string) string { return data.Title(name) }
 // (stopped, or still training) has only the per-epoch kNN, and its linear
 // figures are zero, not measured.
 func (r *Run) LinearProbed() bool {
-	return r.Status != StatusPartial || r.Metrics.LinearTop1 > 0
+	return !r.Unlabelled && (r.Status != StatusPartial || r.Metrics.LinearTop1 > 0)
 }

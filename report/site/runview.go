@@ -58,6 +58,12 @@ func metricRows(e *Experiment) []metricRow {
 	if !r.LinearProbed() {
 		ours[1], ours[2] = dash, dash
 	}
+	if r.Unlabelled { // no labels: the collapse figures alone
+		for i := range 5 {
+			ours[i] = dash
+		}
+		return []metricRow{{Name: r.Title, Ours: true, Cells: ours}}
+	}
 	rows := []metricRow{
 		{Name: r.Title, Ours: true, Cells: ours},
 		{Name: "random-init encoder", Cells: probes(bl.RandomInit)},

@@ -168,7 +168,8 @@ type tsneView struct {
 
 // runsOf lists the runs (main runs, then each one's variants) of the placed
 // experiments named, in the names' order; every placed one when names is
-// empty. A name with no experiment yet is left out, as @experiment does.
+// empty. A name with no experiment yet is left out, as @experiment does,
+// and so is a run on data without labels, which no table can compare.
 func runsOf(placed []*Experiment, names []string) []*Experiment {
 	picked := placed
 	if len(names) > 0 {
@@ -181,7 +182,11 @@ func runsOf(placed []*Experiment, names []string) []*Experiment {
 	}
 	var runs []*Experiment
 	for _, e := range picked {
-		runs = append(runs, e.Runs()...)
+		for _, r := range e.Runs() {
+			if !r.Run.Unlabelled { // nothing to compare without labels: its own section shows it
+				runs = append(runs, r)
+			}
+		}
 	}
 	return runs
 }

@@ -17,6 +17,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -411,5 +412,102 @@ func ExportMatchesInPyTorch(t *testing.T, spec experiment.Spec, out string, extr
 	t.Logf("%s", b)
 	if err != nil {
 		t.Errorf("the exported encoder in PyTorch: %v", err)
+	}
+}
+
+// UnlabelledFolder walks docs/embeddings.md's "your own unlabelled images"
+// on a tiny folder it writes (images with no class folders, one of them in
+// a sub-folder, beside a file that is not an image): spec pre-trains on it
+// with the quick preset, the run says it has no labels (no probe, baseline
+// or fine-tuning; the collapse figures stand in for them), and its encoder
+// embeds every image of the folder (-embed), one row each.
+func UnlabelledFolder(t *testing.T, spec experiment.Spec) {
+	t.Helper()
+	folder := filepath.Join(t.TempDir(), "photos")
+	shapes := data.Shapes(data.ShapesConfig{Train: 160, Test: 1, Seed: 4})
+	classes := t.TempDir()
+	if err := data.ExportImageFolder(classes, shapes); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	err := filepath.WalkDir(filepath.Join(classes, "train"), func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		dst := filepath.Join(folder, fmt.Sprintf("img%03d.png", n))
+		if n == 0 {
+			dst = filepath.Join(folder, "holiday", "img000.png") // a sub-folder: embed reads it, training does not
+		}
+		n++
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(dst, b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(folder, "notes.txt"), []byte("not an image"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	train := filepath.Join(t.TempDir(), "flat")
+	if err := os.MkdirAll(train, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(folder)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries { // the folder's own images (LoadImageFolder wants no other files or folders)
+		if strings.HasSuffix(e.Name(), ".png") {
+			if err := os.Link(filepath.Join(folder, e.Name()), filepath.Join(train, e.Name())); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	out := t.TempDir()
+	args := []string{"-preset", "quick", "-dataset", data.FolderName, "-data-dir", train, "-out", out, "-backend", "go", "-batch", "32"}
+	plan := func(extra ...string) *experiment.Plan {
+		fs := flag.NewFlagSet(spec.Name, flag.ContinueOnError)
+		opts := experiment.Flags(spec, fs)
+		if err := fs.Parse(append(slices.Clone(args), extra...)); err != nil {
+			t.Fatal(err)
+		}
+		p, err := experiment.NewPlan(spec, opts, fs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	p := plan()
+	r, err := experiment.Execute(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Unlabelled || r.Status != results.StatusComplete || r.Metrics.KNNTop1 != 0 || r.Metrics.LinearTop1 != 0 || len(r.Scores) != 0 ||
+		r.Baselines.RawPixels != nil || r.Metrics.EmbeddingStd <= 0 || r.Metrics.EffectiveRank <= 0 {
+		t.Errorf("unlabelled run: unlabelled %v, %s, kNN %g, linear %g, %d scores, raw pixels %v, std %g, rank %g", r.Unlabelled, r.Status,
+			r.Metrics.KNNTop1, r.Metrics.LinearTop1, len(r.Scores), r.Baselines.RawPixels, r.Metrics.EmbeddingStd, r.Metrics.EffectiveRank)
+	}
+	for _, f := range r.Figures {
+		if f.File == "knn.svg" {
+			t.Errorf("a kNN chart without labels")
+		}
+	}
+	emb := filepath.Join(t.TempDir(), "photos")
+	if err := experiment.Embed(context.Background(), plan("-embed", folder, "-embed-out", emb)); err != nil {
+		t.Fatal(err)
+	}
+	csv, err := os.ReadFile(emb + ".csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(csv)), "\n")
+	if len(lines)-1 != n || !strings.HasPrefix(lines[1], filepath.Join("holiday", "img000.png")+",0,unlabeled,") {
+		t.Errorf("embedded %d rows of %d images; first %q", len(lines)-1, n, lines[1][:min(len(lines[1]), 60)])
 	}
 }
