@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -22,22 +23,9 @@ func (c *command) embed(args []string) error {
 	images := fs.String("images", "", "embed every PNG/JPEG image under this folder (recursively), resized as the run's images")
 	dataset := fs.String("dataset", "", "embed this dataset's whole test split (its images shaped as the run's: fashion-mnist for a Fashion-MNIST run)")
 	outFile := fs.String("o", "", "write FILE.csv and FILE.npy (default OUT/RUN/embed-SOURCE)")
-	// The run's name may stand before, between or after the flags.
-	var name string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		name, args = args[0], args[1:]
-	}
-	if err := c.parse(fs, args); err != nil {
+	name, err := c.runName(fs, args, "embed RUN [-split test|-images DIR|-dataset NAME] [-o FILE]")
+	if err != nil {
 		return err
-	}
-	if name == "" && fs.NArg() > 0 {
-		name = fs.Arg(0)
-		if err := fs.Parse(fs.Args()[1:]); err != nil {
-			return errUsage
-		}
-	}
-	if fs.NArg() > 0 || name == "" {
-		return fmt.Errorf("name one run under %s (such as simclr or simclr-fashion-mnist): go run run.go embed RUN [-split test|-images DIR|-dataset NAME] [-o FILE]", c.out)
 	}
 	source := "test"
 	switch given := btoi(*split != "") + btoi(*images != "") + btoi(*dataset != ""); {
@@ -74,21 +62,9 @@ func (c *command) embed(args []string) error {
 func (c *command) export(args []string) error {
 	fs := c.flags("export")
 	dst := fs.String("o", "", "the folder to write encoder.safetensors and encoder.json to (default OUT/RUN/export)")
-	var name string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		name, args = args[0], args[1:]
-	}
-	if err := c.parse(fs, args); err != nil {
+	name, err := c.runName(fs, args, "export RUN [-o DIR]")
+	if err != nil {
 		return err
-	}
-	if name == "" && fs.NArg() > 0 {
-		name = fs.Arg(0)
-		if err := fs.Parse(fs.Args()[1:]); err != nil {
-			return errUsage
-		}
-	}
-	if fs.NArg() > 0 || name == "" {
-		return fmt.Errorf("name one run under %s (such as simclr-fashion-mnist): go run run.go export RUN [-o DIR]", c.out)
 	}
 	to := *dst
 	if to == "" {
@@ -121,15 +97,44 @@ func (c *command) throughRun(name, what string, mode []string) error {
 	}
 	cmdArgs = append(append(cmdArgs, "-out", c.out), mode...)
 	fmt.Fprintf(c.stderr, "run.go: go %s\n", strings.Join(cmdArgs, " "))
-	cmd := exec.CommandContext(c.ctx, "go", cmdArgs...)
-	cmd.Dir = c.root
-	cmd.Stdout, cmd.Stderr = c.stdout, c.stderr
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	cmd.WaitDelay = 10 * time.Second
-	if err := cmd.Run(); err != nil {
+	if err := c.goCommand(cmdArgs, 10*time.Second).Run(); err != nil {
 		return fmt.Errorf("%s with %s: %w", what, name, err)
 	}
 	return nil
+}
+
+// runName parses a verb's flags around the one run it names (before,
+// between or after them), refusing none or several.
+func (c *command) runName(fs *flag.FlagSet, args []string, usage string) (string, error) {
+	var name string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
+	}
+	if err := c.parse(fs, args); err != nil {
+		return "", err
+	}
+	if name == "" && fs.NArg() > 0 {
+		name = fs.Arg(0)
+		if err := fs.Parse(fs.Args()[1:]); err != nil {
+			return "", errUsage
+		}
+	}
+	if fs.NArg() > 0 || name == "" {
+		return "", fmt.Errorf("name one run under %s (such as simclr or simclr-fashion-mnist): go run run.go %s", c.out, usage)
+	}
+	return name, nil
+}
+
+// goCommand is `go ARGS` from the repository root, its output the verb's;
+// Ctrl-C reaches it as an interrupt, and it has wait to stop (writing what
+// it must) before it is killed.
+func (c *command) goCommand(args []string, wait time.Duration) *exec.Cmd {
+	cmd := exec.CommandContext(c.ctx, "go", args...)
+	cmd.Dir = c.root
+	cmd.Stdout, cmd.Stderr = c.stdout, c.stderr
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = wait
+	return cmd
 }
 
 func btoi(b bool) int {

@@ -12,18 +12,6 @@ import (
 	"github.com/mega-ssl/mega/report/sitetest"
 )
 
-func editRun(t *testing.T, path string, edit func(r *results.Run)) {
-	t.Helper()
-	r, err := results.ReadRun(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	edit(r)
-	if err := results.WriteJSON(path, r); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // The reference verb keeps what the report reads of a complete run from a
 // clean commit — run.json, metrics.csv, its figures, a t-SNE layout instead
 // of the embeddings, a note of where it ran — and never a checkpoint; it
@@ -72,11 +60,11 @@ func TestReferenceKeepsARun(t *testing.T) {
 		{func(r *results.Run) { r.Status = results.StatusPartial }, "not complete"},
 		{func(r *results.Run) { r.Git.Dirty = true }, "uncommitted"},
 	} {
-		editRun(t, filepath.Join(out, "simclr", "run.json"), c.edit)
+		sitetest.RewriteRun(t, out, "simclr", c.edit)
 		if code, _, stderr := runVerb(t, "reference", "-root", root, "-out", out, "-machine", "x", "simclr"); code != 1 || !strings.Contains(stderr, c.want) {
 			t.Errorf("want %q: exit %d, %q", c.want, code, stderr)
 		}
-		editRun(t, filepath.Join(out, "simclr", "run.json"), func(r *results.Run) { r.Status, r.Git.Dirty = results.StatusComplete, false })
+		sitetest.RewriteRun(t, out, "simclr", func(r *results.Run) { r.Status, r.Git.Dirty = results.StatusComplete, false })
 	}
 }
 
@@ -93,12 +81,12 @@ func TestVerifyPlantedDisagreement(t *testing.T) {
 	if ok, err := c.compareRun("simclr", refs); !ok || err != nil || !strings.Contains(o.String(), "reproduced") {
 		t.Errorf("the run against itself: %v %v\n%s", ok, err, o.String())
 	}
-	editRun(t, filepath.Join(out, "simclr", "run.json"), func(r *results.Run) { r.Metrics.KNNTop1 += 0.2 })
+	sitetest.RewriteRun(t, out, "simclr", func(r *results.Run) { r.Metrics.KNNTop1 += 0.2 })
 	o.Reset()
 	if ok, err := c.compareRun("simclr", refs); ok || err != nil || !strings.Contains(o.String(), "NOT reproduced") || !strings.Contains(o.String(), "DIFFERS") {
 		t.Errorf("planted disagreement: %v %v\n%s", ok, err, o.String())
 	}
-	editRun(t, filepath.Join(out, "simclr", "run.json"), func(r *results.Run) { r.Config["epochs"] = 99.0 })
+	sitetest.RewriteRun(t, out, "simclr", func(r *results.Run) { r.Config["epochs"] = 99.0 })
 	if _, err := c.compareRun("simclr", refs); err == nil || !strings.Contains(err.Error(), "other settings") {
 		t.Errorf("other settings: %v", err)
 	}

@@ -2,8 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
-	"os/exec"
 	"slices"
 	"sort"
 	"strings"
@@ -113,14 +111,9 @@ func (c *command) resolveGroup(names []string) (string, []experiments.Member, er
 func (c *command) runOne(g experiments.Member, rest []string) error {
 	cmdArgs := append(append([]string{"run", "./experiments/" + g.Name, "-out", c.out}, g.Args...), rest...)
 	fmt.Fprintf(c.stderr, "run.go run: go %s\n", strings.Join(cmdArgs, " "))
-	cmd := exec.CommandContext(c.ctx, "go", cmdArgs...)
-	cmd.Dir = c.root
-	cmd.Stdout, cmd.Stderr = c.stdout, c.stderr
 	// Ctrl-C reaches the experiment too (same process group); give it
 	// time to write its partial results before it is killed.
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	cmd.WaitDelay = 30 * time.Second
-	if err := cmd.Run(); err != nil {
+	if err := c.goCommand(cmdArgs, 30*time.Second).Run(); err != nil {
 		if c.ctx.Err() != nil {
 			_ = c.build()
 			return fmt.Errorf("interrupted during %s; partial results kept, report rebuilt", g.Name)

@@ -30,28 +30,11 @@ const embedChunk = 8192
 // h — what the probes read — with its path (and label, where there is one)
 // as CSV and as a float32 .npy of shape (images, dimensions).
 func Embed(ctx context.Context, p *Plan) error {
-	ckpt := filepath.Join(p.Dir, "checkpoint")
-	if _, err := os.Stat(ckpt); err != nil {
-		return fmt.Errorf("-embed: no trained encoder for %s: %s has no checkpoint (train the run first, with the same flags)", p.Title, p.Dir)
-	}
-	be, _, err := backend.New(p.Backend)
+	t, err := loadTrained(p, "-embed")
 	if err != nil {
 		return err
 	}
-	split, err := p.LoadData()
-	if err != nil {
-		return err
-	}
-	if p.Spec.Config != nil { // a method may size itself to the data (MoCo's queue)
-		if err := p.Spec.Config.Check(split.Train.Len(), p.Batch); err != nil {
-			return err
-		}
-	}
-	m := p.Spec.Build(p.Enc)
-	store := model.NewStore()
-	if _, err := checkpoint.Load(store).Dir(ckpt).Immediate().Done(); err != nil {
-		return fmt.Errorf("-embed: loading %s: %w", ckpt, err)
-	}
+	be, split, m, store := t.be, t.split, t.method, t.store
 	ds, names, source, err := embedSource(p, split)
 	if err != nil {
 		return err
@@ -203,6 +186,43 @@ func datasetTest(p *Plan, name string, like *data.Dataset) (*data.Dataset, error
 	t := s.Test
 	if t.Height != like.Height || t.Width != like.Width || t.Channels != like.Channels {
 		return nil, fmt.Errorf("-embed dataset:%s: its images are %d×%d×%d, the run's %d×%d×%d", name, t.Height, t.Width, t.Channels, like.Height, like.Width, like.Channels)
+	}
+	return t, nil
+}
+
+// trained is a run's trained method, as its last checkpoint holds it, with
+// the backend and the data it ran on.
+type trained struct {
+	be     compute.Backend
+	split  data.Split
+	method Method
+	store  *model.Store
+}
+
+// loadTrained loads the method run p trained from its last checkpoint,
+// checked against its data as the run was (a method may size itself to it:
+// MoCo's queue); flag names the mode for its errors.
+func loadTrained(p *Plan, flag string) (*trained, error) {
+	ckpt := filepath.Join(p.Dir, "checkpoint")
+	if _, err := os.Stat(ckpt); err != nil {
+		return nil, fmt.Errorf("%s: no trained encoder for %s: %s has no checkpoint (train the run first, with the same flags)", flag, p.Title, p.Dir)
+	}
+	be, _, err := backend.New(p.Backend)
+	if err != nil {
+		return nil, err
+	}
+	split, err := p.LoadData()
+	if err != nil {
+		return nil, err
+	}
+	if p.Spec.Config != nil {
+		if err := p.Spec.Config.Check(split.Train.Len(), p.Batch); err != nil {
+			return nil, err
+		}
+	}
+	t := &trained{be: be, split: split, method: p.Spec.Build(p.Enc), store: model.NewStore()}
+	if _, err := checkpoint.Load(t.store).Dir(ckpt).Immediate().Done(); err != nil {
+		return nil, fmt.Errorf("%s: loading %s: %w", flag, ckpt, err)
 	}
 	return t, nil
 }

@@ -15,11 +15,9 @@ import (
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
-	"github.com/gomlx/gomlx/ml/model/checkpoint"
 	"github.com/nlpodyssey/safetensors"
 
 	"github.com/mega-ssl/mega/gomlxssl/atomicfile"
-	"github.com/mega-ssl/mega/gomlxssl/backend"
 	"github.com/mega-ssl/mega/gomlxssl/models"
 	"github.com/mega-ssl/mega/gomlxssl/train"
 )
@@ -62,25 +60,12 @@ func Export(_ context.Context, p *Plan) error {
 	if !ok {
 		return fmt.Errorf("-export: the %s encoder cannot be exported yet (the convnet encoders can)", p.Enc.Name())
 	}
-	ckpt := filepath.Join(p.Dir, "checkpoint")
-	if _, err := os.Stat(ckpt); err != nil {
-		return fmt.Errorf("-export: no trained encoder for %s: %s has no checkpoint (train the run first, with the same flags)", p.Title, p.Dir)
-	}
-	be, _, err := backend.New(p.Backend)
+	tr, err := loadTrained(p, "-export")
 	if err != nil {
 		return err
 	}
-	split, err := p.LoadData()
-	if err != nil {
-		return err
-	}
-	if p.Spec.Config != nil {
-		if err := p.Spec.Config.Check(split.Train.Len(), p.Batch); err != nil {
-			return err
-		}
-	}
-	m := p.Spec.Build(p.Enc)
-	t := split.Train
+	be, m, loaded := tr.be, tr.method, tr.store
+	t := tr.split.Train
 	// Where the method keeps its encoder (SimCLR's /encoder, a momentum
 	// method's online one): the scope its Embed creates, on a fresh store.
 	fresh := model.NewStore()
@@ -104,10 +89,6 @@ func Export(_ context.Context, p *Plan) error {
 	}
 	if prefix == "" {
 		return fmt.Errorf("-export: %s's representation is not a convnet's blocks", p.Spec.Name)
-	}
-	loaded := model.NewStore()
-	if _, err := checkpoint.Load(loaded).Dir(ckpt).Immediate().Done(); err != nil {
-		return fmt.Errorf("-export: loading %s: %w", ckpt, err)
 	}
 	views := map[string]safetensors.TensorView{}
 	for i := range conv.Widths {

@@ -413,15 +413,7 @@ func TestUnplacedExperiment(t *testing.T) {
 // rewriteRun edits the run.json under out/dir.
 func rewriteRun(t *testing.T, out, dir string, edit func(r *results.Run)) {
 	t.Helper()
-	path := filepath.Join(out, dir, "run.json")
-	r, err := results.ReadRun(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	edit(r)
-	if err := results.WriteJSON(path, r); err != nil {
-		t.Fatal(err)
-	}
+	sitetest.RewriteRun(t, out, dir, edit)
 }
 
 // A variant's results (OUT/<name>-<variant>/) show in its experiment's

@@ -113,3 +113,17 @@ func sampleScores(one, ten float64) results.Scores {
 			Protocol: "the encoder and a linear classifier trained together on 600 labelled images, 500 steps, model seed 1"},
 	}
 }
+
+// RewriteRun edits the run.json under out/dir.
+func RewriteRun(t testing.TB, out, dir string, edit func(r *results.Run)) {
+	t.Helper()
+	path := filepath.Join(out, dir, "run.json")
+	r, err := results.ReadRun(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit(r)
+	if err := results.WriteJSON(path, r); err != nil {
+		t.Fatal(err)
+	}
+}
