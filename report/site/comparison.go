@@ -176,6 +176,7 @@ func runRow(e *Experiment, anchors map[string]string, pretext bool) scoredRow {
 	if quick && row.Note == "" {
 		row.Note = "quick preset: a smoke test"
 	}
+	row.Note = withReference(row.Note, e)
 	return scoredRow{row: row, eligible: !r.Collapsed && !r.Labels && !quick, data: data}
 }
 

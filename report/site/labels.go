@@ -263,6 +263,7 @@ func (t *table1) method(e *Experiment, anchor string) {
 	if e.Seeds != nil {
 		row.Note = fmt.Sprintf("mean ± sd of %d seeds", len(e.Seeds.Seeds))
 	}
+	row.Note = withReference(row.Note, e)
 	t.v.Rows = append(t.v.Rows, row)
 	t.chart.Lines = append(t.chart.Lines, line)
 	if !slices.Contains(t.v.Protocols, r.Protocol) {

@@ -114,3 +114,15 @@ func origin(e *Experiment) *originView {
 	return &originView{Class: "differs", Lead: "Your run differs from the reference",
 		Text: fmt.Sprintf("(%s) on %d of %d figures, beyond their 95%% bands: %s.", where, len(off), len(all), strings.Join(off, "; "))}
 }
+
+// withReference adds to a table row's note that its run is the repository's
+// reference run, not the reader's.
+func withReference(note string, e *Experiment) string {
+	if e.Reference == nil {
+		return note
+	}
+	if note == "" {
+		return "reference run"
+	}
+	return note + "; reference run"
+}
