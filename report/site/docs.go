@@ -113,8 +113,9 @@ func table1Markdown(refs []*Experiment, args []string) (string, error) {
 	b.WriteString(strings.Repeat("|---", len(head)) + "|\n")
 	for _, r := range v.Rows {
 		name := r.Name
-		if r.Note != "" {
-			name += " (" + r.Note + ")"
+		// Every run here is a reference: the docs say so once, above.
+		if note := strings.TrimPrefix(strings.TrimSuffix(r.Note, "; reference run"), "reference run"); note != "" {
+			name += " (" + note + ")"
 		}
 		row := []string{name}
 		for _, c := range r.Cells {
