@@ -42,7 +42,7 @@ func (a Agreement) String() string {
 // ignoredSettings are the flags that say where and how a run was made but
 // not what it measures: they may differ between a run and its reference.
 var ignoredSettings = map[string]bool{"out": true, "resume": true, "dry-run": true, "backend": true, "baselines": true,
-	"data-dir": true, "download": true, "seeds": true, "preset-budget": true}
+	"data-dir": true, "download": true, "seeds": true, "preset-budget": true, "embed": true, "embed-out": true, "export": true}
 
 // SettingsDiffer lists the settings in which two runs differ ("epochs 4 vs
 // 10"), leaving out those that do not change the figures (-out, -resume,
@@ -61,7 +61,14 @@ func SettingsDiffer(own, ref *Run) []string {
 		if ignoredSettings[k] {
 			continue
 		}
-		a, b := fmt.Sprint(own.Config[k]), fmt.Sprint(ref.Config[k])
+		va, inA := own.Config[k]
+		vb, inB := ref.Config[k]
+		// A flag one run has and the other does not (added since) differs
+		// only if it was set off its zero value.
+		if !inA && isZero(vb) || !inB && isZero(va) {
+			continue
+		}
+		a, b := fmt.Sprint(va), fmt.Sprint(vb)
 		if a != b {
 			diffs = append(diffs, fmt.Sprintf("-%s %s vs %s", k, a, b))
 		}
@@ -72,6 +79,20 @@ func SettingsDiffer(own, ref *Run) []string {
 	}
 	sort.Strings(diffs)
 	return diffs
+}
+
+// isZero tells whether a setting read from run.json is its type's zero
+// value: "", false or 0.
+func isZero(v any) bool {
+	switch x := v.(type) {
+	case string:
+		return x == ""
+	case bool:
+		return !x
+	case float64:
+		return x == 0
+	}
+	return v == nil
 }
 
 // figure is one accuracy of a run, on test images.

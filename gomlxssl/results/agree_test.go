@@ -68,6 +68,10 @@ func TestSettingsDiffer(t *testing.T) {
 	if d := SettingsDiffer(a, b); len(d) != 0 {
 		t.Errorf("differ in %v", d)
 	}
+	a.Config["newer-flag"] = "" // a flag added since b was made, at its default
+	if d := SettingsDiffer(a, b); len(d) != 0 {
+		t.Errorf("a flag added since, at its default: differ in %v", d)
+	}
 	b.Config["epochs"] = 10.0
 	if d := SettingsDiffer(a, b); strings.Join(d, ";") != "-epochs 4 vs 10" {
 		t.Errorf("differ in %v, want the epochs", d)
