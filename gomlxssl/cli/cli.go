@@ -46,7 +46,7 @@ func init() {
 		{"embed", "RUN [-split test|train] [-images DIR] [-dataset NAME] [-o FILE]", "embed images with a run's trained encoder (its last checkpoint): its test split by default, a folder of images or a dataset's test split; writes FILE.csv and FILE.npy (numpy's format)", (*command).embed},
 		{"export", "RUN [-o DIR]", "write a run's trained encoder to DIR (default OUT/RUN/export): encoder.safetensors with PyTorch's names and layouts, and encoder.json (architecture, input, normalisation); gomlxssl/models/torch/mega_encoder.py loads it", (*command).export},
 		{"docs", "[-check]", "rewrite the generated tables of README.md and docs/*.md from the reference runs (-check: fail where they differ)", (*command).docs},
-		{"reference", "[-machine CPU] RUN...", "keep complete runs under OUT (simclr, simclr-fashion-mnist) as the repository's reference runs, in reference/", (*command).reference},
+		{"reference", "[-machine CPU] RUN...|-all", "keep complete runs under OUT (simclr, simclr-fashion-mnist) as the repository's reference runs, in reference/", (*command).reference},
 		{"bench", "[-quick] [-no-step] [-no-peers]", "measure throughput (training step, augmentation, kNN, linear probe, t-SNE, report build) beside PyTorch and scikit-learn; writes OUT/bench.json", (*command).bench},
 	}
 }

@@ -25,14 +25,22 @@ const referenceBudget = 15 << 20
 func (c *command) reference(args []string) error {
 	fs := c.flags("reference")
 	machine := fs.String("machine", "", "the processor a run was made on, where its run.json does not record it (runs from before it did)")
+	all := fs.Bool("all", false, "keep every run under OUT that can be a reference: complete, from a clean commit, not a quick-preset smoke test (another seed goes with its aggregate)")
 	if err := c.parse(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() == 0 {
-		return fmt.Errorf("name the runs to keep as references (directories under %s, such as simclr or simclr-fashion-mnist)", c.out)
+	names := fs.Args()
+	if *all {
+		var err error
+		if names, err = c.referableRuns(); err != nil {
+			return err
+		}
+	}
+	if len(names) == 0 {
+		return fmt.Errorf("name the runs to keep as references (directories under %s, such as simclr or simclr-fashion-mnist), or -all", c.out)
 	}
 	refs := filepath.Join(c.root, results.ReferenceDir)
-	for _, name := range fs.Args() {
+	for _, name := range names {
 		if err := c.keepReference(name, refs, *machine); err != nil {
 			return err
 		}
@@ -46,6 +54,38 @@ func (c *command) reference(args []string) error {
 		return fmt.Errorf("%s is over its %d MB: drop a reference or its figures", refs, referenceBudget>>20)
 	}
 	return nil
+}
+
+// referableRuns lists the runs under OUT that -all keeps: complete, from a
+// clean commit, not quick-preset smoke tests, and not a seed other than the
+// first of an aggregate (it goes with that one).
+func (c *command) referableRuns() ([]string, error) {
+	files, err := filepath.Glob(filepath.Join(c.out, "*", "run.json"))
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	covered := map[string]bool{}
+	for _, f := range files {
+		dir := filepath.Dir(f)
+		r, err := referable(dir)
+		if err != nil || fmt.Sprint(r.Config["preset"]) == "quick" {
+			continue
+		}
+		if agg, _ := results.ReadSeeds(filepath.Join(dir, results.SeedsFile)); agg != nil {
+			for _, d := range agg.Dirs[1:] {
+				covered[d] = true
+			}
+		}
+		names = append(names, filepath.Base(dir))
+	}
+	kept := names[:0]
+	for _, n := range names {
+		if !covered[n] {
+			kept = append(kept, n)
+		}
+	}
+	return kept, nil
 }
 
 // keepReference copies run name (and the other seeds of its aggregate) into

@@ -48,6 +48,13 @@ func TestReferenceKeepsARun(t *testing.T) {
 	if err != nil || note.Machine != "Test CPU, 2 cores, go backend with SIMD" || note.Command != "go run ./experiments/simclr" || note.Commit == "" {
 		t.Errorf("note %+v (%v)", note, err)
 	}
+	// -all keeps every run that can be a reference, not a quick smoke test.
+	sitetest.WriteSampleResults(t, out, "rotation", "RotNet")
+	sitetest.RewriteRun(t, out, "rotation", func(r *results.Run) { r.Config["preset"] = "quick" })
+	if code, stdout, stderr := runVerb(t, "reference", "-root", root, "-out", out, "-machine", "Test CPU", "-all"); code != 0 ||
+		!strings.Contains(stdout, "kept simclr") || strings.Contains(stdout, "kept rotation") {
+		t.Errorf("-all: exit %d\n%s%s", code, stdout, stderr)
+	}
 	// A fresh clone: no out/ of the reader's own.
 	fresh := filepath.Join(root, "fresh")
 	if code, stdout, stderr := runVerb(t, "list", "-root", root, "-out", fresh); code != 0 || !regexp.MustCompile(`simclr\s+reference\s+28\.4%`).MatchString(stdout) {
