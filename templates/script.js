@@ -85,12 +85,14 @@
 // A table, a listing or a formula wider than its column scrolls sideways
 // (style.css): a keyboard must reach it to scroll it, so each one that
 // overflows takes a tab stop (and gives it back when a wider window shows it
-// whole). Those that fit take none.
+// whole), and a table's caption says there is more to the right (a phone
+// shows the first columns only). Those that fit take none.
 (function () {
   "use strict";
   function mark() {
     document.querySelectorAll("main table, main pre, main math[display='block']").forEach(function (el) {
       var wide = el.scrollWidth > el.clientWidth + 1;
+      el.classList.toggle("scrolls", wide); // a table's caption then says so
       if (wide && !el.hasAttribute("tabindex")) {
         el.setAttribute("tabindex", "0");
         el.dataset.scrollStop = "1";
