@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"context"
 	"flag"
 	"path/filepath"
 	"strings"
@@ -152,4 +153,18 @@ func TestPlanNamesTheBudget(t *testing.T) {
 		{simclr, []string{"-lr", "0.005"}, "simclr", "SimCLR"},
 		{byol, []string{"-preset-budget", "-seed", "2"}, "byol-batch128-seed2", "BYOL (batch 128) (seed 2)"},
 	})
+}
+
+// -export and -embed refuse what they cannot do before loading anything:
+// an encoder that does not export yet, a run that has not been trained.
+func TestEmbedAndExportRefuse(t *testing.T) {
+	spec := Spec{Name: "m", Title: "M"}
+	p := planOf(t, spec, "-encoder", "vit-96-4-3", "-export", t.TempDir(), "-out", t.TempDir())
+	if err := Export(context.Background(), p); err == nil || !strings.Contains(err.Error(), "cannot be exported yet") {
+		t.Errorf("a ViT's export: %v", err)
+	}
+	p = planOf(t, spec, "-embed", "test", "-out", t.TempDir())
+	if err := Embed(context.Background(), p); err == nil || !strings.Contains(err.Error(), "has no checkpoint") {
+		t.Errorf("embedding an untrained run: %v", err)
+	}
 }
