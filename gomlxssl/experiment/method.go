@@ -130,6 +130,9 @@ func call(exec *model.Exec, inputs []*tensors.Tensor) ([]*tensors.Tensor, error)
 // baseline's classifier — the encoder trained with labels, the ceiling of
 // every table — to tell, say, which classes a generator's samples depict.
 func (a *Artifacts) Classify(images *tensors.Tensor) ([]int32, error) {
+	if a.r.classifier == "" {
+		return nil, fmt.Errorf("no supervised classifier: the data has no labels (%s)", a.Split.Train.Name)
+	}
 	store := model.NewStore()
 	if _, err := checkpoint.Load(store).Dir(a.r.classifier).Immediate().Done(); err != nil {
 		return nil, fmt.Errorf("loading the supervised classifier from %s: %w", a.r.classifier, err)
