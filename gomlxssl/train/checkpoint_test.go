@@ -8,24 +8,13 @@ import (
 	"testing"
 
 	. "github.com/gomlx/gomlx/core/graph"
-	"github.com/gomlx/gomlx/ml/layers"
-	"github.com/gomlx/gomlx/ml/model"
-
-	"github.com/mega-ssl/mega/gomlxssl/augment"
-	"github.com/mega-ssl/mega/gomlxssl/backend/backendtest"
-	"github.com/mega-ssl/mega/gomlxssl/data"
 )
 
 // -resume over a latest checkpoint that cannot be read (its .bin truncated,
 // as a full disk leaves it) resumes from the checkpoint before it, keeping
 // the unreadable one aside: one epoch lost, not the run.
 func TestResumeFallsBackFromAnUnreadableCheckpoint(t *testing.T) {
-	be := backendtest.Go(t)
-	d := data.Shapes(data.ShapesConfig{Train: 64, Test: 8, Seed: 1}).Train
-	pipe := augment.NewPipeline(d, augment.Policy{}, 16, 1, true)
-	loss := func(scope *model.Scope, in []*Node) *Node {
-		return ReduceAllMean(Square(layers.DenseWithBias(scope.In("dense"), Reshape(in[0], 16, -1), 1)))
-	}
+	be, pipe, loss := tiny(t, func(y *Node) *Node { return ReduceAllMean(Square(y)) })
 	dir := t.TempDir()
 	cfg := Config{Epochs: 2, BatchSize: 16, Optimizer: "adam", LR: 1e-3}
 	tr, err := New(be, cfg, pipe.StepsPerEpoch(), loss, dir, false)
