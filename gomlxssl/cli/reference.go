@@ -72,7 +72,7 @@ func (c *command) referableRuns() ([]string, error) {
 		if err != nil || fmt.Sprint(r.Config["preset"]) == "quick" {
 			continue
 		}
-		if agg, _ := results.ReadSeeds(filepath.Join(dir, results.SeedsFile)); agg != nil {
+		if agg, _ := results.ReadAggregate(dir); agg != nil {
 			for _, d := range agg.Dirs[1:] {
 				covered[d] = true
 			}
@@ -91,31 +91,22 @@ func (c *command) referableRuns() ([]string, error) {
 // keepReference copies run name (and the other seeds of its aggregate) into
 // refs, replacing what was there under the same names.
 func (c *command) keepReference(name, refs, machine string) error {
-	dir := filepath.Join(c.out, name)
-	run, err := referable(dir)
-	if err != nil {
-		return err
-	}
-	agg, err := results.ReadSeeds(filepath.Join(dir, results.SeedsFile))
+	agg, err := results.ReadAggregate(filepath.Join(c.out, name))
 	if err != nil {
 		return err
 	}
 	dirs := []string{name}
-	if agg != nil && len(agg.Dirs) > 1 {
+	if agg != nil {
 		dirs = agg.Dirs
-	}
-	command := site.Command(run.Experiment, run.Args...)
-	if agg != nil && len(agg.Seeds) > 1 {
-		command += fmt.Sprintf(" -seeds %d", len(agg.Seeds))
 	}
 	for i, d := range dirs {
 		r, err := referable(filepath.Join(c.out, d))
 		if err != nil {
 			return err
 		}
-		cmd := command
-		if i > 0 {
-			cmd = site.Command(r.Experiment, r.Args...)
+		cmd := site.Command(r.Experiment, r.Args...)
+		if i == 0 && agg != nil { // the aggregate's command: its flags and -seeds N (site.SeedsCommand)
+			cmd = site.SeedsCommand(r.Experiment, &site.Experiment{Run: r, Seeds: agg})
 		}
 		if err := c.copyRun(d, refs, r, cmd, machine, i == 0); err != nil {
 			return err

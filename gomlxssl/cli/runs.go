@@ -109,7 +109,7 @@ func (c *command) resolveGroup(names []string) (string, []experiments.Member, er
 // runOne runs one member of a group through `go run`, with the flags after
 // "--" (rest); on an error or Ctrl-C it rebuilds the report with what there is.
 func (c *command) runOne(g experiments.Member, rest []string) error {
-	cmdArgs := append(append([]string{"run", "./experiments/" + g.Name, "-out", c.out}, g.Args...), rest...)
+	cmdArgs := c.memberArgs(g, rest)
 	fmt.Fprintf(c.stderr, "run.go run: go %s\n", strings.Join(cmdArgs, " "))
 	// Ctrl-C reaches the experiment too (same process group); give it
 	// time to write its partial results before it is killed.
@@ -122,6 +122,12 @@ func (c *command) runOne(g experiments.Member, rest []string) error {
 		return fmt.Errorf("experiment %s: %w (report rebuilt with what there is)", g.Name, err)
 	}
 	return nil
+}
+
+// memberArgs is the go command line that runs member g with the flags after
+// "--" (rest) into OUT.
+func (c *command) memberArgs(g experiments.Member, rest []string) []string {
+	return append(append([]string{"run", "./experiments/" + g.Name, "-out", c.out}, g.Args...), rest...)
 }
 
 // runs is a run of each experiment named, with no flags of its own.

@@ -64,7 +64,7 @@ var resultsDir = regexp.MustCompile(`(?m)results would go to (\S+)$`)
 // runDir is the directory member g writes with flags rest, as its dry run
 // says (the first seed's, with -seeds).
 func (c *command) runDir(g experiments.Member, rest []string) (string, error) {
-	cmdArgs := append(append(append([]string{"run", "./experiments/" + g.Name, "-out", c.out}, g.Args...), rest...), "-dry-run")
+	cmdArgs := append(c.memberArgs(g, rest), "-dry-run")
 	cmd := exec.CommandContext(c.ctx, "go", cmdArgs...)
 	cmd.Dir = c.root
 	var out bytes.Buffer
@@ -100,10 +100,7 @@ func (c *command) compareRun(dir, refs string) (bool, error) {
 	if d := results.SettingsDiffer(own, ref); len(d) > 0 {
 		return false, fmt.Errorf("%s was made with other settings than its reference: %s", dir, strings.Join(d, ", "))
 	}
-	agg, _ := results.ReadSeeds(filepath.Join(refs, dir, results.SeedsFile)) // unreadable: the binomial band alone
-	if agg != nil && len(agg.Seeds) < 2 {
-		agg = nil
-	}
+	agg, _ := results.ReadAggregate(filepath.Join(refs, dir)) // unreadable: the binomial band alone
 	all := results.Compare(own, ref, agg)
 	if len(all) == 0 {
 		return false, fmt.Errorf("%s and its reference share no figure", dir)

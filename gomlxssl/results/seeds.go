@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -130,6 +131,16 @@ func Aggregate(runs []*Run, rows [][]EpochRow, dirs []string, dataSeed uint64) (
 		a.Curves[name] = c
 	}
 	return a, nil
+}
+
+// ReadAggregate reads the aggregate of the run in dir (its SeedsFile) where
+// it spans several seeds; none, or one of a single seed, is (nil, nil).
+func ReadAggregate(dir string) (*Seeds, error) {
+	agg, err := ReadSeeds(filepath.Join(dir, SeedsFile))
+	if err != nil || agg == nil || len(agg.Seeds) < 2 {
+		return nil, err
+	}
+	return agg, nil
 }
 
 // ReadSeeds reads an aggregate; a missing file is (nil, nil).

@@ -124,9 +124,7 @@ func runIn(out, refs, name, source string) *Experiment {
 	e.Ref = ref
 	// The reference's spread over seeds widens the band within which the
 	// reader's run agrees with it (results.Compare); unreadable, it is left out.
-	if agg, err := results.ReadSeeds(filepath.Join(ref.Dir, results.SeedsFile)); err == nil && agg != nil && len(agg.Seeds) > 1 {
-		ref.Seeds = agg
-	}
+	ref.Seeds, _ = results.ReadAggregate(ref.Dir)
 	return e
 }
 

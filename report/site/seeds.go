@@ -28,11 +28,11 @@ func readSeeds(e *Experiment) error {
 		if r.Run == nil {
 			continue
 		}
-		agg, err := results.ReadSeeds(filepath.Join(r.Dir, results.SeedsFile))
+		agg, err := results.ReadAggregate(r.Dir)
 		if err != nil {
 			return err
 		}
-		if agg == nil || len(agg.Seeds) < 2 {
+		if agg == nil {
 			continue
 		}
 		r.Seeds = agg
