@@ -24,6 +24,7 @@ func TestQuickPresetEndToEnd(t *testing.T) {
 	run, out := experimenttest.QuickRun(t, spec())
 	t.Logf("supervised baseline kNN %.3f", run.Baselines.Supervised.KNNTop1)
 	experimenttest.EmbedMatchesTheRun(t, spec(), out, run)
+	experimenttest.NeighboursMatchTheRun(t, spec(), out)
 	t.Run("export", func(t *testing.T) { experimenttest.ExportMatchesInPyTorch(t, spec(), out) })
 
 	dir := filepath.Join(out, "simclr-quick") // a smoke run: never the main run's directory

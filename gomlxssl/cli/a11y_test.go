@@ -100,6 +100,7 @@ func TestAccessibility(t *testing.T) {
 	if out == "" {
 		out = t.TempDir()
 		sitetest.WriteSampleResults(t, out, "simclr", "SimCLR")
+		sitetest.WriteSampleNeighbours(t, out, "simclr")
 	}
 	rep, err := site.Build(site.Config{Root: repoRoot, Out: out})
 	if err != nil {

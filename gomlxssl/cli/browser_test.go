@@ -154,6 +154,7 @@ func TestBrowser(t *testing.T) {
 		if err := results.WriteJSON(long, lr); err != nil {
 			t.Fatal(err)
 		}
+		sitetest.WriteSampleNeighbours(t, out, "simclr")
 		// Prose that cites a figure of the run on disk.
 		edit(t, filepath.Join(root, "experiments", "simclr", "main.go"), func(s string) string {
 			return strings.Replace(s, "// # SimCLR: contrastive learning with NT-Xent\n", "// # SimCLR: contrastive learning with NT-Xent\n//\n// Cited in the browser: kNN [@simclr knn].\n", 1)
@@ -206,6 +207,17 @@ func TestBrowser(t *testing.T) {
 	}
 	if m.Stars == 0 || m.Level == 0 || len(m.Bad) > 0 {
 		t.Errorf("comparison marks: %d ★ (want the long run's kNN), %d ≈, ★ inside the uncertainty: %q", m.Stars, m.Level, m.Bad)
+	}
+
+	// Nearest neighbours: each tile is its own thumbnail of the sheet (8×8
+	// pixels, 3 to a row) drawn 28 px wide, cut where its number says; the
+	// wrong-class one dimmed.
+	tiles := evalJS[string](t, ctx, `Array.from(document.querySelectorAll("figure.neighbours .tile")).map(e => {
+		const s = getComputedStyle(e), r = e.getBoundingClientRect();
+		return [r.width, r.height, s.backgroundPositionX, s.backgroundPositionY, s.backgroundSize, s.opacity, s.backgroundImage.slice(0, 20)].join(" "); }).join("|")`)
+	if list := strings.Split(tiles, "|"); len(list) != 21 || list[0] != `28 28 0px 0px 84px auto 1 url("data:image/jpeg` ||
+		list[2] != `28 28 -28px -28px 84px auto 0.3 url("data:image/jpeg` {
+		t.Errorf("neighbours' tiles as drawn: %q", list)
 	}
 
 	// Math: native MathML with real layout — a fraction's numerator sits above

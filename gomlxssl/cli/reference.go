@@ -134,8 +134,8 @@ func referable(dir string) (*results.Run, error) {
 
 // copyRun writes reference/<name>/ from OUT/<name>/ through a temporary
 // folder renamed into place, so that a failed copy leaves the old reference;
-// with its t-SNE layout if first (the other seeds of an aggregate have no
-// panel of their own).
+// with its t-SNE layout and its nearest neighbours if first (the other
+// seeds of an aggregate have no panel of their own).
 func (c *command) copyRun(name, refs string, r *results.Run, command, machine string, first bool) error {
 	src := filepath.Join(c.out, name)
 	cpu := cmp.Or(r.Env.CPU, machine)
@@ -157,10 +157,13 @@ func (c *command) copyRun(name, refs string, r *results.Run, command, machine st
 	for _, f := range r.Figures {
 		files = append(files, f.File)
 	}
+	if first { // the other seeds' would never be shown
+		files = append(files, results.NeighboursFile, results.ThumbnailsFile)
+	}
 	for _, f := range files {
 		b, err := os.ReadFile(filepath.Join(src, f))
-		if errors.Is(err, fs.ErrNotExist) && (f == results.SeedsFile || f == "metrics.csv") {
-			continue // one seed; a run from before metrics.csv
+		if errors.Is(err, fs.ErrNotExist) && (f == results.SeedsFile || f == "metrics.csv" || f == results.NeighboursFile || f == results.ThumbnailsFile) {
+			continue // one seed; a run from before metrics.csv, or neighbours
 		}
 		if err != nil {
 			return err

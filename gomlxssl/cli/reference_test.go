@@ -14,7 +14,8 @@ import (
 
 // The reference verb keeps what the report reads of a complete run from a
 // clean commit — run.json, metrics.csv, its figures, a t-SNE layout instead
-// of the embeddings, a note of where it ran — and never a checkpoint; it
+// of the embeddings, its nearest neighbours, a note of where it ran — and
+// never a checkpoint; it
 // refuses a partial run, one from uncommitted code, and one whose processor
 // nobody says. The report then shows it as a reference on a fresh out/.
 func TestReferenceKeepsARun(t *testing.T) {
@@ -25,6 +26,7 @@ func TestReferenceKeepsARun(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(out, "simclr", "checkpoint", "weights.bin"), []byte("x"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	sitetest.WriteSampleNeighbours(t, out, "simclr")
 	if code, _, stderr := runVerb(t, "reference", "-root", root, "-out", out, "simclr"); code != 1 || !strings.Contains(stderr, "-machine") {
 		t.Errorf("no processor recorded: exit %d, %q", code, stderr)
 	}
@@ -41,7 +43,7 @@ func TestReferenceKeepsARun(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if want := []string{"knn.svg", results.ReferenceFile, "run.json", results.LayoutFile}; !slices.Equal(names, want) {
+	if want := []string{"knn.svg", results.ThumbnailsFile, results.NeighboursFile, results.ReferenceFile, "run.json", results.LayoutFile}; !slices.Equal(names, want) {
 		t.Errorf("kept %v, want %v", names, want)
 	}
 	note, err := results.ReadReference(filepath.Join(dir, results.ReferenceFile))

@@ -248,3 +248,42 @@ func BenchmarkShapesGeneration(b *testing.B) {
 	}
 	b.ReportMetric(float64(1001*b.N)/b.Elapsed().Seconds(), "images/s")
 }
+
+// Tiles places image indices[t] at tile t, its pixels unchanged, for both
+// gray and colour images.
+func TestTiles(t *testing.T) {
+	s := Shapes(ShapesConfig{Train: 20, Test: 10, Size: 8, Seed: 1})
+	gray := &Dataset{Name: "g", Height: 2, Width: 3, Channels: 1, Classes: []string{"a"},
+		Pixels: []uint8{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, Labels: []int32{0, 0}}
+	for _, d := range []*Dataset{s.Train, gray} {
+		idx := []int{1, 0, 1}
+		img, err := Tiles(d, idx, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := img.Bounds().Size(); got.X != 2*d.Width || got.Y != 2*d.Height {
+			t.Fatalf("%s: %v, want %d×%d", d.Name, got, 2*d.Width, 2*d.Height)
+		}
+		for tile, i := range idx {
+			x0, y0 := (tile%2)*d.Width, (tile/2)*d.Height
+			px := d.Image(i)
+			for y := range d.Height {
+				for x := range d.Width {
+					r, g, _, _ := img.At(x0+x, y0+y).RGBA()
+					want := px[(y*d.Width+x)*d.Channels]
+					if d.Channels == 3 {
+						if g>>8 != uint32(px[(y*d.Width+x)*3+1]) {
+							t.Fatalf("%s tile %d (%d,%d): green %d", d.Name, tile, x, y, g>>8)
+						}
+					}
+					if r>>8 != uint32(want) {
+						t.Fatalf("%s tile %d (%d,%d): %d, want %d", d.Name, tile, x, y, r>>8, want)
+					}
+				}
+			}
+		}
+	}
+	if _, err := Tiles(gray, []int{2}, 1); err == nil {
+		t.Error("an image past the end: no error")
+	}
+}

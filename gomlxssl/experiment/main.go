@@ -43,10 +43,13 @@ func Main(spec Spec) {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", spec.Name, err)
 		os.Exit(1)
 	}
-	if plan.Embed != "" || plan.Export != "" {
+	if plan.Embed != "" || plan.Export != "" || plan.Neighbours {
 		do := Embed
-		if plan.Export != "" {
+		switch {
+		case plan.Export != "":
 			do = Export
+		case plan.Neighbours:
+			do = Neighbours
 		}
 		if err := do(ctx, plan); err != nil {
 			fmt.Fprintf(os.Stderr, "%s: %v\n", spec.Name, err)

@@ -62,6 +62,9 @@ type Options struct {
 	// folder: its weights in safetensors and a JSON of its architecture and
 	// input (Export).
 	Export string
+	// Neighbours, instead of training, writes a trained run's nearest
+	// neighbours (Neighbours).
+	Neighbours bool
 }
 
 // The optimiser and its decoupled weight decay unless -optimizer and -wd say
@@ -114,6 +117,7 @@ func RegisterFlags(fs *flag.FlagSet) *Options {
 	fs.BoolVar(&o.DryRun, "dry-run", false, "check the flags and the data, print what would run, and stop before training")
 	fs.StringVar(&o.Embed, "embed", "", "instead of training, embed images with this run's trained encoder: train or test (the run's own split), or a folder of PNG/JPEG images (recursively); writes CSV and .npy (go run run.go embed RUN does it for a run of out/)")
 	fs.StringVar(&o.Export, "export", "", "instead of training, write this run's trained encoder to this folder: encoder.safetensors (PyTorch's names and layouts) and encoder.json (architecture, input, normalisation); go run run.go export RUN does it for a run of out/")
+	fs.BoolVar(&o.Neighbours, "neighbours", false, "instead of training, write this run's nearest neighbours (neighbours.json, neighbours.png: a few test images per class and their nearest training images, beside the raw pixels' and the random-init encoder's), which a run writes itself since they were added")
 	fs.StringVar(&o.EmbedOut, "embed-out", "", "where -embed writes: FILE.csv and FILE.npy (default OUT/<run>/embed-<source>)")
 	return o
 }

@@ -127,7 +127,7 @@ func (p *Plan) recordedFlags(train, test int, encoder string) (map[string]any, [
 		}
 		// Where results and the baselines' cache go, resuming and the seeds
 		// are not the run's settings (the seed is recorded on its own).
-		if !slices.Contains([]string{"out", "baselines", "resume", "seed", "seeds", "embed", "embed-out", "export"}, f.Name) {
+		if !slices.Contains([]string{"out", "baselines", "resume", "seed", "seeds", "embed", "embed-out", "export", "neighbours"}, f.Name) {
 			args = append(args, "-"+f.Name+"="+f.Value.String())
 		}
 	})

@@ -229,6 +229,11 @@ func (r *runner) finalEval(tr *train.Trainer, m Method) error {
 	if err := r.report(tr.Store, r.o.Epochs, true); err != nil {
 		return err
 	}
+	if !r.run.Unlabelled {
+		if err := writeNeighbours(r.be, r.enc, r.split, r.o, r.dir, r.run.Title, f.hTrain, hTest); err != nil {
+			return err
+		}
+	}
 	n := min(r.o.Embeddings, hTest.Len())
 	if err := results.WriteEmbeddings(filepath.Join(r.dir, "embeddings.csv"), hTest.Data[:n*hTest.Dim], hTest.Dim,
 		hTest.Labels[:n], r.split.Test.Classes); err != nil {

@@ -42,7 +42,8 @@ func (a Agreement) String() string {
 // ignoredSettings are the flags that say where and how a run was made but
 // not what it measures: they may differ between a run and its reference.
 var ignoredSettings = map[string]bool{"out": true, "resume": true, "dry-run": true, "backend": true, "baselines": true,
-	"data-dir": true, "download": true, "seeds": true, "preset-budget": true, "embed": true, "embed-out": true, "export": true}
+	"data-dir": true, "download": true, "seeds": true, "preset-budget": true, "embed": true, "embed-out": true, "export": true,
+	"neighbours": true}
 
 // SettingsDiffer lists the settings in which two runs differ ("epochs 4 vs
 // 10"), leaving out those that do not change the figures (-out, -resume,

@@ -194,6 +194,8 @@ type runView struct {
 	// units, covered classes…).
 	Measures []measureView
 	Figures  []figureView
+	// Neighbours is the run's nearest-neighbours figure, if it has one.
+	Neighbours *neighboursView
 	// Files are the run's data: run.json, metrics.csv, embeddings.csv.
 	Files []link
 }
@@ -311,12 +313,14 @@ func (b *builder) experimentView(e *Experiment) (*experimentView, error) {
 		v.Sections = append(v.Sections, lv)
 	}
 	v.ResultsID = b.page.ID(e.Name + "-results")
+	shown := map[string]bool{} // the datasets whose neighbours the section shows
 	switch {
 	case e.RunErr != nil:
 		v.Warnings = append(v.Warnings, fmt.Sprintf("could not read %s: %v", filepath.Join(e.Dir, "run.json"), e.RunErr))
 	case e.Run != nil:
 		v.HasRun = true
 		v.Results, v.Warnings = b.runResults(e, v.Status, v.Warnings)
+		v.Results.Neighbours, v.Warnings = b.neighboursOnce(e, shown, v.Warnings)
 	}
 	for _, vr := range e.Variants {
 		vv := variantView{Title: vr.Run.Title, ID: b.page.ID(vr.Name + "-results"),
@@ -326,6 +330,9 @@ func (b *builder) experimentView(e *Experiment) (*experimentView, error) {
 			vv.Folded = fmt.Sprintf("kNN %s, linear %s; one of the seeds averaged above", pct(m.KNNTop1), pct(m.LinearTop1))
 		}
 		vv.Results, v.Warnings = b.runResults(vr, (&Experiment{Run: vr.Run}).Status(), v.Warnings)
+		if vv.Folded == "" {
+			vv.Results.Neighbours, v.Warnings = b.neighboursOnce(vr, shown, v.Warnings)
+		}
 		v.Variants = append(v.Variants, vv)
 	}
 	for _, w := range v.Warnings {

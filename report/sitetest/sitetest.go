@@ -4,6 +4,9 @@
 package sitetest
 
 import (
+	"bytes"
+	"image"
+	"image/jpeg"
 	"math"
 	"os"
 	"path/filepath"
@@ -124,6 +127,50 @@ func RewriteRun(t testing.TB, out, dir string, edit func(r *results.Run)) {
 	}
 	edit(r)
 	if err := results.WriteJSON(path, r); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// WriteSampleNeighbours writes the nearest neighbours of the run under
+// out/dir: one test image of each of three classes, two neighbours each
+// under the run, the pixels and the random-init encoder, their thumbnails
+// (8×8 tiles of one grey level each, 3 to a row) and, for the run, one
+// neighbour of another class (the second of the first query's).
+func WriteSampleNeighbours(t testing.TB, out, dir string) {
+	t.Helper()
+	n := results.Neighbours{Classes: []string{"circle", "square", "star"}, K: 2, Measure: "cosine similarity", Tile: [2]int{8, 8}, Columns: 3}
+	tile := 0
+	next := func(label int, sim float64) results.Thumbnail {
+		tile++
+		return results.Thumbnail{Index: 100 + tile, Label: label, Tile: tile - 1, Similarity: sim}
+	}
+	for c := range 3 {
+		n.Queries = append(n.Queries, next(c, 0))
+	}
+	for s, name := range []string{"run", "pixels", "random-init"} {
+		set := results.NeighbourSet{Name: name, Title: []string{"the sample run", "raw pixels", "random-init encoder"}[s]}
+		for c := range 3 {
+			second := c
+			if s == 0 && c == 0 {
+				second = 1
+			}
+			set.Rows = append(set.Rows, []results.Thumbnail{next(c, 0.9), next(second, 0.8)})
+		}
+		n.Sets = append(n.Sets, set)
+	}
+	if err := results.WriteJSON(filepath.Join(out, dir, results.NeighboursFile), n); err != nil {
+		t.Fatal(err)
+	}
+	img := image.NewGray(image.Rect(0, 0, 3*8, (tile+2)/3*8))
+	for i := range img.Pix {
+		x, y := i%img.Stride, i/img.Stride
+		img.Pix[i] = uint8(10 * (y/8*3 + x/8))
+	}
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(out, dir, results.ThumbnailsFile), b.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }

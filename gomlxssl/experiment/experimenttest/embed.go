@@ -179,6 +179,9 @@ func UnlabelledFolder(t *testing.T, spec experiment.Spec) {
 			t.Errorf("a kNN chart without labels")
 		}
 	}
+	if _, err := os.Stat(filepath.Join(p.Dir, results.NeighboursFile)); err == nil {
+		t.Errorf("neighbours without classes to tell a right one from a wrong one")
+	}
 	emb := filepath.Join(t.TempDir(), "photos")
 	if err := experiment.Embed(context.Background(), plan("-embed", folder, "-embed-out", emb)); err != nil {
 		t.Fatal(err)

@@ -168,6 +168,7 @@ func quickRun(t *testing.T, spec experiment.Spec, learns bool, extra ...string) 
 			t.Errorf("%s: %v, caption %q", f.File, err, f.Caption)
 		}
 	}
+	checkNeighbours(t, dir, r.Dataset.Classes)
 	return r, out
 }
 
