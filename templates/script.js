@@ -82,6 +82,65 @@
   });
 })();
 
+// Nearest neighbours: a table per figure, drawn from its data (JSON {label,
+// classes, sets: [{title, wrong}], rows: [{index, q, n}]}, a tile being
+// [column, row, class, similarity × 100] in the dataset's atlas, whose CSS
+// class gives it the image). A row is a test image and its neighbours in
+// each set; a neighbour of another class is marked. The tiles are hidden
+// from screen readers, which read each cell's count instead.
+(function () {
+  "use strict";
+  function el(name, cls, text, parent) {
+    var e = document.createElement(name);
+    if (cls) e.className = cls;
+    if (text) e.textContent = text;
+    if (parent) parent.appendChild(e);
+    return e;
+  }
+  function tile(t, classes, query, parent) {
+    var s = el("span", "tile", "", parent);
+    s.style.setProperty("--x", t[0]);
+    s.style.setProperty("--y", t[1]);
+    s.setAttribute("aria-hidden", "true");
+    var name = classes[t[2]] || "?";
+    if (query === undefined) {
+      s.title = name;
+    } else {
+      s.title = name + (t[2] !== query ? " (another class)" : "") + ", similarity " + (t[3] / 100).toFixed(2);
+      if (t[2] !== query) s.classList.add("wrong");
+    }
+    return s;
+  }
+  document.querySelectorAll("figure.neighbours[data-neighbours]").forEach(function (fig) {
+    var d;
+    try { d = JSON.parse(fig.dataset.neighbours); } catch (e) { return; }
+    var table = el("table", "neighbours " + fig.dataset.atlas);
+    table.setAttribute("aria-label", d.label);
+    var head = el("tr", "", "", el("thead", "", "", table));
+    el("th", "", "test image", head).scope = "col";
+    d.sets.forEach(function (s) {
+      var th = el("th", "", s.title, head);
+      th.scope = "col";
+      el("span", "wrong-count", s.wrong, th);
+    });
+    var body = el("tbody", "", "", table);
+    d.rows.forEach(function (r) {
+      var tr = el("tr", "", "", body);
+      var th = el("th", "", "", tr);
+      th.scope = "row";
+      tile(r.q, d.classes, undefined, th);
+      el("span", "sr-only", "test image " + r.index + ", " + d.classes[r.q[2]], th);
+      r.n.forEach(function (set) {
+        var td = el("td", "", "", tr);
+        var same = 0;
+        set.forEach(function (t) { tile(t, d.classes, r.q[2], td); if (t[2] === r.q[2]) same++; });
+        el("span", "sr-only", same + " of " + set.length + " of its class", td);
+      });
+    });
+    fig.insertBefore(table, fig.firstChild);
+  });
+})();
+
 // A table, a listing or a formula wider than its column scrolls sideways
 // (style.css): a keyboard must reach it to scroll it, so each one that
 // overflows takes a tab stop (and gives it back when a wider window shows it

@@ -209,15 +209,19 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("comparison marks: %d ★ (want the long run's kNN), %d ≈, ★ inside the uncertainty: %q", m.Stars, m.Level, m.Bad)
 	}
 
-	// Nearest neighbours: each tile is its own thumbnail of the sheet (8×8
-	// pixels, 3 to a row) drawn 28 px wide, cut where its number says; the
-	// wrong-class one dimmed.
+	// Nearest neighbours: the script draws a table of tiles, each its
+	// own thumbnail of the dataset's atlas (8×8 pixels, 32 to a row) drawn
+	// 28 px wide, in the order the figure shows them; the wrong-class one
+	// dimmed; each cell's count for screen readers.
 	tiles := evalJS[string](t, ctx, `Array.from(document.querySelectorAll("figure.neighbours .tile")).map(e => {
 		const s = getComputedStyle(e), r = e.getBoundingClientRect();
 		return [r.width, r.height, s.backgroundPositionX, s.backgroundPositionY, s.backgroundSize, s.opacity, s.backgroundImage.slice(0, 20)].join(" "); }).join("|")`)
-	if list := strings.Split(tiles, "|"); len(list) != 21 || list[0] != `28 28 0px 0px 84px auto 1 url("data:image/jpeg` ||
-		list[2] != `28 28 -28px -28px 84px auto 0.3 url("data:image/jpeg` {
+	if list := strings.Split(tiles, "|"); len(list) != 21 || list[0] != `28 28 0px 0px 896px auto 1 url("data:image/jpeg` ||
+		list[2] != `28 28 -56px 0px 896px auto 0.3 url("data:image/jpeg` || list[20] != `28 28 -560px 0px 896px auto 1 url("data:image/jpeg` {
 		t.Errorf("neighbours' tiles as drawn: %q", list)
+	}
+	if got := evalJS[string](t, ctx, `Array.from(document.querySelectorAll("figure.neighbours tbody tr:first-child .sr-only")).map(e => e.textContent).join("; ")`); got != "test image 101, circle; 1 of 2 of its class; 2 of 2 of its class; 2 of 2 of its class" {
+		t.Errorf("the first row as a screen reader reads it: %q", got)
 	}
 
 	// Math: native MathML with real layout — a fraction's numerator sits above

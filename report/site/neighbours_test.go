@@ -1,8 +1,10 @@
 package site
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -32,39 +34,51 @@ func TestNeighboursFigure(t *testing.T) {
 		t.Fatalf("%d neighbours figures, want one (the variant on the same data repeats none)", len(figs))
 	}
 	fig := figs[0]
-	ft := text(fig)
-	for _, want := range []string{"the sample run", "1 of 6 of another class", "raw pixels", "0 of 6 of another class",
-		"random-init encoder", "the first 1 of each class", "under SimCLR"} {
-		if !strings.Contains(ft, want) {
-			t.Errorf("the figure lacks %q:\n%s", want, ft)
+	if ft := text(fig); !strings.Contains(ft, "the first 1 of each class") || !strings.Contains(ft, "under SimCLR") {
+		t.Errorf("caption: %s", ft)
+	}
+	raw, _ := attr(fig, "data-neighbours")
+	var d neighboursData
+	if err := json.Unmarshal([]byte(raw), &d); err != nil {
+		t.Fatal(err)
+	}
+	var sets []string
+	for _, s := range d.Sets {
+		sets = append(sets, s.Title+": "+s.Wrong)
+	}
+	if want := []string{"the sample run: 1 of 6 of another class", "raw pixels: 0 of 6 of another class", "random-init encoder: 0 of 6 of another class"}; !slices.Equal(sets, want) {
+		t.Errorf("sets %q, want %q", sets, want)
+	}
+	// Each image once in the atlas, in the order the figure shows them:
+	// the first query, then its neighbours in each set, the next query…
+	if len(d.Rows) != 3 || d.Rows[0].Query != [4]int{0, 0, 0, 0} || d.Rows[0].Sets[0][1] != [4]int{2, 0, 1, 80} || d.Rows[2].Sets[2][1] != [4]int{20, 0, 2, 80} {
+		t.Errorf("rows %v", d.Rows)
+	}
+	atlas, _ := attr(fig, "data-atlas")
+	if page, err := os.ReadFile(rep.Path); err != nil || !strings.Contains(string(page), "."+atlas+"{--sheet:url(data:image/jpeg;base64,") {
+		t.Errorf("no style gives the figure's atlas %q its image", atlas)
+	}
+
+	// A second method on the same data shares the atlas: only its own
+	// neighbours are added; the pixels' and random-init ones are there.
+	mocoRoot, mocoOut := mocoFixture(t)
+	sitetest.WriteSampleNeighbours(t, mocoOut, "simclr")
+	sitetest.WriteSampleNeighbours(t, mocoOut, "moco")
+	before := atlasTiles(t, mocoRoot, mocoOut)
+	n, err := results.ReadNeighbours(filepath.Join(mocoOut, "moco", results.NeighboursFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for q := range n.Sets[0].Rows { // moco's own neighbours: other training images
+		for i := range n.Sets[0].Rows[q] {
+			n.Sets[0].Rows[q][i].Index += 1000
 		}
 	}
-	tiles := p.allIn(fig, func(n *html.Node) bool {
-		c, _ := attr(n, "class")
-		return n.Data == "span" && strings.HasPrefix(c, "tile")
-	})
-	if len(tiles) != 3+3*3*2 {
-		t.Fatalf("%d tiles, want 3 queries and 18 neighbours", len(tiles))
+	if err := results.WriteJSON(filepath.Join(mocoOut, "moco", results.NeighboursFile), n); err != nil {
+		t.Fatal(err)
 	}
-	var wrong []string
-	for _, n := range tiles {
-		if c, _ := attr(n, "class"); c == "tile wrong" {
-			l, _ := attr(n, "aria-label")
-			s, _ := attr(n, "style")
-			wrong = append(wrong, l+" @ "+s)
-		}
-	}
-	// The first query's second neighbour under the run: tile 4 of the
-	// sheet (3 a row: column 1, row 1), a square for a circle.
-	if len(wrong) != 1 || wrong[0] != "square (another class), similarity 0.80 @ --x:1;--y:1" {
-		t.Errorf("wrong-class tiles %q, want the run's one", wrong)
-	}
-	tables := p.allIn(fig, tag("table"))
-	if len(tables) != 1 {
-		t.Fatal("no table in the figure")
-	}
-	if s, _ := attr(tables[0], "style"); !strings.Contains(s, "--sheet:url(data:image/jpeg;base64,") || !strings.Contains(s, "--cols:3;--tile-w:8;--tile-h:8") {
-		t.Errorf("the table's style does not hold the sheet: %.120s", s)
+	if after := atlasTiles(t, mocoRoot, mocoOut); after != before+6 {
+		t.Errorf("atlas tiles %d with moco's own neighbours, want %d + its 6", after, before)
 	}
 
 	// A run without them shows none; a broken file is said, not drawn.
@@ -87,4 +101,14 @@ func TestNeighboursFigure(t *testing.T) {
 	if !strings.Contains(strings.Join(rep.Warnings, "\n"), results.NeighboursFile) {
 		t.Errorf("the broken %s is not warned about: %q", results.NeighboursFile, rep.Warnings)
 	}
+}
+
+// atlasTiles builds the report and counts the images in its atlases.
+func atlasTiles(t *testing.T, root, out string) int {
+	t.Helper()
+	rep, err := Build(Config{Root: root, Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep.Thumbnails
 }

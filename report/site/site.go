@@ -50,7 +50,9 @@ type Report struct {
 	// WithReference are those of WithResults shown from the repository's
 	// reference runs only.
 	WithReference int
-	Warnings      []string
+	// Thumbnails are the images the neighbours figures show, each once.
+	Thumbnails int
+	Warnings   []string
 }
 
 // Build writes OUT/index.html atomically. A Markdown or template error fails
@@ -107,6 +109,8 @@ type builder struct {
 	// images are the figures drawn so far by the pixels they embed
 	// (sameImages).
 	images map[string]*figureView
+	// atlases hold the thumbnails of the neighbours figures, one per dataset.
+	atlases atlases
 }
 
 func (b *builder) warn(msg string) {
@@ -226,6 +230,7 @@ func (b *builder) build() ([]byte, error) {
 	}
 	b.runs, b.seeds, b.images = map[string]*results.Run{}, map[string]*results.Seeds{}, map[string]*figureView{}
 	b.references = map[string]*results.Reference{}
+	b.atlases = atlases{}
 	l := b.newLayout(exps)
 	for _, n := range narratives {
 		if err := l.section(n, table); err != nil {
@@ -277,8 +282,15 @@ func (b *builder) render(l *layout) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	sheets, err := b.atlases.css()
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range b.atlases.list {
+		b.report.Thumbnails += len(a.tiles)
+	}
 	data.CSS = template.CSS(string(css) + "\n" + markdown.CSS(`:root[data-theme="dark"]`) +
-		"\n@media (prefers-color-scheme: dark) {\n" + markdown.DarkCSS(`:root:not([data-theme="light"])`) + "}\n")
+		"\n@media (prefers-color-scheme: dark) {\n" + markdown.DarkCSS(`:root:not([data-theme="light"])`) + "}\n" + sheets)
 	data.JS = template.JS(js)
 	t, err := template.New("page.html").ParseFS(tfs, "page.html")
 	if err != nil {
