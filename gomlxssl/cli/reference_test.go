@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/mega-ssl/mega/gomlxssl/results"
+	"github.com/mega-ssl/mega/report/site"
 	"github.com/mega-ssl/mega/report/sitetest"
 )
 
@@ -107,6 +108,31 @@ func TestDocsMatchTheReferences(t *testing.T) {
 	code, stdout, stderr := runVerb(t, "docs", "-root", repoRoot, "-check")
 	if code != 0 || !strings.Contains(stdout, "match the reference runs") {
 		t.Errorf("exit %d: %s%s", code, stdout, stderr)
+	}
+}
+
+// The page a fresh clone builds, every section from the reference runs,
+// stays within its weight budget, and shows the neighbours of every
+// reference run that keeps them, one figure per method and dataset.
+func TestFreshClonePageWeight(t *testing.T) {
+	rep, err := site.Build(site.Config{Root: repoRoot, Out: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("fresh-clone page: %d KB, %d experiments with results, %d thumbnails", rep.Bytes>>10, rep.WithResults, rep.Thumbnails)
+	if rep.Bytes > site.PageBudget {
+		t.Errorf("the page weighs %d KB, over its budget of %d KB", rep.Bytes>>10, site.PageBudget>>10)
+	}
+	kept, err := filepath.Glob(filepath.Join(repoRoot, results.ReferenceDir, "*", results.NeighboursFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := os.ReadFile(rep.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(page), `class="neighbours" data-neighbours=`); len(kept) > 0 && n == 0 || n > len(kept) {
+		t.Errorf("%d neighbours figures for %d reference runs that keep them", n, len(kept))
 	}
 }
 
