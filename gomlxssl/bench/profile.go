@@ -25,7 +25,9 @@ type kind struct {
 // kinds are the kinds of work a step's profile is split into, matched in
 // order against each function's full name (the first that matches takes its
 // time; the last takes the rest). They follow the Go backend's packages:
-// its matrix products (dot/: the kernels and their packing), the gathers
+// its matrix products (dot/: the kernels and their packing; the fused dense
+// layers'), its other fused ops (a ViT's attention, layer norm and softmax,
+// each one pass), the gathers
 // and scatters the convolution reads and writes its windows with, the
 // elementwise passes and reductions (batch norm, ReLU, the loss, the
 // optimiser), and the layout passes (pads, slices, transposes, broadcasts,
@@ -33,10 +35,11 @@ type kind struct {
 func kinds() []kind {
 	k := func(name, re string) kind { return kind{name, regexp.MustCompile(re)} }
 	return []kind{
-		k("matrix products (kernels and packing)", `/gobackend/dot/`),
+		k("matrix products (kernels and packing)", `/gobackend/(dot/|fusedops/dense\.)`),
+		k("fused attention, layer norm and softmax", `/gobackend/fusedops`),
 		k("gathers and scatters", `/gobackend/ops\.(exec(Gather|Scatter)|\(\*gatherIterator\)|\(\*subIndicesIterator\)|.*[Ss]catter)`),
-		k("elementwise passes and reductions", `/gobackend/(activations|ops/avx512)|/gobackend/ops\.(simd|where|vjp|dispatch(Binary|Reduce|Unary)|reduce|exec(Add|Sub|Mul|Div|Where|Max|Min|Sqrt|Rsqrt|Exp|Log|Reduce|Cos|Sin|Rem|Neg|Abs|Tanh|Logistic|Pow|Sign|Compare|Equal|Greater|Less|Select|Clamp|ConvertDType|Erf))`),
-		k("layout: pads, slices, transposes, broadcasts, copies", `/gobackend/ops\.(exec(Pad|Slice|Transpose|BroadcastInDim|Broadcast|Concatenate|Identity|Reshape|Iota|DynamicSlice|DynamicUpdateSlice)|pad|transpose|broadcast|dispatch(Fast)?Transpose|ExecuteTranspose)|runtime\.memmove|runtime\.memclr|CopyFlat|fillBuffer|\(\*Buffer\)\.(Fill|Zeros)|xslices\.FillSlice|IterFlatIndices`),
+		k("elementwise passes and reductions", `/gobackend/(activations|ops/avx512)|^simd/|/fastmath\.|/simdmath\.|/gobackend/ops\.(simd|where|vjp|dispatch(Binary|Reduce|Unary)|reduce|exec(Add|Sub|Mul|Div|Where|Max|Min|Sqrt|Rsqrt|Exp|Log|Reduce|Cos|Sin|Rem|Neg|Abs|Tanh|Logistic|Pow|Sign|Compare|Equal|Greater|Less|Select|Clamp|ConvertDType|Erf))`),
+		k("layout: pads, slices, transposes, broadcasts, copies", `/gobackend/ops\.(exec(Pad|Slice|Transpose|BroadcastInDim|Broadcast|Concatenate|Identity|Reshape|Iota|DynamicSlice|DynamicUpdateSlice)|pad|transpose|broadcast|dispatch(Fast)?Transpose|ExecuteTranspose|\(\*TransposeIterator\))|runtime\.memmove|runtime\.memclr|CopyFlat|fillBuffer|\(\*Buffer\)\.(Fill|Zeros)|xslices\.FillSlice|IterFlatIndices`),
 		k("other (scheduling, the runtime, the rest)", `.`),
 	}
 }

@@ -57,11 +57,12 @@ func (s *benchRun) steps(rounds int, torchScript string) (float64, error) {
 	}
 	s.add(vit)
 	// Where the step's CPU time goes: the matrix products against the
-	// passes around them, for the benchmark encoder and the Fashion-MNIST
-	// one.
+	// passes around them, for the benchmark encoder, the Fashion-MNIST one
+	// and the ViT.
 	for _, p := range []struct{ bench, name string }{
 		{"BenchmarkStepBenchmarkEncoder", "benchmark encoder (conv 32-64-128-256, 32×32×3)"},
 		{"BenchmarkStepFashion", "default encoder on Fashion-MNIST (conv 16-32-64-128, 28×28×1)"},
+		{"BenchmarkStepViT", "small ViT (vit-96-4-3, 32×32×3)"},
 	} {
 		shares, err := c.stepProfile(p.bench)
 		if err != nil {
@@ -94,7 +95,7 @@ func (c *command) stepProfile(benchmark string) ([]bench.Share, error) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("%s: %v\n%s", benchmark, err, out)
 	}
-	top, err := exec.CommandContext(c.ctx, "go", "tool", "pprof", "-top", "-nodecount=100000",
+	top, err := exec.CommandContext(c.ctx, "go", "tool", "pprof", "-top", "-nodecount=100000", "-nodefraction=0", "-edgefraction=0", // every function, however small
 		"-ignore=[Cc]ompile|Builder|InitializeVariables", bin, prof).Output()
 	if err != nil {
 		return nil, fmt.Errorf("go tool pprof: %v", err)
