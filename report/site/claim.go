@@ -5,13 +5,16 @@ import (
 	"math"
 	"strings"
 
+	"gonum.org/v1/gonum/stat/distuv"
+
 	"github.com/mega-ssl/mega/gomlxssl/results"
 )
 
 // gain is a method's fine-tuned figure minus a baseline's at one fraction,
-// with its uncertainty: the standard deviation of the per-seed differences
-// where both have the same seeds (the baseline of each seed is trained with
-// that seed), else the two figures' 95% half-widths combined.
+// with the half-width of its 95% interval: of the mean per-seed difference
+// (Student's t on n−1 degrees of freedom: tₙ₋₁·sd/√n) where both have the
+// same seeds (the baseline of each seed is trained with that seed), else the
+// two figures' 95% half-widths combined.
 type gain struct {
 	name      string
 	diff, unc float64
@@ -19,13 +22,14 @@ type gain struct {
 }
 
 func gainOf(name string, m, b figure) gain {
-	if len(m.seeds) > 1 && len(m.seeds) == len(b.seeds) {
-		d := make([]float64, len(m.seeds))
+	if n := len(m.seeds); n > 1 && n == len(b.seeds) {
+		d := make([]float64, n)
 		for i := range d {
 			d[i] = m.seeds[i] - b.seeds[i]
 		}
 		s := results.SpreadOf(d)
-		return gain{name: name, diff: s.Mean, unc: s.SD, paired: true}
+		t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(n - 1)}.Quantile(0.975)
+		return gain{name: name, diff: s.Mean, unc: t * s.SD / math.Sqrt(float64(n)), paired: true}
 	}
 	return gain{name: name, diff: m.value - b.value, unc: math.Hypot(m.half, b.half)}
 }
@@ -34,7 +38,7 @@ func (g gain) String() string {
 	return fmt.Sprintf("%s %+.1f ± %.1f", g.name, 100*g.diff, 100*g.unc)
 }
 
-// verdict counts the gains above and below their uncertainty.
+// verdict counts the gains whose 95% interval lies above zero, and below.
 func verdict(gs []gain) (ahead, behind int) {
 	for _, g := range gs {
 		switch {
@@ -101,7 +105,7 @@ func claim(chosen []*Experiment, most *Experiment, tuned []results.Score, bl res
 		out = append(out, fmt.Sprintf("With %s labelled images (%s): %s.", thousands(s.Labels), strings.TrimSuffix(s.Title, ": fine-tuned"), strings.Join(parts, "; ")))
 	}
 	if len(out) > 0 {
-		out = append(out, "A gain counts as a win or a loss only where it is larger than its uncertainty: the standard deviation of the per-seed differences where method and baseline have the same seeds, else the two figures' 95% intervals combined.")
+		out = append(out, "A gain counts as a win or a loss only where its 95% interval leaves out zero; the ± is that interval's half-width: of the mean per-seed difference (Student's t) where method and baseline have the same seeds, else the two figures' 95% half-widths combined.")
 	}
 	return out
 }

@@ -2,6 +2,7 @@ package site
 
 import (
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -165,5 +166,27 @@ func TestTable1BaselinesOverSeeds(t *testing.T) {
 	claims := p.all(func(n *html.Node) bool { c, _ := attr(n, "class"); return n.Data == "p" && c == "claim" })
 	if len(claims) == 0 || !strings.Contains(text(claims[0]), "trained from scratch on them (22.0 ±") {
 		t.Errorf("the claim does not cite the baseline over seeds: %d claims", len(claims))
+	}
+}
+
+// A gain over seeds carries the 95% interval of the mean paired difference
+// (t on n−1 degrees of freedom), not the differences' standard deviation:
+// three seeds each a point or two ahead are not yet a win; without paired
+// seeds, the two figures' half-widths combine.
+func TestGainInterval(t *testing.T) {
+	g := gainOf("m", figure{seeds: []float64{0.80, 0.82, 0.81}}, figure{seeds: []float64{0.79, 0.80, 0.80}})
+	sd := 0.01 / math.Sqrt(3) // of the differences 1, 2, 1 points
+	if want := 4.302653 * sd / math.Sqrt(3); !g.paired || math.Abs(g.diff-0.04/3) > 1e-12 || math.Abs(g.unc-want) > 1e-6 {
+		t.Errorf("paired gain %+v, want %.4f ± %.6f", g, 0.04/3, want)
+	}
+	if a, b := verdict([]gain{g}); a != 0 || b != 0 {
+		t.Errorf("a gain inside its interval counted: %d ahead, %d behind", a, b)
+	}
+	u := gainOf("m", figure{value: 0.8, half: 0.03}, figure{value: 0.75, half: 0.04})
+	if u.paired || math.Abs(u.unc-0.05) > 1e-12 {
+		t.Errorf("unpaired gain %+v, want ± 0.05", u)
+	}
+	if a, _ := verdict([]gain{{diff: 0.051, unc: 0.05}}); a != 1 {
+		t.Error("a gain beyond its interval not counted")
 	}
 }
