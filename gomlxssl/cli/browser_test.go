@@ -217,7 +217,7 @@ func TestBrowser(t *testing.T) {
 		const s = getComputedStyle(e), r = e.getBoundingClientRect();
 		return [r.width, r.height, s.backgroundPositionX, s.backgroundPositionY, s.backgroundSize, s.opacity, s.backgroundImage.slice(0, 20)].join(" "); }).join("|")`)
 	if list := strings.Split(tiles, "|"); len(list) != 21 || list[0] != `28 28 0px 0px 896px auto 1 url("data:image/jpeg` ||
-		list[2] != `28 28 -56px 0px 896px auto 0.3 url("data:image/jpeg` || list[20] != `28 28 -560px 0px 896px auto 1 url("data:image/jpeg` {
+		list[2] != `28 28 -56px 0px 896px auto 0.45 url("data:image/jpeg` || list[20] != `28 28 -560px 0px 896px auto 1 url("data:image/jpeg` {
 		t.Errorf("neighbours' tiles as drawn: %q", list)
 	}
 	if got := evalJS[string](t, ctx, `Array.from(document.querySelectorAll("figure.neighbours tbody tr:first-child .sr-only")).map(e => e.textContent).join("; ")`); got != "test image 101, circle; 1 of 2 of its class; 2 of 2 of its class; 2 of 2 of its class" {

@@ -105,7 +105,7 @@ func (b *builder) neighbours(e *Experiment) (*neighboursView, error) {
 	}
 	id, num := b.page.Figure()
 	perClass := len(n.Queries) / max(len(n.Classes), 1)
-	caption := fmt.Sprintf("What the embedding finds similar: the %d training images nearest to each of %d test images (the first %d of each class in the test split, the same for every method), under %s, under the raw pixels and under the same encoder at random initialisation (%s). A neighbour of another class than its test image is dimmed and underlined in red; each column's heading counts them. Read across a row to see what pretraining changed.",
+	caption := fmt.Sprintf("What the embedding finds similar: the %d training images nearest to each of %d test images (the first %d of each class in the test split, the same for every method), under %s, under the raw pixels and under the same encoder at random initialisation (%s). A neighbour of another class than its test image is dimmed and framed in red; each column's heading counts them. Read across a row to see what pretraining changed.",
 		n.K, len(n.Queries), perClass, r.Title, n.Measure)
 	return &neighboursView{ID: id, Number: num, Caption: caption, Data: string(js), Atlas: a.Class}, nil
 }
