@@ -47,6 +47,12 @@ var citeFigures = map[string]func(r *results.Run) string{
 	"random-linear":     func(r *results.Run) string { return citedPct(r.Baselines.RandomInit.LinearTop1, r) },
 	"supervised-knn":    func(r *results.Run) string { return citedPct(r.Baselines.Supervised.KNNTop1, r) },
 	"supervised-linear": func(r *results.Run) string { return citedPct(r.Baselines.Supervised.LinearTop1, r) },
+	"pretext": func(r *results.Run) string { // the pretext task's accuracy on the test images
+		if r.Metrics.PretextAccuracy == nil {
+			return "not measured"
+		}
+		return citedPct(*r.Metrics.PretextAccuracy, r)
+	},
 	"pixels-knn": func(r *results.Run) string {
 		if r.Baselines.RawPixels == nil {
 			return "not measured"
