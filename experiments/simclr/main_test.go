@@ -127,7 +127,8 @@ func TestFashionMNIST(t *testing.T) { experimenttest.FashionSmoke(t, spec()) }
 // SimCLR's quick preset on the real Fashion-MNIST (a stratified 2,048 / 500)
 // learns: its linear probe beats the random-init encoder's, and the results
 // go to their own directory beside the shapes results, named after the
-// preset, so that they never replace the fashion preset's run.
+// preset, so that they never replace the fashion preset's run; its encoder
+// embeds the whole test split, which numpy loads as (10000, D).
 func TestFashionMNISTQuickLearns(t *testing.T) {
 	experimenttest.NeedFashionMNIST(t)
 	r, out := experimenttest.QuickRun(t, spec(), "-dataset", "fashion-mnist")
@@ -135,6 +136,8 @@ func TestFashionMNISTQuickLearns(t *testing.T) {
 		t.Errorf("results in simclr-quick-fashion-mnist: %v, title %q", err, r.Title)
 	}
 	t.Logf("raw pixels: kNN %.3f, linear %.3f", r.Baselines.RawPixels.KNNTop1, r.Baselines.RawPixels.LinearTop1)
+	// Its encoder embeds the whole Fashion-MNIST test split for numpy.
+	experimenttest.EmbedTestSplitInNumpy(t, spec(), out, "fashion-mnist", 10000, "-dataset", "fashion-mnist")
 }
 
 // Every setting of the method's own, changed, names a run of its own.

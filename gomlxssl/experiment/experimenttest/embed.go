@@ -141,6 +141,61 @@ func ExportMatchesInPyTorch(t *testing.T, spec experiment.Spec, out string, extr
 	}
 }
 
+// EmbedTestSplitInNumpy embeds the whole test split of dataset (-embed
+// dataset:NAME, as `run.go embed RUN -dataset NAME` does) with the encoder of
+// spec's quick run in out, and checks the files as a user reads them: the
+// .npy loads in numpy (Debian's python3-numpy; Go's npyio where it is
+// absent) with shape (tests, D), and the CSV has a row for each image.
+func EmbedTestSplitInNumpy(t *testing.T, spec experiment.Spec, out, dataset string, tests int, extra ...string) {
+	t.Helper()
+	fs := flag.NewFlagSet(spec.Name, flag.ContinueOnError)
+	opts := experiment.Flags(spec, fs)
+	file := filepath.Join(t.TempDir(), "test-split")
+	if err := fs.Parse(append([]string{"-preset", "quick", "-out", out, "-baselines", sharedBaselines(), "-backend", "go",
+		"-embed", "dataset:" + dataset, "-embed-out", file}, extra...)); err != nil {
+		t.Fatal(err)
+	}
+	p, err := experiment.NewPlan(spec, opts, fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := experiment.Embed(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	var rows, dim int
+	if exec.Command("/usr/bin/python3", "-c", "import numpy").Run() == nil {
+		b, err := exec.Command("/usr/bin/python3", "-c", "import numpy, sys; a = numpy.load(sys.argv[1]); print(a.shape[0], a.shape[1], a.dtype)", file+".npy").CombinedOutput()
+		if err != nil {
+			t.Fatalf("numpy.load: %v\n%s", err, b)
+		}
+		var dtype string
+		if _, err := fmt.Sscan(string(b), &rows, &dim, &dtype); err != nil || dtype != "float32" {
+			t.Fatalf("numpy says %q", b)
+		}
+	} else {
+		f, err := os.Open(file + ".npy")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		rd, err := npyio.NewReader(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if shape := rd.Header.Descr.Shape; len(shape) == 2 {
+			rows, dim = shape[0], shape[1]
+		}
+	}
+	csv, err := os.ReadFile(file + ".csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(csv)), "\n")
+	if rows != tests || dim == 0 || len(lines)-1 != tests || !strings.HasPrefix(lines[1], dataset+"/test/0,") {
+		t.Errorf("embedded %s's test split: .npy (%d, %d), CSV %d rows (first %.40q), want %d", dataset, rows, dim, len(lines)-1, lines[1], tests)
+	}
+}
+
 // UnlabelledFolder walks docs/embeddings.md's "your own unlabelled images"
 // on a tiny folder it writes (images with no class folders, one of them in
 // a sub-folder, beside a file that is not an image): spec pre-trains on it
