@@ -82,10 +82,11 @@
   });
 })();
 
-// Nearest neighbours: a table per figure, drawn from its data (JSON {label,
-// classes, sets: [{title, wrong}], rows: [{index, q, n}]}, a tile being
-// [column, row, class, similarity × 100] in the dataset's atlas, whose CSS
-// class gives it the image). A row is a test image and its neighbours in
+// Nearest neighbours: a table per figure, drawn from its data (JSON in a
+// script element: {label, cols, classes, sets: [{title, wrong}], rows:
+// [{index, q, n}]}, a tile being [its number in the dataset's atlas, class,
+// similarity × 100]; the atlas's CSS class gives it the image, cols tiles
+// to a row). A row is a test image and its neighbours in
 // each set; a neighbour of another class is marked. The tiles are hidden
 // from screen readers, which read each cell's count instead.
 (function () {
@@ -97,23 +98,23 @@
     if (parent) parent.appendChild(e);
     return e;
   }
-  function tile(t, classes, query, parent) {
+  function tile(t, d, query, parent) {
     var s = el("span", "tile", "", parent);
-    s.style.setProperty("--x", t[0]);
-    s.style.setProperty("--y", t[1]);
+    s.style.setProperty("--x", t[0] % d.cols);
+    s.style.setProperty("--y", Math.floor(t[0] / d.cols));
     s.setAttribute("aria-hidden", "true");
-    var name = classes[t[2]] || "?";
+    var name = d.classes[t[1]] || "?";
     if (query === undefined) {
       s.title = name;
     } else {
-      s.title = name + (t[2] !== query ? " (another class)" : "") + ", similarity " + (t[3] / 100).toFixed(2);
-      if (t[2] !== query) s.classList.add("wrong");
+      s.title = name + (t[1] !== query ? " (another class)" : "") + ", similarity " + (t[2] / 100).toFixed(2);
+      if (t[1] !== query) s.classList.add("wrong");
     }
     return s;
   }
-  document.querySelectorAll("figure.neighbours[data-neighbours]").forEach(function (fig) {
-    var d;
-    try { d = JSON.parse(fig.dataset.neighbours); } catch (e) { return; }
+  document.querySelectorAll("figure.neighbours").forEach(function (fig) {
+    var d, data = fig.querySelector("script.nb-data");
+    try { d = JSON.parse(data.textContent); } catch (e) { return; }
     var table = el("table", "neighbours " + fig.dataset.atlas);
     table.setAttribute("aria-label", d.label);
     var head = el("tr", "", "", el("thead", "", "", table));
@@ -128,12 +129,12 @@
       var tr = el("tr", "", "", body);
       var th = el("th", "", "", tr);
       th.scope = "row";
-      tile(r.q, d.classes, undefined, th);
-      el("span", "sr-only", "test image " + r.index + ", " + d.classes[r.q[2]], th);
+      tile(r.q, d, undefined, th);
+      el("span", "sr-only", "test image " + r.index + ", " + d.classes[r.q[1]], th);
       r.n.forEach(function (set) {
         var td = el("td", "", "", tr);
         var same = 0;
-        set.forEach(function (t) { tile(t, d.classes, r.q[2], td); if (t[2] === r.q[2]) same++; });
+        set.forEach(function (t) { tile(t, d, r.q[1], td); if (t[1] === r.q[1]) same++; });
         el("span", "sr-only", same + " of " + set.length + " of its class", td);
       });
     });

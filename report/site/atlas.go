@@ -91,9 +91,6 @@ func alike(a, b image.Image) bool {
 	return diff < 16*ra.Dx()*ra.Dy()
 }
 
-// at is tile t's column and row.
-func (a *atlas) at(t int) (x, y int) { return t % atlasColumns, t / atlasColumns }
-
 // css is the page's style for every atlas: its image (a JPEG data URI), its
 // tiles' size and how many to a row.
 func (as *atlases) css() (string, error) {
@@ -106,11 +103,14 @@ func (as *atlases) css() (string, error) {
 			img = image.NewGray(bounds)
 		}
 		for t, tile := range a.tiles {
-			x, y := a.at(t)
+			x, y := t%atlasColumns, t/atlasColumns
 			draw.Draw(img, image.Rect(x*a.w, y*a.h, (x+1)*a.w, (y+1)*a.h), tile, tile.Bounds().Min, draw.Src)
 		}
 		var jpg bytes.Buffer
-		if err := jpeg.Encode(&jpg, img, &jpeg.Options{Quality: 85}); err != nil {
+		// Quality 60: about 180 bytes a thumbnail, half what 85 takes, and
+		// as legible at the size the page draws them (the page's weight
+		// budget is mostly thumbnails).
+		if err := jpeg.Encode(&jpg, img, &jpeg.Options{Quality: 60}); err != nil {
 			return "", err
 		}
 		fmt.Fprintf(&b, ".%s{--sheet:url(data:image/jpeg;base64,%s);--cols:%d;--tile-w:%d;--tile-h:%d}\n",

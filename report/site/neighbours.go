@@ -11,6 +11,7 @@ package site
 import (
 	"encoding/json"
 	"fmt"
+	"html/template"
 	"image"
 	"image/jpeg"
 	"math"
@@ -21,20 +22,23 @@ import (
 )
 
 // neighboursView is the figure: the script draws its table from Data
-// (neighboursData), with tiles cut from the dataset's atlas (its CSS class).
+// (neighboursData, JSON in a script element: an attribute would escape
+// every quote), with tiles cut from the dataset's atlas (its CSS class).
 type neighboursView struct {
 	ID      string
 	Number  int
 	Caption string
-	Data    string
+	Data    template.JS
 	Atlas   string
 }
 
 // neighboursData is what the page's script reads: the sets' headings, and
 // a row per test image with its tile and its neighbours' in each set. A
-// tile is [column, row, class, similarity×100] in the atlas.
+// tile is [number in the atlas, class, similarity×100]; the atlas has Cols
+// tiles to a row.
 type neighboursData struct {
 	Label   string   `json:"label"`
+	Cols    int      `json:"cols"`
 	Classes []string `json:"classes"`
 	Sets    []nbSet  `json:"sets"`
 	Rows    []nbRow  `json:"rows"`
@@ -47,8 +51,8 @@ type nbSet struct {
 
 type nbRow struct {
 	Index int        `json:"index"`
-	Query [4]int     `json:"q"`
-	Sets  [][][4]int `json:"n"`
+	Query [3]int     `json:"q"`
+	Sets  [][][3]int `json:"n"`
 }
 
 // neighboursOnce is run e's neighbours figure where the section shows none
@@ -98,46 +102,54 @@ func (b *builder) neighbours(e *Experiment) (*neighboursView, error) {
 			return nil, fmt.Errorf("neighbours: %s does not match its thumbnails", path)
 		}
 	}
-	d.Label = fmt.Sprintf("Nearest training images of %d test images under %s, the raw pixels and the random-init encoder", len(n.Queries), r.Title)
-	js, err := json.Marshal(d)
+	d.Label = fmt.Sprintf("Nearest training images of %d test images under %s, the raw pixels and the random-init encoder", len(d.Rows), r.Title)
+	js, err := json.Marshal(d) // <, > and & escaped: safe inside a script element
 	if err != nil {
 		return nil, err
 	}
 	id, num := b.page.Figure()
-	perClass := len(n.Queries) / max(len(n.Classes), 1)
-	caption := fmt.Sprintf("What the embedding finds similar: the %d training images nearest to each of %d test images (the first %d of each class in the test split, the same for every method), under %s, under the raw pixels and under the same encoder at random initialisation (%s). A neighbour of another class than its test image is dimmed and framed in red; each column's heading counts them. Read across a row to see what pretraining changed.",
-		n.K, len(n.Queries), perClass, r.Title, n.Measure)
-	return &neighboursView{ID: id, Number: num, Caption: caption, Data: string(js), Atlas: a.Class}, nil
+	caption := fmt.Sprintf("What the embedding finds similar: the %d training images nearest to each of %d test images (the first of each class in the test split, the same for every method; the run's %s has %d per class), under %s, under the raw pixels and under the same encoder at random initialisation (%s). A neighbour of another class than its test image is dimmed and framed in red; each column's heading counts them. Read across a row to see what pretraining changed.",
+		n.K, len(d.Rows), results.NeighboursFile, len(n.Queries)/max(len(n.Classes), 1), r.Title, n.Measure)
+	return &neighboursView{ID: id, Number: num, Caption: caption, Data: template.JS(js), Atlas: a.Class}, nil
 }
 
-// lay places the run's thumbnails in atlas a and returns the figure's data
-// with their tiles there; false where an image the atlas has already looks
-// different.
+// lay places the thumbnails of the run's first test image of each class
+// and its neighbours in atlas a — the page shows one row a class, to stay
+// within its weight — and returns the figure's data with their tiles
+// there; false where an image the atlas has already looks different.
 func lay(n *results.Neighbours, sheet image.Image, a *atlas) (neighboursData, bool) {
-	d := neighboursData{Classes: n.Classes}
+	d := neighboursData{Classes: n.Classes, Cols: atlasColumns}
 	w, h := n.Tile[0], n.Tile[1]
 	same := true
-	place := func(split string, t results.Thumbnail) [4]int {
+	place := func(split string, t results.Thumbnail) [3]int {
 		col, row := t.Tile%n.Columns, t.Tile/n.Columns
 		at, ok := a.add(fmt.Sprintf("%s/%d", split, t.Index), sheet, image.Rect(col*w, row*h, (col+1)*w, (row+1)*h))
 		same = same && ok
-		x, y := a.at(at)
-		return [4]int{x, y, t.Label, int(math.Round(100 * t.Similarity))}
+		return [3]int{at, t.Label, int(math.Round(100 * t.Similarity))}
 	}
-	for _, s := range n.Sets {
-		wrong, all := n.Wrong(s)
-		d.Sets = append(d.Sets, nbSet{Title: s.Title, Wrong: fmt.Sprintf("%d of %d of another class", wrong, all)})
-	}
+	seen := map[int]bool{}
+	wrong, all := make([]int, len(n.Sets)), 0
 	for q, query := range n.Queries {
+		if seen[query.Label] {
+			continue
+		}
+		seen[query.Label] = true
 		row := nbRow{Index: query.Index, Query: place("test", query)}
-		for _, s := range n.Sets {
-			var tiles [][4]int
+		for i, s := range n.Sets {
+			var tiles [][3]int
 			for _, m := range s.Rows[q] {
 				tiles = append(tiles, place("train", m))
+				if m.Label != query.Label {
+					wrong[i]++
+				}
 			}
 			row.Sets = append(row.Sets, tiles)
 		}
+		all += n.K
 		d.Rows = append(d.Rows, row)
+	}
+	for i, s := range n.Sets {
+		d.Sets = append(d.Sets, nbSet{Title: s.Title, Wrong: fmt.Sprintf("%d of %d of another class", wrong[i], all)})
 	}
 	return d, same
 }

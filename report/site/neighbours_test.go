@@ -34,12 +34,15 @@ func TestNeighboursFigure(t *testing.T) {
 		t.Fatalf("%d neighbours figures, want one (the variant on the same data repeats none)", len(figs))
 	}
 	fig := figs[0]
-	if ft := text(fig); !strings.Contains(ft, "the first 1 of each class") || !strings.Contains(ft, "under SimCLR") {
+	if ft := text(fig); !strings.Contains(ft, "the first of each class in the test split") || !strings.Contains(ft, "under SimCLR") {
 		t.Errorf("caption: %s", ft)
 	}
-	raw, _ := attr(fig, "data-neighbours")
+	scripts := p.allIn(fig, func(n *html.Node) bool { c, _ := attr(n, "class"); return n.Data == "script" && c == "nb-data" })
+	if len(scripts) != 1 || scripts[0].FirstChild == nil {
+		t.Fatal("no data in the figure")
+	}
 	var d neighboursData
-	if err := json.Unmarshal([]byte(raw), &d); err != nil {
+	if err := json.Unmarshal([]byte(scripts[0].FirstChild.Data), &d); err != nil {
 		t.Fatal(err)
 	}
 	var sets []string
@@ -51,7 +54,7 @@ func TestNeighboursFigure(t *testing.T) {
 	}
 	// Each image once in the atlas, in the order the figure shows them:
 	// the first query, then its neighbours in each set, the next query…
-	if len(d.Rows) != 3 || d.Rows[0].Query != [4]int{0, 0, 0, 0} || d.Rows[0].Sets[0][1] != [4]int{2, 0, 1, 80} || d.Rows[2].Sets[2][1] != [4]int{20, 0, 2, 80} {
+	if len(d.Rows) != 3 || d.Cols != atlasColumns || d.Rows[0].Query != [3]int{0, 0, 0} || d.Rows[0].Sets[0][1] != [3]int{2, 1, 80} || d.Rows[2].Sets[2][1] != [3]int{20, 2, 80} {
 		t.Errorf("rows %v", d.Rows)
 	}
 	atlas, _ := attr(fig, "data-atlas")

@@ -59,7 +59,7 @@ type Report struct {
 // experiment's reference results on it (every image inlined: one file to
 // read or pass on). Build warns past it; a test holds the repository's
 // reference runs to it.
-const PageBudget = 8 << 20
+const PageBudget = 2 << 20
 
 // Build writes OUT/index.html atomically. A Markdown or template error fails
 // the build (and leaves the previous page in place); a missing or unreadable
@@ -83,7 +83,7 @@ func Build(cfg Config) (*Report, error) {
 	b.report.Path = filepath.Join(cfg.Out, "index.html")
 	b.report.Bytes = len(html)
 	if len(html) > PageBudget {
-		b.warn(fmt.Sprintf("the page weighs %.1f MB, over its budget of %d MB: a figure repeats what another shows", float64(len(html))/(1<<20), PageBudget>>20))
+		b.warn(fmt.Sprintf("the page weighs %.1f MB, over its budget of %d MB", float64(len(html))/(1<<20), PageBudget>>20))
 	}
 	if err := atomicfile.Write(b.report.Path, html); err != nil {
 		return nil, err
