@@ -25,16 +25,18 @@
 //
 // | run | active units (of 32) | KL (nats/image) | kNN top-1 | linear top-1 |
 // |---|---|---|---|---|
-// | β = 1 | 32 | 27.3 | 17.0% | 20.9% |
-// | β = 8 | **17** | 6.6 | 12.0% | 16.9% |
-// | β = 8, KL annealed over 6 epochs | 17 | 6.8 | 12.1% | 16.8% |
-// | β = 8, 0.5 free nats per dimension | **32** | 15.7 | 14.1% | 15.9% |
+// | β = 1 | [@vae measure-1] | [@vae measure-2] | [@vae knn] | [@vae linear] |
+// | β = 8 | [@vae-beta8 measure-1] | [@vae-beta8 measure-2] | [@vae-beta8 knn] | [@vae-beta8 linear] |
+// | β = 8, KL annealed over 6 epochs | [@vae-beta8-anneal6 measure-1] | [@vae-beta8-anneal6 measure-2] | [@vae-beta8-anneal6 knn] | [@vae-beta8-anneal6 linear] |
+// | β = 8, 0.5 free nats per dimension | [@vae-beta8-freebits0.5 measure-1] | [@vae-beta8-freebits0.5 measure-2] | [@vae-beta8-freebits0.5 knn] | [@vae-beta8-freebits0.5 linear] |
 //
-// (random init: 12.1%, 17.1%.) A strong KL weight collapses nearly half the
-// code: 15 dimensions carry nothing about the image. Annealing does not
-// bring them back here — the collapse comes from the objective at its final
-// β, not from a decoder that learned to ignore the code early, which is what
-// annealing cures — while free bits keep every unit alive. And the talk's
+// (random init: [@vae random-knn], [@vae random-linear].) A strong KL weight
+// collapses part of the code: [@vae-beta8 measure-1] of 32 dimensions stay
+// active, the others carry nothing about the image. Annealing does not
+// bring them back here ([@vae-beta8-anneal6 measure-1] active) — the
+// collapse comes from the objective at its final β, not from a decoder that
+// learned to ignore the code early, which is what annealing cures — while
+// free bits keep [@vae-beta8-freebits0.5 measure-1] units alive. And the talk's
 // other limitation, the trade-off between generality and fidelity, shows in
 // the reconstructions: a 32-number code spends its nats on colours and
 // backgrounds, which carry most of the pixels, and the probes on μ stay near

@@ -69,7 +69,8 @@ var citeFigures = map[string]func(r *results.Run) string{
 
 // measureFigure is a method's own measure (run.json's "measures", in the
 // order the method made them: DINO's teacher entropies, a VAE's active
-// units…), cited by its place, [@dino measure-1], with two decimals.
+// units…), cited by its place, [@dino measure-1], with two decimals (a
+// whole number, such as a count, without).
 var measureFigure = regexp.MustCompile(`^measure-([1-9][0-9]*)$`)
 
 // scoreFigure is a protocol's figure (run.json's "scores", read by key with
@@ -114,6 +115,9 @@ func figureOf(figure string) (func(r *results.Run) string, bool) {
 	return func(r *results.Run) string {
 		if len(r.Measures) < i {
 			return "not measured"
+		}
+		if v := r.Measures[i-1].Value; v == math.Trunc(v) && math.Abs(v) < 1e6 { // a count: 17 active units
+			return strconv.Itoa(int(v))
 		}
 		return num(r.Measures[i-1].Value, 2)
 	}, true

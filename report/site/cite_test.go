@@ -22,3 +22,21 @@ func TestCitePretext(t *testing.T) {
 		t.Errorf("without a pretext task: %q", got)
 	}
 }
+
+// A method's own measure cites with two decimals, a whole number as one.
+func TestCiteMeasure(t *testing.T) {
+	get, ok := figureOf("measure-2")
+	if !ok {
+		t.Fatal("no measure figure")
+	}
+	r := &results.Run{Measures: []results.Measure{{Name: "active units", Value: 17}, {Name: "KL", Value: 6.6}}}
+	if got := get(r); got != "6.60" {
+		t.Errorf("measure-2 %q, want 6.60", got)
+	}
+	if got, _ := figureOf("measure-1"); got(r) != "17" {
+		t.Errorf("measure-1 %q, want 17", got(r))
+	}
+	if got, _ := figureOf("measure-3"); got(r) != "not measured" {
+		t.Errorf("measure-3 %q", got(r))
+	}
+}
