@@ -20,19 +20,22 @@
 //
 // | puzzle | permutation accuracy | kNN top-1 | linear top-1 | time |
 // |---|---|---|---|---|
-// | 3×3, 10 permutations | 83.6% (chance 10%) | 34.4% | 44.7% | 251 s |
-// | **3×3, 100 permutations** (the main run) | 21.3% (chance 1%) | **40.2%** | 51.5% | 251 s |
-// | 3×3, 1,000 permutations | 0.0% (chance 0.1%) | 12.4% | 16.0% | 259 s |
-// | 2×2, all 24 permutations | 72.3% (chance 4.2%) | 35.0% | **54.9%** | 152 s |
+// | 3×3, 10 permutations (chance 10%) | [@jigsaw-grid3-perms10 pretext] | [@jigsaw-grid3-perms10 knn] | [@jigsaw-grid3-perms10 linear] | [@jigsaw-grid3-perms10 time] |
+// | **3×3, 100 permutations** (the main run; chance 1%) | [@jigsaw pretext] | [@jigsaw knn] | [@jigsaw linear] | [@jigsaw time] |
+// | 3×3, 1,000 permutations (chance 0.1%) | [@jigsaw-grid3-perms1000 pretext] | [@jigsaw-grid3-perms1000 knn] | [@jigsaw-grid3-perms1000 linear] | [@jigsaw-grid3-perms1000 time] |
+// | 2×2, all 24 permutations (chance 4.2%) | [@jigsaw-grid2-perms24 pretext] | [@jigsaw-grid2-perms24 knn] | [@jigsaw-grid2-perms24 linear] | [@jigsaw-grid2-perms24 time] |
 //
-// (random init: 12.1% and 17.1%.) Too easy a puzzle — ten permutations,
-// solved 84% of the time — teaches less than a hard one; too hard a puzzle —
-// a thousand permutations in 25 epochs — teaches nothing at all; a hundred,
-// solved a fifth of the time, gives the best neighbours of any method on
-// this data, SimCLR included. Between the grids, 3×3 tiles give the better
-// kNN (40.2% against 35.0%) and 2×2 tiles the better linear probe (54.9%
-// against 51.5%), at 60% of the cost: the 3×3 puzzle with 100 permutations
-// stays the main run, for its neighbourhoods and for the paper's setting.
+// (random init: [@jigsaw random-knn] and [@jigsaw random-linear].) Too easy
+// a puzzle — ten permutations, solved [@jigsaw-grid3-perms10 pretext] of
+// the time — teaches less than a hard one; too hard a puzzle — a thousand
+// permutations in 25 epochs, solved [@jigsaw-grid3-perms1000 pretext] of
+// the time — teaches least; a hundred, solved
+// [@jigsaw pretext] of the time, gives neighbours as good as SimCLR's on
+// this data (kNN [@jigsaw knn] against [@simclr knn]). Between the grids,
+// 2×2 tiles ([@jigsaw-grid2-perms24 knn] kNN, [@jigsaw-grid2-perms24 linear]
+// linear) cost less than 3×3 ([@jigsaw-grid2-perms24 time] against
+// [@jigsaw time]); the 3×3 puzzle with 100 permutations stays the main run,
+// for the paper's setting.
 //
 // On all of Fashion-MNIST (one run, 2026-12-03, at a216ca8) the puzzle is
 // solved almost always (pretext accuracy in the run's results) and the
