@@ -25,10 +25,10 @@
 //
 // | frozen encoder | kNN | linear | 1% labels: kNN | 1% labels: linear |
 // |---|---|---|---|---|
-// | random init | 75.5% | 83.6% | 64.8% | 72.4% |
-// | MoCo v2, crop + colour jitter (419 s) | 83.9% | 85.0% | 78.9% | 81.9% |
-// | MoCo v2, 3×3 tile shuffling + colour jitter (354 s) | 83.0% | **85.9%** | 79.5% | 75.3% |
-// | supervised, 10 epochs | 87.0% | 86.9% | 86.0% | 85.2% |
+// | random init | [@histopathology random-knn] | [@histopathology random-linear] | [@histopathology random-knn-1pct] | [@histopathology random-linear-1pct] |
+// | MoCo v2, crop + colour jitter ([@histopathology time]) | [@histopathology knn] | [@histopathology linear] | [@histopathology knn-1pct] | [@histopathology linear-1pct] |
+// | MoCo v2, 3×3 tile shuffling + colour jitter ([@histopathology-tiles time]) | [@histopathology-tiles knn] | [@histopathology-tiles linear] | [@histopathology-tiles knn-1pct] | [@histopathology-tiles linear-1pct] |
+// | supervised, 10 epochs | [@histopathology supervised-knn] | [@histopathology supervised-linear] | [@histopathology supervised-knn-1pct] | [@histopathology supervised-linear-1pct] |
 //
 // Both policies beat the random-init encoder — by 1.4 and 2.3 linear
 // points, 8.4 and 7.5 kNN points, and most where labels are scarce (1%

@@ -47,6 +47,14 @@ var citeFigures = map[string]func(r *results.Run) string{
 	"random-linear":     func(r *results.Run) string { return citedPct(r.Baselines.RandomInit.LinearTop1, r) },
 	"supervised-knn":    func(r *results.Run) string { return citedPct(r.Baselines.Supervised.KNNTop1, r) },
 	"supervised-linear": func(r *results.Run) string { return citedPct(r.Baselines.Supervised.LinearTop1, r) },
+	"random-knn-1pct":   func(r *results.Run) string { return citedPct(r.Baselines.RandomInit.KNNTop1OnePct, r) },
+	"random-linear-1pct": func(r *results.Run) string {
+		return citedPct(r.Baselines.RandomInit.LinearTop1OnePct, r)
+	},
+	"supervised-knn-1pct": func(r *results.Run) string { return citedPct(r.Baselines.Supervised.KNNTop1OnePct, r) },
+	"supervised-linear-1pct": func(r *results.Run) string {
+		return citedPct(r.Baselines.Supervised.LinearTop1OnePct, r)
+	},
 	"pretext": func(r *results.Run) string { // the pretext task's accuracy on the test images
 		if r.Metrics.PretextAccuracy == nil {
 			return "not measured"

@@ -40,3 +40,19 @@ func TestCiteMeasure(t *testing.T) {
 		t.Errorf("measure-3 %q", got(r))
 	}
 }
+
+// The baselines' 1%-label probes cite like the run's.
+func TestCiteBaselinesOnFewLabels(t *testing.T) {
+	r := &results.Run{Dataset: results.DatasetRef{Test: 1000}, Baselines: results.Baselines{
+		RandomInit: results.Baseline{KNNTop1OnePct: 0.648, LinearTop1OnePct: 0.724},
+		Supervised: results.Baseline{KNNTop1OnePct: 0.86, LinearTop1OnePct: 0.852}}}
+	for fig, want := range map[string]string{"random-knn-1pct": "64.8", "random-linear-1pct": "72.4", "supervised-knn-1pct": "86.0", "supervised-linear-1pct": "85.2"} {
+		get, ok := figureOf(fig)
+		if !ok {
+			t.Fatalf("no figure %s", fig)
+		}
+		if got := get(r); len(got) < 4 || got[:4] != want {
+			t.Errorf("%s: %q, want %s…", fig, got, want)
+		}
+	}
+}
