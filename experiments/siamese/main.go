@@ -41,8 +41,10 @@
 // structure — our shapes share no pixels within a class the way two photos of
 // one face do. That small remainder grows as it acts: at epoch 11 the loss
 // starts to fall (0.1250 at epoch 10, 0.1223 at 12, 0.094 at 14), and the labels then
-// teach fast — kNN 79.8% and linear 88.2% after 25 epochs, close to the
-// cross-entropy classifier's 87.8% and 91.2%. A shorter schedule never
+// teach fast — kNN [@siamese-labels knn] and linear [@siamese-labels linear]
+// after 25 epochs (the run `go run run.go run siamese-pairs` makes now),
+// close to the cross-entropy classifier's [@siamese-labels supervised-knn]
+// and [@siamese-labels supervised-linear]. A shorter schedule never
 // leaves the saddle: with 13 epochs (the learning rate decays sooner) the
 // run ended at kNN 14.3%, and lower and higher learning rates, margins of 0.1
 // and 0.5, unnormalised embeddings and a single view per image stayed on it
