@@ -11,7 +11,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/mega-ssl/mega/gomlxssl/results"
 	"github.com/mega-ssl/mega/report/literate"
@@ -374,34 +373,4 @@ func (b *builder) runResults(e *Experiment, status string, warnings []string) (r
 		v.Figures = append(v.Figures, fv)
 	}
 	return v, warnings
-}
-
-func configString(r *results.Run, key string) string {
-	v, ok := r.Config[key]
-	if !ok {
-		return "—"
-	}
-	if f, ok := v.(float64); ok && f == float64(int64(f)) {
-		return fmt.Sprint(int64(f))
-	}
-	return fmt.Sprint(v)
-}
-
-func short(commit string) string {
-	if commit == "" {
-		return "unknown"
-	}
-	return commit[:min(len(commit), 7)]
-}
-
-func pct(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) }
-
-func num(f float64, prec int) string { return fmt.Sprintf("%.*f", prec, f) }
-
-func duration(s float64) string {
-	d := time.Duration(s * float64(time.Second)).Round(time.Second)
-	if d >= time.Minute {
-		return fmt.Sprintf("%d min %02d s", int(d.Minutes()), int(d.Seconds())%60)
-	}
-	return d.String()
 }
