@@ -2,7 +2,10 @@ package experiment
 
 import (
 	"context"
+	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -129,6 +132,22 @@ func TestLabelledSubsetIsStratifiedAndShared(t *testing.T) {
 		if int(few.Data[k]) != i {
 			t.Fatalf("row %d: the frozen probe took image %v, the fine-tuning %d", k, few.Data[k], i)
 		}
+	}
+	// They are written out for peers outside MEGA, one number a line.
+	o := &Plan{Options: Options{BaselinesDir: t.TempDir(), DataSeed: 1}}
+	if err := writeLabelledRows(split, o); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(o.BaselinesDir, "rows-shapes-train200-*-dataseed1-10pct.txt"))
+	if len(files) != 1 {
+		t.Fatalf("rows files %v", files)
+	}
+	b, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := strings.Trim(strings.ReplaceAll(fmt.Sprint(rows), " ", "\n"), "[]") + "\n"; string(b) != want {
+		t.Errorf("rows file %q, want %q", b, want)
 	}
 	// Every network a protocol measures — a run's, a baseline's, any seed's
 	// — is handed the same rows.

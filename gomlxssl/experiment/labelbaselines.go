@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/gomlx/compute"
 
+	"github.com/mega-ssl/mega/gomlxssl/atomicfile"
 	"github.com/mega-ssl/mega/gomlxssl/data"
 	"github.com/mega-ssl/mega/gomlxssl/models"
 	"github.com/mega-ssl/mega/gomlxssl/results"
@@ -43,6 +45,9 @@ func LabelBaselines(ctx context.Context, be compute.Backend, enc models.Encoder,
 	var out labelBaselines
 	rs, err := o.chosenRecipes()
 	if err != nil {
+		return out, err
+	}
+	if err := writeLabelledRows(split, o); err != nil {
 		return out, err
 	}
 	for _, rc := range rs { // one cache entry per recipe: adding one reuses the others
@@ -136,4 +141,29 @@ func cachedBaseline(ctx context.Context, be compute.Backend, split data.Split, o
 		file.Scratch = *dst
 	}
 	return results.WriteJSON(path, file)
+}
+
+// writeLabelledRows writes, for each labelled fraction, the training rows
+// every method and baseline fine-tunes on (one number a line) into
+// OUT/baselines/, once: what a peer outside MEGA trains on to compare with
+// the same images (gomlxssl/bench/peers/torch_fewlabels.py --rows).
+func writeLabelledRows(split data.Split, o *Plan) error {
+	for _, f := range labelFractions {
+		path := filepath.Join(o.baselines(), sanitize(fmt.Sprintf("rows-%s-train%d-%016x-dataseed%d-%gpct.txt", split.Train.Name,
+			split.Train.Len(), fingerprint(split), o.DataSeed, 100*f)))
+		if _, err := os.Stat(path); err == nil {
+			continue
+		}
+		var b strings.Builder
+		for _, r := range labelledRows(split.Train, f, o.DataSeed) {
+			fmt.Fprintln(&b, r)
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return err
+		}
+		if err := atomicfile.Write(path, []byte(b.String())); err != nil {
+			return err
+		}
+	}
+	return nil
 }
