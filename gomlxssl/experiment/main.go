@@ -44,12 +44,16 @@ func Main(spec Spec) {
 		os.Exit(1)
 	}
 	if plan.Embed != "" || plan.Export != "" || plan.Neighbours {
-		do := Embed
+		do, what := Embed, "embed "+plan.Embed
 		switch {
 		case plan.Export != "":
-			do = Export
+			do, what = Export, "export the encoder to "+plan.Export
 		case plan.Neighbours:
-			do = Neighbours
+			do, what = Neighbours, "write the nearest neighbours"
+		}
+		if plan.DryRun { // checked, nothing done: the mode needs the trained run
+			fmt.Printf("dry run: %s with the encoder %s trained (its last checkpoint under %s)\n", what, plan.Title, plan.Dir)
+			return
 		}
 		if err := do(ctx, plan); err != nil {
 			fmt.Fprintf(os.Stderr, "%s: %v\n", spec.Name, err)
