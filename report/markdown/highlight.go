@@ -26,6 +26,38 @@ var plain = map[chroma.TokenType]bool{chroma.Whitespace: true, chroma.Punctuatio
 // Highlight renders code in the language lang ("go", "sh"…; unknown or empty
 // is plain text) as a <pre class="chroma"> with CSS classes; CSS styles them.
 func Highlight(code, lang string) (template.HTML, error) {
+	key := highlightKey{code, lang}
+	highlighted.Lock()
+	h, ok := highlighted.m[key]
+	highlighted.Unlock()
+	if ok { // the watcher rebuilds the page on every save: most code is unchanged
+		return h, nil
+	}
+	h, err := highlight(code, lang)
+	if err != nil {
+		return h, err
+	}
+	highlighted.Lock()
+	defer highlighted.Unlock()
+	if highlighted.m == nil || len(highlighted.m) >= maxHighlighted { // edits leave old listings behind: start afresh
+		highlighted.m = map[highlightKey]template.HTML{}
+	}
+	highlighted.m[key] = h
+	return h, nil
+}
+
+// highlightKey names a highlighted listing in highlighted, the process's
+// cache of them; maxHighlighted bounds it (a page has a few hundred).
+type highlightKey struct{ code, lang string }
+
+const maxHighlighted = 2000
+
+var highlighted struct {
+	sync.Mutex
+	m map[highlightKey]template.HTML
+}
+
+func highlight(code, lang string) (template.HTML, error) {
 	lexer := lexers.Get(lang)
 	if lexer == nil {
 		lexer = lexers.Fallback

@@ -17,6 +17,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"sync"
+	"time"
 
 	"github.com/mega-ssl/mega/gomlxssl/results"
 )
@@ -81,14 +83,9 @@ func (b *builder) neighbours(e *Experiment) (*neighboursView, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(filepath.Join(e.Dir, results.ThumbnailsFile))
+	sheet, err := decodedSheet(filepath.Join(e.Dir, results.ThumbnailsFile))
 	if err != nil {
 		return nil, fmt.Errorf("neighbours: %w", err)
-	}
-	sheet, err := jpeg.Decode(f)
-	f.Close()
-	if err != nil {
-		return nil, fmt.Errorf("neighbours: %s: %w", filepath.Join(e.Dir, results.ThumbnailsFile), err)
 	}
 	r := e.Run
 	// The same images, whatever run shows them: the dataset, its splits'
@@ -152,4 +149,49 @@ func lay(n *results.Neighbours, sheet image.Image, a *atlas) (neighboursData, bo
 		d.Sets = append(d.Sets, nbSet{Title: s.Title, Wrong: fmt.Sprintf("%d of %d of another class", wrong[i], all)})
 	}
 	return d, same
+}
+
+// sheets are the thumbnail images decoded so far in this process, by path,
+// with the size and time of the file they were read from: the watcher
+// rebuilds the page on every save, and decoding them was a fifth of a build.
+var sheets struct {
+	sync.Mutex
+	m map[string]decoded
+}
+
+type decoded struct {
+	size int64
+	mod  time.Time
+	img  image.Image
+}
+
+// decodedSheet is the JPEG at path, decoded, or decoded before if the file
+// has not changed since.
+func decodedSheet(path string) (image.Image, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	sheets.Lock()
+	d, ok := sheets.m[path]
+	sheets.Unlock()
+	if ok && d.size == st.Size() && d.mod.Equal(st.ModTime()) {
+		return d.img, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	img, err := jpeg.Decode(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	sheets.Lock()
+	defer sheets.Unlock()
+	if sheets.m == nil {
+		sheets.m = map[string]decoded{}
+	}
+	sheets.m[path] = decoded{size: st.Size(), mod: st.ModTime(), img: img}
+	return img, nil
 }
