@@ -31,17 +31,8 @@ func EmbedMatchesTheRun(t *testing.T, spec experiment.Spec, out string, r *resul
 	t.Helper()
 	feats := map[string]eval.Features{}
 	for _, split := range []string{"train", "test"} {
-		fs := flag.NewFlagSet(spec.Name, flag.ContinueOnError)
-		opts := experiment.Flags(spec, fs)
 		file := filepath.Join(t.TempDir(), "emb-"+split)
-		if err := fs.Parse(append([]string{"-preset", "quick", "-out", out, "-baselines", sharedBaselines(), "-backend", "go",
-			"-embed", split, "-embed-out", file}, extra...)); err != nil {
-			t.Fatal(err)
-		}
-		p, err := experiment.NewPlan(spec, opts, fs)
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := quickPlan(t, spec, out, append([]string{"-embed", split, "-embed-out", file}, extra...)...)
 		if err := experiment.Embed(context.Background(), p); err != nil {
 			t.Fatal(err)
 		}
@@ -102,18 +93,7 @@ func ExportMatchesInPyTorch(t *testing.T, spec experiment.Spec, out string, extr
 	_, self, _, _ := runtime.Caller(0)
 	script := filepath.Join(filepath.Dir(self), "..", "..", "models", "torch", "mega_encoder.py")
 	dir := t.TempDir()
-	plan := func(mode ...string) *experiment.Plan {
-		fs := flag.NewFlagSet(spec.Name, flag.ContinueOnError)
-		opts := experiment.Flags(spec, fs)
-		if err := fs.Parse(append(append([]string{"-preset", "quick", "-out", out, "-baselines", sharedBaselines(), "-backend", "go"}, mode...), extra...)); err != nil {
-			t.Fatal(err)
-		}
-		p, err := experiment.NewPlan(spec, opts, fs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	plan := func(mode ...string) *experiment.Plan { return quickPlan(t, spec, out, append(mode, extra...)...) }
 	exported, features := filepath.Join(dir, "encoder"), filepath.Join(dir, "features")
 	if err := experiment.Export(context.Background(), plan("-export", exported)); err != nil {
 		t.Fatal(err)
@@ -148,17 +128,8 @@ func ExportMatchesInPyTorch(t *testing.T, spec experiment.Spec, out string, extr
 // absent) with shape (tests, D), and the CSV has a row for each image.
 func EmbedTestSplitInNumpy(t *testing.T, spec experiment.Spec, out, dataset string, tests int, extra ...string) {
 	t.Helper()
-	fs := flag.NewFlagSet(spec.Name, flag.ContinueOnError)
-	opts := experiment.Flags(spec, fs)
 	file := filepath.Join(t.TempDir(), "test-split")
-	if err := fs.Parse(append([]string{"-preset", "quick", "-out", out, "-baselines", sharedBaselines(), "-backend", "go",
-		"-embed", "dataset:" + dataset, "-embed-out", file}, extra...)); err != nil {
-		t.Fatal(err)
-	}
-	p, err := experiment.NewPlan(spec, opts, fs)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := quickPlan(t, spec, out, append([]string{"-embed", "dataset:" + dataset, "-embed-out", file}, extra...)...)
 	if err := experiment.Embed(context.Background(), p); err != nil {
 		t.Fatal(err)
 	}
@@ -194,6 +165,22 @@ func EmbedTestSplitInNumpy(t *testing.T, spec experiment.Spec, out, dataset stri
 	if rows != tests || dim == 0 || len(lines)-1 != tests || !strings.HasPrefix(lines[1], dataset+"/test/0,") {
 		t.Errorf("embedded %s's test split: .npy (%d, %d), CSV %d rows (first %.40q), want %d", dataset, rows, dim, len(lines)-1, lines[1], tests)
 	}
+}
+
+// quickPlan plans spec's quick run in out (made by QuickRun) with the
+// flags args added: the plan a mode that uses its trained encoder reads.
+func quickPlan(t *testing.T, spec experiment.Spec, out string, args ...string) *experiment.Plan {
+	t.Helper()
+	fs := flag.NewFlagSet(spec.Name, flag.ContinueOnError)
+	opts := experiment.Flags(spec, fs)
+	if err := fs.Parse(append([]string{"-preset", "quick", "-out", out, "-baselines", sharedBaselines(), "-backend", "go"}, args...)); err != nil {
+		t.Fatal(err)
+	}
+	p, err := experiment.NewPlan(spec, opts, fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // UnlabelledFolder walks docs/embeddings.md's "your own unlabelled images"

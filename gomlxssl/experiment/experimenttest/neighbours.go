@@ -3,7 +3,6 @@ package experimenttest
 import (
 	"bytes"
 	"context"
-	"flag"
 	"image/jpeg"
 	"os"
 	"path/filepath"
@@ -58,15 +57,7 @@ func checkNeighbours(t *testing.T, dir string, classes int) {
 // them) and checks they are the ones the run wrote from its final features.
 func NeighboursMatchTheRun(t *testing.T, spec experiment.Spec, out string, extra ...string) {
 	t.Helper()
-	fs := flag.NewFlagSet(spec.Name, flag.ContinueOnError)
-	opts := experiment.Flags(spec, fs)
-	if err := fs.Parse(append([]string{"-preset", "quick", "-out", out, "-baselines", sharedBaselines(), "-backend", "go", "-neighbours"}, extra...)); err != nil {
-		t.Fatal(err)
-	}
-	p, err := experiment.NewPlan(spec, opts, fs)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := quickPlan(t, spec, out, append([]string{"-neighbours"}, extra...)...)
 	path := filepath.Join(p.Dir, results.NeighboursFile)
 	written, err := os.ReadFile(path)
 	if err != nil {
