@@ -21,16 +21,20 @@
 // `out/gan-rotation/`), with the same budget (`go run run.go run gan-modes`).
 //
 // Measured at the default preset (10 epochs of batch 32 — 1,870 steps —
-// seed 1), in the runs of 2026-11-27: the plain GAN ended covering 4 of the
-// 10 classes (entropy 1.84 bits), the self-supervised GAN also 4 (1.74
-// bits); both rose from 2 classes in their first epochs. So the rotation loss
-// did not widen the coverage here — and plainly, at this budget neither
+// seed 1): the plain GAN ended covering [@gan measure-1] of the 10 classes
+// (entropy [@gan measure-2] bits), the self-supervised GAN
+// [@gan-rotation measure-1] ([@gan-rotation measure-2] bits); the runs of
+// 2026-11-27 had covered 4 and 4. A class either way is what one seed moves:
+// the rotation loss did not clearly widen the coverage here — and plainly,
+// at this budget neither
 // generator draws shapes yet: their samples are soft colour fields, and what
 // the classifier names are colour and texture statistics, not shapes (the
 // samples figure shows them). The discriminators' features of the runs on
 // disk: kNN [@gan knn] and [@gan-rotation knn], linear [@gan linear] and
 // [@gan-rotation linear] (random init: [@gan random-knn],
-// [@gan random-linear]); on Fashion-MNIST kNN [@gan-fashion-mnist knn] and
+// [@gan random-linear]).
+//
+// On Fashion-MNIST, kNN [@gan-fashion-mnist knn] and
 // [@gan-rotation-fashion-mnist knn], linear [@gan-fashion-mnist linear] and
 // [@gan-rotation-fashion-mnist linear] (random init
 // [@gan-fashion-mnist random-knn], the raw pixels
