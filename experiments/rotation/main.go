@@ -17,14 +17,15 @@
 // Measured at the default preset (13 epochs — four rotations make an epoch
 // cost twice SimCLR's — batch 128, seed 1): the encoder ends at kNN
 // [@rotation knn] and linear [@rotation linear] (random init:
-// [@rotation random-knn], [@rotation random-linear]); on Fashion-MNIST kNN
-// [@rotation-fashion-mnist knn] ([@rotation-fashion-mnist gain] over random
-// init, [@rotation-fashion-mnist pixels-gain] over the raw pixels). In the run
-// of 2026-11-27 the loss sat at log 4, the value of guessing, for seven
-// epochs, then fell, and the rotation itself was named for only a third of
-// the test images' rotations (chance: 25%) — a task hard enough that solving
-// a third of it forces the encoder to learn what the shapes are. The
-// pretext-task accuracy of the run on disk is in its results below.
+// [@rotation random-knn], [@rotation random-linear]), the rotation itself
+// named for [@rotation pretext] of the test images (chance: 25%). In the
+// run of 2026-11-27 the loss sat at log 4, the value of guessing, for seven
+// epochs, then fell — a task hard enough that solving part of it forces the
+// encoder to learn what the shapes are.
+//
+// On Fashion-MNIST, kNN [@rotation-fashion-mnist knn]
+// ([@rotation-fashion-mnist gain] over random init,
+// [@rotation-fashion-mnist pixels-gain] over the raw pixels).
 package main
 
 import (

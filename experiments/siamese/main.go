@@ -23,13 +23,17 @@
 // Measured at the default preset (25 epochs of batch 128, seed 1): with
 // pairs from views, kNN [@siamese knn] and linear [@siamese linear] against
 // the random-init encoder's [@siamese random-knn] and
-// [@siamese random-linear]; on Fashion-MNIST kNN [@siamese-fashion-mnist knn]
+// [@siamese random-linear].
+//
+// On Fashion-MNIST, kNN [@siamese-fashion-mnist knn]
 // ([@siamese-fashion-mnist gain] over random init, 95% interval
 // [@siamese-fashion-mnist gain-interval] on the 10,000 test images at the
 // `fashion` preset's ten epochs and one seed: short of the ten points MEGA
 // asks of a method, within the test set's own uncertainty, and
 // [@siamese-fashion-mnist pixels-gain] over the raw pixels; nothing else
-// has been tried on this data yet). What follows is the run
+// has been tried on this data yet).
+//
+// What follows is the run
 // of 2026-11-27 with pairs from labels (`-pairs labels`): the network first does
 // not move at all: the loss settles at once at 0.125, the value of a
 // *class-blind* arrangement where every pair sits at half the margin
