@@ -53,7 +53,16 @@ func TestNeighboursLayout(t *testing.T) {
 	if want := []uint8{2, 4, 3, 1, 0, 5}; !slices.Equal(tiles.Pixels, want) { // each tile's image: its index's pixel
 		t.Errorf("thumbnails %v, want %v", tiles.Pixels, want)
 	}
-	if wrong, all := n.Wrong(n.Sets[0]); wrong != 1 || all != 4 {
+	wrong, all := 0, 0
+	for q, row := range n.Sets[0].Rows {
+		for _, m := range row {
+			all++
+			if m.Label != n.Queries[q].Label {
+				wrong++
+			}
+		}
+	}
+	if wrong != 1 || all != 4 {
 		t.Errorf("%d of %d of another class, want 1 of 4 (train 1 is a b)", wrong, all)
 	}
 }

@@ -142,11 +142,7 @@ func measure(ctx context.Context, ps []Protocol, m Measurement, dataSeed uint64)
 // the same images).
 func labelledRows(train *data.Dataset, f float64, dataSeed uint64) []int {
 	if f >= 1 {
-		rows := make([]int, train.Len())
-		for i := range rows {
-			rows[i] = i
-		}
-		return rows
+		return seq(train.Len())
 	}
 	return eval.FractionRows(train.Labels, f, dataSeed)
 }

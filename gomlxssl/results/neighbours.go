@@ -56,19 +56,6 @@ type Thumbnail struct {
 	Similarity float64 `json:"similarity,omitempty"`
 }
 
-// Wrong counts the neighbours of a set whose class is not their query's.
-func (n *Neighbours) Wrong(s NeighbourSet) (wrong, all int) {
-	for q, row := range s.Rows {
-		for _, m := range row {
-			all++
-			if m.Label != n.Queries[q].Label {
-				wrong++
-			}
-		}
-	}
-	return wrong, all
-}
-
 // ReadNeighbours reads and checks a NeighboursFile: every row a query's,
 // every label a class, every tile inside the thumbnails.
 func ReadNeighbours(path string) (*Neighbours, error) {
